@@ -1,0 +1,137 @@
+/**
+ * The trade data model: economies, sectors, flows before tariffs Z[i][j][s]
+ * (domestic flows included), baseline tariffs t[i][j][s] and elasticities
+ * eps[s]. Every 3-index array is one flat Float64Array in [i][j][s] order:
+ * exporter i, importer j, sector s (MODEL.md §1).
+ */
+
+/** Provenance and units of a data set. */
+export interface WorldMeta {
+  /** Data set name (built-in name or folder). */
+  name: string;
+  /** Currency and unit of every flow value, e.g. "USD". */
+  currency: string;
+  /** Year of the flows. */
+  year?: number;
+  /** One-line description of where the numbers come from. */
+  source?: string;
+  /** Named aggregates used (e.g. EU -> members). */
+  groups?: Record<string, string[]>;
+}
+
+export interface World {
+  /** Economy codes (ISO3 or a named aggregate), index = position. */
+  readonly codes: readonly string[];
+  /** Human names, same order as codes. */
+  readonly names: readonly string[];
+  /** Sector codes. */
+  readonly sectors: readonly string[];
+  readonly N: number;
+  readonly S: number;
+  /** Flows before tariffs, [i][j][s], in `meta.currency`. */
+  readonly Z: Float64Array;
+  /** Baseline ad valorem tariffs importer j applies to exporter i, [i][j][s]; fractions (0.25 = 25%). */
+  readonly t: Float64Array;
+  /** Trade elasticity per sector (sigma - 1). */
+  readonly eps: Float64Array;
+  readonly meta: WorldMeta;
+}
+
+/** Flat index of (i, j, s) in an N x N x S array. */
+export function ijs(N: number, S: number, i: number, j: number, s: number): number {
+  return (i * N + j) * S + s;
+}
+
+/** Position of an economy code; throws a clear error for an unknown one. */
+export function economyIndex(world: Pick<World, 'codes'>, code: string): number {
+  const k = world.codes.indexOf(code);
+  if (k < 0) throw new Error(`unknown economy "${code}" (known: ${world.codes.join(', ')})`);
+  return k;
+}
+
+export interface WorldInit {
+  codes: readonly string[];
+  names?: readonly string[];
+  sectors?: readonly string[];
+  Z: Float64Array | number[];
+  t?: Float64Array | number[];
+  /** One elasticity for every sector, or one per sector. */
+  eps: number | Float64Array | number[];
+  meta?: Partial<WorldMeta>;
+}
+
+/**
+ * Build a World from arrays already in [i][j][s] order, checking shapes and
+ * values. Throws a plain Error (callers with file context wrap it).
+ *
+ * @example
+ * const w = createWorld({ codes: ['H', 'F'], Z: [80, 20, 10, 190], eps: 4 });
+ */
+export function createWorld(init: WorldInit): World {
+  const codes = [...init.codes];
+  const N = codes.length;
+  const sectors = init.sectors ? [...init.sectors] : ['ALL'];
+  const S = sectors.length;
+  if (N < 1) throw new Error('a world needs at least one economy');
+  if (new Set(codes).size !== N) throw new Error('economy codes must be unique');
+  if (new Set(sectors).size !== S) throw new Error('sector codes must be unique');
+  const size = N * N * S;
+  const Z = Float64Array.from(init.Z);
+  if (Z.length !== size) throw new Error(`Z has ${Z.length} entries, expected N*N*S = ${size}`);
+  const t = init.t ? Float64Array.from(init.t) : new Float64Array(size);
+  if (t.length !== size) throw new Error(`t has ${t.length} entries, expected N*N*S = ${size}`);
+  const eps = typeof init.eps === 'number' ? new Float64Array(S).fill(init.eps) : Float64Array.from(init.eps);
+  if (eps.length !== S) throw new Error(`eps has ${eps.length} entries, expected one per sector (${S})`);
+  for (let s = 0; s < S; s++) {
+    if (!(eps[s] > 0) || !Number.isFinite(eps[s])) throw new Error(`elasticity of sector ${sectors[s]} must be a positive number, found ${eps[s]}`);
+  }
+  for (let k = 0; k < size; k++) {
+    if (!(Z[k] >= 0) || !Number.isFinite(Z[k])) throw new Error(`flow ${describeCell(codes, sectors, N, S, k)} must be finite and >= 0, found ${Z[k]}`);
+    if (!(t[k] > -1) || !Number.isFinite(t[k])) throw new Error(`tariff ${describeCell(codes, sectors, N, S, k)} must be finite and above -1 (-100%), found ${t[k]}`);
+  }
+  // Domestic sales carry no tariff (MODEL.md §1: t[j][j][s] = 0).
+  for (let j = 0; j < N; j++) for (let s = 0; s < S; s++) t[ijs(N, S, j, j, s)] = 0;
+  checkEconomies(codes, N, S, Z);
+  return {
+    codes,
+    names: init.names ? [...init.names] : codes,
+    sectors,
+    N,
+    S,
+    Z,
+    t,
+    eps,
+    meta: { name: 'world', currency: 'units', ...init.meta },
+  };
+}
+
+/** Every economy must produce and spend something, or its wage and prices are undefined. */
+function checkEconomies(codes: readonly string[], N: number, S: number, Z: Float64Array): void {
+  for (let i = 0; i < N; i++) {
+    let out = 0;
+    let spend = 0;
+    for (let j = 0; j < N; j++) {
+      for (let s = 0; s < S; s++) {
+        out += Z[ijs(N, S, i, j, s)];
+        spend += Z[ijs(N, S, j, i, s)];
+      }
+    }
+    if (!(spend > 0)) throw new Error(`economy ${codes[i]} has zero expenditure (no flows into it, domestic included)`);
+    if (!(out > 0)) throw new Error(`economy ${codes[i]} has zero output (no flows out of it, domestic included)`);
+  }
+}
+
+function describeCell(codes: readonly string[], sectors: readonly string[], N: number, S: number, k: number): string {
+  const s = k % S;
+  const ij = (k - s) / S;
+  const j = ij % N;
+  const i = (ij - j) / N;
+  return `${codes[i]}->${codes[j]}${S > 1 ? ` [${sectors[s]}]` : ''}`;
+}
+
+/** Flow from i to j summed over sectors. */
+export function flowTotal(world: World, i: number, j: number): number {
+  let v = 0;
+  for (let s = 0; s < world.S; s++) v += world.Z[ijs(world.N, world.S, i, j, s)];
+  return v;
+}

@@ -1,0 +1,50 @@
+/**
+ * Typed errors. User mistakes (bad files, bad arguments) are `InputError`s and
+ * carry where the problem is; a solver that stops short throws
+ * `ConvergenceError` with what it reached. Shells print `message` on one line.
+ */
+
+/** Where in a file a bad value sits. Lines are 1-based, as an editor shows them. */
+export interface Location {
+  file?: string;
+  line?: number;
+  column?: string;
+}
+
+/** Bad user input: a file, a row, a field, an argument. */
+export class InputError extends Error {
+  readonly location: Location;
+  constructor(message: string, location: Location = {}) {
+    super(formatLocated(message, location));
+    this.name = 'InputError';
+    this.location = location;
+  }
+}
+
+/** Bad input inside a data file (CSV, manifest). Same as InputError, named for clarity at the throw site. */
+export class DataError extends InputError {
+  constructor(message: string, location: Location = {}) {
+    super(message, location);
+    this.name = 'DataError';
+  }
+}
+
+/** A numerical method stopped before meeting its tolerance. */
+export class ConvergenceError extends Error {
+  readonly residual: number;
+  readonly iterations: number;
+  constructor(what: string, residual: number, iterations: number) {
+    super(`${what} did not converge: residual ${residual.toExponential(3)} after ${iterations} iterations`);
+    this.name = 'ConvergenceError';
+    this.residual = residual;
+    this.iterations = iterations;
+  }
+}
+
+function formatLocated(message: string, loc: Location): string {
+  const parts: string[] = [];
+  if (loc.file !== undefined) parts.push(loc.file);
+  if (loc.line !== undefined) parts.push(`line ${loc.line}`);
+  if (loc.column !== undefined) parts.push(`column "${loc.column}"`);
+  return parts.length ? `${parts.join(', ')}: ${message}` : message;
+}

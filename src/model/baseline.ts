@@ -1,0 +1,62 @@
+/**
+ * Baseline quantities derived from a World, in the letters of MODEL.md §1:
+ * X = Z (1 + t), Y[i] = sum_{j,s} Z[i][j][s], R[j] = sum_{i,s} t Z,
+ * E[j] = sum_{i,s} X, D[j] = E - Y - R, beta[j][s], lam[i][j][s].
+ */
+import type { World } from '../data/world.js';
+
+export interface Baseline {
+  readonly world: World;
+  readonly N: number;
+  readonly S: number;
+  /** Output (sales at factory prices), per economy. */
+  readonly Y: Float64Array;
+  /** Tariff revenue, per economy. */
+  readonly R: Float64Array;
+  /** Tariff-inclusive expenditure, per economy. */
+  readonly E: Float64Array;
+  /** Deficit D = E - Y - R (= imports - exports), per economy. */
+  readonly D: Float64Array;
+  /** Expenditure share of sector s in j, [j][s]. */
+  readonly beta: Float64Array;
+  /** Import share of i in j's spending on s, [i][j][s]; 0 where j spends nothing on s. */
+  readonly lam: Float64Array;
+}
+
+export function computeBaseline(world: World): Baseline {
+  const { N, S, Z, t } = world;
+  const Y = new Float64Array(N);
+  const R = new Float64Array(N);
+  const E = new Float64Array(N);
+  const D = new Float64Array(N);
+  const Xjs = new Float64Array(N * S);
+  for (let i = 0; i < N; i++) {
+    for (let j = 0; j < N; j++) {
+      const base = (i * N + j) * S;
+      for (let s = 0; s < S; s++) {
+        const z = Z[base + s];
+        const x = z * (1 + t[base + s]);
+        Y[i] += z;
+        R[j] += x - z;
+        E[j] += x;
+        Xjs[j * S + s] += x;
+      }
+    }
+  }
+  const beta = new Float64Array(N * S);
+  for (let j = 0; j < N; j++) {
+    D[j] = E[j] - Y[j] - R[j];
+    for (let s = 0; s < S; s++) beta[j * S + s] = Xjs[j * S + s] / E[j];
+  }
+  const lam = new Float64Array(N * N * S);
+  for (let i = 0; i < N; i++) {
+    for (let j = 0; j < N; j++) {
+      const base = (i * N + j) * S;
+      for (let s = 0; s < S; s++) {
+        const tot = Xjs[j * S + s];
+        lam[base + s] = tot > 0 ? (Z[base + s] * (1 + t[base + s])) / tot : 0;
+      }
+    }
+  }
+  return { world, N, S, Y, R, E, D, beta, lam };
+}

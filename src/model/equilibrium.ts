@@ -1,0 +1,294 @@
+/**
+ * Solve the general-equilibrium tariff model in changes (MODEL.md §1).
+ *
+ * Method: a few damped excess-demand steps (Alvarez & Lucas 2007) bring the
+ * factor prices close; then Newton on N-1 market-clearing equations plus the
+ * numeraire (world output fixed), with the analytic Jacobian of
+ * EquilibriumSystem and a backtracking line search. Walras' law gives the
+ * dropped market. Stops when max_i |excess_i| / Y_i < tol (default 1e-10).
+ */
+import { computeBaseline, type Baseline } from './baseline.js';
+import { EquilibriumSystem, type DeficitRule } from './system.js';
+import { luFactor, luSolve, SingularMatrixError } from './linalg.js';
+import { createWorld, type World } from '../data/world.js';
+import { ConvergenceError } from '../errors.js';
+import { warn } from '../warn.js';
+
+/** Named tolerances. */
+export const TOL = {
+  /** Largest excess demand relative to output at a solution. */
+  solve: 1e-10,
+} as const;
+
+/**
+ * Deficit convention of a counterfactual:
+ * - `fixed` (default): deficits stay at their baseline value in units of world output.
+ * - `balanced`: deficits are first purged (a counterfactual with D = 0 becomes the new baseline, as in Ossa 2014);
+ *   results are then relative to that purged baseline.
+ * - `proportional`: spending keeps its ratio to output (Yotov et al. 2016, gegravity), scaled so the world balances.
+ */
+export type Deficits = 'fixed' | 'balanced' | 'proportional';
+
+export const DEFICITS: readonly Deficits[] = ['fixed', 'balanced', 'proportional'];
+
+/** A counterfactual: new tariffs and iceberg trade-cost changes, both [i][j][s]. */
+export interface Shock {
+  /** New ad valorem tariffs t' (fractions); the baseline where unchanged. */
+  tariffs: Float64Array;
+  /** Iceberg cost factors dhat > 0 (1 = no change; Infinity = prohibitive). */
+  costFactors: Float64Array;
+}
+
+export interface SolveOptions {
+  deficits?: Deficits;
+  /** Convergence tolerance on max |excess| / Y; default TOL.solve. */
+  tol?: number;
+  /** Newton iteration cap; default 60. */
+  maxIterations?: number;
+  /** Starting factor prices (e.g. a previous solution). */
+  start?: Float64Array;
+}
+
+/** A solved counterfactual (or the best point reached when `converged` is false). */
+export interface Equilibrium {
+  /** The baseline the changes are relative to (the purged one under `balanced`). */
+  baseline: Baseline;
+  deficits: Deficits;
+  converged: boolean;
+  iterations: number;
+  /** max_i |excess_i| / Y_i at the returned point. */
+  residual: number;
+  /** Factor-price changes what[i]. */
+  what: Float64Array;
+  /** Sector price-index changes Phat[j][s]. */
+  PhatS: Float64Array;
+  /** Aggregate price-index changes Phat[j] = prod_s Phat[j][s]^beta[j][s]. */
+  Phat: Float64Array;
+  /** New import shares lam'[i][j][s]. */
+  lamP: Float64Array;
+  /** New flows before tariffs Z'[i][j][s], in baseline currency units (numeraire: world output fixed). */
+  Zp: Float64Array;
+  /** New expenditure, tariff revenue and deficits per economy. */
+  Ep: Float64Array;
+  Rp: Float64Array;
+  Dp: Float64Array;
+  /** The shock that was solved (tariffs and cost factors actually applied). */
+  shock: Shock;
+}
+
+/** The no-change shock for a world: baseline tariffs, unit cost factors. */
+export function noShock(world: World): Shock {
+  return { tariffs: Float64Array.from(world.t), costFactors: new Float64Array(world.Z.length).fill(1) };
+}
+
+const purged = new WeakMap<World, World>();
+
+/**
+ * The world with deficits purged (MODEL.md §1 "balanced", Ossa 2014): the
+ * counterfactual with D' = 0 and nothing else changed, expressed as new flows
+ * Z' at the same tariffs. Cached per World object.
+ */
+export function purgeDeficits(world: World): World {
+  const hit = purged.get(world);
+  if (hit) return hit;
+  const base = computeBaseline(world);
+  const eq = solveRule(base, noShock(world), 'zero', {});
+  if (!eq.converged) throw new ConvergenceError('purging deficits', eq.residual, eq.iterations);
+  const out = createWorld({
+    codes: world.codes,
+    names: world.names,
+    sectors: world.sectors,
+    Z: eq.Zp,
+    t: world.t,
+    eps: world.eps,
+    meta: { ...world.meta, name: `${world.meta.name} (deficits purged)` },
+  });
+  purged.set(world, out);
+  return out;
+}
+
+/**
+ * Solve a counterfactual. Returns the equilibrium with `converged` stating
+ * whether tol was met; use `solveOrThrow` when only a converged answer will do.
+ */
+export function solve(world: World, shock: Shock, options: SolveOptions = {}): Equilibrium {
+  const deficits = options.deficits ?? 'fixed';
+  if (deficits === 'balanced') {
+    const pw = purgeDeficits(world);
+    return { ...solveRule(computeBaseline(pw), shock, 'fixed', options), deficits };
+  }
+  return { ...solveRule(computeBaseline(world), shock, deficits, options), deficits };
+}
+
+/** Solve, throwing ConvergenceError (carrying residual and iterations) when tol is not met. */
+export function solveOrThrow(world: World, shock: Shock, options: SolveOptions = {}): Equilibrium {
+  const eq = solve(world, shock, options);
+  if (!eq.converged) throw new ConvergenceError('equilibrium', eq.residual, eq.iterations);
+  return eq;
+}
+
+/** Solve on a prepared baseline with an internal deficit rule (no purge). */
+export function solveRule(base: Baseline, shock: Shock, rule: DeficitRule, options: SolveOptions): Equilibrium {
+  const sys = new EquilibriumSystem(base, shock.tariffs, shock.costFactors, rule);
+  const report = solveSystem(sys, options);
+  return assemble(sys, report, rule === 'proportional' ? 'proportional' : 'fixed', shock);
+}
+
+export interface SolveReport {
+  converged: boolean;
+  iterations: number;
+  residual: number;
+}
+
+/**
+ * Drive an EquilibriumSystem to its solution; on return the system holds the
+ * last evaluated point (the solution when converged). Reused by the strategy
+ * layer, which keeps one system and changes its tariffs in place.
+ */
+export function solveSystem(sys: EquilibriumSystem, options: SolveOptions = {}): SolveReport {
+  const tol = options.tol ?? TOL.solve;
+  const maxNewton = options.maxIterations ?? 60;
+  const { N } = sys;
+  const Y = sys.base.Y;
+  const w = options.start ? Float64Array.from(options.start) : new Float64Array(N).fill(1);
+  const sumY = sys.sumY;
+  let iterations = 0;
+
+  // Numeraire residual: world output fixed.
+  const numeraire = (x: Float64Array): number => {
+    let v = 0;
+    for (let i = 0; i < N; i++) v += x[i] * Y[i];
+    return (v - sumY) / sumY;
+  };
+  const merit = (worst: number, x: Float64Array): number => Math.max(worst, Math.abs(numeraire(x)));
+
+  let worst = sys.evaluate(w);
+  // Damped excess-demand steps until roughly close: cheap, and they keep Newton away from bad regions.
+  let epsMax = 0;
+  for (const e of sys.base.world.eps) epsMax = Math.max(epsMax, e);
+  const damp = 1 / (1 + epsMax);
+  for (let it = 0; it < 25 && worst > 1e-2 && Number.isFinite(worst); it++) {
+    for (let i = 0; i < N; i++) {
+      const f = 1 + (damp * sys.excess[i]) / (w[i] * Y[i]);
+      w[i] *= Math.min(2, Math.max(0.5, f));
+    }
+    const c = sumY / dot(w, Y);
+    for (let i = 0; i < N; i++) w[i] *= c;
+    worst = sys.evaluate(w);
+    iterations++;
+  }
+
+  const J = new Float64Array(N * N);
+  const piv = new Int32Array(N);
+  const F = new Float64Array(N);
+  const dw = new Float64Array(N);
+  const trial = new Float64Array(N);
+  const drop = N - 1; // its market clears by Walras' law; its row holds the numeraire
+  let current = merit(worst, w);
+  let newton = 0;
+  while (!(current < tol) && newton < maxNewton && Number.isFinite(current)) {
+    newton++;
+    iterations++;
+    sys.jacobian(J);
+    for (let i = 0; i < N; i++) {
+      if (i === drop) continue;
+      const inv = 1 / Y[i];
+      F[i] = -sys.excess[i] * inv;
+      for (let k = 0; k < N; k++) J[i * N + k] *= inv;
+    }
+    for (let k = 0; k < N; k++) J[drop * N + k] = Y[k] / sumY;
+    F[drop] = -numeraire(w);
+    try {
+      luFactor(J, N, piv);
+    } catch (e) {
+      if (e instanceof SingularMatrixError) {
+        warn('equilibrium Jacobian is singular; stopping Newton');
+        break;
+      }
+      throw e;
+    }
+    luSolve(J, N, piv, F, dw);
+    // Backtracking: halve until prices stay positive and the merit falls.
+    let step = 1;
+    let accepted = false;
+    for (let h = 0; h < 40; h++, step *= 0.5) {
+      let positive = true;
+      for (let i = 0; i < N; i++) {
+        trial[i] = w[i] + step * dw[i];
+        if (!(trial[i] > 0)) positive = false;
+      }
+      if (!positive) continue;
+      const wt = sys.evaluate(trial);
+      const mt = merit(wt, trial);
+      if (mt < current || (mt <= current && step === 1)) {
+        w.set(trial);
+        current = mt;
+        accepted = true;
+        break;
+      }
+    }
+    if (!accepted) {
+      sys.evaluate(w);
+      break;
+    }
+  }
+  const residual = merit(sys.evaluate(w), w);
+  return { converged: residual < tol, iterations, residual };
+}
+
+function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let v = 0;
+  for (let i = 0; i < a.length; i++) v += a[i] * b[i];
+  return v;
+}
+
+/** Copy the system's state at its last point into an Equilibrium. */
+function assemble(sys: EquilibriumSystem, report: SolveReport, deficits: Deficits, shock: Shock): Equilibrium {
+  const { N, S } = sys;
+  const { beta, world } = sys.base;
+  const eps = world.eps;
+  const PhatS = new Float64Array(N * S);
+  const Phat = new Float64Array(N);
+  for (let j = 0; j < N; j++) {
+    let lnP = 0;
+    for (let s = 0; s < S; s++) {
+      const js = j * S + s;
+      const q = sys.Q[js];
+      PhatS[js] = q > 0 ? Math.pow(q, -1 / eps[s]) : 1;
+      if (beta[js] > 0) lnP += (beta[js] * Math.log(q)) / -eps[s];
+    }
+    Phat[j] = Math.exp(lnP);
+  }
+  const Zp = new Float64Array(N * N * S);
+  const Rp = new Float64Array(N);
+  const Dp = new Float64Array(N);
+  const tp = sys.tPrime;
+  for (let i = 0; i < N; i++) {
+    for (let j = 0; j < N; j++) {
+      const b = (i * N + j) * S;
+      for (let s = 0; s < S; s++) {
+        const x = sys.lamP[b + s] * beta[j * S + s] * sys.Ep[j];
+        const z = x / (1 + tp[b + s]);
+        Zp[b + s] = z;
+        Rp[j] += x - z;
+      }
+    }
+  }
+  for (let j = 0; j < N; j++) Dp[j] = sys.A[j] - sys.w[j] * sys.base.Y[j];
+  return {
+    baseline: sys.base,
+    deficits,
+    converged: report.converged,
+    iterations: report.iterations,
+    residual: report.residual,
+    what: Float64Array.from(sys.w),
+    PhatS,
+    Phat,
+    lamP: Float64Array.from(sys.lamP),
+    Zp,
+    Ep: Float64Array.from(sys.Ep),
+    Rp,
+    Dp,
+    shock,
+  };
+}
