@@ -23,7 +23,19 @@ export interface Baseline {
   readonly lam: Float64Array;
 }
 
+const cache = new WeakMap<World, Baseline>();
+
+/** Baseline quantities of a World (cached per World object: worlds are never mutated after creation). */
 export function computeBaseline(world: World): Baseline {
+  let hit = cache.get(world);
+  if (!hit) {
+    hit = deriveBaseline(world);
+    cache.set(world, hit);
+  }
+  return hit;
+}
+
+function deriveBaseline(world: World): Baseline {
   const { N, S, Z, t } = world;
   const Y = new Float64Array(N);
   const R = new Float64Array(N);

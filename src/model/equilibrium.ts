@@ -10,6 +10,7 @@
 import { computeBaseline, type Baseline } from './baseline.js';
 import { EquilibriumSystem, type DeficitRule } from './system.js';
 import { luFactor, luSolve, SingularMatrixError } from './linalg.js';
+import { gmres } from './krylov.js';
 import { createWorld, type World } from '../data/world.js';
 import { ConvergenceError } from '../errors.js';
 import { warn } from '../warn.js';
@@ -64,8 +65,6 @@ export interface Equilibrium {
   PhatS: Float64Array;
   /** Aggregate price-index changes Phat[j] = prod_s Phat[j][s]^beta[j][s]. */
   Phat: Float64Array;
-  /** New import shares lam'[i][j][s]. */
-  lamP: Float64Array;
   /** New flows before tariffs Z'[i][j][s], in baseline currency units (numeraire: world output fixed). */
   Zp: Float64Array;
   /** New expenditure, tariff revenue and deficits per economy. */
@@ -140,6 +139,9 @@ export interface SolveReport {
   residual: number;
 }
 
+/** Largest economy count for which Newton forms the Jacobian and factors it; above, Newton-GMRES. */
+export const DIRECT_MAX_N = 40;
+
 /**
  * Drive an EquilibriumSystem to its solution; on return the system holds the
  * last evaluated point (the solution when converged). Reused by the strategy
@@ -155,19 +157,15 @@ export function solveSystem(sys: EquilibriumSystem, options: SolveOptions = {}):
   let iterations = 0;
 
   // Numeraire residual: world output fixed.
-  const numeraire = (x: Float64Array): number => {
-    let v = 0;
-    for (let i = 0; i < N; i++) v += x[i] * Y[i];
-    return (v - sumY) / sumY;
-  };
+  const numeraire = (x: Float64Array): number => (dot(x, Y) - sumY) / sumY;
   const merit = (worst: number, x: Float64Array): number => Math.max(worst, Math.abs(numeraire(x)));
 
   let worst = sys.evaluate(w);
-  // Damped excess-demand steps until roughly close: cheap, and they keep Newton away from bad regions.
+  // Damped excess-demand steps (Alvarez & Lucas 2007) while far away: cheap, and they keep Newton out of bad regions.
   let epsMax = 0;
   for (const e of sys.base.world.eps) epsMax = Math.max(epsMax, e);
   const damp = 1 / (1 + epsMax);
-  for (let it = 0; it < 25 && worst > 1e-2 && Number.isFinite(worst); it++) {
+  for (let it = 0; it < 10 && worst > 0.05 && Number.isFinite(worst); it++) {
     for (let i = 0; i < N; i++) {
       const f = 1 + (damp * sys.excess[i]) / (w[i] * Y[i]);
       w[i] *= Math.min(2, Math.max(0.5, f));
@@ -178,36 +176,49 @@ export function solveSystem(sys: EquilibriumSystem, options: SolveOptions = {}):
     iterations++;
   }
 
-  const J = new Float64Array(N * N);
-  const piv = new Int32Array(N);
+  // Newton on F = (excess_i / Y_i for i != drop; numeraire). The dropped market clears by Walras' law.
+  const drop = N - 1;
   const F = new Float64Array(N);
   const dw = new Float64Array(N);
   const trial = new Float64Array(N);
-  const drop = N - 1; // its market clears by Walras' law; its row holds the numeraire
+  const direct = N <= DIRECT_MAX_N;
+  const J = direct ? new Float64Array(N * N) : new Float64Array(0);
+  const piv = new Int32Array(direct ? N : 0);
+  const diag = new Float64Array(N);
+  const applyScaled = (v: Float64Array, out: Float64Array): void => {
+    sys.jvp(v, out);
+    for (let i = 0; i < N; i++) out[i] /= Y[i];
+    out[drop] = dot(v, Y) / sumY;
+  };
+  const precond = (v: Float64Array, out: Float64Array): void => {
+    for (let i = 0; i < N; i++) out[i] = v[i] / diag[i];
+  };
   let current = merit(worst, w);
   let newton = 0;
   while (!(current < tol) && newton < maxNewton && Number.isFinite(current)) {
     newton++;
     iterations++;
-    sys.jacobian(J);
-    for (let i = 0; i < N; i++) {
-      if (i === drop) continue;
-      const inv = 1 / Y[i];
-      F[i] = -sys.excess[i] * inv;
-      for (let k = 0; k < N; k++) J[i * N + k] *= inv;
-    }
-    for (let k = 0; k < N; k++) J[drop * N + k] = Y[k] / sumY;
+    for (let i = 0; i < N; i++) F[i] = -sys.excess[i] / Y[i];
     F[drop] = -numeraire(w);
-    try {
-      luFactor(J, N, piv);
-    } catch (e) {
-      if (e instanceof SingularMatrixError) {
-        warn('equilibrium Jacobian is singular; stopping Newton');
+    if (direct) {
+      sys.jacobian(J);
+      for (let i = 0; i < N; i++) for (let k = 0; k < N; k++) J[i * N + k] /= Y[i];
+      for (let k = 0; k < N; k++) J[drop * N + k] = Y[k] / sumY;
+      try {
+        luFactor(J, N, piv);
+      } catch (e) {
+        if (!(e instanceof SingularMatrixError)) throw e;
+        warn('equilibrium Jacobian is singular; Newton stopped');
         break;
       }
-      throw e;
+      luSolve(J, N, piv, F, dw);
+    } else {
+      sys.diagonal(diag);
+      for (let i = 0; i < N; i++) diag[i] /= Y[i];
+      diag[drop] = Y[drop] / sumY;
+      // Inexact Newton: a loose linear solve far away, a tight one near the root.
+      gmres(N, applyScaled, precond, F, dw, Math.min(1e-2, Math.max(1e-12, current)));
     }
-    luSolve(J, N, piv, F, dw);
     // Backtracking: halve until prices stay positive and the merit falls.
     let step = 1;
     let accepted = false;
@@ -218,19 +229,15 @@ export function solveSystem(sys: EquilibriumSystem, options: SolveOptions = {}):
         if (!(trial[i] > 0)) positive = false;
       }
       if (!positive) continue;
-      const wt = sys.evaluate(trial);
-      const mt = merit(wt, trial);
-      if (mt < current || (mt <= current && step === 1)) {
+      const mt = merit(sys.evaluate(trial), trial);
+      if (mt < current) {
         w.set(trial);
         current = mt;
         accepted = true;
         break;
       }
     }
-    if (!accepted) {
-      sys.evaluate(w);
-      break;
-    }
+    if (!accepted) break;
   }
   const residual = merit(sys.evaluate(w), w);
   return { converged: residual < tol, iterations, residual };
@@ -267,7 +274,7 @@ function assemble(sys: EquilibriumSystem, report: SolveReport, deficits: Deficit
     for (let j = 0; j < N; j++) {
       const b = (i * N + j) * S;
       for (let s = 0; s < S; s++) {
-        const x = sys.lamP[b + s] * beta[j * S + s] * sys.Ep[j];
+        const x = sys.share(i, j, s) * beta[j * S + s] * sys.Ep[j];
         const z = x / (1 + tp[b + s]);
         Zp[b + s] = z;
         Rp[j] += x - z;
@@ -284,7 +291,6 @@ function assemble(sys: EquilibriumSystem, report: SolveReport, deficits: Deficit
     what: Float64Array.from(sys.w),
     PhatS,
     Phat,
-    lamP: Float64Array.from(sys.lamP),
     Zp,
     Ep: Float64Array.from(sys.Ep),
     Rp,

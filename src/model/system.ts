@@ -1,10 +1,13 @@
 /**
  * The equilibrium system in changes (exact hat algebra, MODEL.md §1): given
  * factor-price changes `what`, evaluate import shares, expenditure, sales and
- * excess demand, and the analytic Jacobian d(excess)/d(what).
+ * excess demand; and its analytic derivatives: the full Jacobian
+ * d(excess)/d(what), Jacobian-vector products and the Jacobian's diagonal.
  *
- * All arrays are allocated once per system and reused by every evaluation:
- * a solve, a best response or a Monte Carlo draw never allocates per element.
+ * Memory traffic, not arithmetic, bounds the big worlds (140 x 140 x 65 is
+ * 10 MB per array), so an evaluation streams only two arrays (a and g) twice
+ * and keeps lam' implicit: lam'[i][j][s] = a[i][j][s] w_i^-eps_s / Q[j][s].
+ * Buffers are allocated once per system and reused by every evaluation.
  */
 import type { Baseline } from './baseline.js';
 
@@ -22,24 +25,26 @@ export class EquilibriumSystem {
   readonly S: number;
   readonly base: Baseline;
   readonly rule: DeficitRule;
-  /** New tariffs t' and iceberg changes dhat, [i][j][s]. */
+  /** New tariffs t' and iceberg changes dhat, [i][j][s]; change in place, then call setShock(). */
   readonly tPrime: Float64Array;
   readonly dhat: Float64Array;
-
-  // Fixed per system: a = lam * tauhat^-eps, m = t'/(1+t'), g = 1/(1+t').
-  private readonly a: Float64Array;
-  private readonly m: Float64Array;
-  private readonly g: Float64Array;
-  private readonly YD: Float64Array; // Y + D, for the proportional rule
   readonly sumY: number;
 
-  // State of the last evaluation.
+  // Fixed per shock: a = lam * tauhat^-eps and g = 1/(1+t') (so t'/(1+t') = 1 - g).
+  private readonly a: Float64Array;
+  private readonly g: Float64Array;
+  private readonly YD: Float64Array; // Y + D, for the proportional rule
+
+  // State at the last evaluated point.
   readonly w: Float64Array;
-  private readonly wpow: Float64Array; // w_i^-eps_s, [i][s]
+  /** w_i^-eps_s, [i][s]. */
+  readonly wpow: Float64Array;
   /** Q[j][s] = Phat[j][s]^-eps_s. */
   readonly Q: Float64Array;
-  /** lam'[i][j][s]. */
-  readonly lamP: Float64Array;
+  /** 1 / Q[j][s] (0 where j does not buy s). */
+  private readonly invQ: Float64Array;
+  /** u[i][j] = sum_s lam' beta g: share of j's spending that is i's factory-gate sales. */
+  private readonly u: Float64Array;
   /** Share of tariff-inclusive spending that is tariff revenue, per importer. */
   readonly rho: Float64Array;
   /** Spending before tariff revenue, w Y + D'. */
@@ -52,12 +57,13 @@ export class EquilibriumSystem {
   readonly excess: Float64Array;
   kappa = 1;
 
-  // Jacobian scratch.
-  private readonly lamT: Float64Array; // lam' as [j][s][k]
-  private readonly C: Float64Array; // N x N
-  private readonly H: Float64Array; // N x N
-  private readonly dE: Float64Array; // N x N
-  private readonly ownEps: Float64Array; // sum_{j,s} eps U_ijs
+  // Derivative scratch, allocated on first use.
+  private scratch?: {
+    pbar: Float64Array; // [j][s]
+    q: Float64Array; // N x N
+    dRho: Float64Array;
+    dE: Float64Array;
+  };
 
   constructor(base: Baseline, tPrime: Float64Array, dhat: Float64Array, rule: DeficitRule) {
     const { N, S } = base;
@@ -70,7 +76,6 @@ export class EquilibriumSystem {
     this.tPrime = tPrime;
     this.dhat = dhat;
     this.a = new Float64Array(size);
-    this.m = new Float64Array(size);
     this.g = new Float64Array(size);
     this.YD = new Float64Array(N);
     let sumY = 0;
@@ -82,46 +87,46 @@ export class EquilibriumSystem {
     this.w = new Float64Array(N).fill(1);
     this.wpow = new Float64Array(N * S);
     this.Q = new Float64Array(N * S);
-    this.lamP = new Float64Array(size);
+    this.invQ = new Float64Array(N * S);
+    this.u = new Float64Array(N * N);
     this.rho = new Float64Array(N);
     this.A = new Float64Array(N);
     this.Ep = new Float64Array(N);
     this.sales = new Float64Array(N);
     this.excess = new Float64Array(N);
-    this.lamT = new Float64Array(size);
-    this.C = new Float64Array(N * N);
-    this.H = new Float64Array(N * N);
-    this.dE = new Float64Array(N * N);
-    this.ownEps = new Float64Array(N);
     this.setShock();
   }
 
   /** Recompute the fixed coefficients after tPrime or dhat changed in place. */
   setShock(): void {
-    const { N, S, base, tPrime, dhat, a, m, g } = this;
-    const { lam, world } = base;
+    const { N, S, tPrime, dhat, a, g } = this;
+    const { lam, world } = this.base;
     const t0 = world.t;
     const eps = world.eps;
-    for (let i = 0; i < N; i++) {
-      for (let j = 0; j < N; j++) {
-        const b = (i * N + j) * S;
-        for (let s = 0; s < S; s++) {
-          const k = b + s;
-          const tp = tPrime[k];
-          const tauhat = (dhat[k] * (1 + tp)) / (1 + t0[k]);
-          const l = lam[k];
-          // tauhat = Infinity (prohibitive) gives pow = 0: the flow vanishes.
-          a[k] = l === 0 ? 0 : l * Math.pow(tauhat, -eps[s]);
-          g[k] = 1 / (1 + tp);
-          m[k] = tp / (1 + tp);
-        }
+    for (let ij = 0; ij < N * N; ij++) {
+      const b = ij * S;
+      for (let s = 0; s < S; s++) {
+        const k = b + s;
+        const tp = tPrime[k];
+        const l = lam[k];
+        // tauhat = dhat (1 + t') / (1 + t); Infinity (prohibitive) gives a = 0: the flow vanishes.
+        // Most cells of a shock are unchanged, so skip the pow there.
+        const tauhat = (dhat[k] * (1 + tp)) / (1 + t0[k]);
+        a[k] = l === 0 ? 0 : tauhat === 1 ? l : l * Math.pow(tauhat, -eps[s]);
+        g[k] = 1 / (1 + tp);
       }
     }
   }
 
-  /** Evaluate every quantity at factor prices w (copied in). Returns max_i |excess_i| / Y_i. */
+  /** lam'[i][j][s] at the last evaluated point. */
+  share(i: number, j: number, s: number): number {
+    const { N, S } = this;
+    return this.a[(i * N + j) * S + s] * this.wpow[i * S + s] * this.invQ[j * S + s];
+  }
+
+  /** Evaluate every quantity at factor prices w (copied in). Returns max_i |excess_i| / Y_i (NaN if undefined). */
   evaluate(w: ArrayLike<number>): number {
-    const { N, S, a, m, g, wpow, Q, lamP, rho, A, Ep, sales, excess } = this;
+    const { N, S, a, g, wpow, Q, invQ, u, rho, A, Ep, sales, excess } = this;
     const { Y, D, beta, world } = this.base;
     const eps = world.eps;
     for (let i = 0; i < N; i++) this.w[i] = w[i];
@@ -132,33 +137,32 @@ export class EquilibriumSystem {
       for (let j = 0; j < N; j++) {
         const b = (i * N + j) * S;
         const qj = j * S;
-        for (let s = 0; s < S; s++) {
-          const c = a[b + s] * wpow[wi + s];
-          lamP[b + s] = c;
-          Q[qj + s] += c;
-        }
+        for (let s = 0; s < S; s++) Q[qj + s] += a[b + s] * wpow[wi + s];
       }
     }
-    for (let j = 0; j < N; j++) {
-      for (let s = 0; s < S; s++) {
-        if (!(Q[j * S + s] > 0) && beta[j * S + s] > 0) {
-          throw new Error(`${world.codes[j]} can buy sector ${world.sectors[s]} from no one: every source is prohibitive`);
-        }
-      }
+    for (let js = 0; js < N * S; js++) {
+      if (Q[js] > 0) invQ[js] = 1 / Q[js];
+      else if (beta[js] > 0) {
+        const j = Math.floor(js / S);
+        throw new Error(`${world.codes[j]} can buy sector ${world.sectors[js - j * S]} from no one: every source is prohibitive`);
+      } else invQ[js] = 0;
     }
+    // One pass gives both the tariff share of spending (rho) and u[i][j].
     rho.fill(0);
     for (let i = 0; i < N; i++) {
+      const wi = i * S;
       for (let j = 0; j < N; j++) {
         const b = (i * N + j) * S;
         const qj = j * S;
-        let r = 0;
+        let ug = 0;
+        let ul = 0;
         for (let s = 0; s < S; s++) {
-          const q = Q[qj + s];
-          const l = q > 0 ? lamP[b + s] / q : 0;
-          lamP[b + s] = l;
-          r += beta[qj + s] * l * m[b + s];
+          const lb = a[b + s] * wpow[wi + s] * invQ[qj + s] * beta[qj + s];
+          ul += lb;
+          ug += lb * g[b + s];
         }
-        rho[j] += r;
+        u[i * N + j] = ug;
+        rho[j] += ul - ug; // sum_s beta lam' t'/(1+t')
       }
     }
     if (this.rule === 'proportional') {
@@ -178,95 +182,136 @@ export class EquilibriumSystem {
     let worst = 0;
     for (let i = 0; i < N; i++) {
       let v = 0;
-      for (let j = 0; j < N; j++) {
-        const b = (i * N + j) * S;
-        const qj = j * S;
-        let u = 0;
-        for (let s = 0; s < S; s++) u += lamP[b + s] * beta[qj + s] * g[b + s];
-        v += u * Ep[j];
-      }
+      for (let j = 0; j < N; j++) v += u[i * N + j] * Ep[j];
       sales[i] = v;
       excess[i] = v - this.w[i] * Y[i];
       const r = Math.abs(excess[i]) / Y[i];
-      if (!(r <= worst)) worst = r; // NaN propagates as "worst"
+      if (!(r <= worst)) worst = r; // NaN wins, so a broken point never looks converged
     }
     return worst;
   }
 
+  /** d A_j along direction v (spending before tariff revenue). */
+  private dA(v: ArrayLike<number>, out: Float64Array): void {
+    const { N, w, YD } = this;
+    const Y = this.base.Y;
+    if (this.rule !== 'proportional') {
+      for (let j = 0; j < N; j++) out[j] = Y[j] * v[j];
+      return;
+    }
+    let S2 = 0;
+    let dNum = 0;
+    let dDen = 0;
+    for (let k = 0; k < N; k++) {
+      S2 += w[k] * YD[k];
+      dNum += Y[k] * v[k];
+      dDen += YD[k] * v[k];
+    }
+    const dkappa = (dNum - this.kappa * dDen) / S2;
+    for (let j = 0; j < N; j++) out[j] = this.kappa * YD[j] * v[j] + w[j] * YD[j] * dkappa;
+  }
+
+  private getScratch() {
+    const { N, S } = this;
+    return (this.scratch ??= {
+      pbar: new Float64Array(N * S),
+      q: new Float64Array(N * N),
+      dRho: new Float64Array(N),
+      dE: new Float64Array(N),
+    });
+  }
+
   /**
-   * Analytic Jacobian J[i][k] = d excess_i / d w_k (row-major N x N) at the
-   * last evaluated point. Derivation in docs/model.md ("The Jacobian").
+   * Jacobian-vector product: out = J v with J[i][k] = d excess_i / d w_k at the
+   * last evaluated point. Two streaming passes over N x N x S:
+   *   dlam'_ijs = -eps_s lam'_ijs (v_i / w_i - pbar_js),  pbar_js = sum_k lam'_kjs v_k / w_k
+   *   drho_j = sum_{i,s} beta (1 - g) dlam',  dE_j = (dA_j + E'_j drho_j) / (1 - rho_j)
+   *   dsales_i = sum_j E'_j sum_s beta g dlam'_ijs + sum_j u_ij dE_j
    */
-  jacobian(J: Float64Array): void {
-    const { N, S, m, g, lamP, lamT, C, H, dE, ownEps, rho, Ep, w } = this;
+  jvp(v: ArrayLike<number>, out: Float64Array): void {
+    const { N, S, a, g, wpow, invQ, u, w, rho, Ep } = this;
     const { Y, beta, world } = this.base;
     const eps = world.eps;
-    // lam' regrouped by (j, s) so the O(N^3 S) cross term runs over contiguous memory.
-    for (let k = 0; k < N; k++) {
-      for (let j = 0; j < N; j++) {
-        const b = (k * N + j) * S;
-        for (let s = 0; s < S; s++) lamT[(j * S + s) * N + k] = lamP[b + s];
-      }
-    }
-    C.fill(0);
-    H.fill(0);
-    ownEps.fill(0);
-    // G[j][k] = d rho_j / d w_k, stored in dE for now.
-    dE.fill(0);
-    for (let j = 0; j < N; j++) {
-      for (let s = 0; s < S; s++) {
-        const js = j * S + s;
-        const bjs = beta[js];
-        if (bjs === 0) continue;
-        const col = js * N;
-        let mbar = 0;
-        for (let i = 0; i < N; i++) mbar += lamT[col + i] * m[(i * N + j) * S + s];
-        const es = eps[s];
-        const Ej = Ep[j];
-        for (let k = 0; k < N; k++) {
-          const lk = lamT[col + k];
-          if (lk === 0) continue;
-          dE[j * N + k] -= bjs * es * lk * (m[(k * N + j) * S + s] - mbar);
-        }
-        for (let i = 0; i < N; i++) {
-          const li = lamT[col + i];
-          if (li === 0) continue;
-          const gi = g[(i * N + j) * S + s];
-          H[i * N + j] += bjs * gi * li;
-          const u = es * bjs * gi * Ej * li;
-          ownEps[i] += u;
-          const row = i * N;
-          for (let k = 0; k < N; k++) C[row + k] += u * lamT[col + k];
-        }
-      }
-    }
-    // dE[j][k] = (dA_j/dw_k + E'_j G[j][k] / w_k) / (1 - rho_j); G was stored without its 1/w_k.
-    const prop = this.rule === 'proportional';
-    let S2 = 0;
-    if (prop) for (let j = 0; j < N; j++) S2 += w[j] * this.YD[j];
-    for (let j = 0; j < N; j++) {
-      const inv = 1 / (1 - rho[j]);
-      for (let k = 0; k < N; k++) {
-        let dA = 0;
-        if (prop) {
-          dA = (w[j] * this.YD[j] * (Y[k] - this.kappa * this.YD[k])) / S2;
-          if (j === k) dA += this.kappa * this.YD[j];
-        } else if (j === k) {
-          dA = Y[j];
-        }
-        dE[j * N + k] = (dA + (Ep[j] * dE[j * N + k]) / w[k]) * inv;
-      }
-    }
+    const { pbar, q, dRho, dE } = this.getScratch();
+    pbar.fill(0);
     for (let i = 0; i < N; i++) {
-      const row = i * N;
-      for (let k = 0; k < N; k++) J[row + k] = C[row + k] / w[k];
-      J[row + i] -= ownEps[i] / w[i] + Y[i];
+      const vi = v[i] / w[i];
+      if (vi === 0) continue;
+      const wi = i * S;
       for (let j = 0; j < N; j++) {
-        const h = H[row + j];
-        if (h === 0) continue;
-        const dj = j * N;
-        for (let k = 0; k < N; k++) J[row + k] += h * dE[dj + k];
+        const b = (i * N + j) * S;
+        const qj = j * S;
+        for (let s = 0; s < S; s++) pbar[qj + s] += a[b + s] * wpow[wi + s] * invQ[qj + s] * vi;
       }
+    }
+    dRho.fill(0);
+    for (let i = 0; i < N; i++) {
+      const vi = v[i] / w[i];
+      const wi = i * S;
+      for (let j = 0; j < N; j++) {
+        const b = (i * N + j) * S;
+        const qj = j * S;
+        let dl = 0;
+        let dlg = 0;
+        for (let s = 0; s < S; s++) {
+          const d = -eps[s] * a[b + s] * wpow[wi + s] * invQ[qj + s] * beta[qj + s] * (vi - pbar[qj + s]);
+          dl += d;
+          dlg += d * g[b + s];
+        }
+        q[i * N + j] = dlg;
+        dRho[j] += dl - dlg;
+      }
+    }
+    this.dA(v, dE);
+    for (let j = 0; j < N; j++) dE[j] = (dE[j] + Ep[j] * dRho[j]) / (1 - rho[j]);
+    for (let i = 0; i < N; i++) {
+      let d = 0;
+      for (let j = 0; j < N; j++) d += Ep[j] * q[i * N + j] + u[i * N + j] * dE[j];
+      out[i] = d - Y[i] * v[i];
+    }
+  }
+
+  /**
+   * Full analytic Jacobian (row-major N x N) at the last evaluated point, by
+   * N Jacobian-vector products on unit vectors: O(N^3 S). Worth it when N is
+   * small (strategy on a few economies, LU-based Newton); large worlds use
+   * jvp() inside a Krylov solver instead.
+   */
+  jacobian(J: Float64Array): void {
+    const { N } = this;
+    const e = new Float64Array(N);
+    const col = new Float64Array(N);
+    for (let k = 0; k < N; k++) {
+      e[k] = 1;
+      this.jvp(e, col);
+      e[k] = 0;
+      for (let i = 0; i < N; i++) J[i * N + k] = col[i];
+    }
+  }
+
+  /**
+   * Diagonal of the Jacobian without income effects:
+   * d excess_i / d w_i ~ -(Y_i + (1/w_i) sum_{j,s} eps_s sales_ijs (1 - lam'_ijs)).
+   * A cheap, good preconditioner: the own-price effect dominates each row.
+   */
+  diagonal(out: Float64Array): void {
+    const { N, S, a, g, wpow, invQ, w, Ep } = this;
+    const { Y, beta, world } = this.base;
+    const eps = world.eps;
+    for (let i = 0; i < N; i++) {
+      const wi = i * S;
+      let d = 0;
+      for (let j = 0; j < N; j++) {
+        const b = (i * N + j) * S;
+        const qj = j * S;
+        let r = 0;
+        for (let s = 0; s < S; s++) {
+          const l = a[b + s] * wpow[wi + s] * invQ[qj + s];
+          r += eps[s] * beta[qj + s] * g[b + s] * l * (1 - l);
+        }
+        d += r * Ep[j];
+      }
+      out[i] = -(Y[i] + d / w[i]);
     }
   }
 }

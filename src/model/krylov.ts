@@ -1,0 +1,111 @@
+/**
+ * Restarted GMRES with right preconditioning (Saad & Schultz 1986; Saad,
+ * "Iterative Methods for Sparse Linear Systems", Alg. 9.5), for Newton steps
+ * on large worlds where forming the Jacobian costs O(N^3 S) but a product with
+ * it costs O(N^2 S).
+ */
+
+export interface GmresResult {
+  /** Relative residual ||b - A x|| / ||b|| reached. */
+  relResidual: number;
+  /** Operator applications. */
+  products: number;
+}
+
+/**
+ * Solve A x = b to relative tolerance `tol`, x starting at 0.
+ * `apply(v, out)` computes out = A v; `precond(v, out)` computes out = M^-1 v.
+ */
+export function gmres(
+  n: number,
+  apply: (v: Float64Array, out: Float64Array) => void,
+  precond: (v: Float64Array, out: Float64Array) => void,
+  b: Float64Array,
+  x: Float64Array,
+  tol: number,
+  restart = 40,
+  maxProducts = 400,
+): GmresResult {
+  const m = Math.min(restart, n);
+  const V = Array.from({ length: m + 1 }, () => new Float64Array(n));
+  const Zs = Array.from({ length: m }, () => new Float64Array(n)); // preconditioned directions
+  const H = new Float64Array((m + 1) * m);
+  const cs = new Float64Array(m);
+  const sn = new Float64Array(m);
+  const gvec = new Float64Array(m + 1);
+  const r = new Float64Array(n);
+  const y = new Float64Array(m);
+  x.fill(0);
+  const bnorm = norm(b);
+  if (bnorm === 0) return { relResidual: 0, products: 0 };
+  let products = 0;
+  let rel = 1;
+  r.set(b);
+  while (products < maxProducts) {
+    const beta = norm(r);
+    rel = beta / bnorm;
+    if (rel <= tol) break;
+    for (let i = 0; i < n; i++) V[0][i] = r[i] / beta;
+    gvec.fill(0);
+    gvec[0] = beta;
+    let k = 0;
+    for (; k < m && products < maxProducts; k++) {
+      precond(V[k], Zs[k]);
+      apply(Zs[k], V[k + 1]);
+      products++;
+      const wv = V[k + 1];
+      // Modified Gram-Schmidt.
+      for (let i = 0; i <= k; i++) {
+        const h = dot(wv, V[i]);
+        H[i * m + k] = h;
+        for (let c = 0; c < n; c++) wv[c] -= h * V[i][c];
+      }
+      const hk = norm(wv);
+      H[(k + 1) * m + k] = hk;
+      if (hk > 0) for (let c = 0; c < n; c++) wv[c] /= hk;
+      // Apply previous Givens rotations, then a new one to zero H[k+1][k].
+      for (let i = 0; i < k; i++) {
+        const t = cs[i] * H[i * m + k] + sn[i] * H[(i + 1) * m + k];
+        H[(i + 1) * m + k] = -sn[i] * H[i * m + k] + cs[i] * H[(i + 1) * m + k];
+        H[i * m + k] = t;
+      }
+      const a = H[k * m + k];
+      const bb = H[(k + 1) * m + k];
+      const d = Math.hypot(a, bb);
+      cs[k] = d === 0 ? 1 : a / d;
+      sn[k] = d === 0 ? 0 : bb / d;
+      H[k * m + k] = d;
+      H[(k + 1) * m + k] = 0;
+      gvec[k + 1] = -sn[k] * gvec[k];
+      gvec[k] = cs[k] * gvec[k];
+      rel = Math.abs(gvec[k + 1]) / bnorm;
+      if (rel <= tol || hk === 0) {
+        k++;
+        break;
+      }
+    }
+    // Back-substitute H y = g and update x += Z y.
+    for (let i = k - 1; i >= 0; i--) {
+      let v = gvec[i];
+      for (let c = i + 1; c < k; c++) v -= H[i * m + c] * y[c];
+      y[i] = H[i * m + i] === 0 ? 0 : v / H[i * m + i];
+    }
+    for (let i = 0; i < k; i++) for (let c = 0; c < n; c++) x[c] += y[i] * Zs[i][c];
+    if (rel <= tol) break;
+    // Restart from the true residual.
+    apply(x, r);
+    products++;
+    for (let c = 0; c < n; c++) r[c] = b[c] - r[c];
+  }
+  return { relResidual: rel, products };
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let v = 0;
+  for (let i = 0; i < a.length; i++) v += a[i] * b[i];
+  return v;
+}
+
+function norm(a: Float64Array): number {
+  return Math.sqrt(dot(a, a));
+}
