@@ -48,6 +48,12 @@ export interface SolveOptions {
   maxIterations?: number;
   /** Starting factor prices (e.g. a previous solution). */
   start?: Float64Array;
+  /**
+   * Newton's linear solve: `direct` forms the analytic Jacobian and factors it (O(N^3 S));
+   * `krylov` runs GMRES on analytic Jacobian-vector products (O(N^2 S) each);
+   * `auto` (default) is direct up to DIRECT_MAX_N economies.
+   */
+  linear?: 'auto' | 'direct' | 'krylov';
 }
 
 /** A solved counterfactual (or the best point reached when `converged` is false). */
@@ -181,7 +187,7 @@ export function solveSystem(sys: EquilibriumSystem, options: SolveOptions = {}):
   const F = new Float64Array(N);
   const dw = new Float64Array(N);
   const trial = new Float64Array(N);
-  const direct = N <= DIRECT_MAX_N;
+  const direct = options.linear === 'direct' || (options.linear !== 'krylov' && N <= DIRECT_MAX_N);
   const J = direct ? new Float64Array(N * N) : new Float64Array(0);
   const piv = new Int32Array(direct ? N : 0);
   const diag = new Float64Array(N);

@@ -1,0 +1,62 @@
+/** Helpers shared by CLI commands: loading a world from flags, exit codes, output. */
+import { InputError, ConvergenceError } from '../errors.js';
+import { loadDataset } from '../data/manifest.js';
+import { loadWorld } from '../data/tables.js';
+import type { World } from '../data/world.js';
+import { DEFICITS, type Deficits } from '../model/equilibrium.js';
+
+/** Exit codes: 2 bad input, 3 no convergence, 1 anything else. */
+export const EXIT = { input: 2, convergence: 3, internal: 1 } as const;
+
+export interface WorldFlags {
+  data?: string;
+  flows?: string;
+  tariffs?: string;
+  eps?: string;
+  elasticities?: string;
+}
+
+/** A World from `--data NAME_OR_DIR` or from `--flows [--tariffs] (--eps | --elasticities)`. */
+export function worldFromFlags(o: WorldFlags): World {
+  if (o.data && o.flows) throw new InputError('give either --data or --flows, not both');
+  if (o.data) {
+    if (o.tariffs || o.elasticities || o.eps) throw new InputError('--tariffs, --eps and --elasticities go with --flows; a --data manifest names its own');
+    return loadDataset(o.data);
+  }
+  if (!o.flows) throw new InputError('no data: give --data NAME_OR_DIR or --flows FLOWS.csv');
+  if (o.eps && o.elasticities) throw new InputError('give either --eps or --elasticities, not both');
+  const eps = o.elasticities ? { file: o.elasticities } : parsePositive(o.eps ?? '4', '--eps');
+  return loadWorld({ flows: [{ file: o.flows }], tariffs: o.tariffs ? { file: o.tariffs } : undefined, elasticities: eps, meta: { name: o.flows, currency: 'units of the flow file' } });
+}
+
+export function parsePositive(raw: string, flag: string): number {
+  const v = Number(raw);
+  if (!(v > 0) || !Number.isFinite(v)) throw new InputError(`${flag}: expected a positive number, found "${raw}"`);
+  return v;
+}
+
+export function parseDeficits(raw: string | undefined, fallback: Deficits = 'fixed'): Deficits {
+  if (raw === undefined) return fallback;
+  if (!(DEFICITS as readonly string[]).includes(raw)) throw new InputError(`--deficits: expected one of ${DEFICITS.join(', ')}, found "${raw}"`);
+  return raw as Deficits;
+}
+
+/** Print an error as one line and return its exit code; stack traces only with PARLEY_DEBUG=1. */
+export function reportError(e: unknown): number {
+  const err = e instanceof Error ? e : new Error(String(e));
+  if (process.env.PARLEY_DEBUG) process.stderr.write(`${err.stack}\n`);
+  if (err instanceof InputError) {
+    process.stderr.write(`parley: ${err.message}\n`);
+    return EXIT.input;
+  }
+  if (err instanceof ConvergenceError) {
+    process.stderr.write(`parley: ${err.message}\n`);
+    return EXIT.convergence;
+  }
+  process.stderr.write(`parley: internal error: ${err.message} (set PARLEY_DEBUG=1 for details)\n`);
+  return EXIT.internal;
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}

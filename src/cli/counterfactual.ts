@@ -1,0 +1,33 @@
+/** `parley counterfactual`: solve one counterfactual and print, write or emit JSON. */
+import { ConvergenceError } from '../errors.js';
+import { solve } from '../model/equilibrium.js';
+import { economyResults } from '../model/results.js';
+import { readShockCsv } from '../model/shock.js';
+import { convergenceLine, counterfactualReport, economyTable, writeCounterfactualCsv } from '../report/counterfactual.js';
+import { parseDeficits, printJson, worldFromFlags, type WorldFlags } from './common.js';
+
+export interface CounterfactualFlags extends WorldFlags {
+  shock: string;
+  deficits?: string;
+  json?: boolean;
+  out?: string;
+}
+
+export function counterfactualCommand(o: CounterfactualFlags): void {
+  const world = worldFromFlags(o);
+  const shock = readShockCsv(o.shock, world);
+  const eq = solve(world, shock, { deficits: parseDeficits(o.deficits) });
+  // Never present an unconverged point as a result.
+  if (!eq.converged) throw new ConvergenceError('equilibrium', eq.residual, eq.iterations);
+  const report = counterfactualReport(eq);
+  if (o.out) {
+    const files = writeCounterfactualCsv(report, o.out);
+    if (!o.json) process.stdout.write(`wrote ${files.join(', ')}\n`);
+  }
+  if (o.json) {
+    printJson(report);
+    return;
+  }
+  process.stdout.write(`${world.meta.name}: ${world.N} economies x ${world.S} sectors, values in ${world.meta.currency}\n\n`);
+  process.stdout.write(`${economyTable(economyResults(eq))}\n\n${convergenceLine(eq)}\n`);
+}

@@ -1,0 +1,60 @@
+/**
+ * The `parley` command line: parse, call the library, print. No economics here.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { InputError } from '../errors.js';
+import { DEFICITS } from '../model/equilibrium.js';
+import { counterfactualCommand } from './counterfactual.js';
+import { dataListCommand, dataShowCommand } from './data.js';
+import { demoCommand } from './demo.js';
+import { reportError, EXIT } from './common.js';
+
+function worldOptions(cmd: Command): Command {
+  return cmd
+    .option('--data <name-or-dir>', 'built-in data set name, or a manifest file or folder')
+    .option('--flows <file>', 'flows CSV: exporter,importer[,sector],value (domestic flows included)')
+    .option('--tariffs <file>', 'baseline tariffs CSV: exporter,importer[,sector],rate (0.25 = 25%)')
+    .option('--eps <number>', 'one trade elasticity for every sector (default 4)')
+    .option('--elasticities <file>', 'elasticities CSV: sector,eps');
+}
+
+export function buildProgram(): Command {
+  const program = new Command('parley')
+    .description('Tariff wars and trade talks, computed: an exact general-equilibrium trade model and strategy on top of it.')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({ outputError: (s, write) => write(s) });
+
+  program.command('demo').description('the 2 April 2025 US tariffs on the 194-economy BACI 2023 world (what `npm start` runs)').action(demoCommand);
+
+  worldOptions(
+    program
+      .command('counterfactual')
+      .description('solve what a set of tariffs and trade-cost changes does to every economy')
+      .requiredOption('--shock <file>', 'shock CSV: exporter,importer[,sector],tariff,cost_factor (either may be empty; * = every partner)'),
+  )
+    .addOption(new Option('--deficits <rule>', 'deficit convention').choices([...DEFICITS]).default('fixed'))
+    .option('--json', 'print one JSON object')
+    .option('--out <dir>', 'write economies.csv and flows.csv to this folder')
+    .action(counterfactualCommand);
+
+  const data = program.command('data').description('built-in data sets');
+  data.command('list').description('list the built-in data sets').option('--json', 'print JSON').action(dataListCommand);
+  data.command('show <name>').description('economies, sectors, totals and source of a data set').option('--json', 'print JSON').action(dataShowCommand);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version exit 0; usage mistakes are bad input.
+      if (e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
+      return EXIT.input;
+    }
+    return reportError(e instanceof InputError || e instanceof Error ? e : new Error(String(e)));
+  }
+}

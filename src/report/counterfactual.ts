@@ -1,0 +1,95 @@
+/**
+ * A solved counterfactual as JSON, CSV tables and a terminal table. The JSON
+ * field names are the public contract of `parley counterfactual --json`.
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import type { Equilibrium } from '../model/equilibrium.js';
+import { economyResults, flowResults, type EconomyResult, type FlowResult } from '../model/results.js';
+import { money, signed, textTable } from './format.js';
+
+export const ECONOMY_FIELDS = [
+  'code',
+  'welfare_pct',
+  'real_gdp_pct',
+  'ev',
+  'tariff_revenue_before',
+  'tariff_revenue_after',
+  'exports_pct',
+  'imports_pct',
+  'terms_of_trade_pct',
+  'trade_balance_before',
+  'trade_balance_after',
+] as const satisfies readonly (keyof EconomyResult)[];
+
+export const FLOW_FIELDS = ['exporter', 'importer', 'sector', 'before', 'after', 'change_pct'] as const satisfies readonly (keyof FlowResult)[];
+
+export type EconomyRecord = Pick<EconomyResult, (typeof ECONOMY_FIELDS)[number]>;
+
+export interface CounterfactualReport {
+  converged: boolean;
+  iterations: number;
+  residual: number;
+  deficits: string;
+  currency: string;
+  economies: EconomyRecord[];
+  flows: FlowResult[];
+}
+
+function pick<T, K extends keyof T>(row: T, keys: readonly K[]): Pick<T, K> {
+  const out = {} as Pick<T, K>;
+  for (const k of keys) out[k] = row[k];
+  return out;
+}
+
+export function counterfactualReport(eq: Equilibrium): CounterfactualReport {
+  return {
+    converged: eq.converged,
+    iterations: eq.iterations,
+    residual: eq.residual,
+    deficits: eq.deficits,
+    currency: eq.baseline.world.meta.currency,
+    economies: economyResults(eq).map((r) => pick(r, ECONOMY_FIELDS)),
+    flows: flowResults(eq),
+  };
+}
+
+/** One line stating how the solve ended. */
+export function convergenceLine(eq: Pick<Equilibrium, 'converged' | 'iterations' | 'residual' | 'deficits'>): string {
+  return `${eq.converged ? 'converged' : 'NOT CONVERGED'} in ${eq.iterations} iterations, max excess demand / output ${eq.residual.toExponential(1)}, deficits ${eq.deficits}`;
+}
+
+/** Terminal table of economies sorted by welfare change (most hurt last). `only` restricts the rows shown. */
+export function economyTable(rows: readonly EconomyResult[], only?: ReadonlySet<string>): string {
+  const shown = rows.filter((r) => !only || only.has(r.code)).sort((a, b) => b.welfare_pct - a.welfare_pct);
+  return textTable(shown, [
+    { header: 'economy', value: (r) => r.code, right: false },
+    { header: 'welfare %', value: (r) => signed(r.welfare_pct, 3) },
+    { header: 'real GDP %', value: (r) => signed(r.real_gdp_pct, 3) },
+    { header: 'EV', value: (r) => money(r.ev) },
+    { header: 'tariff revenue', value: (r) => `${money(r.tariff_revenue_before)} -> ${money(r.tariff_revenue_after)}` },
+    { header: 'exports %', value: (r) => signed(r.exports_pct, 2) },
+    { header: 'imports %', value: (r) => signed(r.imports_pct, 2) },
+    { header: 'ToT %', value: (r) => signed(r.terms_of_trade_pct, 2) },
+    { header: 'balance', value: (r) => `${money(r.trade_balance_before)} -> ${money(r.trade_balance_after)}` },
+  ]);
+}
+
+/** Write economies.csv and flows.csv into dir, each via a temporary file and a rename, so no half-written table is left. */
+export function writeCounterfactualCsv(report: CounterfactualReport, dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  const files: [string, string][] = [
+    ['economies.csv', stringify(report.economies, { header: true, columns: [...ECONOMY_FIELDS] })],
+    ['flows.csv', stringify(report.flows, { header: true, columns: [...FLOW_FIELDS] })],
+  ];
+  return files.map(([name, text]) => writeAtomic(join(dir, name), text));
+}
+
+/** Write text to a file atomically (temp file in the same folder, then rename). */
+export function writeAtomic(path: string, text: string): string {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+  return path;
+}
