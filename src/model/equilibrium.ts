@@ -164,7 +164,13 @@ export function solveSystem(sys: EquilibriumSystem, options: SolveOptions = {}):
 
   // Numeraire residual: world output fixed.
   const numeraire = (x: Float64Array): number => (dot(x, Y) - sumY) / sumY;
+  // Convergence is judged on the max norm; the line search on the 2-norm, along which a Newton step always descends.
   const merit = (worst: number, x: Float64Array): number => Math.max(worst, Math.abs(numeraire(x)));
+  const norm2 = (x: Float64Array): number => {
+    let v = numeraire(x) ** 2;
+    for (let i = 0; i < N; i++) if (i !== N - 1) v += (sys.excess[i] / Y[i]) ** 2;
+    return Math.sqrt(v);
+  };
 
   let worst = sys.evaluate(w);
   // Damped excess-demand steps (Alvarez & Lucas 2007) while far away: cheap, and they keep Newton out of bad regions.
@@ -200,7 +206,9 @@ export function solveSystem(sys: EquilibriumSystem, options: SolveOptions = {}):
     for (let i = 0; i < N; i++) out[i] = v[i] / diag[i];
   };
   let current = merit(worst, w);
+  let currentNorm = norm2(w);
   let newton = 0;
+  let linTol = 1e-2;
   while (!(current < tol) && newton < maxNewton && Number.isFinite(current)) {
     newton++;
     iterations++;
@@ -223,9 +231,9 @@ export function solveSystem(sys: EquilibriumSystem, options: SolveOptions = {}):
       for (let i = 0; i < N; i++) diag[i] /= Y[i];
       diag[drop] = Y[drop] / sumY;
       // Inexact Newton: a loose linear solve far away, a tight one near the root.
-      gmres(N, applyScaled, precond, F, dw, Math.min(1e-2, Math.max(1e-12, current)));
+      gmres(N, applyScaled, precond, F, dw, Math.min(linTol, Math.max(1e-12, current)));
     }
-    // Backtracking: halve until prices stay positive and the merit falls.
+    // Backtracking: halve until prices stay positive and the 2-norm of F falls.
     let step = 1;
     let accepted = false;
     for (let h = 0; h < 40; h++, step *= 0.5) {
@@ -235,15 +243,25 @@ export function solveSystem(sys: EquilibriumSystem, options: SolveOptions = {}):
         if (!(trial[i] > 0)) positive = false;
       }
       if (!positive) continue;
-      const mt = merit(sys.evaluate(trial), trial);
-      if (mt < current) {
+      const worstT = sys.evaluate(trial);
+      const nt = norm2(trial);
+      if (nt < (1 - 1e-4 * step) * currentNorm) {
         w.set(trial);
-        current = mt;
+        current = merit(worstT, trial);
+        currentNorm = nt;
         accepted = true;
         break;
       }
     }
-    if (!accepted) break;
+    if (!accepted) {
+      sys.evaluate(w);
+      // An inexact Krylov direction may not descend: tighten the linear solve once before giving up.
+      if (!direct && linTol > 1e-10) {
+        linTol = 1e-10;
+        continue;
+      }
+      break;
+    }
   }
   const residual = merit(sys.evaluate(w), w);
   return { converged: residual < tol, iterations, residual };

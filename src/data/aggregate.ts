@@ -1,0 +1,94 @@
+/**
+ * Aggregate a World's economies into groups (EU members into EU, chosen ASEAN
+ * members into ASEAN) and its sectors into coarser ones.
+ *
+ * - Flows add up. Trade among a group's members becomes the group's domestic flow.
+ * - Tariffs are trade-weighted with the flows before tariffs (the simple mean
+ *   where the aggregated flow is zero); tariffs inside a group vanish.
+ * - A merged sector's elasticity is the world-flow-weighted mean of its parts'
+ *   (an approximation: Armington sectors do not aggregate exactly).
+ */
+import { InputError } from '../errors.js';
+import { createWorld, type World } from './world.js';
+
+export interface AggregationSpec {
+  /** New economy code -> member codes. Economies not listed stay as they are. */
+  economies?: Record<string, readonly string[]>;
+  /** New sector code -> member sector codes. Sectors not listed stay as they are. */
+  sectors?: Record<string, readonly string[]>;
+}
+
+interface Mapping {
+  codes: string[];
+  names: string[];
+  /** old index -> new index */
+  to: Int32Array;
+}
+
+function buildMapping(old: readonly string[], oldNames: readonly string[], groups: Record<string, readonly string[]> | undefined, what: string): Mapping {
+  const groupOf = new Map<string, string>();
+  for (const [group, members] of Object.entries(groups ?? {})) {
+    if (members.length === 0) throw new InputError(`${what} group ${group} has no members`);
+    for (const m of members) {
+      if (!old.includes(m)) throw new InputError(`${what} group ${group}: unknown member "${m}"`);
+      const prev = groupOf.get(m);
+      if (prev) throw new InputError(`${what} "${m}" is in two groups (${prev} and ${group})`);
+      groupOf.set(m, group);
+    }
+  }
+  const codes: string[] = [];
+  const names: string[] = [];
+  const to = new Int32Array(old.length);
+  old.forEach((code, k) => {
+    const target = groupOf.get(code) ?? code;
+    let idx = codes.indexOf(target);
+    if (idx < 0) {
+      if (!groupOf.has(code) && groups && target in groups) throw new InputError(`${what} group name ${target} is also an existing ${what} code outside the group`);
+      idx = codes.push(target) - 1;
+      names.push(groupOf.has(code) ? target : oldNames[k]);
+    }
+    to[k] = idx;
+  });
+  return { codes, names, to };
+}
+
+/** A new World with economies and/or sectors merged as `spec` says. */
+export function aggregateWorld(world: World, spec: AggregationSpec): World {
+  const { N, S, Z, t, eps } = world;
+  const em = buildMapping(world.codes, world.names, spec.economies, 'economy');
+  const sm = buildMapping(world.sectors, world.sectors, spec.sectors, 'sector');
+  const n = em.codes.length;
+  const m = sm.codes.length;
+  const Zn = new Float64Array(n * n * m);
+  const tz = new Float64Array(n * n * m); // sum t Z
+  const tsum = new Float64Array(n * n * m); // sum t, for the simple mean
+  const cnt = new Float64Array(n * n * m);
+  const epsW = new Float64Array(m);
+  const epsZ = new Float64Array(m);
+  const epsSimple = new Float64Array(m);
+  const epsCnt = new Float64Array(m);
+  for (let s = 0; s < S; s++) {
+    epsSimple[sm.to[s]] += eps[s];
+    epsCnt[sm.to[s]] += 1;
+  }
+  for (let i = 0; i < N; i++) {
+    for (let j = 0; j < N; j++) {
+      for (let s = 0; s < S; s++) {
+        const k = (i * N + j) * S + s;
+        const kk = (em.to[i] * n + em.to[j]) * m + sm.to[s];
+        Zn[kk] += Z[k];
+        tz[kk] += t[k] * Z[k];
+        tsum[kk] += t[k];
+        cnt[kk] += 1;
+        epsW[sm.to[s]] += eps[s] * Z[k];
+        epsZ[sm.to[s]] += Z[k];
+      }
+    }
+  }
+  const tn = new Float64Array(n * n * m);
+  for (let kk = 0; kk < tn.length; kk++) tn[kk] = Zn[kk] > 0 ? tz[kk] / Zn[kk] : tsum[kk] / cnt[kk];
+  const epsN = Float64Array.from({ length: m }, (_, s) => (epsZ[s] > 0 ? epsW[s] / epsZ[s] : epsSimple[s] / epsCnt[s]));
+  const groups = { ...(world.meta.groups ?? {}), ...Object.fromEntries(Object.entries(spec.economies ?? {}).map(([g, ms]) => [g, [...ms]])) };
+  // createWorld zeroes tariffs on the (new) domestic flows.
+  return createWorld({ codes: em.codes, names: em.names, sectors: sm.codes, Z: Zn, t: tn, eps: epsN, meta: { ...world.meta, groups } });
+}

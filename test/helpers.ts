@@ -1,0 +1,88 @@
+/** Shared test helpers: tolerances, assertClose, equilibrium identities, small worlds. */
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import type { Equilibrium } from '../src/model/equilibrium.js';
+import { createWorld, type World } from '../src/data/world.js';
+
+export const ROOT = fileURLToPath(new URL('../', import.meta.url));
+export const DATA = fileURLToPath(new URL('../data/', import.meta.url));
+export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+
+/** |actual - expected| <= tol (absolute), with a message naming what was compared. */
+export function assertClose(actual: number, expected: number, tol: number, label: string): void {
+  assert.ok(Number.isFinite(actual), `${label}: not finite (${actual})`);
+  assert.ok(Math.abs(actual - expected) <= tol, `${label}: expected ${expected}, got ${actual} (|diff| ${Math.abs(actual - expected).toExponential(2)} > ${tol})`);
+}
+
+/**
+ * The identities every solution must satisfy (MODEL.md §1 check 5):
+ * markets clear (what Y = sum of sales), budgets hold (E' = what Y + D' + R' and
+ * E' = sum of tariff-inclusive purchases), world revenue = sum t' Z'.
+ */
+export function assertIdentities(eq: Equilibrium, tol = 1e-9): void {
+  assert.ok(eq.converged, `solve did not converge (residual ${eq.residual})`);
+  const { N, S, Y } = eq.baseline;
+  const t = eq.shock.tariffs;
+  let worldR = 0;
+  let worldTZ = 0;
+  let scale = 0;
+  for (let i = 0; i < N; i++) scale += Y[i];
+  for (let i = 0; i < N; i++) {
+    let sales = 0;
+    for (let j = 0; j < N; j++) for (let s = 0; s < S; s++) sales += eq.Zp[(i * N + j) * S + s];
+    assertClose(sales / Y[i], eq.what[i], tol, `market clearing of economy ${i}`);
+  }
+  for (let j = 0; j < N; j++) {
+    let spend = 0;
+    for (let i = 0; i < N; i++) {
+      for (let s = 0; s < S; s++) {
+        const k = (i * N + j) * S + s;
+        spend += eq.Zp[k] * (1 + t[k]);
+        worldTZ += t[k] * eq.Zp[k];
+      }
+    }
+    assertClose(spend / eq.Ep[j], 1, tol, `spending adds up for economy ${j}`);
+    assertClose((eq.what[j] * Y[j] + eq.Dp[j] + eq.Rp[j]) / eq.Ep[j], 1, tol, `budget of economy ${j}`);
+    worldR += eq.Rp[j];
+  }
+  assertClose(worldR / scale, worldTZ / scale, tol, 'world tariff revenue = sum t\' Z\'');
+  let out = 0;
+  for (let i = 0; i < N; i++) out += eq.what[i] * Y[i];
+  assertClose(out / scale, 1, tol, 'numeraire: world output fixed');
+}
+
+/** Seeded PRNG (mulberry32) for reproducible random worlds. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A random world with home bias, optional tariffs, and sector elasticities in [2, 8]. */
+export function randomWorld(N: number, S: number, seed: number, opts: { tariffs?: boolean } = {}): World {
+  const r = rng(seed);
+  const Z = new Float64Array(N * N * S);
+  const t = new Float64Array(N * N * S);
+  for (let i = 0; i < N; i++) {
+    for (let j = 0; j < N; j++) {
+      for (let s = 0; s < S; s++) {
+        const k = (i * N + j) * S + s;
+        Z[k] = (i === j ? 20 + 40 * r() : 0.5 + 5 * r()) * (1 + i);
+        if (opts.tariffs && i !== j) t[k] = 0.3 * r();
+      }
+    }
+  }
+  const eps = Array.from({ length: S }, () => 2 + 6 * r());
+  return createWorld({
+    codes: Array.from({ length: N }, (_, k) => `E${k}`),
+    sectors: Array.from({ length: S }, (_, k) => `S${k}`),
+    Z,
+    t,
+    eps,
+  });
+}
