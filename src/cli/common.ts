@@ -35,6 +35,12 @@ export function parsePositive(raw: string, flag: string): number {
   return v;
 }
 
+export function parseCount(raw: string, flag: string): number {
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < 0) throw new InputError(`${flag}: expected a whole number >= 0, found "${raw}"`);
+  return v;
+}
+
 export function parseDeficits(raw: string | undefined, fallback: Deficits = 'fixed'): Deficits {
   if (raw === undefined) return fallback;
   if (!(DEFICITS as readonly string[]).includes(raw)) throw new InputError(`--deficits: expected one of ${DEFICITS.join(', ')}, found "${raw}"`);

@@ -4,11 +4,12 @@ import { solve } from '../model/equilibrium.js';
 import { economyResults } from '../model/results.js';
 import { readShockCsv } from '../model/shock.js';
 import { convergenceLine, counterfactualReport, economyTable, writeCounterfactualCsv } from '../report/counterfactual.js';
-import { parseDeficits, printJson, worldFromFlags, type WorldFlags } from './common.js';
+import { parseCount, parseDeficits, printJson, worldFromFlags, type WorldFlags } from './common.js';
 
 export interface CounterfactualFlags extends WorldFlags {
   shock: string;
   deficits?: string;
+  maxIterations?: string;
   json?: boolean;
   out?: string;
 }
@@ -16,7 +17,8 @@ export interface CounterfactualFlags extends WorldFlags {
 export function counterfactualCommand(o: CounterfactualFlags): void {
   const world = worldFromFlags(o);
   const shock = readShockCsv(o.shock, world);
-  const eq = solve(world, shock, { deficits: parseDeficits(o.deficits) });
+  const maxIterations = o.maxIterations === undefined ? undefined : parseCount(o.maxIterations, '--max-iterations');
+  const eq = solve(world, shock, { deficits: parseDeficits(o.deficits), maxIterations });
   // Never present an unconverged point as a result.
   if (!eq.converged) throw new ConvergenceError('equilibrium', eq.residual, eq.iterations);
   const report = counterfactualReport(eq);

@@ -34,6 +34,7 @@ export function buildProgram(): Command {
       .requiredOption('--shock <file>', 'shock CSV: exporter,importer[,sector],tariff,cost_factor (either may be empty; * = every partner)'),
   )
     .addOption(new Option('--deficits <rule>', 'deficit convention').choices([...DEFICITS]).default('fixed'))
+    .option('--max-iterations <n>', 'cap on Newton iterations (default 60)')
     .option('--json', 'print one JSON object')
     .option('--out <dir>', 'write economies.csv and flows.csv to this folder')
     .action(counterfactualCommand);

@@ -1,0 +1,75 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { assertClose, ROOT } from '../helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'parley-cli-'));
+const PTA = Math.pow(Math.exp(0.4711383), -1 / 4); // gegravity oracle README
+const shockFile = join(dir, 'pta.csv');
+writeFileSync(shockFile, `exporter,importer,tariff,cost_factor\nCAN,JPN,,${PTA}\nJPN,CAN,,${PTA}\n`);
+
+function parley(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test/cli/parley.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test('parley counterfactual --json on the gegravity sample reproduces the exact-GE oracle', () => {
+  const r = parley('counterfactual', '--data', 'gegravity-sample', '--shock', shockFile, '--deficits', 'proportional', '--json');
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  assert.equal(j.converged, true);
+  assert.equal(j.deficits, 'proportional');
+  assert.equal(j.economies.length, 30);
+  assert.equal(j.flows.length, 900);
+  const can = j.economies.find((e: { code: string }) => e.code === 'CAN');
+  assertClose(can.real_gdp_pct, 0.4282268527729505, 1e-6, 'CAN real GDP (oracle exp1_can_jpn_pta_exact_ge.csv)');
+  for (const k of ['code', 'welfare_pct', 'real_gdp_pct', 'ev', 'tariff_revenue_before', 'tariff_revenue_after', 'exports_pct', 'imports_pct', 'terms_of_trade_pct', 'trade_balance_before', 'trade_balance_after']) {
+    assert.ok(k in can, `economy field ${k}`);
+  }
+  assert.deepEqual(Object.keys(j.flows[0]), ['exporter', 'importer', 'sector', 'before', 'after', 'change_pct']);
+});
+
+test('parley counterfactual --out writes economies.csv and flows.csv; the table sorts by welfare', () => {
+  const out = join(dir, 'out');
+  const r = parley('counterfactual', '--flows', join(ROOT, 'data/gegravity-sample/oracle/baseline_modeled_trade.csv'), '--eps', '4', '--shock', shockFile, '--out', out);
+  assert.equal(r.code, 0, r.err);
+  assert.ok(existsSync(join(out, 'economies.csv')) && existsSync(join(out, 'flows.csv')));
+  const lines = readFileSync(join(out, 'economies.csv'), 'utf8').trim().split('\n');
+  assert.equal(lines.length, 31);
+  assert.match(r.out, /economy\s+welfare %/);
+  assert.match(r.out, /converged in \d+ iterations/);
+  const rows = r.out.split('\n').filter((l) => /^[A-Z]{3}\s/.test(l));
+  assert.equal(rows[0].slice(0, 3), 'CAN', 'largest gain first');
+});
+
+test('bad input exits 2 with one line naming file, line and column, and no stack trace', () => {
+  const bad = join(dir, 'bad.csv');
+  writeFileSync(bad, 'exporter,importer,tariff,cost_factor\nCAN,XXX,0.1,\n');
+  const r = parley('counterfactual', '--data', 'gegravity-sample', '--shock', bad);
+  assert.equal(r.code, 2);
+  assert.equal(r.err.trim().split('\n').length, 1, r.err);
+  assert.match(r.err, /bad\.csv, line 2, column "importer": unknown economy "XXX"/);
+  assert.doesNotMatch(r.err, /\bat \S+ \(/);
+  const r2 = parley('counterfactual', '--data', 'no-such-set', '--shock', bad);
+  assert.equal(r2.code, 2);
+  assert.match(r2.err, /unknown data set "no-such-set"/);
+  const r3 = parley('counterfactual', '--data', 'gegravity-sample', '--shock', shockFile, '--deficits', 'sometimes');
+  assert.equal(r3.code, 2);
+});
+
+test('a solve that does not converge exits 3 and prints its residual and iterations', () => {
+  const r = parley('counterfactual', '--data', 'gegravity-sample', '--shock', shockFile, '--max-iterations', '0');
+  assert.equal(r.code, 3, r.err);
+  assert.match(r.err, /did not converge: residual \S+ after \d+ iterations/);
+  assert.equal(r.out, '');
+});
+
+test('parley demo (npm start) prints the Liberation Day table', () => {
+  const r = parley('demo');
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /USA\s+\+0\.75/);
+  assert.match(r.out, /converged in/);
+});
