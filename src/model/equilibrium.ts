@@ -208,7 +208,7 @@ export function solveSystem(sys: EquilibriumSystem, options: SolveOptions = {}):
   let current = merit(worst, w);
   let currentNorm = norm2(w);
   let newton = 0;
-  let linTol = 1e-2;
+  let linTol = 3e-2;
   while (!(current < tol) && newton < maxNewton && Number.isFinite(current)) {
     newton++;
     iterations++;

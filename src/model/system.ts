@@ -43,6 +43,10 @@ export class EquilibriumSystem {
   readonly Q: Float64Array;
   /** 1 / Q[j][s] (0 where j does not buy s). */
   private readonly invQ: Float64Array;
+  /** beta[j][s] / Q[j][s]: lam' beta = a w^-eps cb. */
+  private readonly cb: Float64Array;
+  /** eps_s w_i^-eps_s, [i][s]. */
+  private readonly ew: Float64Array;
   /** u[i][j] = sum_s lam' beta g: share of j's spending that is i's factory-gate sales. */
   private readonly u: Float64Array;
   /** Share of tariff-inclusive spending that is tariff revenue, per importer. */
@@ -88,6 +92,8 @@ export class EquilibriumSystem {
     this.wpow = new Float64Array(N * S);
     this.Q = new Float64Array(N * S);
     this.invQ = new Float64Array(N * S);
+    this.cb = new Float64Array(N * S);
+    this.ew = new Float64Array(N * S);
     this.u = new Float64Array(N * N);
     this.rho = new Float64Array(N);
     this.A = new Float64Array(N);
@@ -126,43 +132,54 @@ export class EquilibriumSystem {
 
   /** Evaluate every quantity at factor prices w (copied in). Returns max_i |excess_i| / Y_i (NaN if undefined). */
   evaluate(w: ArrayLike<number>): number {
-    const { N, S, a, g, wpow, Q, invQ, u, rho, A, Ep, sales, excess } = this;
+    const { N, S, a, g, wpow, Q, invQ, cb, ew, u, rho, A, Ep, sales, excess } = this;
     const { Y, D, beta, world } = this.base;
     const eps = world.eps;
+    const NS = N * S;
     for (let i = 0; i < N; i++) this.w[i] = w[i];
-    for (let i = 0; i < N; i++) for (let s = 0; s < S; s++) wpow[i * S + s] = Math.pow(this.w[i], -eps[s]);
-    Q.fill(0);
     for (let i = 0; i < N; i++) {
-      const wi = i * S;
-      for (let j = 0; j < N; j++) {
-        const b = (i * N + j) * S;
-        const qj = j * S;
-        for (let s = 0; s < S; s++) Q[qj + s] += a[b + s] * wpow[wi + s];
+      for (let s = 0; s < S; s++) {
+        wpow[i * S + s] = Math.pow(this.w[i], -eps[s]);
+        ew[i * S + s] = eps[s] * wpow[i * S + s];
       }
     }
-    for (let js = 0; js < N * S; js++) {
+    // Hot loops run over (j, s) as one contiguous index, so S = 1 and S = 65 both stream.
+    Q.fill(0);
+    for (let i = 0; i < N; i++) {
+      const b0 = i * NS;
+      const wi = i * S;
+      for (let js = 0, s = 0; js < NS; js++) {
+        Q[js] += a[b0 + js] * wpow[wi + s];
+        if (++s === S) s = 0;
+      }
+    }
+    for (let js = 0; js < NS; js++) {
       if (Q[js] > 0) invQ[js] = 1 / Q[js];
       else if (beta[js] > 0) {
         const j = Math.floor(js / S);
         throw new Error(`${world.codes[j]} can buy sector ${world.sectors[js - j * S]} from no one: every source is prohibitive`);
       } else invQ[js] = 0;
+      cb[js] = beta[js] * invQ[js];
     }
     // One pass gives both the tariff share of spending (rho) and u[i][j].
     rho.fill(0);
     for (let i = 0; i < N; i++) {
+      const b0 = i * NS;
       const wi = i * S;
-      for (let j = 0; j < N; j++) {
-        const b = (i * N + j) * S;
-        const qj = j * S;
-        let ug = 0;
-        let ul = 0;
-        for (let s = 0; s < S; s++) {
-          const lb = a[b + s] * wpow[wi + s] * invQ[qj + s] * beta[qj + s];
-          ul += lb;
-          ug += lb * g[b + s];
+      let ug = 0;
+      let ul = 0;
+      for (let js = 0, s = 0, j = 0; js < NS; js++) {
+        const lb = a[b0 + js] * wpow[wi + s] * cb[js];
+        ul += lb;
+        ug += lb * g[b0 + js];
+        if (++s === S) {
+          u[i * N + j] = ug;
+          rho[j] += ul - ug; // sum_s beta lam' t'/(1+t')
+          ug = 0;
+          ul = 0;
+          s = 0;
+          j++;
         }
-        u[i * N + j] = ug;
-        rho[j] += ul - ug; // sum_s beta lam' t'/(1+t')
       }
     }
     if (this.rule === 'proportional') {
@@ -229,37 +246,42 @@ export class EquilibriumSystem {
    *   dsales_i = sum_j E'_j sum_s beta g dlam'_ijs + sum_j u_ij dE_j
    */
   jvp(v: ArrayLike<number>, out: Float64Array): void {
-    const { N, S, a, g, wpow, invQ, u, w, rho, Ep } = this;
-    const { Y, beta, world } = this.base;
-    const eps = world.eps;
+    const { N, S, a, g, wpow, invQ, cb, ew, u, w, rho, Ep } = this;
+    const Y = this.base.Y;
+    const NS = N * S;
     const { pbar, q, dRho, dE } = this.getScratch();
     pbar.fill(0);
     for (let i = 0; i < N; i++) {
       const vi = v[i] / w[i];
       if (vi === 0) continue;
+      const b0 = i * NS;
       const wi = i * S;
-      for (let j = 0; j < N; j++) {
-        const b = (i * N + j) * S;
-        const qj = j * S;
-        for (let s = 0; s < S; s++) pbar[qj + s] += a[b + s] * wpow[wi + s] * invQ[qj + s] * vi;
+      for (let js = 0, s = 0; js < NS; js++) {
+        pbar[js] += a[b0 + js] * wpow[wi + s] * vi;
+        if (++s === S) s = 0;
       }
     }
+    // Reuse pbar as cb * pbar (pbar proper = invQ * sum).
+    for (let js = 0; js < NS; js++) pbar[js] *= invQ[js] * cb[js];
     dRho.fill(0);
     for (let i = 0; i < N; i++) {
       const vi = v[i] / w[i];
+      const b0 = i * NS;
       const wi = i * S;
-      for (let j = 0; j < N; j++) {
-        const b = (i * N + j) * S;
-        const qj = j * S;
-        let dl = 0;
-        let dlg = 0;
-        for (let s = 0; s < S; s++) {
-          const d = -eps[s] * a[b + s] * wpow[wi + s] * invQ[qj + s] * beta[qj + s] * (vi - pbar[qj + s]);
-          dl += d;
-          dlg += d * g[b + s];
+      let dl = 0;
+      let dlg = 0;
+      for (let js = 0, s = 0, j = 0; js < NS; js++) {
+        const d = -a[b0 + js] * ew[wi + s] * (vi * cb[js] - pbar[js]);
+        dl += d;
+        dlg += d * g[b0 + js];
+        if (++s === S) {
+          q[i * N + j] = dlg;
+          dRho[j] += dl - dlg;
+          dl = 0;
+          dlg = 0;
+          s = 0;
+          j++;
         }
-        q[i * N + j] = dlg;
-        dRho[j] += dl - dlg;
       }
     }
     this.dA(v, dE);

@@ -1,0 +1,101 @@
+/**
+ * `npm run bench`: median time per counterfactual after warm-up, with
+ * iterations, for the worlds named in issue 2. Prints; never fails.
+ */
+import { join } from 'node:path';
+import { DATA_DIR, loadDataset } from '../src/data/manifest.js';
+import { createWorld, type World } from '../src/data/world.js';
+import { noShock, solve, type Shock } from '../src/model/equilibrium.js';
+import { readShockCsv } from '../src/model/shock.js';
+
+interface Case {
+  name: string;
+  world: World;
+  shock: Shock;
+  target?: string;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** A reproducible synthetic world: home bias, random flows, 0-30% tariffs, elasticities 2-8. */
+function synthetic(N: number, S: number, seed: number): World {
+  let a = seed >>> 0;
+  const r = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const Z = new Float64Array(N * N * S);
+  const t = new Float64Array(N * N * S);
+  for (let i = 0; i < N; i++)
+    for (let j = 0; j < N; j++)
+      for (let s = 0; s < S; s++) {
+        const k = (i * N + j) * S + s;
+        Z[k] = i === j ? 20 + 40 * r() : 0.5 + 5 * r();
+        if (i !== j) t[k] = 0.3 * r();
+      }
+  return createWorld({
+    codes: Array.from({ length: N }, (_, k) => `E${k}`),
+    sectors: Array.from({ length: S }, (_, k) => `S${k}`),
+    Z,
+    t,
+    eps: Array.from({ length: S }, () => 2 + 6 * r()),
+  });
+}
+
+/** Economy 0 raises every tariff it sets by 25 points. */
+function syntheticShock(world: World): Shock {
+  const shock = noShock(world);
+  const { N, S } = world;
+  for (let i = 1; i < N; i++) for (let s = 0; s < S; s++) shock.tariffs[(i * N + 0) * S + s] += 0.25;
+  return shock;
+}
+
+function gegravityCase(): Case {
+  const world = loadDataset('gegravity-sample');
+  const shock = noShock(world);
+  const d = Math.pow(Math.exp(0.4711383), -1 / 4);
+  const can = world.codes.indexOf('CAN');
+  const jpn = world.codes.indexOf('JPN');
+  shock.costFactors[can * world.N + jpn] = d;
+  shock.costFactors[jpn * world.N + can] = d;
+  return { name: 'gegravity sample 30 x 1 (CAN-JPN PTA)', world, shock, target: '5 ms' };
+}
+
+function baciCase(): Case {
+  const world = loadDataset('baci-2023');
+  const shock = readShockCsv(join(DATA_DIR, 'baci-2023', 'shock-liberation-day.csv'), world);
+  return { name: 'BACI 2023 194 x 1 (Liberation Day rates)', world, shock, target: '50 ms' };
+}
+
+const cases: Case[] = [
+  gegravityCase(),
+  baciCase(),
+  ...([[10, 10, ''], [50, 20, ''], [140, 65, '300 ms']] as const).map(([N, S, target]) => {
+    const world = synthetic(N, S, N * 1000 + S);
+    return { name: `synthetic ${N} x ${S}`, world, shock: syntheticShock(world), target: target || undefined };
+  }),
+];
+
+const budgetMs = Number(process.env.BENCH_MS ?? 3000);
+console.log(`Parley bench: median wall time per counterfactual (fixed deficits), after warm-up; node ${process.version}\n`);
+console.log(['case'.padEnd(44), 'median ms'.padStart(10), 'runs'.padStart(6), 'iterations'.padStart(11), 'target'.padStart(8)].join(' '));
+for (const c of cases) {
+  // Warm-up: JIT and the cached baseline.
+  for (let k = 0; k < 3; k++) solve(c.world, c.shock);
+  const times: number[] = [];
+  let iterations = 0;
+  const start = performance.now();
+  while (times.length < 5 || (performance.now() - start < budgetMs && times.length < 200)) {
+    const t0 = performance.now();
+    const eq = solve(c.world, c.shock);
+    times.push(performance.now() - t0);
+    iterations = eq.iterations;
+    if (!eq.converged) console.log(`  ${c.name}: NOT CONVERGED (residual ${eq.residual})`);
+  }
+  console.log([c.name.padEnd(44), median(times).toFixed(2).padStart(10), String(times.length).padStart(6), String(iterations).padStart(11), (c.target ?? '').padStart(8)].join(' '));
+}
