@@ -1,0 +1,26 @@
+// Parley's public surface: this file only re-exports.
+export { InputError, DataError, ConvergenceError, type Location } from './errors.js';
+export { warn, setWarningSink, collectWarnings } from './warn.js';
+
+export { createWorld, economyIndex, ijs, type World, type WorldInit, type WorldMeta } from './data/world.js';
+export { loadWorld, ALL_SECTORS, type WorldFiles, type FlowSource, type ColumnMap } from './data/tables.js';
+export { loadDataset, listBuiltinDatasets, readManifest, worldFromManifest, ManifestSchema, DATA_DIR, type Manifest } from './data/manifest.js';
+export { aggregateWorld, type AggregationSpec } from './data/aggregate.js';
+
+export { computeBaseline, type Baseline } from './model/baseline.js';
+export {
+  solve,
+  solveOrThrow,
+  noShock,
+  purgeDeficits,
+  TOL,
+  DEFICITS,
+  type Deficits,
+  type Shock,
+  type SolveOptions,
+  type Equilibrium,
+} from './model/equilibrium.js';
+export { shockFromRows, readShockCsv, type ShockRow } from './model/shock.js';
+export { economyResults, flowResults, type EconomyResult, type FlowResult } from './model/results.js';
+
+export { counterfactualReport, type CounterfactualReport } from './report/counterfactual.js';
