@@ -15,15 +15,21 @@ import { assertClose, assertIdentities, DATA } from '../helpers.js';
 
 const PTA_BETA = 0.4711383; // oracle/ppml_coefficients.csv, row pta
 
-test('check 7: real GDP changes match the exact-GE oracle for all 30 economies to 1e-3 pp', () => {
+/** The gegravity sample and its Canada-Japan PTA shock: dhat = exp(beta_pta)^(-1/eps) both ways. */
+function ptaExperiment() {
   const world = loadDataset('gegravity-sample');
-  assert.equal(world.N, 30);
   const shock = noShock(world);
   const dhat = Math.pow(Math.exp(PTA_BETA), -1 / 4);
   const can = world.codes.indexOf('CAN');
   const jpn = world.codes.indexOf('JPN');
   shock.costFactors[can * world.N + jpn] = dhat;
   shock.costFactors[jpn * world.N + can] = dhat;
+  return { world, shock, can };
+}
+
+test('check 7: real GDP changes match the exact-GE oracle for all 30 economies to 1e-3 pp', () => {
+  const { world, shock, can } = ptaExperiment();
+  assert.equal(world.N, 30);
   const eq = solveOrThrow(world, shock, { deficits: 'proportional' });
   assertIdentities(eq);
   const oracle = readCsv(join(DATA, 'gegravity-sample/oracle/exp1_can_jpn_pta_exact_ge.csv'), ['country', 'GDP change (percent)']);
@@ -43,13 +49,7 @@ test('check 7: real GDP changes match the exact-GE oracle for all 30 economies t
 });
 
 test('gegravity\'s own one-step numbers differ from the exact equilibrium by 2-20% (why we match the exact file)', () => {
-  const world = loadDataset('gegravity-sample');
-  const shock = noShock(world);
-  const dhat = Math.pow(Math.exp(PTA_BETA), -1 / 4);
-  const can = world.codes.indexOf('CAN');
-  const jpn = world.codes.indexOf('JPN');
-  shock.costFactors[can * world.N + jpn] = dhat;
-  shock.costFactors[jpn * world.N + can] = dhat;
+  const { world, shock, can } = ptaExperiment();
   const ours = economyResults(solveOrThrow(world, shock, { deficits: 'proportional' }));
   const oneStep = readCsv(join(DATA, 'gegravity-sample/oracle/exp1_can_jpn_pta_gegravity.csv'), ['country', 'GDP change (percent)']);
   const gg = Number(oneStep.rows.find((r) => r.values.country === 'CAN')!.values['GDP change (percent)']);
