@@ -20,6 +20,15 @@ import type { Baseline } from './baseline.js';
  */
 export type DeficitRule = 'fixed' | 'zero' | 'proportional';
 
+/** Derivatives of the system's quantities along one direction (in w or in tariffs). */
+export interface Tangent {
+  dRho: Float64Array;
+  dE: Float64Array;
+  /** d ln Q[j][s] = -eps_s d ln Phat[j][s]. */
+  dlnQ: Float64Array;
+  dExcess: Float64Array;
+}
+
 export class EquilibriumSystem {
   readonly N: number;
   readonly S: number;
@@ -62,11 +71,9 @@ export class EquilibriumSystem {
   kappa = 1;
 
   // Derivative scratch, allocated on first use.
-  private scratch?: {
+  private scratch?: Tangent & {
     pbar: Float64Array; // [j][s]
     q: Float64Array; // N x N
-    dRho: Float64Array;
-    dE: Float64Array;
   };
 
   constructor(base: Baseline, tPrime: Float64Array, dhat: Float64Array, rule: DeficitRule) {
@@ -235,7 +242,19 @@ export class EquilibriumSystem {
       q: new Float64Array(N * N),
       dRho: new Float64Array(N),
       dE: new Float64Array(N),
+      dlnQ: new Float64Array(N * S),
+      dExcess: new Float64Array(N),
     });
+  }
+
+  /**
+   * The derivatives of the last jvp() or tariffTangent() call: d rho, d E',
+   * d ln Q[j][s] and d excess along that direction. Views into scratch memory,
+   * overwritten by the next call.
+   */
+  tangent(): Tangent {
+    const { dRho, dE, dlnQ, dExcess } = this.getScratch();
+    return { dRho, dE, dlnQ, dExcess };
   }
 
   /**
@@ -261,8 +280,14 @@ export class EquilibriumSystem {
         if (++s === S) s = 0;
       }
     }
-    // Reuse pbar as cb * pbar (pbar proper = invQ * sum).
-    for (let js = 0; js < NS; js++) pbar[js] *= invQ[js] * cb[js];
+    // d ln Q = -eps pbar; then reuse pbar as cb * pbar (pbar proper = invQ * sum).
+    const { dlnQ, dExcess } = this.getScratch();
+    const eps = this.base.world.eps;
+    for (let js = 0, s = 0; js < NS; js++) {
+      dlnQ[js] = -eps[s] * pbar[js] * invQ[js];
+      pbar[js] *= invQ[js] * cb[js];
+      if (++s === S) s = 0;
+    }
     dRho.fill(0);
     for (let i = 0; i < N; i++) {
       const vi = v[i] / w[i];
@@ -290,6 +315,66 @@ export class EquilibriumSystem {
       let d = 0;
       for (let j = 0; j < N; j++) d += Ep[j] * q[i * N + j] + u[i * N + j] * dE[j];
       out[i] = d - Y[i] * v[i];
+      dExcess[i] = out[i];
+    }
+  }
+
+  /**
+   * Directional derivative at fixed w along a change dt of the tariffs t'
+   * ([i][j][s]); read the result with tangent(). The partial dF/dt of the
+   * implicit-function theorem (strategy gradients, MODEL.md §2):
+   *   da = -eps a dt / (1 + t'),  dg = -g^2 dt,  d ln Q[j][s] = sum_i da w^-eps / Q,
+   *   dlam' = w^-eps (da - a d ln Q) / Q,  drho_j = sum beta (dlam' (1 - g) - lam' dg),
+   *   dE'_j = E'_j drho_j / (1 - rho_j),  dexcess_i = sum_j (E'_j sum_s beta (dlam' g + lam' dg) + u_ij dE'_j).
+   */
+  tariffTangent(dt: Float64Array): void {
+    const { N, S, a, g, wpow, invQ, u, rho, Ep, tPrime } = this;
+    const { beta, world } = this.base;
+    const eps = world.eps;
+    const NS = N * S;
+    const { q, dRho, dE, dlnQ, dExcess } = this.getScratch();
+    dlnQ.fill(0);
+    for (let i = 0; i < N; i++) {
+      const b0 = i * NS;
+      const wi = i * S;
+      for (let js = 0, s = 0; js < NS; js++) {
+        const k = b0 + js;
+        if (dt[k] !== 0) dlnQ[js] -= (eps[s] * a[k] * dt[k] * wpow[wi + s]) / (1 + tPrime[k]);
+        if (++s === S) s = 0;
+      }
+    }
+    for (let js = 0; js < NS; js++) dlnQ[js] *= invQ[js];
+    dRho.fill(0);
+    for (let i = 0; i < N; i++) {
+      const b0 = i * NS;
+      const wi = i * S;
+      let sr = 0;
+      let sg = 0;
+      for (let js = 0, s = 0, j = 0; js < NS; js++) {
+        const k = b0 + js;
+        const da = (-eps[s] * a[k] * dt[k]) / (1 + tPrime[k]);
+        const wq = wpow[wi + s] * invQ[js];
+        const l = a[k] * wq;
+        const dl = wq * (da - a[k] * dlnQ[js]);
+        const dg = -g[k] * g[k] * dt[k];
+        const bj = beta[js];
+        sr += bj * (dl * (1 - g[k]) - l * dg);
+        sg += bj * (dl * g[k] + l * dg);
+        if (++s === S) {
+          dRho[j] += sr;
+          q[i * N + j] = sg;
+          sr = 0;
+          sg = 0;
+          s = 0;
+          j++;
+        }
+      }
+    }
+    for (let j = 0; j < N; j++) dE[j] = (Ep[j] * dRho[j]) / (1 - rho[j]);
+    for (let i = 0; i < N; i++) {
+      let d = 0;
+      for (let j = 0; j < N; j++) d += Ep[j] * q[i * N + j] + u[i * N + j] * dE[j];
+      dExcess[i] = d;
     }
   }
 
