@@ -23,4 +23,8 @@ export {
 export { shockFromRows, readShockCsv, type ShockRow } from './model/shock.js';
 export { economyResults, flowResults, type EconomyResult, type FlowResult } from './model/results.js';
 
+export { welfareGradient, type WelfareGradient } from './strategy/gradient.js';
+export { bestResponse, type BestResponse, type BestResponseOptions, type Instrument } from './strategy/best-response.js';
+export { reciprocalRate, impliedPartnerRate, USTR_2025, type ReciprocalParameters } from './schedule/reciprocal.js';
+
 export { counterfactualReport, type CounterfactualReport } from './report/counterfactual.js';

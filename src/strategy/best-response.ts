@@ -24,7 +24,7 @@ export interface BestResponseOptions {
   deficits?: Deficits;
   /** Starting tariffs (the world's, or this shock's). */
   start?: Shock;
-  /** Stop when the projected gradient of ln W is below this; default 1e-10. */
+  /** Stop when the projected gradient of ln W is below this; default 1e-8. */
   tol?: number;
   maxIterations?: number;
 }
@@ -68,7 +68,7 @@ export function bestResponse(world0: World, playerCode: string, options: BestRes
   const lower = options.lower ?? 0;
   const upper = options.upper ?? 10;
   const deficits = options.deficits ?? 'balanced';
-  const tol = options.tol ?? 1e-10;
+  const tol = options.tol ?? 1e-8;
   const maxIter = options.maxIterations ?? 200;
   if (!(lower > -1) || !(upper > lower) || !Number.isFinite(upper)) throw new InputError(`bounds must satisfy -1 < lower < upper < infinity, found [${lower}, ${upper}]`);
   const player = world0.codes.indexOf(playerCode);
