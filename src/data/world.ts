@@ -4,6 +4,7 @@
  * eps[s]. Every 3-index array is one flat Float64Array in [i][j][s] order:
  * exporter i, importer j, sector s (MODEL.md §1).
  */
+import { InputError } from '../errors.js';
 
 /** Provenance and units of a data set. */
 export interface WorldMeta {
@@ -45,7 +46,7 @@ export function ijs(N: number, S: number, i: number, j: number, s: number): numb
 /** Position of an economy code; throws a clear error for an unknown one. */
 export function economyIndex(world: Pick<World, 'codes'>, code: string): number {
   const k = world.codes.indexOf(code);
-  if (k < 0) throw new Error(`unknown economy "${code}" (known: ${world.codes.join(', ')})`);
+  if (k < 0) throw new InputError(`unknown economy "${code}" (known: ${world.codes.join(', ')})`);
   return k;
 }
 

@@ -10,6 +10,7 @@
  * Buffers are allocated once per system and reused by every evaluation.
  */
 import type { Baseline } from './baseline.js';
+import { InputError } from '../errors.js';
 
 /**
  * How deficits behave in the counterfactual (MODEL.md §1):
@@ -164,7 +165,7 @@ export class EquilibriumSystem {
       if (Q[js] > 0) invQ[js] = 1 / Q[js];
       else if (beta[js] > 0) {
         const j = Math.floor(js / S);
-        throw new Error(`${world.codes[j]} can buy sector ${world.sectors[js - j * S]} from no one: every source is prohibitive`);
+        throw new InputError(`${world.codes[j]} can buy sector ${world.sectors[js - j * S]} from no one: every source is prohibitive`);
       } else invQ[js] = 0;
       cb[js] = beta[js] * invQ[js];
     }
