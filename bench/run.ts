@@ -7,6 +7,7 @@ import { DATA_DIR, loadDataset } from '../src/data/manifest.js';
 import { createWorld, type World } from '../src/data/world.js';
 import { noShock, solve, type Shock } from '../src/model/equilibrium.js';
 import { readShockCsv } from '../src/model/shock.js';
+import { bestResponse, type Instrument } from '../src/strategy/best-response.js';
 
 interface Case {
   name: string;
@@ -98,4 +99,20 @@ for (const c of cases) {
     if (!eq.converged) console.log(`  ${c.name}: NOT CONVERGED (residual ${eq.residual})`);
   }
   console.log([c.name.padEnd(44), median(times).toFixed(2).padStart(10), String(times.length).padStart(6), String(iterations).padStart(11), (c.target ?? '').padStart(8)].join(' '));
+}
+
+// Strategy: best responses on the gegravity sample (balanced deficits, bounds [0, 10]).
+console.log(`\n${'best response, USA on the gegravity sample'.padEnd(44)} ${'median ms'.padStart(10)} ${'runs'.padStart(6)} ${'BFGS its'.padStart(11)}`);
+const gg = loadDataset('gegravity-sample');
+for (const instrument of ['uniform', 'partner'] as Instrument[]) {
+  const times: number[] = [];
+  let its = 0;
+  for (let k = 0; k < 7; k++) {
+    const t0 = performance.now();
+    const br = bestResponse(gg, 'USA', { instrument });
+    if (k > 1) times.push(performance.now() - t0);
+    its = br.iterations;
+    if (!br.converged) console.log(`  ${instrument}: NOT CONVERGED`);
+  }
+  console.log(`${`  ${instrument} (${instrument === 'uniform' ? 1 : gg.N - 1} tariffs)`.padEnd(44)} ${median(times).toFixed(1).padStart(10)} ${String(times.length).padStart(6)} ${String(its).padStart(11)}`);
 }
