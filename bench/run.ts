@@ -7,6 +7,7 @@ import { DATA_DIR, loadDataset } from '../src/data/manifest.js';
 import { createWorld, type World } from '../src/data/world.js';
 import { noShock, solve, type Shock } from '../src/model/equilibrium.js';
 import { readShockCsv } from '../src/model/shock.js';
+import { mulberry32 } from '../src/random.js';
 import { bestResponse, type Instrument } from '../src/strategy/best-response.js';
 
 interface Case {
@@ -23,13 +24,7 @@ function median(xs: number[]): number {
 
 /** A reproducible synthetic world: home bias, random flows, 0-30% tariffs, elasticities 2-8. */
 function synthetic(N: number, S: number, seed: number): World {
-  let a = seed >>> 0;
-  const r = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = mulberry32(seed);
   const Z = new Float64Array(N * N * S);
   const t = new Float64Array(N * N * S);
   for (let i = 0; i < N; i++)

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import type { Equilibrium } from '../src/model/equilibrium.js';
 import { createWorld, type World } from '../src/data/world.js';
+import { mulberry32 } from '../src/random.js';
 
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const DATA = fileURLToPath(new URL('../data/', import.meta.url));
@@ -51,17 +52,8 @@ export function assertIdentities(eq: Equilibrium, tol = 1e-9): void {
   assertClose(out / scale, 1, tol, 'numeraire: world output fixed');
 }
 
-/** Seeded PRNG (mulberry32) for reproducible random worlds. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG for reproducible random worlds (the library's own). */
+export const rng = mulberry32;
 
 /** A random world with home bias, optional tariffs, and sector elasticities in [2, 8]. */
 export function randomWorld(N: number, S: number, seed: number, opts: { tariffs?: boolean } = {}): World {
