@@ -1,6 +1,5 @@
 /** `parley counterfactual`: solve one counterfactual and print, write or emit JSON. */
-import { ConvergenceError } from '../errors.js';
-import { solve } from '../model/equilibrium.js';
+import { solveOrThrow } from '../model/equilibrium.js';
 import { economyResults } from '../model/results.js';
 import { readShockCsv } from '../model/shock.js';
 import { convergenceLine, counterfactualReport, economyTable, writeCounterfactualCsv } from '../report/counterfactual.js';
@@ -18,9 +17,8 @@ export function counterfactualCommand(o: CounterfactualFlags): void {
   const world = worldFromFlags(o);
   const shock = readShockCsv(o.shock, world);
   const maxIterations = o.maxIterations === undefined ? undefined : parseCount(o.maxIterations, '--max-iterations');
-  const eq = solve(world, shock, { deficits: parseDeficits(o.deficits), maxIterations });
-  // Never present an unconverged point as a result.
-  if (!eq.converged) throw new ConvergenceError('equilibrium', eq.residual, eq.iterations);
+  // Never present an unconverged point as a result: solveOrThrow raises ConvergenceError (exit 3).
+  const eq = solveOrThrow(world, shock, { deficits: parseDeficits(o.deficits), maxIterations });
   const report = counterfactualReport(eq);
   if (o.out) {
     const files = writeCounterfactualCsv(report, o.out);

@@ -1,5 +1,5 @@
 /** `parley data list` and `parley data show NAME`. */
-import { listBuiltinDatasets, loadDataset, readManifest, resolveManifest } from '../data/manifest.js';
+import { listBuiltinDatasets, readManifest, resolveManifest, worldFromManifest } from '../data/manifest.js';
 import { computeBaseline } from '../model/baseline.js';
 import { money, textTable } from '../report/format.js';
 import { printJson } from './common.js';
@@ -19,7 +19,7 @@ export function dataListCommand(o: { json?: boolean }): void {
 
 export function dataShowCommand(name: string, o: { json?: boolean }): void {
   const loaded = readManifest(resolveManifest(name));
-  const world = loadDataset(name);
+  const world = worldFromManifest(loaded);
   const base = computeBaseline(world);
   const economies = world.codes.map((code, j) => ({
     code,
@@ -39,7 +39,7 @@ export function dataShowCommand(name: string, o: { json?: boolean }): void {
     sectors: world.sectors,
     world_output: base.Y.reduce((a, b) => a + b, 0),
   };
-  if (o.json) return printJson({ ...info, economies: economies });
+  if (o.json) return printJson({ ...info, economies });
   const out = (s = '') => process.stdout.write(`${s}\n`);
   out(`${info.name}: ${info.title ?? ''}`);
   out(`year ${info.year ?? '?'}, values in ${info.currency}; ${world.N} economies, ${world.S} sector(s): ${world.sectors.join(', ')}`);

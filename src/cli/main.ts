@@ -2,7 +2,6 @@
  * The `parley` command line: parse, call the library, print. No economics here.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { InputError } from '../errors.js';
 import { DEFICITS } from '../model/equilibrium.js';
 import { counterfactualCommand } from './counterfactual.js';
 import { dataListCommand, dataShowCommand } from './data.js';
@@ -56,6 +55,6 @@ export async function main(argv: string[]): Promise<number> {
       if (e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
       return EXIT.input;
     }
-    return reportError(e instanceof InputError || e instanceof Error ? e : new Error(String(e)));
+    return reportError(e);
   }
 }

@@ -101,7 +101,11 @@ export function bestResponse(world0: World, playerCode: string, options: BestRes
     return { f: -lnWelfare, g: gradient.map((v) => -v) };
   };
 
-  const welfareBefore = 100 * (Math.exp(-evaluate(Float64Array.from(vars.map((v) => start.tariffs[v.cells[0]]))).f) - 1);
+  // Welfare at the start tariffs exactly as given (a variable's cells need not share one rate there).
+  const startReport = solveSystem(sys);
+  if (!startReport.converged) throw new ConvergenceError('equilibrium at the start tariffs', startReport.residual, startReport.iterations);
+  w = Float64Array.from(sys.w);
+  const welfareBefore = 100 * (Math.exp(welfareGradient(sys, player, []).lnWelfare) - 1);
   const x = Float64Array.from(vars.map((v) => Math.min(upper, Math.max(lower, start.tariffs[v.cells[0]]))));
   let { f, g } = evaluate(x);
   const H = identity(n);
