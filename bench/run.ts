@@ -63,8 +63,8 @@ function gegravityCase(): Case {
 }
 
 function baciCase(): Case {
-  const world = loadDataset('baci-2023');
-  const shock = readShockCsv(join(DATA_DIR, 'baci-2023', 'shock-liberation-day.csv'), world);
+  const world = loadDataset('baci-2023-ilms');
+  const shock = readShockCsv(join(DATA_DIR, 'baci-2023-ilms', 'shock-liberation-day.csv'), world);
   return { name: 'BACI 2023 194 x 1 (Liberation Day rates)', world, shock, target: '50 ms' };
 }
 

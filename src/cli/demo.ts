@@ -14,8 +14,8 @@ const FOCUS = new Set(['USA', 'CHN', 'JPN', 'KOR', 'VNM', 'MYS', 'SGP', 'THA', '
 
 export function demoCommand(): void {
   const started = performance.now();
-  const world = loadDataset('baci-2023');
-  const shockFile = join(DATA_DIR, 'baci-2023', 'shock-liberation-day.csv');
+  const world = loadDataset('baci-2023-ilms');
+  const shockFile = join(DATA_DIR, 'baci-2023-ilms', 'shock-liberation-day.csv');
   const shock = readShockCsv(shockFile, world);
   const out = (s = '') => process.stdout.write(`${s}\n`);
   out('Parley demo: the US "reciprocal" tariffs of 2 April 2025 (USTR rates, floored at 10%)');
@@ -42,6 +42,6 @@ export function demoCommand(): void {
   out(`With deficits purged first ("balanced", as strategy uses), US welfare is ${signed(usBal.welfare_pct, 2)}%.`);
   out(`${losers} of ${world.N} economies lose; world equivalent variation ${money(worldEv)} USD.`);
   out();
-  out(`All ${world.N} economies and every flow: parley counterfactual --data baci-2023 --shock ${shockFile} [--json | --out DIR]`);
+  out(`All ${world.N} economies and every flow: parley counterfactual --data baci-2023-ilms --shock ${shockFile} [--json | --out DIR]`);
   out(`(${((performance.now() - started) / 1000).toFixed(1)} s in all, data loading included)`);
 }

@@ -16,6 +16,10 @@ export interface AggregationSpec {
   economies?: Record<string, readonly string[]>;
   /** New sector code -> member sector codes. Sectors not listed stay as they are. */
   sectors?: Record<string, readonly string[]>;
+  /** Order of the resulting economies (every one of them, once). */
+  order?: readonly string[];
+  /** Names of resulting economies, by code. */
+  names?: readonly { code: string; name: string }[];
 }
 
 interface Mapping {
@@ -52,16 +56,35 @@ function buildMapping(old: readonly string[], oldNames: readonly string[], group
   return { codes, names, to };
 }
 
+/** Put the mapping's economies in `order` (which must list each exactly once). */
+function reorder(map: Mapping, order: readonly string[] | undefined): Mapping {
+  if (!order) return map;
+  const missing = map.codes.filter((c) => !order.includes(c));
+  const extra = order.filter((c) => !map.codes.includes(c));
+  if (missing.length || extra.length || order.length !== map.codes.length) {
+    throw new InputError(`economy order must list each resulting economy once${missing.length ? `; missing ${missing.join(', ')}` : ''}${extra.length ? `; not a resulting economy: ${extra.join(', ')}` : ''}`);
+  }
+  const perm = order.map((c) => map.codes.indexOf(c));
+  const inv = new Int32Array(perm.length);
+  perm.forEach((old, k) => (inv[old] = k));
+  return { codes: [...order], names: perm.map((k) => map.names[k]), to: Int32Array.from(map.to, (k) => inv[k]) };
+}
+
 /** A new World with economies and/or sectors merged as `spec` says. */
 export function aggregateWorld(world: World, spec: AggregationSpec): World {
   const { N, S, Z, t, eps } = world;
-  const em = buildMapping(world.codes, world.names, spec.economies, 'economy');
+  const em = reorder(buildMapping(world.codes, world.names, spec.economies, 'economy'), spec.order);
+  for (const { code, name } of spec.names ?? []) {
+    const k = em.codes.indexOf(code);
+    if (k >= 0) em.names[k] = name;
+  }
   const sm = buildMapping(world.sectors, world.sectors, spec.sectors, 'sector');
   const n = em.codes.length;
   const m = sm.codes.length;
   const Zn = new Float64Array(n * n * m);
   const tz = new Float64Array(n * n * m); // sum t Z
   const tsum = new Float64Array(n * n * m); // sum t, for the simple mean
+  const prov = world.provenance ? new Uint8Array(n * n * m) : undefined; // least reliable part with value
   const cnt = new Float64Array(n * n * m);
   const epsW = new Float64Array(m);
   const epsZ = new Float64Array(m);
@@ -80,6 +103,7 @@ export function aggregateWorld(world: World, spec: AggregationSpec): World {
         tz[kk] += t[k] * Z[k];
         tsum[kk] += t[k];
         cnt[kk] += 1;
+        if (prov && Z[k] > 0 && world.provenance![k] > prov[kk]) prov[kk] = world.provenance![k];
         epsW[sm.to[s]] += eps[s] * Z[k];
         epsZ[sm.to[s]] += Z[k];
       }
@@ -90,5 +114,5 @@ export function aggregateWorld(world: World, spec: AggregationSpec): World {
   const epsN = Float64Array.from({ length: m }, (_, s) => (epsZ[s] > 0 ? epsW[s] / epsZ[s] : epsSimple[s] / epsCnt[s]));
   const groups = { ...(world.meta.groups ?? {}), ...Object.fromEntries(Object.entries(spec.economies ?? {}).map(([g, ms]) => [g, [...ms]])) };
   // createWorld zeroes tariffs on the (new) domestic flows.
-  return createWorld({ codes: em.codes, names: em.names, sectors: sm.codes, Z: Zn, t: tn, eps: epsN, meta: { ...world.meta, groups } });
+  return createWorld({ codes: em.codes, names: em.names, sectors: sm.codes, Z: Zn, t: tn, eps: epsN, provenance: prov, meta: { ...world.meta, groups } });
 }

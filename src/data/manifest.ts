@@ -12,21 +12,32 @@
  * ```
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { DataError, InputError } from '../errors.js';
-import { readCsv } from './csv.js';
-import { loadWorld, type FlowSource } from './tables.js';
-import type { World } from './world.js';
+import { aggregateWorld } from './aggregate.js';
+import { numberCell, readCsv } from './csv.js';
+import type { DomesticRule } from './domestic.js';
+import { PROVENANCE } from './provenance.js';
+import { assembleWorld, readFlowCells, readTariffs, type FlowCells, type FlowSource } from './tables.js';
+import { createWorld, type World } from './world.js';
 
 /** Folder of the built-in data sets (works from src/ and from dist/). */
 export const DATA_DIR = fileURLToPath(new URL('../../data/', import.meta.url));
 
+const Columns = z.record(z.string(), z.string());
 const FileRef = z.union([
   z.string().min(1),
-  z.object({ file: z.string().min(1), columns: z.record(z.string(), z.string()).optional() }).strict(),
+  z
+    .object({
+      file: z.string().min(1),
+      columns: Columns.optional(),
+      provenance: z.enum(PROVENANCE).optional(),
+      where: z.record(z.string(), z.union([z.string(), z.number()]).transform(String)).optional(),
+    })
+    .strict(),
 ]);
 
 export const ManifestSchema = z
@@ -37,13 +48,38 @@ export const ManifestSchema = z
     currency: z.string().min(1),
     year: z.number().int().optional(),
     source: z.string().min(1),
+    /** Another manifest whose flows, economies and domestic rule this one starts from. */
+    base: z.string().min(1).optional(),
     economies: FileRef.optional(),
-    flows: z.union([FileRef, z.array(FileRef).min(1)]),
+    flows: z.union([FileRef, z.array(FileRef).min(1)]).optional(),
+    /** Flows that fill empty cells of the base before domestic sales are derived. */
+    fill: z.union([FileRef, z.array(FileRef).min(1)]).optional(),
+    domestic: z
+      .object({
+        rule: z.literal('gdp-minus-exports'),
+        gdp_column: z.string().min(1),
+        min_share_of_absorption: z.number().min(0).lt(1),
+      })
+      .strict()
+      .optional(),
+    /** Merge economies: group -> members, or "*" for every economy not named elsewhere. */
+    aggregate: z.record(z.string(), z.union([z.array(z.string()).min(1), z.literal('*')])).optional(),
     tariffs: FileRef.optional(),
-    elasticities: z.union([z.number().positive(), FileRef]),
+    elasticities: z.union([z.number().positive(), FileRef]).optional(),
     groups: z.record(z.string(), z.array(z.string()).min(1)).optional(),
+    /** Sector split of flows (exporter, importer, sector, share, provenance) for product-scoped measures. */
+    sector_shares: FileRef.optional(),
+    /** Dated tariff measures (see src/schedule). */
+    measures: FileRef.optional(),
+    /** Named values the measures refer to (name, value, kind, why). */
+    parameters: FileRef.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((m, ctx) => {
+    if (!m.base && !m.flows) ctx.addIssue({ code: 'custom', path: ['flows'], message: 'required (or give "base")' });
+    if (!m.base && m.elasticities === undefined) ctx.addIssue({ code: 'custom', path: ['elasticities'], message: 'required (or give "base")' });
+    if (m.aggregate && !m.base) ctx.addIssue({ code: 'custom', path: ['aggregate'], message: 'aggregation needs a "base" data set to aggregate' });
+  });
 
 export type Manifest = z.infer<typeof ManifestSchema>;
 
@@ -79,27 +115,100 @@ export function readManifest(file: string): LoadedManifest {
   return { manifest: parsed.data, file, dir: dirname(file) };
 }
 
-function fileRef(dir: string, ref: z.infer<typeof FileRef>): FlowSource {
-  return typeof ref === 'string' ? { file: join(dir, ref) } : { file: join(dir, ref.file), columns: ref.columns };
+/** A manifest's file reference as a path in its folder plus reading options. */
+export function fileRef(dir: string, ref: z.infer<typeof FileRef>): FlowSource {
+  if (typeof ref === 'string') return { file: join(dir, ref) };
+  return { file: join(dir, ref.file), columns: ref.columns, provenance: ref.provenance, where: ref.where };
+}
+
+function refs(dir: string, r: z.infer<typeof FileRef> | z.infer<typeof FileRef>[] | undefined): FlowSource[] {
+  return r === undefined ? [] : (Array.isArray(r) ? r : [r]).map((f) => fileRef(dir, f));
+}
+
+interface RawWorld {
+  read: FlowCells;
+  economies?: { code: string; name: string }[];
+  domestic?: DomesticRule;
+  elasticities?: number | FlowSource;
+}
+
+function readEconomies(src: FlowSource, gdpColumn?: string): { list: { code: string; name: string }[]; gdp?: Map<string, number> } {
+  const table = readCsv(src.file, gdpColumn ? ['code', 'name', gdpColumn] : ['code', 'name'], src.columns);
+  const list = table.rows.map((r) => ({ code: r.values.code, name: r.values.name }));
+  const gdp = gdpColumn ? new Map(table.rows.map((r) => [r.values.code, numberCell(table, r, gdpColumn, { min: 0, expected: 'GDP >= 0' })])) : undefined;
+  return { list, gdp };
+}
+
+/** Flows, economies and domestic rule of a manifest before aggregation (following `base`). */
+function rawWorld(loaded: LoadedManifest, depth = 0): RawWorld {
+  const { manifest: m, dir } = loaded;
+  if (depth > 4) throw new DataError('"base" chain is longer than 4 manifests (a cycle?)', { file: loaded.file });
+  let raw: RawWorld;
+  if (m.base) {
+    raw = rawWorld(readManifest(resolveManifest(resolve(dir, m.base))), depth + 1);
+    if (m.flows) raw.read.cells.push(...readFlowCells(refs(dir, m.flows)).cells);
+  } else {
+    raw = { read: readFlowCells(refs(dir, m.flows)) };
+  }
+  // With aggregation this manifest's economies list names the groups, not the base's economies.
+  if (m.economies && !m.aggregate) {
+    const src = fileRef(dir, m.economies);
+    const e = readEconomies(src, m.domestic?.gdp_column);
+    raw.economies = e.list;
+    if (m.domestic) raw.domestic = { gdp: e.gdp!, minShareOfAbsorption: m.domestic.min_share_of_absorption, file: src.file };
+  } else if (m.domestic) {
+    throw new DataError('"domestic" needs an "economies" file with the GDP column', { file: loaded.file });
+  }
+  if (m.fill) fillCells(raw.read, readFlowCells(refs(dir, m.fill)));
+  if (m.elasticities !== undefined) raw.elasticities = typeof m.elasticities === 'number' ? m.elasticities : fileRef(dir, m.elasticities);
+  return raw;
+}
+
+/** Put `fill` values into cells the base leaves empty; refuse to overwrite a non-zero value. */
+function fillCells(base: FlowCells, fill: FlowCells): void {
+  const at = new Map(base.cells.map((c, k) => [`${c.i}|${c.j}|${c.s}`, k]));
+  for (const c of fill.cells) {
+    const k = at.get(`${c.i}|${c.j}|${c.s}`);
+    if (k === undefined) base.cells.push(c);
+    else if (base.cells[k].v > 0) throw new DataError(`fill ${c.i}->${c.j} would overwrite a non-zero value (${base.cells[k].v}) from ${base.cells[k].file} line ${base.cells[k].line}`, { file: c.file, line: c.line, column: 'value' });
+    else base.cells[k] = c;
+  }
+  base.notes.push(`filled ${fill.cells.length} empty cell(s) from ${[...new Set(fill.cells.map((c) => basename(c.file)))].join(', ')}`);
 }
 
 /** Build the World a manifest describes. */
 export function worldFromManifest(loaded: LoadedManifest): World {
   const { manifest: m, dir } = loaded;
-  const flows = (Array.isArray(m.flows) ? m.flows : [m.flows]).map((f) => fileRef(dir, f));
-  let economies: { code: string; name: string }[] | undefined;
-  if (m.economies) {
-    const src = fileRef(dir, m.economies);
-    const table = readCsv(src.file, ['code', 'name'], src.columns);
-    economies = table.rows.map((r) => ({ code: r.values.code, name: r.values.name }));
+  const raw = rawWorld(loaded);
+  if (raw.elasticities === undefined) throw new DataError('no elasticities given', { file: loaded.file });
+  const meta = { name: m.name, currency: m.currency, year: m.year, source: m.title ?? m.description, groups: m.groups };
+  if (!m.aggregate) {
+    return assembleWorld(raw.read, { economies: raw.economies, domestic: raw.domestic, tariffs: m.tariffs ? fileRef(dir, m.tariffs) : undefined, elasticities: raw.elasticities, meta });
   }
-  return loadWorld({
-    flows,
-    tariffs: m.tariffs ? fileRef(dir, m.tariffs) : undefined,
-    elasticities: typeof m.elasticities === 'number' ? m.elasticities : fileRef(dir, m.elasticities),
-    economies,
-    meta: { name: m.name, currency: m.currency, year: m.year, source: m.title ?? m.description, groups: m.groups },
-  });
+  const fine = assembleWorld(raw.read, { economies: raw.economies, domestic: raw.domestic, elasticities: raw.elasticities, meta });
+  const groups: Record<string, string[]> = {};
+  let rest: string | undefined;
+  for (const [g, members] of Object.entries(m.aggregate)) {
+    if (members === '*') {
+      if (rest) throw new DataError(`aggregate: both ${rest} and ${g} are "*"; only one group can take the rest`, { file: loaded.file });
+      rest = g;
+    } else groups[g] = members;
+  }
+  const order = m.economies ? readEconomies(fileRef(dir, m.economies)).list : undefined;
+  if (rest) {
+    // The rest: every economy neither in a group nor kept as itself in the economies list.
+    const named = new Set([...Object.values(groups).flat(), ...Object.keys(groups), ...(order ?? []).map((e) => e.code)]);
+    groups[rest] = fine.codes.filter((c) => !named.has(c));
+  }
+  let world: World;
+  try {
+    world = aggregateWorld(fine, { economies: groups, order: order?.map((e) => e.code), names: order });
+  } catch (e) {
+    throw new DataError((e as Error).message, { file: loaded.file });
+  }
+  if (!m.tariffs) return world;
+  const t = readTariffs(fileRef(dir, m.tariffs), world.codes, world.sectors);
+  return createWorld({ ...world, t, meta: { ...world.meta, groups: { ...world.meta.groups, ...groups } } });
 }
 
 const BUILTIN_NAME = /^[a-z0-9][a-z0-9-]*$/;
@@ -132,4 +241,10 @@ export function listBuiltinDatasets(): string[] {
   return readdirSync(DATA_DIR)
     .filter((d) => existsSync(join(DATA_DIR, d, 'manifest.yaml')))
     .sort();
+}
+
+/** A data set's manifest and World together (for what else the manifest names: measures, sector shares). */
+export function openDataset(nameOrPath: string): { loaded: LoadedManifest; world: World } {
+  const loaded = readManifest(resolveManifest(nameOrPath));
+  return { loaded, world: worldFromManifest(loaded) };
 }

@@ -1,12 +1,15 @@
 /**
  * Long-form tables (MODEL.md §3) into a World:
- *   flows        exporter,importer[,sector],value
+ *   flows        exporter,importer[,sector],value[,provenance]
  *   tariffs      exporter,importer[,sector],rate       (0.24 = 24%)
  *   elasticities sector,eps
  * Every rejected cell is a DataError naming file, line and column.
  */
+import { basename } from 'node:path';
 import { DataError } from '../errors.js';
 import { cell, numberCell, readCsv, type CsvTable } from './csv.js';
+import { deriveDomestic, type DomesticRule } from './domestic.js';
+import { isProvenance, PROVENANCE, PROVENANCE_CODE, summarizeProvenance, UNSTATED, type Provenance } from './provenance.js';
 import { createWorld, type World, type WorldMeta } from './world.js';
 
 /** The one sector of a data set without a sector column. */
@@ -18,6 +21,10 @@ export type ColumnMap = Record<string, string>;
 export interface FlowSource {
   file: string;
   columns?: ColumnMap;
+  /** Provenance of rows that have no `provenance` column of their own. */
+  provenance?: Provenance;
+  /** Keep only rows whose columns equal these values (e.g. { year: '2006' }); the rest are counted as left out. */
+  where?: Record<string, string>;
 }
 
 export interface WorldFiles {
@@ -27,7 +34,28 @@ export interface WorldFiles {
   elasticities: number | FlowSource;
   /** Economy order and names (code,name); defaults to codes sorted. */
   economies?: { code: string; name: string }[];
+  /** Derive missing domestic flows instead of requiring them. */
+  domestic?: DomesticRule;
   meta?: Partial<WorldMeta>;
+}
+
+/** One flow value with the file and line it came from. */
+export interface FlowCell {
+  i: string;
+  j: string;
+  s: string;
+  v: number;
+  /** Provenance code (PROVENANCE_CODE). */
+  p: number;
+  file: string;
+  line: number;
+}
+
+export interface FlowCells {
+  cells: FlowCell[];
+  hasSector: boolean;
+  /** Where-filtered rows, per file, for the loader's report. */
+  notes: string[];
 }
 
 const CODE = /^[A-Za-z0-9_.-]{1,24}$/;
@@ -38,31 +66,60 @@ function codeCell(table: CsvTable, row: CsvTable['rows'][number], column: string
   return v;
 }
 
-/** Load a World from long-form CSV files. */
-export function loadWorld(files: WorldFiles): World {
-  const tables = files.flows.map((f) => readCsv(f.file, ['exporter', 'importer', 'value'], f.columns));
+/** Read flow rows from one or more long-form files; duplicates and bad cells are DataErrors. */
+export function readFlowCells(sources: FlowSource[]): FlowCells {
+  const tables = sources.map((f) => readCsv(f.file, ['exporter', 'importer', 'value'], f.columns));
   const hasSector = tables.map((t) => t.header.includes('sector'));
   if (hasSector.some((h) => h !== hasSector[0])) {
     const odd = tables[hasSector.indexOf(!hasSector[0])];
     throw new DataError('some flow files have a "sector" column and others do not; give every file the same columns', { file: odd.file, line: 1 });
   }
-  interface Cell { i: string; j: string; s: string; v: number; file: string; line: number }
-  const cells: Cell[] = [];
+  const cells: FlowCell[] = [];
+  const notes: string[] = [];
   const seen = new Map<string, string>();
-  for (const table of tables) {
+  tables.forEach((table, f) => {
+    const src = sources[f];
+    const where = Object.entries(src.where ?? {});
+    for (const [col] of where) {
+      if (!table.header.includes(col)) throw new DataError(`"where" names column "${col}", which the file does not have (found: ${table.header.join(', ')})`, { file: table.file, line: 1 });
+    }
+    let skipped = 0;
     for (const row of table.rows) {
+      if (where.some(([col, want]) => row.values[col] !== want)) {
+        skipped++;
+        continue;
+      }
       const i = codeCell(table, row, 'exporter');
       const j = codeCell(table, row, 'importer');
       const s = hasSector[0] ? codeCell(table, row, 'sector') : ALL_SECTORS;
       const v = numberCell(table, row, 'value', { min: 0, expected: 'a finite flow value >= 0' });
+      const stated = row.values.provenance;
+      let p = src.provenance ? PROVENANCE_CODE[src.provenance] : UNSTATED;
+      if (stated) {
+        if (!isProvenance(stated)) throw new DataError(`expected a provenance (${PROVENANCE.join(', ')}), found "${stated}"`, { file: table.file, line: row.line, column: 'provenance' });
+        p = PROVENANCE_CODE[stated];
+      }
       const key = `${i}|${j}|${s}`;
       const prev = seen.get(key);
       if (prev) throw new DataError(`duplicate flow ${i}->${j}${hasSector[0] ? ` sector ${s}` : ''} (first given at ${prev})`, { file: table.file, line: row.line, column: 'exporter' });
       seen.set(key, `${table.file} line ${row.line}`);
-      cells.push({ i, j, s, v, file: table.file, line: row.line });
+      cells.push({ i, j, s, v, p, file: table.file, line: row.line });
     }
-  }
+    if (skipped) notes.push(`${basename(table.file)}: kept ${table.rows.length - skipped} of ${table.rows.length} rows (where ${where.map(([c, v]) => `${c} = ${v}`).join(', ')})`);
+  });
   if (cells.length === 0) throw new DataError('no flow rows', { file: tables[0]?.file });
+  return { cells, hasSector: hasSector[0], notes };
+}
+
+/** Load a World from long-form CSV files. */
+export function loadWorld(files: WorldFiles): World {
+  return assembleWorld(readFlowCells(files.flows), files);
+}
+
+/** Build a World from flow cells: economy order, domestic flows (given or derived), tariffs, elasticities. */
+export function assembleWorld(read: FlowCells, files: Omit<WorldFiles, 'flows'>): World {
+  const { cells, hasSector } = read;
+  const firstFile = cells[0].file;
   const flowCodes = new Set<string>();
   for (const c of cells) {
     flowCodes.add(c.i);
@@ -83,31 +140,38 @@ export function loadWorld(files: WorldFiles): World {
     codes = [...flowCodes].sort();
     names = codes;
   }
-  const sectors = hasSector[0] ? [...new Set(cells.map((c) => c.s))].sort() : [ALL_SECTORS];
+  const sectors = hasSector ? [...new Set(cells.map((c) => c.s))].sort() : [ALL_SECTORS];
   const N = codes.length;
   const S = sectors.length;
   const ix = new Map(codes.map((c, k) => [c, k]));
   const sx = new Map(sectors.map((c, k) => [c, k]));
   const Z = new Float64Array(N * N * S);
+  const prov = new Uint8Array(N * N * S).fill(UNSTATED);
   const hasDomestic = new Uint8Array(N);
   for (const c of cells) {
     const i = ix.get(c.i)!;
     const j = ix.get(c.j)!;
-    Z[(i * N + j) * S + sx.get(c.s)!] = c.v;
+    const k = (i * N + j) * S + sx.get(c.s)!;
+    Z[k] = c.v;
+    prov[k] = c.p;
     if (i === j) hasDomestic[i] = 1;
   }
+  const notes = [...read.notes];
+  if (files.domestic) notes.push(...deriveDomestic(files.domestic, codes, S, Z, prov, hasDomestic));
   for (let k = 0; k < N; k++) {
     if (!hasDomestic[k]) {
-      throw new DataError(`missing domestic flow for ${codes[k]}: add a row ${codes[k]},${codes[k]},<domestic sales> (the model needs each economy's purchases of its own output)`, { file: tables[0].file });
+      throw new DataError(`missing domestic flow for ${codes[k]}: add a row ${codes[k]},${codes[k]},<domestic sales> (the model needs each economy's purchases of its own output)`, { file: firstFile });
     }
   }
   const t = files.tariffs ? readTariffs(files.tariffs, codes, sectors) : new Float64Array(N * N * S);
   const eps = typeof files.elasticities === 'number' ? files.elasticities : readElasticities(files.elasticities, sectors);
   if (typeof eps === 'number' && !(eps > 0 && Number.isFinite(eps))) throw new DataError(`trade elasticity must be a positive number, found ${eps}`);
+  const anyStated = prov.some((p) => p !== UNSTATED);
+  const meta: Partial<WorldMeta> = { ...files.meta, ...(anyStated ? { provenance: summarizeProvenance(Z, prov) } : {}), ...(notes.length ? { notes } : {}) };
   try {
-    return createWorld({ codes, names, sectors, Z, t, eps, meta: files.meta });
+    return createWorld({ codes, names, sectors, Z, t, eps, provenance: anyStated ? prov : undefined, meta });
   } catch (e) {
-    throw new DataError((e as Error).message, { file: tables[0].file });
+    throw new DataError((e as Error).message, { file: firstFile });
   }
 }
 

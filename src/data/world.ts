@@ -5,6 +5,7 @@
  * exporter i, importer j, sector s (MODEL.md §1).
  */
 import { InputError } from '../errors.js';
+import type { ProvenanceSummary } from './provenance.js';
 
 /** Provenance and units of a data set. */
 export interface WorldMeta {
@@ -18,6 +19,10 @@ export interface WorldMeta {
   source?: string;
   /** Named aggregates used (e.g. EU -> members). */
   groups?: Record<string, string[]>;
+  /** Share of flow value by provenance, computed before any aggregation. */
+  provenance?: ProvenanceSummary;
+  /** What the loader changed or left out (floors applied, rows filtered, gaps filled), one line each. */
+  notes?: string[];
 }
 
 export interface World {
@@ -35,6 +40,8 @@ export interface World {
   readonly t: Float64Array;
   /** Trade elasticity per sector (sigma - 1). */
   readonly eps: Float64Array;
+  /** Provenance code per flow cell ([i][j][s], see PROVENANCE), when the data states it. */
+  readonly provenance?: Uint8Array;
   readonly meta: WorldMeta;
 }
 
@@ -58,6 +65,7 @@ export interface WorldInit {
   t?: Float64Array | number[];
   /** One elasticity for every sector, or one per sector. */
   eps: number | Float64Array | number[];
+  provenance?: Uint8Array;
   meta?: Partial<WorldMeta>;
 }
 
@@ -102,8 +110,14 @@ export function createWorld(init: WorldInit): World {
     Z,
     t,
     eps,
+    ...(init.provenance ? { provenance: checkedProvenance(init.provenance, size) } : {}),
     meta: { name: 'world', currency: 'units', ...init.meta },
   };
+}
+
+function checkedProvenance(p: Uint8Array, size: number): Uint8Array {
+  if (p.length !== size) throw new Error(`provenance has ${p.length} entries, expected N*N*S = ${size}`);
+  return p;
 }
 
 /** Every economy must produce and spend something, or its wage and prices are undefined. */

@@ -146,7 +146,7 @@ test('an unconverged solve says so, and solveOrThrow throws ConvergenceError wit
 
 test('MODEL.md §2: with fixed deficits a uniform US tariff on the BACI world keeps raising US welfare (+0.56% at 10%, +1.89% at 100%)', async () => {
   const { loadDataset } = await import('../../src/data/manifest.js');
-  const world = loadDataset('baci-2023');
+  const world = loadDataset('baci-2023-ilms');
   const us = world.codes.indexOf('USA');
   const at = (t: number) => {
     const shock = noShock(world);
