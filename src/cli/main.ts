@@ -6,6 +6,7 @@ import { DEFICITS } from '../model/equilibrium.js';
 import { counterfactualCommand } from './counterfactual.js';
 import { dataListCommand, dataShowCommand } from './data.js';
 import { demoCommand } from './demo.js';
+import { tariffsCommand } from './tariffs.js';
 import { reportError, EXIT } from './common.js';
 
 function worldOptions(cmd: Command): Command {
@@ -37,6 +38,15 @@ export function buildProgram(): Command {
     .option('--json', 'print one JSON object')
     .option('--out <dir>', 'write economies.csv and flows.csv to this folder')
     .action(counterfactualCommand);
+
+  program
+    .command('tariffs')
+    .description('the tariff matrix in force on a date, and which measures make up each rate')
+    .option('--data <name-or-dir>', 'data set with dated measures', 'episode-2025')
+    .requiredOption('--at <date>', 'date YYYY-MM-DD')
+    .option('--as-known', 'ignore measures announced after the date (by default retroactive changes apply)')
+    .option('--json', 'print one JSON object')
+    .action(tariffsCommand);
 
   const data = program.command('data').description('built-in data sets');
   data.command('list').description('list the built-in data sets').option('--json', 'print JSON').action(dataListCommand);

@@ -1,0 +1,231 @@
+/**
+ * Dated tariff measures as data: who imposes what on whom, on which goods,
+ * from when, under which legal authority. A data set's `measures` file is the
+ * law of an episode; `schedule.ts` turns it into the tariff of any day.
+ *
+ * measures.csv columns:
+ *   id, announced, effective, until   dates YYYY-MM-DD; `until` is the first day no longer covered (empty: open-ended)
+ *   importer                          the economy imposing the duty
+ *   exporters, except                 "*" or codes separated by ";", minus `except`
+ *   sectors                           "*" or sector codes (of the sector shares) separated by ";"
+ *   authority                         fentanyl | s232 | s301 | reciprocal | retaliation | other
+ *   action                            set (the authority's rate becomes `rate`), pause (capped at `rate` while active),
+ *                                     exempt (the authority's duty is 0 while active)
+ *   rate, share                       additional ad valorem rate (fraction) and the share of the flow it applies to;
+ *                                     either may name a parameter instead of a number
+ *   event, note                       the source event (line of the fact base's events.csv) and a one-line reason
+ * Rows must be in order of announcement.
+ */
+import { DataError } from '../errors.js';
+import { cell, numberCell, parseNumberAt, readCsv, type CsvRow, type CsvTable } from '../data/csv.js';
+import { isProvenance, type Provenance } from '../data/provenance.js';
+import type { FlowSource } from '../data/tables.js';
+
+export const AUTHORITIES = ['fentanyl', 's232', 's301', 'reciprocal', 'retaliation', 'other'] as const;
+export type Authority = (typeof AUTHORITIES)[number];
+export const ACTIONS = ['set', 'pause', 'exempt'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+export interface Measure {
+  id: string;
+  announced: string;
+  effective: string;
+  until?: string;
+  importer: string;
+  /** Exporters covered; '*' = all but `except`. */
+  exporters: readonly string[] | '*';
+  except: readonly string[];
+  sectors: readonly string[] | '*';
+  authority: Authority;
+  action: Action;
+  rate: number;
+  share: number;
+  /** Parameter names used for rate / share, if any. */
+  rateParam?: string;
+  shareParam?: string;
+  event?: string;
+  note?: string;
+  /** Where the row came from, for messages. */
+  file?: string;
+  line?: number;
+}
+
+export interface Parameter {
+  name: string;
+  value: number;
+  kind: string;
+  why: string;
+}
+
+/** Sector split of flows for product-scoped measures: importer|exporter -> shares over `sectors`. */
+export interface SectorShares {
+  sectors: readonly string[];
+  shares: ReadonlyMap<string, Float64Array>;
+  provenance: ReadonlyMap<string, Provenance>;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Check a YYYY-MM-DD date (a real calendar day). */
+export function isIsoDate(s: string): boolean {
+  if (!DATE.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+function dateCell(table: CsvTable, row: CsvRow, column: string, optional = false): string | undefined {
+  const v = row.values[column] ?? '';
+  if (v === '' && optional) return undefined;
+  if (!isIsoDate(v)) throw new DataError(`expected a date YYYY-MM-DD, found "${v}"`, { file: table.file, line: row.line, column });
+  return v;
+}
+
+function listCell(v: string): readonly string[] | '*' {
+  const t = v.trim();
+  return t === '*' || t === '' ? '*' : t.split(';').map((s) => s.trim()).filter(Boolean);
+}
+
+export function readParameters(src: FlowSource): Map<string, Parameter> {
+  const table = readCsv(src.file, ['name', 'value', 'kind', 'why'], src.columns);
+  const out = new Map<string, Parameter>();
+  for (const row of table.rows) {
+    const name = cell(table, row, 'name');
+    if (out.has(name)) throw new DataError(`duplicate parameter "${name}"`, { file: table.file, line: row.line, column: 'name' });
+    out.set(name, { name, value: numberCell(table, row, 'value', { expected: 'a finite number' }), kind: row.values.kind, why: row.values.why });
+  }
+  return out;
+}
+
+/** Read measures, checking codes against the world and sectors against the shares. */
+export function readMeasures(src: FlowSource, codes: readonly string[], sectors: readonly string[], params: ReadonlyMap<string, Parameter>): Measure[] {
+  const table = readCsv(src.file, ['id', 'announced', 'effective', 'importer', 'exporters', 'sectors', 'authority', 'action', 'rate'], src.columns);
+  const known = new Set(codes);
+  const ids = new Set<string>();
+  const out: Measure[] = [];
+  let lastAnnounced = '';
+  const loc = (row: CsvRow, column: string) => ({ file: table.file, line: row.line, column });
+  const code = (row: CsvRow, column: string, c: string) => {
+    if (!known.has(c)) throw new DataError(`unknown economy "${c}" (known: ${codes.join(', ')})`, loc(row, column));
+    return c;
+  };
+  const valueOrParam = (row: CsvRow, column: string, fallback: string, rule: { min: number; max?: number; expected: string }) => {
+    const raw = (row.values[column] ?? '').trim() || fallback;
+    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(raw)) {
+      const p = params.get(raw);
+      if (!p) throw new DataError(`unknown parameter "${raw}" (known: ${[...params.keys()].join(', ') || 'none'})`, loc(row, column));
+      if (!(p.value >= rule.min) || (rule.max !== undefined && p.value > rule.max)) throw new DataError(`parameter ${raw} = ${p.value}: expected ${rule.expected}`, loc(row, column));
+      return { value: p.value, param: raw };
+    }
+    const value = parseNumberAt(raw, { min: rule.min, expected: rule.expected }, loc(row, column));
+    if (rule.max !== undefined && value > rule.max) throw new DataError(`expected ${rule.expected}, found "${raw}"`, loc(row, column));
+    return { value };
+  };
+  for (const row of table.rows) {
+    const v = row.values;
+    const id = cell(table, row, 'id');
+    if (ids.has(id)) throw new DataError(`duplicate measure id "${id}"`, loc(row, 'id'));
+    ids.add(id);
+    const announced = dateCell(table, row, 'announced')!;
+    const effective = dateCell(table, row, 'effective')!;
+    const until = dateCell(table, row, 'until', true);
+    if (announced < lastAnnounced) throw new DataError(`dates out of order: announced ${announced} comes after a row announced ${lastAnnounced}; list measures in order of announcement`, loc(row, 'announced'));
+    lastAnnounced = announced;
+    if (until !== undefined && until <= effective) throw new DataError(`dates out of order: until ${until} is not after effective ${effective}`, loc(row, 'until'));
+    const authority = cell(table, row, 'authority');
+    if (!(AUTHORITIES as readonly string[]).includes(authority)) throw new DataError(`expected an authority (${AUTHORITIES.join(', ')}), found "${authority}"`, loc(row, 'authority'));
+    const action = cell(table, row, 'action');
+    if (!(ACTIONS as readonly string[]).includes(action)) throw new DataError(`expected an action (${ACTIONS.join(', ')}), found "${action}"`, loc(row, 'action'));
+    const importer = code(row, 'importer', cell(table, row, 'importer'));
+    const exporters = listCell(cell(table, row, 'exporters'));
+    if (exporters !== '*') exporters.forEach((c) => code(row, 'exporters', c));
+    const exceptList = listCell(v.except ?? '');
+    const except = exceptList === '*' ? [] : exceptList.map((c) => code(row, 'except', c));
+    const sectorList = listCell(cell(table, row, 'sectors'));
+    if (sectorList !== '*') {
+      for (const s of sectorList) if (!sectors.includes(s)) throw new DataError(`unknown sector "${s}" (known: ${sectors.join(', ') || 'none: this data set has no sector shares'})`, loc(row, 'sectors'));
+    }
+    const rate = valueOrParam(row, 'rate', '', { min: 0, expected: 'an additional rate >= 0 (a fraction: 0.25 = 25%) or a parameter name' });
+    const share = valueOrParam(row, 'share', '1', { min: 0, max: 1, expected: 'a share of the flow in [0, 1] or a parameter name' });
+    out.push({
+      id, announced, effective, until, importer, exporters, except, sectors: sectorList,
+      authority: authority as Authority, action: action as Action,
+      rate: rate.value, share: share.value, rateParam: rate.param, shareParam: share.param,
+      event: v.event || undefined, note: v.note || undefined, file: table.file, line: row.line,
+    });
+  }
+  checkContradictions(out);
+  return out;
+}
+
+function covers(list: readonly string[] | '*', x: string): boolean {
+  return list === '*' || list.includes(x);
+}
+
+function overlap(a: Measure, b: Measure): boolean {
+  if (a.importer !== b.importer) return false;
+  const ex = (m: Measure, c: string) => covers(m.exporters, c) && !m.except.includes(c);
+  const exporters = a.exporters === '*' ? (b.exporters === '*' ? null : b.exporters) : a.exporters;
+  const anyExporter = exporters === null ? true : exporters.some((c) => ex(a, c) && ex(b, c));
+  const anySector = a.sectors === '*' || b.sectors === '*' || a.sectors.some((s) => b.sectors.includes(s));
+  return anyExporter && anySector;
+}
+
+/** Two `set` rows of one authority, same dates and same specificity, covering a common cell with different duties. */
+function checkContradictions(ms: Measure[]): void {
+  for (let a = 0; a < ms.length; a++) {
+    for (let b = a + 1; b < ms.length; b++) {
+      const x = ms[a];
+      const y = ms[b];
+      if (x.action !== 'set' || y.action !== 'set' || x.authority !== y.authority) continue;
+      if (x.effective !== y.effective || x.announced !== y.announced || specificity(x) !== specificity(y)) continue;
+      if ((x.rate !== y.rate || x.share !== y.share) && overlap(x, y)) {
+        throw new DataError(`measure "${y.id}" contradicts "${x.id}" (line ${x.line}): same authority, dates and scope, different duty on common goods`, { file: y.file, line: y.line, column: 'rate' });
+      }
+    }
+  }
+}
+
+/** A row naming sectors is more specific than one covering all: it wins when both start together. */
+export function specificity(m: Measure): number {
+  return (m.sectors === '*' ? 0 : 1) + (m.exporters === '*' ? 0 : 2);
+}
+
+/** Sector shares importer,exporter,sector,share[,provenance]; each pair's shares must sum to 1. */
+export function readSectorShares(src: FlowSource, codes: readonly string[]): SectorShares {
+  const table = readCsv(src.file, ['exporter', 'importer', 'sector', 'share'], src.columns);
+  const sectors: string[] = [];
+  for (const row of table.rows) if (!sectors.includes(row.values.sector)) sectors.push(cell(table, row, 'sector'));
+  const shares = new Map<string, Float64Array>();
+  const provenance = new Map<string, Provenance>();
+  const firstLine = new Map<string, number>();
+  const known = new Set(codes);
+  for (const row of table.rows) {
+    for (const column of ['exporter', 'importer']) {
+      if (!known.has(row.values[column])) throw new DataError(`unknown economy "${row.values[column]}" (known: ${codes.join(', ')})`, { file: table.file, line: row.line, column });
+    }
+    const key = `${row.values.importer}|${row.values.exporter}`;
+    let arr = shares.get(key);
+    if (!arr) {
+      arr = new Float64Array(sectors.length).fill(NaN);
+      shares.set(key, arr);
+      firstLine.set(key, row.line);
+    }
+    const s = sectors.indexOf(row.values.sector);
+    if (!Number.isNaN(arr[s])) throw new DataError(`duplicate share for ${row.values.exporter}->${row.values.importer} sector ${row.values.sector}`, { file: table.file, line: row.line, column: 'sector' });
+    arr[s] = numberCell(table, row, 'share', { min: 0, expected: 'a share in [0, 1]' });
+    if (arr[s] > 1) throw new DataError(`expected a share in [0, 1], found "${row.values.share}"`, { file: table.file, line: row.line, column: 'share' });
+    const p = row.values.provenance;
+    if (p) {
+      if (!isProvenance(p)) throw new DataError(`unknown provenance "${p}"`, { file: table.file, line: row.line, column: 'provenance' });
+      provenance.set(key, p);
+    }
+  }
+  for (const [key, arr] of shares) {
+    const [importer, exporter] = key.split('|');
+    const missing = sectors.filter((_, s) => Number.isNaN(arr[s]));
+    if (missing.length) throw new DataError(`${exporter}->${importer} has no share for sector${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`, { file: table.file, line: firstLine.get(key), column: 'sector' });
+    const sum = arr.reduce((a, b) => a + b, 0);
+    if (Math.abs(sum - 1) > 1e-4) throw new DataError(`the sector shares of ${exporter}->${importer} sum to ${sum.toFixed(6)}, expected 1 (they split the whole flow)`, { file: table.file, line: firstLine.get(key), column: 'share' });
+  }
+  return { sectors, shares, provenance };
+}
