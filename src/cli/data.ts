@@ -1,25 +1,54 @@
 /** `parley data list` and `parley data show NAME`. */
-import { listBuiltinDatasets, readManifest, resolveManifest, worldFromManifest } from '../data/manifest.js';
+import { listBuiltinDatasets, openDataset, type LoadedManifest } from '../data/manifest.js';
+import { PROVENANCE } from '../data/provenance.js';
+import type { World } from '../data/world.js';
 import { computeBaseline } from '../model/baseline.js';
 import { money, textTable } from '../report/format.js';
+import { scheduleFromManifest } from '../schedule/schedule.js';
 import { printJson } from './common.js';
+
+/** What `data list` and `data show` say about a data set as a whole. */
+function summary(loaded: LoadedManifest, world: World) {
+  let total = 0;
+  for (let k = 0; k < world.Z.length; k++) total += world.Z[k];
+  const m = loaded.manifest;
+  return {
+    name: m.name,
+    title: m.title ?? null,
+    year: m.year ?? null,
+    currency: m.currency,
+    economies: world.N,
+    sectors: world.sectors,
+    total_flows: total,
+    provenance: world.meta.provenance ?? null,
+    notes: world.meta.notes ?? [],
+    source_note: `${loaded.dir}/${m.source}`,
+  };
+}
+
+function provenanceText(p: Record<string, number> | null): string {
+  if (!p) return 'not stated';
+  return PROVENANCE.filter((k) => p[k] > 0).map((k) => `${k} ${(p[k] * 100).toFixed(1)}%`).join(', ');
+}
 
 export function dataListCommand(o: { json?: boolean }): void {
   const rows = listBuiltinDatasets().map((name) => {
-    const { manifest } = readManifest(resolveManifest(name));
-    return { name, title: manifest.title ?? '', year: manifest.year ?? null, currency: manifest.currency };
+    const { loaded, world } = openDataset(name);
+    return summary(loaded, world);
   });
   if (o.json) return printJson(rows);
   process.stdout.write(`${textTable(rows, [
     { header: 'name', value: (r) => r.name, right: false },
     { header: 'year', value: (r) => String(r.year ?? '') },
-    { header: 'title', value: (r) => r.title, right: false },
+    { header: 'economies', value: (r) => String(r.economies) },
+    { header: 'sectors', value: (r) => String(r.sectors.length) },
+    { header: 'flows', value: (r) => `${money(r.total_flows)} ${r.currency}` , right: false },
+    { header: 'provenance (share of value)', value: (r) => provenanceText(r.provenance), right: false },
   ])}\n`);
 }
 
 export function dataShowCommand(name: string, o: { json?: boolean }): void {
-  const loaded = readManifest(resolveManifest(name));
-  const world = worldFromManifest(loaded);
+  const { loaded, world } = openDataset(name);
   const base = computeBaseline(world);
   const economies = world.codes.map((code, j) => ({
     code,
@@ -29,21 +58,29 @@ export function dataShowCommand(name: string, o: { json?: boolean }): void {
     tariff_revenue: base.R[j],
     deficit: base.D[j],
   }));
-  const info = {
-    name: loaded.manifest.name,
-    title: loaded.manifest.title ?? null,
-    year: loaded.manifest.year ?? null,
-    currency: loaded.manifest.currency,
-    source_note: loaded.manifest.source,
-    economies: world.N,
-    sectors: world.sectors,
-    world_output: base.Y.reduce((a, b) => a + b, 0),
-  };
-  if (o.json) return printJson({ ...info, economies });
+  const info = summary(loaded, world);
+  const schedule = loaded.manifest.measures || loaded.manifest.sector_shares ? scheduleFromManifest(loaded, world) : undefined;
+  const extra = schedule
+    ? {
+        measures: schedule.measures.length,
+        first_effective: schedule.measures.reduce<string | null>((a, m) => (a === null || m.effective < a ? m.effective : a), null),
+        sector_shares: schedule.shares ? { sectors: schedule.shares.sectors, pairs: schedule.shares.shares.size, provenance: Object.fromEntries(schedule.shares.provenance) } : null,
+      }
+    : {};
+  if (o.json) return printJson({ ...info, ...extra, economies: economies, economy_count: world.N });
   const out = (s = '') => process.stdout.write(`${s}\n`);
   out(`${info.name}: ${info.title ?? ''}`);
   out(`year ${info.year ?? '?'}, values in ${info.currency}; ${world.N} economies, ${world.S} sector(s): ${world.sectors.join(', ')}`);
-  out(`world output ${money(info.world_output)}; source note: ${loaded.dir}/${info.source_note}`);
+  out(`total flows ${money(info.total_flows)} (domestic included); source note: ${info.source_note}`);
+  out(`provenance (share of flow value): ${provenanceText(info.provenance)}`);
+  for (const n of info.notes) out(`  - ${n}`);
+  if (schedule) {
+    if (schedule.shares) {
+      const est = [...schedule.shares.provenance].filter(([, p]) => p === 'estimated').map(([k]) => k.split('|')[1]);
+      out(`sector shares for ${schedule.shares.shares.size} flows over ${schedule.shares.sectors.join(', ')}${est.length ? `; borrowed from a group (estimated) for ${est.join(', ')}` : ''}`);
+    }
+    if (schedule.measures.length) out(`${schedule.measures.length} dated measures from ${'first_effective' in extra ? extra.first_effective : ''}: see \`parley tariffs --data ${info.name} --at DATE\``);
+  }
   out();
   out(textTable(economies, [
     { header: 'code', value: (r) => r.code, right: false },

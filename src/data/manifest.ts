@@ -35,6 +35,7 @@ const FileRef = z.union([
       file: z.string().min(1),
       columns: Columns.optional(),
       provenance: z.enum(PROVENANCE).optional(),
+      domestic_provenance: z.enum(PROVENANCE).optional(),
       where: z.record(z.string(), z.union([z.string(), z.number()]).transform(String)).optional(),
     })
     .strict(),
@@ -118,7 +119,7 @@ export function readManifest(file: string): LoadedManifest {
 /** A manifest's file reference as a path in its folder plus reading options. */
 export function fileRef(dir: string, ref: z.infer<typeof FileRef>): FlowSource {
   if (typeof ref === 'string') return { file: join(dir, ref) };
-  return { file: join(dir, ref.file), columns: ref.columns, provenance: ref.provenance, where: ref.where };
+  return { file: join(dir, ref.file), columns: ref.columns, provenance: ref.provenance, domesticProvenance: ref.domestic_provenance, where: ref.where };
 }
 
 function refs(dir: string, r: z.infer<typeof FileRef> | z.infer<typeof FileRef>[] | undefined): FlowSource[] {

@@ -23,6 +23,8 @@ export interface FlowSource {
   columns?: ColumnMap;
   /** Provenance of rows that have no `provenance` column of their own. */
   provenance?: Provenance;
+  /** Provenance of domestic rows (exporter = importer) without their own, if it differs. */
+  domesticProvenance?: Provenance;
   /** Keep only rows whose columns equal these values (e.g. { year: '2006' }); the rest are counted as left out. */
   where?: Record<string, string>;
 }
@@ -94,7 +96,8 @@ export function readFlowCells(sources: FlowSource[]): FlowCells {
       const s = hasSector[0] ? codeCell(table, row, 'sector') : ALL_SECTORS;
       const v = numberCell(table, row, 'value', { min: 0, expected: 'a finite flow value >= 0' });
       const stated = row.values.provenance;
-      let p = src.provenance ? PROVENANCE_CODE[src.provenance] : UNSTATED;
+      const fallback = i === j && src.domesticProvenance ? src.domesticProvenance : src.provenance;
+      let p = fallback ? PROVENANCE_CODE[fallback] : UNSTATED;
       if (stated) {
         if (!isProvenance(stated)) throw new DataError(`expected a provenance (${PROVENANCE.join(', ')}), found "${stated}"`, { file: table.file, line: row.line, column: 'provenance' });
         p = PROVENANCE_CODE[stated];
