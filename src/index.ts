@@ -4,7 +4,8 @@ export { warn, setWarningSink, collectWarnings } from './warn.js';
 
 export { createWorld, economyIndex, ijs, type World, type WorldInit, type WorldMeta } from './data/world.js';
 export { loadWorld, ALL_SECTORS, type WorldFiles, type FlowSource, type ColumnMap } from './data/tables.js';
-export { loadDataset, listBuiltinDatasets, readManifest, worldFromManifest, ManifestSchema, DATA_DIR, type Manifest } from './data/manifest.js';
+export { loadDataset, openDataset, listBuiltinDatasets, readManifest, worldFromManifest, ManifestSchema, DATA_DIR, type Manifest, type LoadedManifest } from './data/manifest.js';
+export { PROVENANCE, summarizeProvenance, type Provenance, type ProvenanceSummary } from './data/provenance.js';
 export { aggregateWorld, type AggregationSpec } from './data/aggregate.js';
 
 export { computeBaseline, type Baseline } from './model/baseline.js';
@@ -25,6 +26,8 @@ export { economyResults, flowResults, type EconomyResult, type FlowResult } from
 
 export { welfareGradient, type WelfareGradient } from './strategy/gradient.js';
 export { bestResponse, type BestResponse, type BestResponseOptions, type Instrument } from './strategy/best-response.js';
+export { scheduleFromManifest, tariffsAt, worldAt, NO_MEASURES, type Schedule, type TariffsAt, type TariffCell, type MeasureRate } from './schedule/schedule.js';
+export { readMeasures, readSectorShares, readParameters, AUTHORITIES, ACTIONS, type Measure, type Parameter, type SectorShares } from './schedule/measures.js';
 export { reciprocalRate, impliedPartnerRate, USTR_2025, type ReciprocalParameters } from './schedule/reciprocal.js';
 
 export { counterfactualReport, type CounterfactualReport } from './report/counterfactual.js';

@@ -106,7 +106,7 @@ export function readManifest(file: string): LoadedManifest {
   }
   const parsed = ManifestSchema.safeParse(doc.toJS());
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+    const issue = deepestIssue(parsed.error.issues[0]);
     const path = issue.path.map(String);
     const node = path.length ? doc.getIn(issue.path as (string | number)[], true) : undefined;
     const range = (node as { range?: [number, number, number] } | undefined)?.range;
@@ -114,6 +114,21 @@ export function readManifest(file: string): LoadedManifest {
     throw new DataError(`field "${path.join('.') || '(root)'}": ${issue.message}`, { file, line });
   }
   return { manifest: parsed.data, file, dir: dirname(file) };
+}
+
+type Issue = { path: PropertyKey[]; message: string; code?: string; errors?: Issue[][] };
+
+/** For a union (a file name or a file object), report the branch that got furthest, with its full path. */
+export function deepestIssue(issue: Issue): Issue {
+  if (issue.code !== 'invalid_union' || !issue.errors?.length) return issue;
+  let best = issue;
+  for (const branch of issue.errors) {
+    for (const sub of branch) {
+      const d = deepestIssue({ ...sub, path: [...issue.path, ...sub.path] });
+      if (d.path.length > best.path.length) best = d;
+    }
+  }
+  return best;
 }
 
 /** A manifest's file reference as a path in its folder plus reading options. */

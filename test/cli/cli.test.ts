@@ -73,3 +73,35 @@ test('parley demo (npm start) prints the Liberation Day table', () => {
   assert.match(r.out, /USA\s+\+0\.75/);
   assert.match(r.out, /converged in/);
 });
+
+test('parley tariffs --json gives every pair with the measures that make up its rate', () => {
+  const r = parley('tariffs', '--data', 'episode-2025', '--at', '2025-04-21', '--json');
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  assert.equal(j.date, '2025-04-21');
+  const all = j.rates.filter((c: { sector: string }) => c.sector === 'ALL');
+  assert.equal(all.length, 13 * 12);
+  const chnElec = j.rates.find((c: { importer: string; exporter: string; sector: string }) => c.importer === 'USA' && c.exporter === 'CHN' && c.sector === 'electronics');
+  assert.deepEqual(chnElec.measures, [{ name: 'baseline', rate: 0.208 }, { name: 'fentanyl-chn-20', rate: 0.2 }]);
+  const chnUs = all.find((c: { importer: string; exporter: string }) => c.importer === 'CHN' && c.exporter === 'USA');
+  assertClose(chnUs.rate, 0.212 + 1.25, 1e-12, 'CHN on USA');
+  for (const c of all) assertClose(c.measures.reduce((a: number, m: { rate: number }) => a + m.rate, 0), c.rate, 1e-12, `${c.importer} on ${c.exporter}`);
+  assert.ok(j.parameters.some((p: { name: string }) => p.name === 'non_usmca_share_CAN'));
+});
+
+test('parley tariffs: a bad date and a data set without measures exit 2 with one line', () => {
+  const bad = parley('tariffs', '--at', '2025-04-31');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /^parley: expected a date YYYY-MM-DD, found "2025-04-31"\n$/m);
+  const none = parley('tariffs', '--data', 'gegravity-sample', '--at', '2025-04-21');
+  assert.equal(none.code, 2);
+  assert.match(none.err, /data set gegravity-sample has no dated measures/);
+});
+
+test('parley data show prints totals, provenance shares and what the loader derived', () => {
+  const r = parley('data', 'show', 'episode-2025');
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /provenance \(share of flow value\): reported \d+\.\d%, mirror 0\.1%, derived \d+\.\d%, estimated \d+\.\d%/);
+  assert.match(r.out, /filled 2 empty cell\(s\) from kor-vnm-kita-2023\.csv/);
+  assert.match(r.out, /31 dated measures/);
+});
