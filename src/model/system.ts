@@ -28,6 +28,8 @@ export interface Tangent {
   /** d ln Q[j][s] = -eps_s d ln Phat[j][s]. */
   dlnQ: Float64Array;
   dExcess: Float64Array;
+  /** d u[i][j] at fixed E' (N x N): the factory-gate flow i->j is u[i][j] E'[j]. */
+  du: Float64Array;
 }
 
 export class EquilibriumSystem {
@@ -57,8 +59,8 @@ export class EquilibriumSystem {
   private readonly cb: Float64Array;
   /** eps_s w_i^-eps_s, [i][s]. */
   private readonly ew: Float64Array;
-  /** u[i][j] = sum_s lam' beta g: share of j's spending that is i's factory-gate sales. */
-  private readonly u: Float64Array;
+  /** u[i][j] = sum_s lam' beta g: share of j's spending that is i's factory-gate sales (flow i->j = u[i][j] E'[j]). */
+  readonly u: Float64Array;
   /** Share of tariff-inclusive spending that is tariff revenue, per importer. */
   readonly rho: Float64Array;
   /** Spending before tariff revenue, w Y + D'. */
@@ -74,7 +76,7 @@ export class EquilibriumSystem {
   // Derivative scratch, allocated on first use.
   private scratch?: Tangent & {
     pbar: Float64Array; // [j][s]
-    q: Float64Array; // N x N
+    q: Float64Array; // N x N, the same array as du
   };
 
   constructor(base: Baseline, tPrime: Float64Array, dhat: Float64Array, rule: DeficitRule) {
@@ -238,9 +240,11 @@ export class EquilibriumSystem {
 
   private getScratch() {
     const { N, S } = this;
+    const q = new Float64Array(N * N);
     return (this.scratch ??= {
       pbar: new Float64Array(N * S),
-      q: new Float64Array(N * N),
+      q,
+      du: q,
       dRho: new Float64Array(N),
       dE: new Float64Array(N),
       dlnQ: new Float64Array(N * S),
@@ -254,8 +258,8 @@ export class EquilibriumSystem {
    * overwritten by the next call.
    */
   tangent(): Tangent {
-    const { dRho, dE, dlnQ, dExcess } = this.getScratch();
-    return { dRho, dE, dlnQ, dExcess };
+    const { dRho, dE, dlnQ, dExcess, du } = this.getScratch();
+    return { dRho, dE, dlnQ, dExcess, du };
   }
 
   /**

@@ -41,3 +41,39 @@ for (const deficits of ['fixed', 'balanced', 'proportional'] as Deficits[]) {
     }
   });
 }
+
+for (const deficits of ['fixed', 'balanced', 'proportional'] as Deficits[]) {
+  test(`weighted objectives (welfare, revenue, bilateral balances) by adjoint match central differences (${deficits})`, async () => {
+    const { bindObjective, objectiveGradients, objectiveParts } = await import('../../src/strategy/gradient.js');
+    const world0 = randomWorld(4, 2, 77, { tariffs: true });
+    const world = deficits === 'balanced' ? purgeDeficits(world0) : world0;
+    const rule = deficits === 'proportional' ? 'proportional' : 'fixed';
+    const { N, S } = world;
+    const shock = noShock(world);
+    shock.tariffs.forEach((t, k) => (shock.tariffs[k] = t > 0 ? t + 0.15 : t));
+    const dirs = [new Float64Array(N * N * S), new Float64Array(N * N * S)];
+    dirs[0][(1 * N + 0) * S + 1] = 1;
+    for (let i = 0; i < N; i++) if (i !== 2) dirs[1][(i * N + 2) * S + 0] = 1;
+    const objs = [
+      bindObjective(world, 0, { welfare: 1, revenue: 0.5, balances: [{ partner: world.codes[1], weight: 0.3 }] }),
+      bindObjective(world, 2, { welfare: 0.2, revenue: 1, balances: [{ partner: world.codes[0], weight: -1 }, { partner: world.codes[3], weight: 2 }] }),
+    ];
+    const sys = new EquilibriumSystem(computeBaseline(world), Float64Array.from(shock.tariffs), shock.costFactors, rule);
+    assert.ok(solveSystem(sys).converged);
+    const grads = objectiveGradients(sys, objs, dirs);
+    const U = (t: Float64Array, o: number) => {
+      const s2 = new EquilibriumSystem(computeBaseline(world), Float64Array.from(t), shock.costFactors, rule);
+      assert.ok(solveSystem(s2).converged);
+      return objectiveParts(s2, objs[o]).value;
+    };
+    const h = 1e-5;
+    objs.forEach((_, o) => {
+      assertClose(grads[o].value, U(shock.tariffs, o), 1e-10, `U_${o}`);
+      dirs.forEach((dt, d) => {
+        const fd = (U(shock.tariffs.map((t, q) => t + h * dt[q]), o) - U(shock.tariffs.map((t, q) => t - h * dt[q]), o)) / (2 * h);
+        const scale = Math.max(1e-2, Math.abs(fd));
+        assertClose(grads[o].gradient[d] / scale, fd / scale, 1e-6, `dU_${o}/d theta_${d}`);
+      });
+    });
+  });
+}

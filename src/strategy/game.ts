@@ -1,0 +1,145 @@
+/**
+ * The common machinery of every strategic computation: policy variables that
+ * move tariff cells (or are linked issues), one or more states of the world
+ * with probabilities (e.g. "China retaliates" with p = 0.4), and the parties'
+ * objectives. Evaluating the game at x solves each state's equilibrium (warm
+ * started) and returns every party's expected payoff and its gradient by the
+ * adjoint (gradient.ts): one equilibrium and one LU per state, whatever the
+ * number of variables.
+ */
+import type { World } from '../data/world.js';
+import { ConvergenceError, InputError } from '../errors.js';
+import { computeBaseline } from '../model/baseline.js';
+import { purgeDeficits, solveSystem, type Deficits } from '../model/equilibrium.js';
+import { EquilibriumSystem, type DeficitRule } from '../model/system.js';
+import { warn } from '../warn.js';
+import { objectiveGradients, objectiveParts, type ObjectiveParts, type PlayerObjective } from './gradient.js';
+
+export interface Variable {
+  name: string;
+  lower: number;
+  upper: number;
+  /** Starting value. */
+  start: number;
+}
+
+export interface GameState {
+  probability: number;
+  /** Tariffs when every variable is 0: t = base + sum_m x_m coef[m]. */
+  base: Float64Array;
+  costFactors: Float64Array;
+  /** Per variable, the change of each tariff cell per unit ([i][j][s]); all zero for a linked issue. */
+  coef: readonly Float64Array[];
+}
+
+export interface Game {
+  world: World;
+  rule: DeficitRule;
+  variables: readonly Variable[];
+  states: readonly GameState[];
+  parties: readonly PlayerObjective[];
+  /** Value per unit of each variable to each party (linked issues), in U's units; [party][variable]. */
+  issueValue?: readonly Float64Array[];
+}
+
+/** The world and deficit rule strategy runs on (MODEL.md §2: `balanced` by default). */
+export function strategicWorld(world: World, deficits: Deficits, what: string): { world: World; rule: DeficitRule } {
+  if (deficits === 'fixed') warn(`${what} with fixed deficits: a deficit country's optimal tariff may be unbounded (MODEL.md §2)`);
+  return { world: deficits === 'balanced' ? purgeDeficits(world) : world, rule: deficits === 'proportional' ? 'proportional' : 'fixed' };
+}
+
+export interface GameValue {
+  /** Expected payoff of each party. */
+  U: Float64Array;
+  /** Gradient of each party's expected payoff over the variables. */
+  G: Float64Array[];
+}
+
+export class GameEvaluator {
+  readonly game: Game;
+  private readonly systems: EquilibriumSystem[];
+  private readonly starts: Float64Array[];
+  readonly evaluations = { count: 0 };
+
+  constructor(game: Game) {
+    this.game = game;
+    const base = computeBaseline(game.world);
+    for (const s of game.states) {
+      if (s.coef.length !== game.variables.length) throw new Error('every state needs one coefficient array per variable');
+    }
+    this.systems = game.states.map((s) => new EquilibriumSystem(base, Float64Array.from(s.base), Float64Array.from(s.costFactors), game.rule));
+    this.starts = game.states.map(() => new Float64Array(game.world.N).fill(1));
+  }
+
+  /** Tariffs of state s at x. */
+  tariffs(x: ArrayLike<number>, s = 0): Float64Array {
+    const st = this.game.states[s];
+    const t = Float64Array.from(st.base);
+    st.coef.forEach((c, m) => {
+      if (x[m] === 0) return;
+      for (let k = 0; k < t.length; k++) if (c[k] !== 0) t[k] += x[m] * c[k];
+    });
+    return t;
+  }
+
+  private solveState(x: ArrayLike<number>, s: number): EquilibriumSystem {
+    const sys = this.systems[s];
+    sys.tPrime.set(this.tariffs(x, s));
+    for (let k = 0; k < sys.tPrime.length; k++) {
+      if (!(sys.tPrime[k] > -1)) throw new InputError(`a tariff at or below -100% (${sys.tPrime[k]}): check the variables' bounds`);
+    }
+    sys.setShock();
+    const rep = solveSystem(sys, { start: this.starts[s] });
+    if (!rep.converged) throw new ConvergenceError('equilibrium inside a strategic computation', rep.residual, rep.iterations);
+    this.starts[s].set(sys.w);
+    this.evaluations.count++;
+    return sys;
+  }
+
+  /** Expected payoffs (and gradients unless `values` only). */
+  evaluate(x: ArrayLike<number>, withGradient = true): GameValue {
+    const { game } = this;
+    const P = game.parties.length;
+    const n = game.variables.length;
+    const U = new Float64Array(P);
+    const G = game.parties.map(() => new Float64Array(n));
+    game.states.forEach((st, s) => {
+      if (st.probability === 0) return;
+      const sys = this.solveState(x, s);
+      if (withGradient) {
+        const grads = objectiveGradients(sys, game.parties, st.coef);
+        grads.forEach((g, p) => {
+          U[p] += st.probability * g.value;
+          for (let m = 0; m < n; m++) G[p][m] += st.probability * g.gradient[m];
+        });
+      } else {
+        game.parties.forEach((po, p) => (U[p] += st.probability * objectiveParts(sys, po).value));
+      }
+    });
+    game.issueValue?.forEach((vals, p) => {
+      for (let m = 0; m < n; m++) {
+        U[p] += vals[m] * x[m];
+        G[p][m] += vals[m];
+      }
+    });
+    return { U, G };
+  }
+
+  /** The parts (welfare, revenue, balances) of each party's objective in state s at x. */
+  parts(x: ArrayLike<number>, s = 0): ObjectiveParts[] {
+    const sys = this.solveState(x, s);
+    return this.game.parties.map((po) => objectiveParts(sys, po));
+  }
+
+  /** The solved system of state s at x (for reports). */
+  system(x: ArrayLike<number>, s = 0): EquilibriumSystem {
+    return this.solveState(x, s);
+  }
+}
+
+/** A dense direction that moves the given cells by 1. */
+export function direction(size: number, cells: readonly number[]): Float64Array {
+  const d = new Float64Array(size);
+  for (const c of cells) d[c] = 1;
+  return d;
+}

@@ -1,0 +1,107 @@
+/**
+ * Bound-constrained minimisation by projected BFGS with an Armijo search along
+ * the projected path (after Bertsekas 1982), written here because it is the
+ * inner loop of every strategic computation. `f` may return Infinity for an
+ * infeasible point (e.g. a bargaining point below a disagreement payoff); the
+ * search then backtracks.
+ */
+
+export interface Minimised {
+  x: Float64Array;
+  f: number;
+  g: Float64Array;
+  converged: boolean;
+  iterations: number;
+  /** Largest |projected gradient| at the end. */
+  projectedGradient: number;
+}
+
+export interface MinimiseOptions {
+  lower: Float64Array;
+  upper: Float64Array;
+  /** Stop when the projected gradient's largest entry is below this. */
+  tol: number;
+  maxIterations: number;
+}
+
+/** Minimise f from x0 (clamped into the box); fg returns f and its gradient. */
+export function minimiseBox(fg: (x: Float64Array) => { f: number; g: Float64Array }, x0: Float64Array, o: MinimiseOptions): Minimised {
+  const n = x0.length;
+  const { lower, upper } = o;
+  const x = x0.map((v, k) => Math.min(upper[k], Math.max(lower[k], v)));
+  let { f, g } = fg(x);
+  if (!Number.isFinite(f)) return { x, f, g, converged: false, iterations: 0, projectedGradient: Infinity };
+  const H = identity(n);
+  const free = (k: number) => !((x[k] <= lower[k] && g[k] > 0) || (x[k] >= upper[k] && g[k] < 0));
+  const projGradNorm = () => {
+    let v = 0;
+    for (let k = 0; k < n; k++) if (free(k)) v = Math.max(v, Math.abs(g[k]));
+    return v;
+  };
+  let it = 0;
+  let converged = projGradNorm() < o.tol;
+  const d = new Float64Array(n);
+  const xt = new Float64Array(n);
+  while (!converged && it < o.maxIterations) {
+    it++;
+    for (let r = 0; r < n; r++) {
+      d[r] = 0;
+      if (!free(r)) continue;
+      let v = 0;
+      for (let c = 0; c < n; c++) if (free(c)) v -= H[r * n + c] * g[c];
+      d[r] = v;
+    }
+    let slope = 0;
+    for (let k = 0; k < n; k++) slope += d[k] * g[k];
+    if (!(slope < 0)) {
+      // Not a descent direction: forget the curvature and take the gradient.
+      H.set(identity(n));
+      for (let k = 0; k < n; k++) d[k] = free(k) ? -g[k] : 0;
+    }
+    let step = 1;
+    let accepted = false;
+    for (let h = 0; h < 50; h++, step *= 0.5) {
+      for (let k = 0; k < n; k++) xt[k] = Math.min(upper[k], Math.max(lower[k], x[k] + step * d[k]));
+      let dec = 0;
+      for (let k = 0; k < n; k++) dec += g[k] * (xt[k] - x[k]);
+      if (dec === 0) break; // the projected step no longer moves
+      const trial = fg(xt);
+      if (trial.f <= f + 1e-4 * dec) {
+        const s = xt.map((v, k) => v - x[k]);
+        const y = trial.g.map((v, k) => v - g[k]);
+        bfgsUpdate(H, s, y, n);
+        x.set(xt);
+        f = trial.f;
+        g = trial.g;
+        accepted = true;
+        break;
+      }
+    }
+    if (!accepted) break;
+    converged = projGradNorm() < o.tol;
+  }
+  return { x, f, g, converged, iterations: it, projectedGradient: projGradNorm() };
+}
+
+function identity(n: number): Float64Array {
+  const I = new Float64Array(n * n);
+  for (let k = 0; k < n; k++) I[k * n + k] = 1;
+  return I;
+}
+
+/** BFGS update of the inverse Hessian H, skipped when the curvature s'y is not positive. */
+function bfgsUpdate(H: Float64Array, s: Float64Array, y: Float64Array, n: number): void {
+  let sy = 0;
+  for (let k = 0; k < n; k++) sy += s[k] * y[k];
+  if (!(sy > 1e-16)) return;
+  const Hy = new Float64Array(n);
+  for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) Hy[r] += H[r * n + c] * y[c];
+  let yHy = 0;
+  for (let k = 0; k < n; k++) yHy += y[k] * Hy[k];
+  const rho = 1 / sy;
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < n; c++) {
+      H[r * n + c] += -rho * (Hy[r] * s[c] + s[r] * Hy[c]) + (rho * rho * yHy + rho) * s[r] * s[c];
+    }
+  }
+}
