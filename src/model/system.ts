@@ -77,6 +77,10 @@ export class EquilibriumSystem {
   private scratch?: Tangent & {
     pbar: Float64Array; // [j][s]
     q: Float64Array; // N x N, the same array as du
+    // Sparse tariff tangents: the direction scattered densely, and touched-column marks.
+    dtBuf?: Float64Array;
+    mark?: Uint8Array;
+    jmark?: Uint8Array;
   };
 
   constructor(base: Baseline, tPrime: Float64Array, dhat: Float64Array, rule: DeficitRule) {
@@ -240,8 +244,9 @@ export class EquilibriumSystem {
 
   private getScratch() {
     const { N, S } = this;
+    if (this.scratch) return this.scratch;
     const q = new Float64Array(N * N);
-    return (this.scratch ??= {
+    return (this.scratch = {
       pbar: new Float64Array(N * S),
       q,
       du: q,
@@ -333,54 +338,84 @@ export class EquilibriumSystem {
    *   dE'_j = E'_j drho_j / (1 - rho_j),  dexcess_i = sum_j (E'_j sum_s beta (dlam' g + lam' dg) + u_ij dE'_j).
    */
   tariffTangent(dt: Float64Array): void {
+    const cells: number[] = [];
+    const vals: number[] = [];
+    for (let k = 0; k < dt.length; k++) {
+      if (dt[k] !== 0) {
+        cells.push(k);
+        vals.push(dt[k]);
+      }
+    }
+    this.tariffTangentSparse(cells, vals);
+  }
+
+  /**
+   * tariffTangent for a sparse direction (cells and their changes). Only the
+   * importer-sector columns the direction touches change, so a single tariff
+   * costs O(N) instead of O(N^2 S): what makes best responses with hundreds of
+   * partner x sector tariffs cheap.
+   */
+  tariffTangentSparse(cells: ArrayLike<number>, vals: ArrayLike<number>): void {
     const { N, S, a, g, wpow, invQ, u, rho, Ep, tPrime } = this;
     const { beta, world } = this.base;
     const eps = world.eps;
-    const NS = N * S;
-    const { q, dRho, dE, dlnQ, dExcess } = this.getScratch();
+    const sc = this.getScratch();
+    const { q, dRho, dE, dlnQ, dExcess } = sc;
+    const dtBuf = (sc.dtBuf ??= new Float64Array(N * N * S));
+    const mark = (sc.mark ??= new Uint8Array(N * S));
+    const jmark = (sc.jmark ??= new Uint8Array(N));
     dlnQ.fill(0);
-    for (let i = 0; i < N; i++) {
-      const b0 = i * NS;
-      const wi = i * S;
-      for (let js = 0, s = 0; js < NS; js++) {
-        const k = b0 + js;
-        if (dt[k] !== 0) dlnQ[js] -= (eps[s] * a[k] * dt[k] * wpow[wi + s]) / (1 + tPrime[k]);
-        if (++s === S) s = 0;
+    dRho.fill(0);
+    dE.fill(0);
+    q.fill(0);
+    const touched: number[] = [];
+    const touchedJ: number[] = [];
+    for (let n = 0; n < cells.length; n++) {
+      const k = cells[n];
+      const s = k % S;
+      const ij = (k - s) / S;
+      const j = ij % N;
+      const i = (ij - j) / N;
+      const js = j * S + s;
+      dtBuf[k] += vals[n];
+      dlnQ[js] -= (eps[s] * a[k] * vals[n] * wpow[i * S + s]) / (1 + tPrime[k]);
+      if (!mark[js]) {
+        mark[js] = 1;
+        touched.push(js);
+      }
+      if (!jmark[j]) {
+        jmark[j] = 1;
+        touchedJ.push(j);
       }
     }
-    for (let js = 0; js < NS; js++) dlnQ[js] *= invQ[js];
-    dRho.fill(0);
-    for (let i = 0; i < N; i++) {
-      const b0 = i * NS;
-      const wi = i * S;
-      let sr = 0;
-      let sg = 0;
-      for (let js = 0, s = 0, j = 0; js < NS; js++) {
-        const k = b0 + js;
-        const da = (-eps[s] * a[k] * dt[k]) / (1 + tPrime[k]);
-        const wq = wpow[wi + s] * invQ[js];
+    for (const js of touched) {
+      dlnQ[js] *= invQ[js];
+      const s = js % S;
+      const j = (js - s) / S;
+      const bj = beta[js];
+      for (let i = 0; i < N; i++) {
+        const k = (i * N + j) * S + s;
+        const dtk = dtBuf[k];
+        const da = dtk === 0 ? 0 : (-eps[s] * a[k] * dtk) / (1 + tPrime[k]);
+        const wq = wpow[i * S + s] * invQ[js];
         const l = a[k] * wq;
         const dl = wq * (da - a[k] * dlnQ[js]);
-        const dg = -g[k] * g[k] * dt[k];
-        const bj = beta[js];
-        sr += bj * (dl * (1 - g[k]) - l * dg);
-        sg += bj * (dl * g[k] + l * dg);
-        if (++s === S) {
-          dRho[j] += sr;
-          q[i * N + j] = sg;
-          sr = 0;
-          sg = 0;
-          s = 0;
-          j++;
-        }
+        const dg = -g[k] * g[k] * dtk;
+        dRho[j] += bj * (dl * (1 - g[k]) - l * dg);
+        q[i * N + j] += bj * (dl * g[k] + l * dg);
       }
+      mark[js] = 0;
     }
-    for (let j = 0; j < N; j++) dE[j] = (Ep[j] * dRho[j]) / (1 - rho[j]);
+    for (const j of touchedJ) {
+      dE[j] = (Ep[j] * dRho[j]) / (1 - rho[j]);
+      jmark[j] = 0;
+    }
     for (let i = 0; i < N; i++) {
       let d = 0;
-      for (let j = 0; j < N; j++) d += Ep[j] * q[i * N + j] + u[i * N + j] * dE[j];
+      for (const j of touchedJ) d += Ep[j] * q[i * N + j] + u[i * N + j] * dE[j];
       dExcess[i] = d;
     }
+    for (let n = 0; n < cells.length; n++) dtBuf[cells[n]] = 0;
   }
 
   /**

@@ -87,7 +87,6 @@ export function bestResponse(world0: World, playerCode: string, options: BestRes
   const { world, rule } = options.prepared ?? strategicWorld(world0, options.deficits ?? 'balanced', 'best response');
   const start = options.start ?? noShock(world);
   const vars = instrumentCells(world, player, instrument);
-  const size = world.N * world.N * world.S;
   // Level variables: their cells are 0 in the base and set to x by the coefficient.
   const base = Float64Array.from(start.tariffs);
   for (const v of vars) for (const c of v.cells) base[c] = 0;
@@ -95,7 +94,7 @@ export function bestResponse(world0: World, playerCode: string, options: BestRes
     world,
     rule,
     variables: vars.map((v) => ({ name: `${v.exporter}/${v.sector}`, lower, upper, start: start.tariffs[v.cells[0]] })),
-    states: [{ probability: 1, base, costFactors: Float64Array.from(start.costFactors), coef: vars.map((v) => direction(size, v.cells)) }],
+    states: [{ probability: 1, base, costFactors: Float64Array.from(start.costFactors), coef: vars.map((v) => direction(v.cells)) }],
     parties: [bindObjective(world, player, options.objective)],
   });
   // The objective at the start tariffs exactly as given (a variable's cells need not share one rate there).

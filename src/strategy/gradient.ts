@@ -127,6 +127,9 @@ function objectiveDerivative(sys: EquilibriumSystem, po: PlayerObjective, tan: T
   return d;
 }
 
+/** A change of tariffs: dense ([i][j][s]) or sparse (cells and their changes). */
+export type Direction = Float64Array | { cells: Int32Array; values: Float64Array };
+
 export interface ObjectiveGradient {
   /** U at the current point (percent units). */
   value: number;
@@ -138,7 +141,7 @@ export interface ObjectiveGradient {
  * Values and gradients of several objectives at the equilibrium `sys` holds
  * (solved and evaluated there), along tariff directions dt ([i][j][s] each).
  */
-export function objectiveGradients(sys: EquilibriumSystem, objectives: readonly PlayerObjective[], directions: readonly Float64Array[]): ObjectiveGradient[] {
+export function objectiveGradients(sys: EquilibriumSystem, objectives: readonly PlayerObjective[], directions: readonly Direction[]): ObjectiveGradient[] {
   const { N } = sys;
   const Y = sys.base.Y;
   const drop = N - 1; // same equations as the solver: its market clears by Walras' law
@@ -163,7 +166,8 @@ export function objectiveGradients(sys: EquilibriumSystem, objectives: readonly 
   });
   const out = objectives.map((po) => ({ value: objectiveParts(sys, po).value, gradient: new Float64Array(directions.length) }));
   directions.forEach((dt, d) => {
-    sys.tariffTangent(dt);
+    if (dt instanceof Float64Array) sys.tariffTangent(dt);
+    else sys.tariffTangentSparse(dt.cells, dt.values);
     const tan = sys.tangent();
     objectives.forEach((po, o) => {
       let g = objectiveDerivative(sys, po, tan, 0);

@@ -39,16 +39,20 @@ export function minimiseBox(fg: (x: Float64Array) => { f: number; g: Float64Arra
     return v;
   };
   let it = 0;
+  let scaled = false;
   let converged = projGradNorm() < o.tol;
   const d = new Float64Array(n);
   const xt = new Float64Array(n);
+  const isFree = new Uint8Array(n);
   while (!converged && it < o.maxIterations) {
     it++;
+    for (let k = 0; k < n; k++) isFree[k] = free(k) ? 1 : 0;
     for (let r = 0; r < n; r++) {
       d[r] = 0;
-      if (!free(r)) continue;
+      if (!isFree[r]) continue;
       let v = 0;
-      for (let c = 0; c < n; c++) if (free(c)) v -= H[r * n + c] * g[c];
+      const row = r * n;
+      for (let c = 0; c < n; c++) if (isFree[c]) v -= H[row + c] * g[c];
       d[r] = v;
     }
     let slope = 0;
@@ -56,6 +60,7 @@ export function minimiseBox(fg: (x: Float64Array) => { f: number; g: Float64Arra
     if (!(slope < 0)) {
       // Not a descent direction: forget the curvature and take the gradient.
       H.set(identity(n));
+      scaled = false;
       for (let k = 0; k < n; k++) d[k] = free(k) ? -g[k] : 0;
     }
     let step = 1;
@@ -69,6 +74,7 @@ export function minimiseBox(fg: (x: Float64Array) => { f: number; g: Float64Arra
       if (trial.f <= f + 1e-4 * dec) {
         const s = xt.map((v, k) => v - x[k]);
         const y = trial.g.map((v, k) => v - g[k]);
+        if (!scaled) scaled = scaleIdentity(H, s, y, n); // Shanno-Phua: start from the right magnitude
         bfgsUpdate(H, s, y, n);
         x.set(xt);
         f = trial.f;
@@ -81,6 +87,20 @@ export function minimiseBox(fg: (x: Float64Array) => { f: number; g: Float64Arra
     converged = projGradNorm() < o.tol;
   }
   return { x, f, g, converged, iterations: it, projectedGradient: projGradNorm() };
+}
+
+/** H = (s'y / y'y) I before the first update; returns whether it applied. */
+function scaleIdentity(H: Float64Array, s: Float64Array, y: Float64Array, n: number): boolean {
+  let sy = 0;
+  let yy = 0;
+  for (let k = 0; k < n; k++) {
+    sy += s[k] * y[k];
+    yy += y[k] * y[k];
+  }
+  if (!(sy > 0 && yy > 0)) return false;
+  H.fill(0);
+  for (let k = 0; k < n; k++) H[k * n + k] = sy / yy;
+  return true;
 }
 
 function identity(n: number): Float64Array {
