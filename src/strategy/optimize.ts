@@ -28,7 +28,7 @@ export interface MinimiseOptions {
 export function minimiseBox(fg: (x: Float64Array) => { f: number; g: Float64Array }, x0: Float64Array, o: MinimiseOptions): Minimised {
   const n = x0.length;
   const { lower, upper } = o;
-  const x = x0.map((v, k) => Math.min(upper[k], Math.max(lower[k], v)));
+  const x: Float64Array = x0.map((v, k) => Math.min(upper[k], Math.max(lower[k], v)));
   let { f, g } = fg(x);
   if (!Number.isFinite(f)) return { x, f, g, converged: false, iterations: 0, projectedGradient: Infinity };
   const H = identity(n);
@@ -71,7 +71,14 @@ export function minimiseBox(fg: (x: Float64Array) => { f: number; g: Float64Arra
       for (let k = 0; k < n; k++) dec += g[k] * (xt[k] - x[k]);
       if (dec === 0) break; // the projected step no longer moves
       const trial = fg(xt);
-      if (trial.f <= f + 1e-4 * dec) {
+      // Payoffs come from equilibria solved to ~1e-13, so f is only known to about that: near an
+      // optimum the Armijo decrease (~g^2) falls below it. There, accept a step whose f is equal
+      // within that noise if the slope along it has at least halved (the gradient is exact).
+      let slopeTrial = 0;
+      for (let k = 0; k < n; k++) slopeTrial += trial.g[k] * (xt[k] - x[k]);
+      const armijo = trial.f <= f + 1e-4 * dec;
+      const withinNoise = trial.f <= f + 1e-12 * Math.max(1, Math.abs(f)) && Math.abs(slopeTrial) <= 0.5 * Math.abs(dec);
+      if (armijo || withinNoise) {
         const s = xt.map((v, k) => v - x[k]);
         const y = trial.g.map((v, k) => v - g[k]);
         if (!scaled) scaled = scaleIdentity(H, s, y, n); // Shanno-Phua: start from the right magnitude
