@@ -1,0 +1,53 @@
+/** Coalitions: blocs bargaining with one counterpart, their gains from joining and stability. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createWorld } from '../../src/data/world.js';
+import { InputError } from '../../src/errors.js';
+import { purgeDeficits, solveOrThrow } from '../../src/model/equilibrium.js';
+import { economyResults } from '../../src/model/results.js';
+import { negotiate } from '../../src/strategy/bargain.js';
+import { analyseCoalitions } from '../../src/strategy/coalitions.js';
+import { assertClose } from '../helpers.js';
+
+const W = createWorld({
+  codes: ['U', 'J', 'V', 'M', 'R'],
+  Z: [200, 20, 10, 8, 30, 25, 80, 5, 4, 10, 15, 6, 40, 3, 8, 10, 4, 3, 30, 6, 25, 10, 8, 6, 150],
+  t: Array.from({ length: 25 }, (_, k) => (Math.floor(k / 5) === k % 5 ? 0 : 0.15)),
+  eps: 4,
+});
+
+test('blocs of one reproduce separate bilateral deals, combined and priced together', () => {
+  const r = analyseCoalitions(W, { counterpart: 'U', members: ['J', 'V'], structures: [[['J'], ['V']]] });
+  const [alone] = r.structures;
+  assert.deepEqual(alone.gainFromJoining, { J: 0, V: 0 });
+  assert.ok(alone.stable);
+  // By hand: each member's bilateral deal with U, then both sets of tariffs at once.
+  const t = Float64Array.from(W.t);
+  for (const m of ['J', 'V']) {
+    const d = negotiate(W, { parties: ['U', m] });
+    for (const tr of d.tariffs) t[W.codes.indexOf(tr.exporter) * 5 + W.codes.indexOf(tr.importer)] = tr.rate;
+  }
+  const eq = solveOrThrow(purgeDeficits(W), { tariffs: t, costFactors: new Float64Array(25).fill(1) }, { deficits: 'fixed' });
+  const res = economyResults(eq);
+  for (const c of ['U', 'J', 'V']) assertClose(alone.utility[c], res[W.codes.indexOf(c)].welfare_pct, 1e-9, `${c} welfare`);
+});
+
+test('gain from joining = payoff in the bloc minus payoff with the bloc split up; leaving is checked member by member', () => {
+  const r = analyseCoalitions(W, { counterpart: 'U', members: ['J', 'V', 'M'], structures: [[['J'], ['V'], ['M']], [['J', 'V', 'M']], [['J'], ['V', 'M']]] });
+  const [alone, grand, pair] = r.structures;
+  for (const m of ['J', 'V', 'M']) assertClose(grand.gainFromJoining[m], grand.utility[m] - alone.utility[m], 1e-12, `${m} joins the grand bloc`);
+  assertClose(pair.gainFromJoining.V, pair.utility.V - alone.utility.V, 1e-12, 'V in the pair');
+  assert.equal(pair.gainFromJoining.J, 0);
+  // Leaving the grand bloc: compare with the structure where that member is alone and the others stay together.
+  const leaveJ = analyseCoalitions(W, { counterpart: 'U', members: ['J', 'V', 'M'], structures: [[['J'], ['V', 'M']]] }).structures[0];
+  assert.equal(grand.wouldLeave.includes('J'), leaveJ.utility.J > grand.utility.J + 1e-9);
+  assert.equal(grand.stable, grand.wouldLeave.length === 0);
+});
+
+test('coalition specs that do not partition the members are rejected', () => {
+  const bad = (structures: string[][][], re: RegExp) => assert.throws(() => analyseCoalitions(W, { counterpart: 'U', members: ['J', 'V'], structures }), (e: unknown) => e instanceof InputError && re.test(e.message));
+  bad([[['J']]], /must put each member \(J, V\) in exactly one bloc/);
+  bad([[['J', 'V'], ['V']]], /exactly one bloc/);
+  assert.throws(() => analyseCoalitions(W, { counterpart: 'U', members: [] }), /at least one member/);
+  assert.throws(() => analyseCoalitions(W, { counterpart: 'U', members: ['U'] }), /cannot also be a member/);
+});
