@@ -11,12 +11,12 @@
  * elasticities: 4
  * ```
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { DataError, InputError } from '../errors.js';
+import { readYamlWith } from './yaml.js';
 import { aggregateWorld } from './aggregate.js';
 import { numberCell, readCsv } from './csv.js';
 import type { DomesticRule } from './domestic.js';
@@ -92,43 +92,7 @@ export interface LoadedManifest {
 
 /** Parse and validate a manifest file; errors name the file, line and field. */
 export function readManifest(file: string): LoadedManifest {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new DataError(`cannot read manifest (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { file });
-  }
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines });
-  if (doc.errors.length) {
-    const err = doc.errors[0];
-    throw new DataError(`not valid YAML/JSON: ${err.message.split('\n')[0]}`, { file, line: err.linePos?.[0].line });
-  }
-  const parsed = ManifestSchema.safeParse(doc.toJS());
-  if (!parsed.success) {
-    const issue = deepestIssue(parsed.error.issues[0]);
-    const path = issue.path.map(String);
-    const node = path.length ? doc.getIn(issue.path as (string | number)[], true) : undefined;
-    const range = (node as { range?: [number, number, number] } | undefined)?.range;
-    const line = range ? lines.linePos(range[0]).line : undefined;
-    throw new DataError(`field "${path.join('.') || '(root)'}": ${issue.message}`, { file, line });
-  }
-  return { manifest: parsed.data, file, dir: dirname(file) };
-}
-
-type Issue = { path: PropertyKey[]; message: string; code?: string; errors?: Issue[][] };
-
-/** For a union (a file name or a file object), report the branch that got furthest, with its full path. */
-export function deepestIssue(issue: Issue): Issue {
-  if (issue.code !== 'invalid_union' || !issue.errors?.length) return issue;
-  let best = issue;
-  for (const branch of issue.errors) {
-    for (const sub of branch) {
-      const d = deepestIssue({ ...sub, path: [...issue.path, ...sub.path] });
-      if (d.path.length > best.path.length) best = d;
-    }
-  }
-  return best;
+  return { manifest: readYamlWith(file, ManifestSchema, 'manifest'), file, dir: dirname(file) };
 }
 
 /** A manifest's file reference as a path in its folder plus reading options. */

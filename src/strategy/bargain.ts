@@ -22,7 +22,7 @@ import { ConvergenceError, InputError } from '../errors.js';
 import { noShock, type Deficits, type Shock } from '../model/equilibrium.js';
 import { direction, GameEvaluator, NO_CELLS, strategicWorld, type GameState, type SparseDirection } from './game.js';
 import { bindObjective, WELFARE_ONLY, type Objective } from './gradient.js';
-import { minimiseBox } from './optimize.js';
+import { minimiseBox, minimiseBoxNewton } from './optimize.js';
 
 export interface TariffChange {
   importer: string;
@@ -297,7 +297,14 @@ function build(world0: World, o: NegotiationOptions): Built {
   const r = o.patience;
   const delta = Float64Array.from(parties, (p) => (disagreement.kind === 'deadline' ? Math.exp(-(r?.[p] ?? 0.05) * (disagreement.days / 365)) : 1));
   if (disagreement.kind === 'deadline' && !(disagreement.days >= 0)) throw new InputError(`deadline: days must be >= 0, found ${disagreement.days}`);
-  const phases = disagreement.kind === 'deadline' ? [{ t: sq.tariffs, w: delta.map((d) => 1 - d) }, { t: disagreement.after, w: delta }] : [{ t: disT, w: new Float64Array(parties.length).fill(1) }];
+  // Only the negotiated tariffs differ between agreement and disagreement: third economies' tariffs
+  // stay at the status quo in both, so a deadline that lapses for everyone is not a reason to fail.
+  const onlyNegotiated = (t: Float64Array) => {
+    const out = Float64Array.from(sq.tariffs);
+    for (const c of tariffCells) out[c] = t[c];
+    return out;
+  };
+  const phases = disagreement.kind === 'deadline' ? [{ t: sq.tariffs, w: delta.map((d) => 1 - d) }, { t: onlyNegotiated(disagreement.after), w: delta }] : [{ t: onlyNegotiated(disT), w: new Float64Array(parties.length).fill(1) }];
   for (const phase of phases) {
     for (let mask = 0; mask < 1 << opts.length; mask++) {
       let prob = 1;
@@ -358,10 +365,10 @@ function solveBargain(b: Built, Ud: Float64Array, theta: Float64Array, o: Negoti
   const bounds = { lower: b.lower, upper: b.upper };
   // Payoffs are in percent; work with fractions so tolerances read as in logs.
   const scale = 100;
-  // Phase 1: a point every party prefers to disagreement, by a smooth maximin (log-sum-exp).
-  const tau = 1e-4;
+  // Phase 1: a point every party prefers to disagreement, by a smooth maximin (log-sum-exp),
+  // sharpened until the true minimum is positive (surpluses can be 1e-6 of GDP).
   const surplus = (U: Float64Array) => U.map((u, p) => (u - Ud[p]) / scale);
-  const smoothMin = (x: Float64Array) => {
+  const smoothMin = (tau: number) => (x: Float64Array) => {
     const { U, G } = b.ev.evaluate(x);
     const s = surplus(U);
     const m = Math.min(...s);
@@ -371,13 +378,20 @@ function solveBargain(b: Built, Ud: Float64Array, theta: Float64Array, o: Negoti
     const f = -(m - tau * Math.log(z));
     const g = new Float64Array(x.length);
     for (let p = 0; p < n; p++) for (let k = 0; k < x.length; k++) g[k] -= ((w[p] / z) * G[p][k]) / scale;
-    return { f, g };
+    return { f, g, positive: m > 1e-12 };
   };
   let x: Float64Array = Float64Array.from(warm ?? b.x0);
   let { U } = b.ev.evaluate(x, false);
-  if (Math.min(...surplus(U)) <= 0) {
-    const p1 = minimiseBox(smoothMin, x, { ...bounds, tol: 1e-12, maxIterations });
-    x = p1.x;
+  for (let tau = 1e-4; Math.min(...surplus(U)) <= 0 && tau >= 1e-11; tau /= 10) {
+    // Stop as soon as every surplus is positive: phase 2 takes it from there.
+    let positive = false;
+    const f = smoothMin(tau);
+    const fg = (xx: Float64Array) => {
+      const r = f(xx);
+      positive = r.positive;
+      return r;
+    };
+    x = minimiseBox(fg, x, { ...bounds, tol: tau * 1e-6, maxIterations, stop: () => positive }).x;
     U = b.ev.evaluate(x, false).U;
   }
   const empty = (): Negotiation => report(b, x, Ud, theta, false, true, 0);
@@ -395,7 +409,8 @@ function solveBargain(b: Built, Ud: Float64Array, theta: Float64Array, o: Negoti
     }
     return { f, g };
   };
-  const res = minimiseBox(nash, x, { ...bounds, tol, maxIterations });
+  // Few variables, possibly badly conditioned (linear transfers): projected Newton, BFGS beyond 40.
+  const res = (x.length <= 40 ? minimiseBoxNewton : minimiseBox)(nash, x, { ...bounds, tol, maxIterations });
   if (!Number.isFinite(res.f)) throw new ConvergenceError('Nash bargaining (no feasible point)', res.projectedGradient, res.iterations);
   return report(b, res.x, Ud, theta, true, res.converged, res.iterations, res.projectedGradient);
 }

@@ -22,6 +22,8 @@ export interface MinimiseOptions {
   /** Stop when the projected gradient's largest entry is below this. */
   tol: number;
   maxIterations: number;
+  /** Stop early (counted as converged) when this holds after an accepted step. */
+  stop?: (x: Float64Array, f: number) => boolean;
 }
 
 /** Minimise f from x0 (clamped into the box); fg returns f and its gradient. */
@@ -91,7 +93,7 @@ export function minimiseBox(fg: (x: Float64Array) => { f: number; g: Float64Arra
       }
     }
     if (!accepted) break;
-    converged = projGradNorm() < o.tol;
+    converged = projGradNorm() < o.tol || (o.stop?.(x, f) ?? false);
   }
   return { x, f, g, converged, iterations: it, projectedGradient: projGradNorm() };
 }
@@ -131,4 +133,127 @@ function bfgsUpdate(H: Float64Array, s: Float64Array, y: Float64Array, n: number
       H[r * n + c] += -rho * (Hy[r] * s[c] + s[r] * Hy[c]) + (rho * rho * yHy + rho) * s[r] * s[c];
     }
   }
+}
+
+/**
+ * Projected Newton for small problems (bargaining: a few tariffs and issues),
+ * where the problem can be badly conditioned (linear transfers, corners) and
+ * quasi-Newton stalls. The Hessian of the free variables comes from forward
+ * differences of the exact gradient (n extra gradients per step), damped
+ * (Levenberg) until positive definite.
+ */
+export function minimiseBoxNewton(fg: (x: Float64Array) => { f: number; g: Float64Array }, x0: Float64Array, o: MinimiseOptions): Minimised {
+  const n = x0.length;
+  const { lower, upper } = o;
+  const x: Float64Array = x0.map((v, k) => Math.min(upper[k], Math.max(lower[k], v)));
+  let { f, g } = fg(x);
+  if (!Number.isFinite(f)) return { x, f, g, converged: false, iterations: 0, projectedGradient: Infinity };
+  const isFree = new Uint8Array(n);
+  const projGrad = () => {
+    let v = 0;
+    for (let k = 0; k < n; k++) {
+      isFree[k] = (x[k] <= lower[k] && g[k] > 0) || (x[k] >= upper[k] && g[k] < 0) ? 0 : 1;
+      if (isFree[k]) v = Math.max(v, Math.abs(g[k]));
+    }
+    return v;
+  };
+  let it = 0;
+  let pg = projGrad();
+  let converged = pg < o.tol;
+  const xt = new Float64Array(n);
+  while (!converged && it < o.maxIterations) {
+    it++;
+    const free = [...isFree.keys()].filter((k) => isFree[k]);
+    const m = free.length;
+    const H = new Float64Array(m * m);
+    let hessianOk = true;
+    for (let c = 0; c < m; c++) {
+      const k = free[c];
+      const h = 1e-6 * Math.max(1, Math.abs(x[k]));
+      const step = x[k] + h <= upper[k] ? h : -h;
+      const xp = Float64Array.from(x);
+      xp[k] += step;
+      const r = fg(xp);
+      if (!Number.isFinite(r.f)) {
+        hessianOk = false;
+        break;
+      }
+      for (let q = 0; q < m; q++) H[q * m + c] = (r.g[free[q]] - g[free[q]]) / step;
+    }
+    const d = new Float64Array(n);
+    if (hessianOk) {
+      for (let a = 0; a < m; a++) for (let b2 = a + 1; b2 < m; b2++) H[a * m + b2] = H[b2 * m + a] = (H[a * m + b2] + H[b2 * m + a]) / 2;
+      const gF = Float64Array.from(free, (k) => -g[k]);
+      const sol = dampedSolve(H, gF, m);
+      free.forEach((k, q) => (d[k] = sol[q]));
+    } else {
+      for (const k of free) d[k] = -g[k];
+    }
+    let step = 1;
+    let accepted = false;
+    for (let h = 0; h < 60; h++, step *= 0.5) {
+      for (let k = 0; k < n; k++) xt[k] = Math.min(upper[k], Math.max(lower[k], x[k] + step * d[k]));
+      let dec = 0;
+      for (let k = 0; k < n; k++) dec += g[k] * (xt[k] - x[k]);
+      if (dec >= 0) continue;
+      const trial = fg(xt);
+      let slopeTrial = 0;
+      for (let k = 0; k < n; k++) slopeTrial += trial.g[k] * (xt[k] - x[k]);
+      const armijo = trial.f <= f + 1e-4 * dec;
+      const withinNoise = trial.f <= f + 1e-12 * Math.max(1, Math.abs(f)) && Math.abs(slopeTrial) <= 0.5 * Math.abs(dec);
+      if (armijo || withinNoise) {
+        x.set(xt);
+        f = trial.f;
+        g = trial.g;
+        accepted = true;
+        break;
+      }
+    }
+    if (!accepted) break;
+    pg = projGrad();
+    converged = pg < o.tol || (o.stop?.(x, f) ?? false);
+  }
+  return { x, f, g, converged, iterations: it, projectedGradient: pg };
+}
+
+/** Solve (H + lambda I) d = r with the smallest lambda >= 0 (from a short ladder) that makes it positive definite. */
+function dampedSolve(H: Float64Array, r: Float64Array, m: number): Float64Array {
+  let scale = 0;
+  for (let k = 0; k < m; k++) scale = Math.max(scale, Math.abs(H[k * m + k]));
+  for (const lambda of [0, 1e-10, 1e-8, 1e-6, 1e-4, 1e-2, 1, 100].map((l) => l * Math.max(scale, 1e-12))) {
+    const L = cholesky(H, m, lambda);
+    if (L) return choleskySolve(L, r, m);
+  }
+  return Float64Array.from(r, (v) => v / Math.max(scale, 1e-12));
+}
+
+function cholesky(A: Float64Array, m: number, lambda: number): Float64Array | undefined {
+  const L = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = A[i * m + j] + (i === j ? lambda : 0);
+      for (let k = 0; k < j; k++) s -= L[i * m + k] * L[j * m + k];
+      if (i === j) {
+        if (!(s > 0)) return undefined;
+        L[i * m + i] = Math.sqrt(s);
+      } else L[i * m + j] = s / L[j * m + j];
+    }
+  }
+  return L;
+}
+
+function choleskySolve(L: Float64Array, r: Float64Array, m: number): Float64Array {
+  const y = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    let s = r[i];
+    for (let k = 0; k < i; k++) s -= L[i * m + k] * y[k];
+    y[i] = s / L[i * m + i];
+  }
+  const x = new Float64Array(m);
+  for (let i = m - 1; i >= 0; i--) {
+    let s = y[i];
+    for (let k = i + 1; k < m; k++) s -= L[k * m + i] * x[k];
+    x[i] = s / L[i * m + i];
+  }
+  return x;
 }

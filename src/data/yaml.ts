@@ -1,0 +1,58 @@
+/**
+ * Read a YAML (or JSON) file and validate it against a zod schema; an error
+ * names the file, the line of the offending node and the field's path.
+ */
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { DataError } from '../errors.js';
+
+type Issue = { path: PropertyKey[]; message: string; code?: string; errors?: Issue[][] };
+
+/** For a union (e.g. a file name or a file object), report the branch that got furthest, with its full path. */
+export function deepestIssue(issue: Issue): Issue {
+  if (issue.code !== 'invalid_union' || !issue.errors?.length) return issue;
+  let best = issue;
+  for (const branch of issue.errors) {
+    for (const sub of branch) {
+      const d = deepestIssue({ ...sub, path: [...issue.path, ...sub.path] });
+      if (d.path.length > best.path.length) best = d;
+    }
+  }
+  return best;
+}
+
+/** Parse YAML/JSON text and validate it; `file` names the source in messages. */
+export function parseYamlWith<S extends z.ZodType>(text: string, file: string, schema: S): z.infer<S> {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  if (doc.errors.length) {
+    const err = doc.errors[0];
+    throw new DataError(`not valid YAML/JSON: ${err.message.split('\n')[0]}`, { file, line: err.linePos?.[0].line });
+  }
+  const parsed = schema.safeParse(doc.toJS());
+  if (!parsed.success) {
+    const issue = deepestIssue(parsed.error.issues[0] as Issue);
+    const path = issue.path.map(String);
+    // The node itself, or the nearest parent that exists (a missing field is reported at its parent).
+    let line: number | undefined;
+    for (let n = path.length; n >= 0 && line === undefined; n--) {
+      const node = n ? doc.getIn(issue.path.slice(0, n) as (string | number)[], true) : doc.contents;
+      const range = (node as { range?: [number, number, number] } | undefined)?.range;
+      if (range) line = lines.linePos(range[0]).line;
+    }
+    throw new DataError(`field "${path.join('.') || '(root)'}": ${issue.message}`, { file, line });
+  }
+  return parsed.data;
+}
+
+/** Read and validate a YAML/JSON file. */
+export function readYamlWith<S extends z.ZodType>(file: string, schema: S, what = 'file'): z.infer<S> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new DataError(`cannot read ${what} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { file });
+  }
+  return parseYamlWith(text, file, schema);
+}

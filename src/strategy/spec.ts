@@ -1,0 +1,317 @@
+/**
+ * Strategy specs: the small YAML/JSON files (or their flag equivalents) that
+ * say what to compute (a best response, a trade war, a negotiation, a
+ * coalition analysis), on which data and from which date. Numbers that are
+ * uncertain may be distributions (uncertainty.ts). `runSpec` turns one
+ * concrete spec into a JSON-ready result; Monte Carlo calls it once per draw.
+ */
+import { z } from 'zod';
+import { openDataset } from '../data/manifest.js';
+import { createWorld, type World } from '../data/world.js';
+import { readYamlWith } from '../data/yaml.js';
+import { InputError } from '../errors.js';
+import { DEFICITS, noShock, purgeDeficits, solveOrThrow, type Shock } from '../model/equilibrium.js';
+import { economyResults } from '../model/results.js';
+import { isIsoDate } from '../schedule/measures.js';
+import { scheduleFromManifest, tariffsAt } from '../schedule/schedule.js';
+import { leverValues, negotiate, paretoFrontier, type Disagreement, type LinkedIssue, type NegotiationOptions, type OutsideOption } from './bargain.js';
+import { bestResponse } from './best-response.js';
+import { analyseCoalitions } from './coalitions.js';
+import type { Objective } from './gradient.js';
+import { Uncertain } from './uncertainty.js';
+import { tradeWar } from './war.js';
+
+const Code = z.string().regex(/^[A-Za-z0-9_.-]{1,24}$/, 'expected an economy code');
+const DateString = z.string().refine(isIsoDate, 'expected a date YYYY-MM-DD');
+const Weight = Uncertain;
+const Probability = z.union([z.number().min(0).max(1), Uncertain]);
+
+const ObjectiveSpec = z
+  .object({
+    welfare: Weight.default(1),
+    revenue: Weight.default(0),
+    /** Partner -> weight on the change in the bilateral balance (% of GDP). */
+    balances: z.record(Code, Weight).default({}),
+  })
+  .strict();
+
+const TariffChangeSpec = z.object({ importer: Code, exporter: Code, sector: z.string().optional(), change: Uncertain }).strict();
+
+const IssueSpec = z
+  .object({
+    name: z.string().min(1),
+    why: z.string().optional(),
+    lower: Uncertain,
+    upper: Uncertain,
+    start: Uncertain.optional(),
+    values: z.record(Code, Uncertain),
+    tariffs: z.array(TariffChangeSpec).optional(),
+    retaliation: z.object({ by: Code, probability: Probability }).strict().optional(),
+  })
+  .strict();
+
+const OutsideOptionSpec = z
+  .object({ name: z.string().min(1), why: z.string().optional(), party: Code, probability: Probability, tariffs: z.array(TariffChangeSpec).min(1) })
+  .strict();
+
+const Instrument = z.enum(['uniform', 'partner', 'sector', 'partner-sector']);
+
+const Common = {
+  /** Built-in data set name or manifest path (the --data flag overrides it). */
+  data: z.string().optional(),
+  /** Status quo: the tariffs in force on this date (data sets with measures); default the baseline tariffs. */
+  at: DateString.optional(),
+  deficits: z.enum(DEFICITS).optional(),
+  /** Trade elasticity for every sector, replacing the data set's. */
+  eps: Uncertain.optional(),
+  objectives: z.record(Code, ObjectiveSpec).optional(),
+  lower: z.number().optional(),
+  upper: z.number().optional(),
+  monte_carlo: z.object({ draws: z.number().int().min(1).max(100000), seed: z.number().int().default(1) }).strict().optional(),
+};
+
+const NegotiationFields = {
+  ...Common,
+  instrument: z.enum(['partner', 'partner-sector']).optional(),
+  theta: z.record(Code, Weight).optional(),
+  patience: z.record(Code, Weight).optional(),
+  disagreement: z
+    .union([z.enum(['status-quo', 'war']), z.object({ at: DateString }).strict(), z.object({ deadline: DateString }).strict()])
+    .optional(),
+  issues: z.array(IssueSpec).optional(),
+  outside_options: z.array(OutsideOptionSpec).optional(),
+  levers: z.array(z.string().min(1)).optional(),
+  frontier: z.number().int().min(0).max(101).optional(),
+};
+
+export const NegotiateSpecSchema = z.object({ ...NegotiationFields, parties: z.array(Code).min(2, 'a negotiation needs at least two parties') }).strict();
+export const WarSpecSchema = z.object({ ...Common, players: z.array(Code).min(1).optional(), instrument: Instrument.optional() }).strict();
+export const BestResponseSpecSchema = z.object({ ...Common, player: Code, instrument: Instrument.optional() }).strict();
+export const CoalitionsSpecSchema = z
+  .object({ ...NegotiationFields, counterpart: Code, members: z.array(Code).min(1, 'coalitions need at least one member'), structures: z.array(z.array(z.array(Code).min(1)).min(1)).optional() })
+  .strict();
+
+export type NegotiateSpec = z.infer<typeof NegotiateSpecSchema>;
+export type WarSpec = z.infer<typeof WarSpecSchema>;
+export type BestResponseSpec = z.infer<typeof BestResponseSpecSchema>;
+export type CoalitionsSpec = z.infer<typeof CoalitionsSpecSchema>;
+
+export const SPEC_SCHEMAS = { negotiate: NegotiateSpecSchema, war: WarSpecSchema, 'best-response': BestResponseSpecSchema, coalitions: CoalitionsSpecSchema } as const;
+export type SpecKind = keyof typeof SPEC_SCHEMAS;
+export type AnySpec = NegotiateSpec | WarSpec | BestResponseSpec | CoalitionsSpec;
+
+export function readSpec<K extends SpecKind>(kind: K, file: string): z.infer<(typeof SPEC_SCHEMAS)[K]> {
+  return readYamlWith(file, SPEC_SCHEMAS[kind], 'spec') as z.infer<(typeof SPEC_SCHEMAS)[K]>;
+}
+
+/** Where a spec's world comes from: a data set (name or manifest) or a world given directly. */
+export type WorldSource = { data: string } | { world: World };
+
+export interface Context {
+  world: World;
+  statusQuo: Shock;
+  /** Tariffs on a date, for disagreement points and deadlines (needs a data set with measures). */
+  tariffsOn: (date: string) => Float64Array;
+  at?: string;
+}
+
+const contextCache = new Map<string, { world: World; tariffsOn: (d: string) => Float64Array }>();
+
+/** The world (eps overridden if the spec says so), status quo and schedule a concrete spec runs on. */
+export function specContext(source: WorldSource, spec: { at?: string; eps?: number | unknown }): Context {
+  let base: { world: World; tariffsOn: (d: string) => Float64Array };
+  if ('world' in source) {
+    base = { world: source.world, tariffsOn: () => { throw new InputError('dates need a data set with dated measures (--data episode-2025)'); } };
+  } else {
+    const hit = contextCache.get(source.data);
+    if (hit) base = hit;
+    else {
+      const { loaded, world } = openDataset(source.data);
+      const schedule = loaded.manifest.measures ? scheduleFromManifest(loaded, world) : undefined;
+      const tariffsOn = (d: string) => {
+        if (!schedule) throw new InputError(`data set ${source.data} has no dated measures, so "at" and date-based disagreement points cannot be used`);
+        return tariffsAt(world, schedule, d).t;
+      };
+      base = { world, tariffsOn };
+      contextCache.set(source.data, base);
+    }
+  }
+  let world = base.world;
+  if (spec.eps !== undefined) {
+    if (typeof spec.eps !== 'number' || !(spec.eps > 0)) throw new InputError(`eps: a trade elasticity must be a positive number, found ${JSON.stringify(spec.eps)}`);
+    world = createWorld({ ...world, eps: spec.eps });
+  }
+  const statusQuo = noShock(world);
+  if (spec.at) statusQuo.tariffs.set(base.tariffsOn(spec.at));
+  return { world, statusQuo, tariffsOn: base.tariffsOn, at: spec.at };
+}
+
+/** Numbers only: what a spec is after its distributions are resolved. */
+type Resolved<T> = T extends { dist: string } ? number : T extends (infer U)[] ? Resolved<U>[] : T extends object ? { [K in keyof T]: Resolved<T[K]> } : T;
+
+function num(v: unknown, field: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`${field}: expected a finite number, found ${JSON.stringify(v)}`);
+  return v;
+}
+
+function objectives(spec: { objectives?: Record<string, { welfare: unknown; revenue: unknown; balances: Record<string, unknown> }> }): Record<string, Objective> | undefined {
+  if (!spec.objectives) return undefined;
+  return Object.fromEntries(
+    Object.entries(spec.objectives).map(([code, o]) => [
+      code,
+      { welfare: num(o.welfare, `objectives.${code}.welfare`), revenue: num(o.revenue, `objectives.${code}.revenue`), balances: Object.entries(o.balances).map(([partner, w]) => ({ partner, weight: num(w, `objectives.${code}.balances.${partner}`) })) },
+    ]),
+  );
+}
+
+function weights(rec: Record<string, unknown> | undefined, field: string): Record<string, number> | undefined {
+  if (!rec) return undefined;
+  return Object.fromEntries(Object.entries(rec).map(([k, v]) => [k, num(v, `${field}.${k}`)]));
+}
+
+function tariffChanges(list: readonly { importer: string; exporter: string; sector?: string; change: unknown }[], field: string) {
+  return list.map((c, k) => ({ importer: c.importer, exporter: c.exporter, sector: c.sector, change: num(c.change, `${field}[${k}].change`) }));
+}
+
+/** Negotiation options from a resolved spec. */
+export function negotiationOptions(spec: Resolved<NegotiateSpec> | Resolved<CoalitionsSpec>, ctx: Context, parties: readonly string[]): NegotiationOptions {
+  const issues: LinkedIssue[] = (spec.issues ?? []).map((is, k) => ({
+    name: is.name,
+    lower: num(is.lower, `issues[${k}].lower`),
+    upper: num(is.upper, `issues[${k}].upper`),
+    start: is.start === undefined ? undefined : num(is.start, `issues[${k}].start`),
+    values: weights(is.values, `issues[${k}].values`)!,
+    tariffs: is.tariffs ? tariffChanges(is.tariffs, `issues[${k}].tariffs`) : undefined,
+    retaliation: is.retaliation ? { by: is.retaliation.by, probability: num(is.retaliation.probability, `issues[${k}].retaliation.probability`) } : undefined,
+  }));
+  const outsideOptions: OutsideOption[] = (spec.outside_options ?? []).map((o, k) => ({
+    name: o.name,
+    party: o.party,
+    probability: num(o.probability, `outside_options[${k}].probability`),
+    tariffs: tariffChanges(o.tariffs, `outside_options[${k}].tariffs`),
+  }));
+  const base: NegotiationOptions = {
+    parties,
+    statusQuo: ctx.statusQuo,
+    objectives: objectives(spec),
+    theta: 'theta' in spec ? weights(spec.theta, 'theta') : undefined,
+    patience: weights(spec.patience, 'patience'),
+    instrument: spec.instrument,
+    lower: spec.lower,
+    upper: spec.upper,
+    issues,
+    outsideOptions,
+    deficits: spec.deficits,
+  };
+  base.disagreement = disagreementOf(spec.disagreement, ctx, base);
+  return base;
+}
+
+function disagreementOf(d: NegotiateSpec['disagreement'], ctx: Context, o: NegotiationOptions): Disagreement {
+  if (d === undefined || d === 'status-quo') return { kind: 'status-quo' };
+  if (d === 'war') {
+    const war = tradeWar(ctx.world, { players: o.parties, deficits: o.deficits, objectives: o.objectives, start: ctx.statusQuo, instrument: o.instrument === 'partner-sector' ? 'partner-sector' : 'partner' });
+    if (!war.converged) throw new InputError('the trade-war disagreement point did not converge');
+    return { kind: 'tariffs', tariffs: war.tariffs };
+  }
+  if ('at' in d) return { kind: 'tariffs', tariffs: ctx.tariffsOn(d.at) };
+  if (!ctx.at) throw new InputError('a deadline needs the status-quo date "at"');
+  const days = (Date.parse(d.deadline) - Date.parse(ctx.at)) / 86400000;
+  if (days < 0) throw new InputError(`deadline ${d.deadline} is before the status-quo date ${ctx.at}`);
+  return { kind: 'deadline', after: ctx.tariffsOn(d.deadline), days };
+}
+
+/** Economy results (as in `parley counterfactual`) at given tariffs on the strategic world. */
+function economiesAt(ctx: Context, deficits: string | undefined, tariffs: Float64Array) {
+  const world = (deficits ?? 'balanced') === 'balanced' ? purgeDeficits(ctx.world) : ctx.world;
+  const rule = deficits === 'proportional' ? 'proportional' : 'fixed';
+  const eq = solveOrThrow(world, { tariffs, costFactors: ctx.statusQuo.costFactors }, { deficits: rule });
+  return economyResults(eq);
+}
+
+function tariffRows(world: World, t: Float64Array, importers?: readonly string[]) {
+  const { N, S } = world;
+  const rows: { importer: string; exporter: string; sector: string; rate: number }[] = [];
+  for (let j = 0; j < N; j++) {
+    if (importers && !importers.includes(world.codes[j])) continue;
+    for (let i = 0; i < N; i++) {
+      if (i === j) continue;
+      for (let s = 0; s < S; s++) rows.push({ importer: world.codes[j], exporter: world.codes[i], sector: world.sectors[s], rate: t[(i * N + j) * S + s] });
+    }
+  }
+  return rows;
+}
+
+export function runBestResponse(spec: Resolved<BestResponseSpec>, ctx: Context) {
+  const br = bestResponse(ctx.world, spec.player, { instrument: spec.instrument, lower: spec.lower, upper: spec.upper, deficits: spec.deficits, objective: objectives(spec)?.[spec.player], start: ctx.statusQuo });
+  return {
+    player: br.player,
+    instrument: br.instrument,
+    converged: br.converged,
+    iterations: br.iterations,
+    tariffs: br.variables,
+    utility_before: br.utilityBefore,
+    utility_after: br.utilityAfter,
+    at_bound: br.atBound.map((k) => br.variables[k].exporter + '/' + br.variables[k].sector),
+    economies: economiesAt(ctx, spec.deficits, br.tariffs),
+  };
+}
+
+export function runWar(spec: Resolved<WarSpec>, ctx: Context, onRound?: (r: { round: number; maxChange: number }) => void) {
+  const war = tradeWar(ctx.world, { players: spec.players, instrument: spec.instrument, lower: spec.lower, upper: spec.upper, deficits: spec.deficits, objectives: objectives(spec), start: ctx.statusQuo, onRound });
+  return {
+    converged: war.converged,
+    rounds: war.rounds,
+    path: war.path.map((r) => ({ round: r.round, max_change: r.maxChange, mean_tariff: r.meanTariff })),
+    tariffs: tariffRows(war.world, war.tariffs, war.players),
+    economies: economiesAt(ctx, spec.deficits, war.tariffs),
+  };
+}
+
+export function runNegotiation(spec: Resolved<NegotiateSpec>, ctx: Context) {
+  const o = negotiationOptions(spec, ctx, spec.parties);
+  const deal = negotiate(ctx.world, o);
+  const frontierPoints = spec.frontier ?? (spec.parties.length === 2 ? 11 : 0);
+  const frontier = frontierPoints > 1 && deal.agreement ? paretoFrontier(ctx.world, o, frontierPoints) : { frontier: [] as [number, number][], disagreement: null };
+  const levers = leverValues(ctx.world, o, deal, (spec.levers ?? []).map((name) => ({ name })));
+  return {
+    parties: deal.parties,
+    converged: deal.converged,
+    agreement: { reached: deal.agreement, tariffs: deal.tariffs, issues: deal.issues },
+    disagreement: { kind: o.disagreement?.kind ?? 'status-quo', utility: deal.disagreementUtility },
+    theta: deal.theta,
+    utility: deal.utility,
+    gains: deal.gains,
+    ev: deal.ev,
+    welfare: deal.welfare,
+    frontier: frontier.frontier,
+    levers: levers.map((l) => ({ name: l.name, owner: l.owner, tariff_points: l.tariff_points, ev: l.ev, utility: l.utility })),
+  };
+}
+
+export function runCoalitions(spec: Resolved<CoalitionsSpec>, ctx: Context) {
+  const o = negotiationOptions(spec, ctx, [spec.counterpart, ...spec.members]);
+  const { parties: _parties, theta: _theta, ...rest } = o;
+  const r = analyseCoalitions(ctx.world, { ...rest, counterpart: spec.counterpart, members: spec.members, structures: spec.structures });
+  return {
+    counterpart: r.counterpart,
+    members: r.members,
+    structures: r.structures.map((s) => ({ blocs: s.blocs, utility: s.utility, gain_from_joining: s.gainFromJoining, would_leave: s.wouldLeave, stable: s.stable })),
+  };
+}
+
+/** Run one concrete (resolved) spec of any kind. */
+export function runSpec(kind: SpecKind, spec: unknown, source: WorldSource): unknown {
+  const s = spec as Resolved<AnySpec>;
+  const ctx = specContext(source, s);
+  switch (kind) {
+    case 'negotiate':
+      return runNegotiation(s as Resolved<NegotiateSpec>, ctx);
+    case 'war':
+      return runWar(s as Resolved<WarSpec>, ctx);
+    case 'best-response':
+      return runBestResponse(s as Resolved<BestResponseSpec>, ctx);
+    case 'coalitions':
+      return runCoalitions(s as Resolved<CoalitionsSpec>, ctx);
+  }
+}
