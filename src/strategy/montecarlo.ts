@@ -1,0 +1,109 @@
+/**
+ * Monte Carlo over a strategy spec whose numbers may be distributions: draw i
+ * resolves them with its own seeded stream (uncertainty.ts), so the same seed
+ * gives identical results on any number of workers. Draws run on a pool of
+ * worker threads, one per core; results come back in draw order with
+ * percentiles per output.
+ *
+ * A small pool of our own rather than a library: it must start workers from
+ * TypeScript sources under tsx (tests) and from dist/ (installed) alike.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { InputError } from '../errors.js';
+import { warn } from '../warn.js';
+import type { SpecKind, WorldSource } from './spec.js';
+import { percentiles, type Percentiles } from './uncertainty.js';
+
+export interface MonteCarloOptions {
+  kind: SpecKind;
+  /** The spec with distributions (JSON-serialisable). */
+  spec: unknown;
+  /** Workers load the data themselves, so a data set name or manifest path. */
+  source: { data: string };
+  draws: number;
+  seed: number;
+  workers?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface MonteCarloRun {
+  draws: number;
+  seed: number;
+  /** Per draw, in index order: its result, or null when it failed. */
+  results: unknown[];
+  failures: { index: number; error: string }[];
+}
+
+const MAX_DRAWS = 100000;
+
+export async function monteCarlo(o: MonteCarloOptions): Promise<MonteCarloRun> {
+  if (!Number.isInteger(o.draws) || o.draws < 1 || o.draws > MAX_DRAWS) throw new InputError(`draws must be a whole number in [1, ${MAX_DRAWS}], found ${o.draws}`);
+  if (!Number.isInteger(o.seed)) throw new InputError(`seed must be a whole number, found ${o.seed}`);
+  const size = Math.max(1, Math.min(o.workers ?? availableParallelism(), o.draws));
+  const fromSource = import.meta.url.endsWith('.ts');
+  const url = new URL(fromSource ? './mc-worker.ts' : './mc-worker.js', import.meta.url);
+  const results: unknown[] = new Array(o.draws).fill(null);
+  const failures: { index: number; error: string }[] = [];
+  const warnings = new Set<string>();
+  let next = 0;
+  let done = 0;
+  await new Promise<void>((resolve, reject) => {
+    let finished = 0;
+    for (let w = 0; w < size; w++) {
+      const workerData = { kind: o.kind, spec: o.spec, source: o.source, seed: o.seed };
+      // From sources (tests, tsx), register tsx's loader in the worker, then import the .ts entry
+      // through it: `--import tsx` in execArgv does not reach workers on Node 20 (tsx issue #354).
+      const boot = `import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(url.href)}); })`;
+      const worker = fromSource ? new Worker(boot, { eval: true, workerData }) : new Worker(url, { workerData });
+      const feed = () => worker.postMessage(next < o.draws ? next++ : null);
+      worker.on('message', (m: { index?: number; result?: unknown; error?: string; warnings?: string[] }) => {
+        if (m.warnings) {
+          m.warnings.forEach((x) => warnings.add(x));
+          void worker.terminate();
+          if (++finished === size) resolve();
+          return;
+        }
+        if (m.error !== undefined) failures.push({ index: m.index!, error: m.error });
+        else results[m.index!] = m.result;
+        o.onProgress?.(++done, o.draws);
+        feed();
+      });
+      worker.on('error', reject);
+      feed();
+    }
+  });
+  warnings.forEach((m) => warn(m));
+  failures.sort((a, b) => a.index - b.index);
+  return { draws: o.draws, seed: o.seed, results, failures };
+}
+
+/** Identifying keys that turn an array element into a path segment. */
+const ID_KEYS = ['importer', 'exporter', 'sector', 'name', 'code', 'player'];
+
+/** Flatten a result to numeric leaves keyed by path ("gains.USA", "tariffs[USA>JPN>ALL].rate"). */
+export function flattenNumbers(value: unknown, prefix = '', out: Map<string, number> = new Map()): Map<string, number> {
+  if (typeof value === 'number') out.set(prefix, value);
+  else if (Array.isArray(value)) {
+    value.forEach((v, k) => {
+      const id = typeof v === 'object' && v !== null && !Array.isArray(v) ? ID_KEYS.filter((key) => typeof (v as Record<string, unknown>)[key] === 'string').map((key) => (v as Record<string, string>)[key]).join('>') : '';
+      flattenNumbers(v, `${prefix}[${id || k}]`, out);
+    });
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [k, v] of Object.entries(value)) flattenNumbers(v, prefix ? `${prefix}.${k}` : k, out);
+  }
+  return out;
+}
+
+/** Percentiles of every numeric output across the successful draws. */
+export function summariseDraws(results: readonly unknown[]): Map<string, Percentiles> {
+  const columns = new Map<string, number[]>();
+  for (const r of results) {
+    if (r === null) continue;
+    for (const [k, v] of flattenNumbers(r)) {
+      if (!columns.has(k)) columns.set(k, []);
+      columns.get(k)!.push(v);
+    }
+  }
+  return new Map([...columns].map(([k, v]) => [k, percentiles(v)]));
+}

@@ -1,0 +1,11 @@
+import { readSpec } from './src/strategy/spec.js';
+import { monteCarlo, summariseDraws } from './src/strategy/montecarlo.js';
+const spec: any = readSpec('negotiate', '/tmp/specs/usjpn.yaml');
+spec.eps = { dist: 'lognormal', median: 4, sigma: 0.2 };
+spec.frontier = 0; delete spec.levers;
+spec.outside_options[0].probability = { dist: 'uniform', min: 0.1, max: 0.5 };
+const t0 = performance.now();
+const r = await monteCarlo({ kind: 'negotiate', spec, source: { data: 'episode-2025' }, draws: Number(process.argv[2] ?? 40), seed: 7 });
+console.log('ms', (performance.now() - t0).toFixed(0), 'failures', r.failures.slice(0,3));
+const s = summariseDraws(r.results);
+for (const [k, v] of s) if (/rate|gains/.test(k)) console.log(k, v);
