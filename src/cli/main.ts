@@ -7,6 +7,7 @@ import { counterfactualCommand } from './counterfactual.js';
 import { dataListCommand, dataShowCommand } from './data.js';
 import { demoCommand } from './demo.js';
 import { tariffsCommand } from './tariffs.js';
+import { strategyCommand } from './strategy.js';
 import { reportError, EXIT } from './common.js';
 
 function worldOptions(cmd: Command): Command {
@@ -47,6 +48,26 @@ export function buildProgram(): Command {
     .option('--as-known', 'ignore measures announced after the date (by default retroactive changes apply)')
     .option('--json', 'print one JSON object')
     .action(tariffsCommand);
+
+  const strategy = (name: 'best-response' | 'war' | 'negotiate' | 'coalitions', description: string) =>
+    worldOptions(program.command(name).description(description))
+      .option('--spec <file>', 'YAML/JSON spec (docs/strategy.md); flags override its fields')
+      .option('--instrument <kind>', 'uniform | partner | sector | partner-sector')
+      .addOption(new Option('--deficits <rule>', 'deficit convention (strategy default: balanced)').choices([...DEFICITS]))
+      .option('--at <date>', 'status quo: the tariffs in force on this date (data sets with measures)')
+      .option('--lower <rate>', 'lower bound on tariffs (fraction)')
+      .option('--upper <rate>', 'upper bound on tariffs (fraction)')
+      .option('--draws <n>', 'Monte Carlo draws (inputs given as distributions in the spec)')
+      .option('--seed <n>', 'Monte Carlo seed')
+      .option('--json', 'print one JSON object')
+      .option('--out <dir>', 'write result.json and CSV tables to this folder');
+  strategy('best-response', "one government's optimal tariffs given everyone else's").option('--player <code>', 'the government').action((o) => strategyCommand('best-response', o));
+  strategy('war', 'the Nash equilibrium of a trade war (iterated best responses)').option('--players <codes>', 'comma-separated (default: every economy)').action((o) => strategyCommand('war', o));
+  strategy('negotiate', 'trade talks: Nash bargaining over tariffs and linked issues, lever values, the frontier').option('--parties <codes>', 'comma-separated, e.g. USA,JPN').action((o) => strategyCommand('negotiate', o));
+  strategy('coalitions', 'blocs negotiating with one counterpart: gains from joining, stability')
+    .option('--counterpart <code>', 'e.g. USA')
+    .option('--members <codes>', 'comma-separated, e.g. JPN,VNM,MYS,SGP')
+    .action((o) => strategyCommand('coalitions', o));
 
   const data = program.command('data').description('built-in data sets');
   data.command('list').description('list the built-in data sets').option('--json', 'print JSON').action(dataListCommand);

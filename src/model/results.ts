@@ -119,3 +119,26 @@ function pct(after: number, before: number): number {
   // A zero flow stays zero in the Armington model, so 0 is exact there.
   return before > 0 ? 100 * (after / before - 1) : 0;
 }
+
+/** The per-economy fields every command reports (the public JSON contract of `economies`). */
+export const ECONOMY_FIELDS = [
+  'code',
+  'welfare_pct',
+  'real_gdp_pct',
+  'ev',
+  'tariff_revenue_before',
+  'tariff_revenue_after',
+  'exports_pct',
+  'imports_pct',
+  'terms_of_trade_pct',
+  'trade_balance_before',
+  'trade_balance_after',
+] as const satisfies readonly (keyof EconomyResult)[];
+
+export type EconomyRecord = Pick<EconomyResult, (typeof ECONOMY_FIELDS)[number]>;
+
+export function economyRecord(r: EconomyResult): EconomyRecord {
+  const out = {} as Record<string, unknown>;
+  for (const k of ECONOMY_FIELDS) out[k] = r[k];
+  return out as EconomyRecord;
+}

@@ -6,26 +6,13 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { Equilibrium } from '../model/equilibrium.js';
-import { economyResults, flowResults, type EconomyResult, type FlowResult } from '../model/results.js';
-import { money, signed, textTable } from './format.js';
+import { ECONOMY_FIELDS, economyRecord, economyResults, flowResults, type EconomyRecord, type EconomyResult, type FlowResult } from '../model/results.js';
 
-export const ECONOMY_FIELDS = [
-  'code',
-  'welfare_pct',
-  'real_gdp_pct',
-  'ev',
-  'tariff_revenue_before',
-  'tariff_revenue_after',
-  'exports_pct',
-  'imports_pct',
-  'terms_of_trade_pct',
-  'trade_balance_before',
-  'trade_balance_after',
-] as const satisfies readonly (keyof EconomyResult)[];
+export { ECONOMY_FIELDS, type EconomyRecord };
+import { money, signed, textTable } from './format.js';
 
 export const FLOW_FIELDS = ['exporter', 'importer', 'sector', 'before', 'after', 'change_pct'] as const satisfies readonly (keyof FlowResult)[];
 
-export type EconomyRecord = Pick<EconomyResult, (typeof ECONOMY_FIELDS)[number]>;
 
 export interface CounterfactualReport {
   converged: boolean;
@@ -37,11 +24,6 @@ export interface CounterfactualReport {
   flows: FlowResult[];
 }
 
-function pick<T, K extends keyof T>(row: T, keys: readonly K[]): Pick<T, K> {
-  const out = {} as Pick<T, K>;
-  for (const k of keys) out[k] = row[k];
-  return out;
-}
 
 export function counterfactualReport(eq: Equilibrium): CounterfactualReport {
   return {
@@ -50,7 +32,7 @@ export function counterfactualReport(eq: Equilibrium): CounterfactualReport {
     residual: eq.residual,
     deficits: eq.deficits,
     currency: eq.baseline.world.meta.currency,
-    economies: economyResults(eq).map((r) => pick(r, ECONOMY_FIELDS)),
+    economies: economyResults(eq).map(economyRecord),
     flows: flowResults(eq),
   };
 }

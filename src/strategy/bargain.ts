@@ -410,7 +410,7 @@ function solveBargain(b: Built, Ud: Float64Array, theta: Float64Array, o: Negoti
     return { f, g };
   };
   // Few variables, possibly badly conditioned (linear transfers): projected Newton, BFGS beyond 40.
-  const res = (x.length <= 40 ? minimiseBoxNewton : minimiseBox)(nash, x, { ...bounds, tol, maxIterations });
+  const res = (x.length <= 40 ? minimiseBoxNewton : minimiseBox)(nash, x, { ...bounds, tol, maxIterations, stepTol: 1e-9 });
   if (!Number.isFinite(res.f)) throw new ConvergenceError('Nash bargaining (no feasible point)', res.projectedGradient, res.iterations);
   return report(b, res.x, Ud, theta, true, res.converged, res.iterations, res.projectedGradient);
 }

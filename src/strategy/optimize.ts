@@ -24,6 +24,8 @@ export interface MinimiseOptions {
   maxIterations: number;
   /** Stop early (counted as converged) when this holds after an accepted step. */
   stop?: (x: Float64Array, f: number) => boolean;
+  /** Newton only: also converged when the full Newton step moves no variable more than this. */
+  stepTol?: number;
 }
 
 /** Minimise f from x0 (clamped into the box); fg returns f and its gradient. */
@@ -79,7 +81,7 @@ export function minimiseBox(fg: (x: Float64Array) => { f: number; g: Float64Arra
       let slopeTrial = 0;
       for (let k = 0; k < n; k++) slopeTrial += trial.g[k] * (xt[k] - x[k]);
       const armijo = trial.f <= f + 1e-4 * dec;
-      const withinNoise = trial.f <= f + 1e-12 * Math.max(1, Math.abs(f)) && Math.abs(slopeTrial) <= 0.5 * Math.abs(dec);
+      const withinNoise = trial.f <= f + 1e-12 * Math.max(1, Math.abs(f)) && (Math.abs(slopeTrial) <= 0.5 * Math.abs(dec) || projectedNorm(xt, trial.g, lower, upper) < 0.9 * projectedNorm(x, g, lower, upper));
       if (armijo || withinNoise) {
         const s = xt.map((v, k) => v - x[k]);
         const y = trial.g.map((v, k) => v - g[k]);
@@ -96,6 +98,16 @@ export function minimiseBox(fg: (x: Float64Array) => { f: number; g: Float64Arra
     converged = projGradNorm() < o.tol || (o.stop?.(x, f) ?? false);
   }
   return { x, f, g, converged, iterations: it, projectedGradient: projGradNorm() };
+}
+
+/** Largest entry of the projected gradient at x (the stationarity measure of a box problem). */
+function projectedNorm(x: Float64Array, g: Float64Array, lower: Float64Array, upper: Float64Array): number {
+  let v = 0;
+  for (let k = 0; k < x.length; k++) {
+    if ((x[k] <= lower[k] && g[k] > 0) || (x[k] >= upper[k] && g[k] < 0)) continue;
+    v = Math.max(v, Math.abs(g[k]));
+  }
+  return v;
 }
 
 /** H = (s'y / y'y) I before the first update; returns whether it applied. */
@@ -189,6 +201,16 @@ export function minimiseBoxNewton(fg: (x: Float64Array) => { f: number; g: Float
     } else {
       for (const k of free) d[k] = -g[k];
     }
+    // Near the optimum the gradient is noise-limited (payoffs are known to ~1e-13), but the Newton
+    // step still measures the distance to it: a step below stepTol means x is that close.
+    if (hessianOk && o.stepTol !== undefined) {
+      let big = 0;
+      for (let k = 0; k < n; k++) big = Math.max(big, Math.abs(Math.min(upper[k], Math.max(lower[k], x[k] + d[k])) - x[k]));
+      if (big < o.stepTol) {
+        converged = true;
+        break;
+      }
+    }
     let step = 1;
     let accepted = false;
     for (let h = 0; h < 60; h++, step *= 0.5) {
@@ -200,7 +222,7 @@ export function minimiseBoxNewton(fg: (x: Float64Array) => { f: number; g: Float
       let slopeTrial = 0;
       for (let k = 0; k < n; k++) slopeTrial += trial.g[k] * (xt[k] - x[k]);
       const armijo = trial.f <= f + 1e-4 * dec;
-      const withinNoise = trial.f <= f + 1e-12 * Math.max(1, Math.abs(f)) && Math.abs(slopeTrial) <= 0.5 * Math.abs(dec);
+      const withinNoise = trial.f <= f + 1e-12 * Math.max(1, Math.abs(f)) && (Math.abs(slopeTrial) <= 0.5 * Math.abs(dec) || projectedNorm(xt, trial.g, lower, upper) < 0.9 * projectedNorm(x, g, lower, upper));
       if (armijo || withinNoise) {
         x.set(xt);
         f = trial.f;

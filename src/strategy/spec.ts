@@ -11,7 +11,7 @@ import { createWorld, type World } from '../data/world.js';
 import { readYamlWith } from '../data/yaml.js';
 import { InputError } from '../errors.js';
 import { DEFICITS, noShock, purgeDeficits, solveOrThrow, type Shock } from '../model/equilibrium.js';
-import { economyResults } from '../model/results.js';
+import { economyRecord, economyResults } from '../model/results.js';
 import { isIsoDate } from '../schedule/measures.js';
 import { scheduleFromManifest, tariffsAt } from '../schedule/schedule.js';
 import { leverValues, negotiate, paretoFrontier, type Disagreement, type LinkedIssue, type NegotiationOptions, type OutsideOption } from './bargain.js';
@@ -100,8 +100,10 @@ export const SPEC_SCHEMAS = { negotiate: NegotiateSpecSchema, war: WarSpecSchema
 export type SpecKind = keyof typeof SPEC_SCHEMAS;
 export type AnySpec = NegotiateSpec | WarSpec | BestResponseSpec | CoalitionsSpec;
 
-export function readSpec<K extends SpecKind>(kind: K, file: string): z.infer<(typeof SPEC_SCHEMAS)[K]> {
-  return readYamlWith(file, SPEC_SCHEMAS[kind], 'spec') as z.infer<(typeof SPEC_SCHEMAS)[K]>;
+/** Read a spec file; with `partial`, fields flags can supply (parties, player, ...) may be missing. */
+export function readSpec<K extends SpecKind>(kind: K, file: string, partial = false): z.infer<(typeof SPEC_SCHEMAS)[K]> {
+  const schema = partial ? SPEC_SCHEMAS[kind].partial() : SPEC_SCHEMAS[kind];
+  return readYamlWith(file, schema, 'spec') as z.infer<(typeof SPEC_SCHEMAS)[K]>;
 }
 
 /** Where a spec's world comes from: a data set (name or manifest) or a world given directly. */
@@ -226,7 +228,7 @@ function economiesAt(ctx: Context, deficits: string | undefined, tariffs: Float6
   const world = (deficits ?? 'balanced') === 'balanced' ? purgeDeficits(ctx.world) : ctx.world;
   const rule = deficits === 'proportional' ? 'proportional' : 'fixed';
   const eq = solveOrThrow(world, { tariffs, costFactors: ctx.statusQuo.costFactors }, { deficits: rule });
-  return economyResults(eq);
+  return economyResults(eq).map(economyRecord);
 }
 
 function tariffRows(world: World, t: Float64Array, importers?: readonly string[]) {
@@ -276,6 +278,7 @@ export function runNegotiation(spec: Resolved<NegotiateSpec>, ctx: Context) {
   const levers = leverValues(ctx.world, o, deal, (spec.levers ?? []).map((name) => ({ name })));
   return {
     parties: deal.parties,
+    currency: ctx.world.meta.currency,
     converged: deal.converged,
     agreement: { reached: deal.agreement, tariffs: deal.tariffs, issues: deal.issues },
     disagreement: { kind: o.disagreement?.kind ?? 'status-quo', utility: deal.disagreementUtility },
