@@ -8,7 +8,13 @@ import { createWorld, type World } from '../src/data/world.js';
 import { noShock, solve, type Shock } from '../src/model/equilibrium.js';
 import { readShockCsv } from '../src/model/shock.js';
 import { mulberry32 } from '../src/random.js';
+import { availableParallelism } from 'node:os';
 import { bestResponse, type Instrument } from '../src/strategy/best-response.js';
+import { monteCarlo } from '../src/strategy/montecarlo.js';
+import { NegotiateSpecSchema, runSpec } from '../src/strategy/spec.js';
+import { resolveUncertain } from '../src/strategy/uncertainty.js';
+import { tradeWar } from '../src/strategy/war.js';
+import { setWarningSink } from '../src/warn.js';
 
 interface Case {
   name: string;
@@ -111,3 +117,54 @@ for (const instrument of ['uniform', 'partner'] as Instrument[]) {
   }
   console.log(`${`  ${instrument} (${instrument === 'uniform' ? 1 : gg.N - 1} tariffs)`.padEnd(44)} ${median(times).toFixed(1).padStart(10)} ${String(times.length).padStart(6)} ${String(its).padStart(11)}`);
 }
+
+// Trade wars: every economy plays (balanced deficits, bounds [0, 10]); one run each after one warm-up.
+console.log(`\n${'trade war (Gauss-Seidel best responses)'.padEnd(44)} ${'ms'.padStart(10)} ${'rounds'.padStart(6)} ${'tariffs'.padStart(11)} ${'target'.padStart(8)}`);
+const wars: [string, World, Instrument, string][] = [
+  ['  gegravity 30 x 1, uniform', gg, 'uniform', ''],
+  ['  synthetic 7 x 33, partner x sector', synthetic(7, 33, 5), 'partner-sector', '5000'],
+];
+for (const [name, world, instrument, target] of wars) {
+  tradeWar(world, { instrument, maxRounds: 1 });
+  const t0 = performance.now();
+  const war = tradeWar(world, { instrument });
+  const ms = performance.now() - t0;
+  const n = instrument === 'uniform' ? world.N : world.N * (world.N - 1) * world.S;
+  console.log(`${name.padEnd(44)} ${ms.toFixed(0).padStart(10)} ${String(war.rounds).padStart(6)} ${String(n).padStart(11)} ${target.padStart(8)}${war.converged ? '' : '  NOT CONVERGED'}`);
+}
+
+// Trade talks on episode-2025: USA-JPN from 21 April, two linked issues (defence, decoupling with a
+// chance of Chinese retaliation), an outside option, a deadline; then 1,000 Monte Carlo draws of it.
+const talks = {
+  parties: ['USA', 'JPN'],
+  at: '2025-04-21',
+  objectives: { USA: { welfare: 1, revenue: 0.5, balances: { JPN: 0.5 } } },
+  patience: { USA: 0.3, JPN: 0.1 },
+  disagreement: { deadline: '2025-07-09' },
+  issues: [
+    { name: 'defence', lower: 0, upper: 1, values: { USA: 0.05, JPN: -0.03 } },
+    { name: 'decoupling', lower: 0, upper: 0.5, values: { USA: 0.02 }, tariffs: [{ importer: 'JPN', exporter: 'CHN', change: 1 }], retaliation: { by: 'CHN', probability: 0.5 } },
+  ],
+  outside_options: [{ name: 'china-card', party: 'JPN', probability: 0.3, tariffs: [{ importer: 'JPN', exporter: 'CHN', change: -0.05 }, { importer: 'CHN', exporter: 'JPN', change: -0.05 }] }],
+  frontier: 0,
+};
+const source = { data: 'episode-2025' };
+const restore = setWarningSink(() => {});
+const spec = NegotiateSpecSchema.parse(talks);
+runSpec('negotiate', resolveUncertain(spec, 'central'), source);
+const negTimes: number[] = [];
+for (let k = 0; k < 5; k++) {
+  const t0 = performance.now();
+  runSpec('negotiate', resolveUncertain(spec, 'central'), source);
+  negTimes.push(performance.now() - t0);
+}
+console.log(`\n${'USA-JPN talks, 2 linked issues (episode-2025)'.padEnd(44)} ${median(negTimes).toFixed(0).padStart(10)} ms median of 5`);
+const uncertain = NegotiateSpecSchema.parse({
+  ...talks,
+  eps: { dist: 'lognormal', median: 4, sigma: 0.2 },
+  outside_options: [{ ...talks.outside_options[0], probability: { dist: 'uniform', min: 0.1, max: 0.5 } }],
+});
+const t0 = performance.now();
+const mc = await monteCarlo({ kind: 'negotiate', spec: uncertain, source, draws: 1000, seed: 1 });
+restore();
+console.log(`${'  1,000 Monte Carlo draws of it'.padEnd(44)} ${(performance.now() - t0).toFixed(0).padStart(10)} ms on ${availableParallelism()} cores, ${mc.failures.length} failed (target 30000)`);

@@ -88,6 +88,16 @@ export function negotiationText(r: NegotiationResult & { uncertainty?: Uncertain
       { header: 'payoff', value: (l) => signed(l.utility, 4) },
     ]));
   }
+  if (r.patience_sweep.length) {
+    out.push('', 'Patience: the deal as one party discounts the future faster or slower (others fixed):');
+    out.push(textTable(r.patience_sweep, [
+      { header: 'party', value: (x) => x.party, right: false },
+      { header: 'discount rate', value: (x) => x.discount_rate.toFixed(3) },
+      { header: 'its weight', value: (x) => x.theta[x.party].toFixed(2) },
+      ...r.agreement.tariffs.map((t, k) => ({ header: `${t.importer} on ${t.exporter}`, value: (x: (typeof r.patience_sweep)[number]) => pct(x.tariffs[k].rate) })),
+      ...r.parties.map((p) => ({ header: `gain ${p}`, value: (x: (typeof r.patience_sweep)[number]) => signed(x.gains[p], 3) })),
+    ]));
+  }
   if (r.frontier.length) out.push('', `Pareto frontier (${a}, ${b}) payoffs: ${r.frontier.map(([x, y]) => `(${x.toFixed(3)}, ${y.toFixed(3)})`).join(' ')}`);
   if (r.uncertainty) out.push('', `Uncertainty: ${r.uncertainty.draws} Monte Carlo draws (seed ${r.uncertainty.seed}), ${r.uncertainty.failures.length} failed; bands are 5th-95th percentiles.`);
   return out.join('\n');

@@ -161,10 +161,15 @@ export function minimiseBoxNewton(fg: (x: Float64Array) => { f: number; g: Float
   let { f, g } = fg(x);
   if (!Number.isFinite(f)) return { x, f, g, converged: false, iterations: 0, projectedGradient: Infinity };
   const isFree = new Uint8Array(n);
+  // Bertsekas' epsilon-active set: a variable a hair from a bound it is pushed against is held
+  // there, or the projection truncates its Newton step and the rest is no longer a descent.
+  const near = (k: number) => 1e-9 * Math.max(1, upper[k] - lower[k]);
   const projGrad = () => {
     let v = 0;
     for (let k = 0; k < n; k++) {
-      isFree[k] = (x[k] <= lower[k] && g[k] > 0) || (x[k] >= upper[k] && g[k] < 0) ? 0 : 1;
+      const atLower = x[k] <= lower[k] + near(k) && g[k] > 0;
+      const atUpper = x[k] >= upper[k] - near(k) && g[k] < 0;
+      isFree[k] = atLower || atUpper ? 0 : 1;
       if (isFree[k]) v = Math.max(v, Math.abs(g[k]));
     }
     return v;
@@ -201,6 +206,9 @@ export function minimiseBoxNewton(fg: (x: Float64Array) => { f: number; g: Float
     } else {
       for (const k of free) d[k] = -g[k];
     }
+    let descent = 0;
+    for (let k = 0; k < n; k++) descent += d[k] * g[k];
+    if (!(descent < 0)) for (let k = 0; k < n; k++) d[k] = isFree[k] ? -g[k] : 0; // damping failed: steepest descent
     // Near the optimum the gradient is noise-limited (payoffs are known to ~1e-13), but the Newton
     // step still measures the distance to it: a step below stepTol means x is that close.
     if (hessianOk && o.stepTol !== undefined) {

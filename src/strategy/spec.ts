@@ -276,6 +276,15 @@ export function runNegotiation(spec: Resolved<NegotiateSpec>, ctx: Context) {
   const frontierPoints = spec.frontier ?? (spec.parties.length === 2 ? 11 : 0);
   const frontier = frontierPoints > 1 && deal.agreement ? paretoFrontier(ctx.world, o, frontierPoints) : { frontier: [] as [number, number][], disagreement: null };
   const levers = leverValues(ctx.world, o, deal, (spec.levers ?? []).map((name) => ({ name })));
+  // How the deal moves as each party becomes more (or less) patient, the others' rates fixed.
+  const patienceSweep = o.patience && deal.agreement
+    ? spec.parties.flatMap((p) =>
+        [0.25, 0.5, 2, 4].map((factor) => {
+          const d = negotiate(ctx.world, { ...o, patience: { ...o.patience!, [p]: o.patience![p] * factor } });
+          return { party: p, discount_rate: o.patience![p] * factor, theta: d.theta, tariffs: d.tariffs.map((t) => ({ importer: t.importer, exporter: t.exporter, sector: t.sector, rate: t.rate })), gains: d.gains };
+        }),
+      )
+    : [];
   return {
     parties: deal.parties,
     currency: ctx.world.meta.currency,
@@ -288,7 +297,15 @@ export function runNegotiation(spec: Resolved<NegotiateSpec>, ctx: Context) {
     ev: deal.ev,
     welfare: deal.welfare,
     frontier: frontier.frontier,
-    levers: levers.map((l) => ({ name: l.name, owner: l.owner, tariff_points: l.tariff_points, ev: l.ev, utility: l.utility })),
+    levers: levers.map((l) => ({
+      name: l.name,
+      owner: l.owner,
+      tariff_points: l.tariff_points,
+      ev: l.ev,
+      utility: l.utility,
+      without: { reached: l.without.agreement, tariffs: l.without.tariffs.map((t) => ({ importer: t.importer, exporter: t.exporter, sector: t.sector, rate: t.rate })), issues: l.without.issues, gains: l.without.gains },
+    })),
+    patience_sweep: patienceSweep,
   };
 }
 
