@@ -378,12 +378,13 @@ function solveBargain(b: Built, Ud: Float64Array, theta: Float64Array, o: Negoti
     const f = -(m - tau * Math.log(z));
     const g = new Float64Array(x.length);
     for (let p = 0; p < n; p++) for (let k = 0; k < x.length; k++) g[k] -= ((w[p] / z) * G[p][k]) / scale;
-    return { f, g, positive: m > 1e-12 };
+    return { f, g, positive: m > 1e-6 };
   };
   let x: Float64Array = Float64Array.from(warm ?? b.x0);
   let { U } = b.ev.evaluate(x, false);
-  for (let tau = 1e-4; Math.min(...surplus(U)) <= 0 && tau >= 1e-11; tau /= 10) {
-    // Stop as soon as every surplus is positive: phase 2 takes it from there.
+  for (let tau = 1e-4; Math.min(...surplus(U)) <= 1e-6 && tau >= 1e-11; tau /= 10) {
+    // Stop once every surplus is clearly positive (1e-6 of income): starting the log barrier
+    // at a surplus of 1e-12 would leave phase 2 a needle to thread.
     let positive = false;
     const f = smoothMin(tau);
     const fg = (xx: Float64Array) => {
@@ -391,7 +392,8 @@ function solveBargain(b: Built, Ud: Float64Array, theta: Float64Array, o: Negoti
       positive = r.positive;
       return r;
     };
-    x = minimiseBox(fg, x, { ...bounds, tol: tau * 1e-6, maxIterations, stop: () => positive }).x;
+    const minimise = x.length <= 40 ? minimiseBoxNewton : minimiseBox;
+    x = minimise(fg, x, { ...bounds, tol: tau * 1e-6, maxIterations, stop: () => positive }).x;
     U = b.ev.evaluate(x, false).U;
   }
   const empty = (): Negotiation => report(b, x, Ud, theta, false, true, 0);
@@ -410,7 +412,7 @@ function solveBargain(b: Built, Ud: Float64Array, theta: Float64Array, o: Negoti
     return { f, g };
   };
   // Few variables, possibly badly conditioned (linear transfers): projected Newton, BFGS beyond 40.
-  const res = (x.length <= 40 ? minimiseBoxNewton : minimiseBox)(nash, x, { ...bounds, tol, maxIterations, stepTol: 1e-9 });
+  const res = (x.length <= 40 ? minimiseBoxNewton : minimiseBox)(nash, x, { ...bounds, tol, maxIterations, stepTol: 1e-8 });
   if (!Number.isFinite(res.f)) throw new ConvergenceError('Nash bargaining (no feasible point)', res.projectedGradient, res.iterations);
   return report(b, res.x, Ud, theta, true, res.converged, res.iterations, res.projectedGradient);
 }

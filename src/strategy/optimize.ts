@@ -239,7 +239,12 @@ export function minimiseBoxNewton(fg: (x: Float64Array) => { f: number; g: Float
         break;
       }
     }
-    if (!accepted) break;
+    if (!accepted) {
+      // No step improves f within its noise: if the Newton step is already below 10 stepTol, x is
+      // that close to the optimum and nothing finer can be resolved.
+      if (hessianOk && o.stepTol !== undefined && Math.max(0, ...Array.from(d, Math.abs)) < 10 * o.stepTol) converged = true;
+      break;
+    }
     pg = projGrad();
     converged = pg < o.tol || (o.stop?.(x, f) ?? false);
   }
