@@ -11,7 +11,8 @@
  * elasticities: 4
  * ```
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -227,4 +228,22 @@ export function listBuiltinDatasets(): string[] {
 export function openDataset(nameOrPath: string): { loaded: LoadedManifest; world: World } {
   const loaded = readManifest(resolveManifest(nameOrPath));
   return { loaded, world: worldFromManifest(loaded) };
+}
+
+/**
+ * Content hash (SHA-256) of a data set: its manifest and every file it reads,
+ * base data sets included, so a result can say exactly which numbers it used.
+ */
+export function datasetHash(nameOrPath: string): string {
+  const hash = createHash('sha256');
+  const visit = (manifestFile: string, depth: number) => {
+    if (depth > 4) return;
+    const { manifest: m, dir } = readManifest(manifestFile);
+    hash.update(readFileSync(manifestFile));
+    const refs = [m.economies, ...(m.flows === undefined ? [] : Array.isArray(m.flows) ? m.flows : [m.flows]), ...(m.fill === undefined ? [] : Array.isArray(m.fill) ? m.fill : [m.fill]), m.tariffs, typeof m.elasticities === 'number' ? undefined : m.elasticities, m.sector_shares, m.measures, m.parameters];
+    for (const r of refs) if (r !== undefined) hash.update(readFileSync(fileRef(dir, r).file));
+    if (m.base) visit(resolveManifest(resolve(dir, m.base)), depth + 1);
+  };
+  visit(resolveManifest(nameOrPath), 0);
+  return hash.digest('hex');
 }

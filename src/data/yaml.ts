@@ -22,37 +22,46 @@ export function deepestIssue(issue: Issue): Issue {
   return best;
 }
 
-/** Parse YAML/JSON text and validate it; `file` names the source in messages. */
-export function parseYamlWith<S extends z.ZodType>(text: string, file: string, schema: S): z.infer<S> {
+/** A problem found after the schema passed (cross-references, order), located by its path. */
+export interface PathIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/** Parse YAML/JSON text and validate it; `check` adds cross-field checks, located like schema errors. */
+export function parseYamlWith<S extends z.ZodType>(text: string, file: string, schema: S, check?: (value: z.infer<S>) => PathIssue | undefined): z.infer<S> {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
   if (doc.errors.length) {
     const err = doc.errors[0];
     throw new DataError(`not valid YAML/JSON: ${err.message.split('\n')[0]}`, { file, line: err.linePos?.[0].line });
   }
+  const locate = (path: PropertyKey[]) => {
+    // The node itself, or the nearest parent that exists (a missing field is reported at its parent).
+    for (let n = path.length; n >= 0; n--) {
+      const node = n ? doc.getIn(path.slice(0, n) as (string | number)[], true) : doc.contents;
+      const range = (node as { range?: [number, number, number] } | undefined)?.range;
+      if (range) return lines.linePos(range[0]).line;
+    }
+    return undefined;
+  };
   const parsed = schema.safeParse(doc.toJS());
   if (!parsed.success) {
     const issue = deepestIssue(parsed.error.issues[0] as Issue);
-    const path = issue.path.map(String);
-    // The node itself, or the nearest parent that exists (a missing field is reported at its parent).
-    let line: number | undefined;
-    for (let n = path.length; n >= 0 && line === undefined; n--) {
-      const node = n ? doc.getIn(issue.path.slice(0, n) as (string | number)[], true) : doc.contents;
-      const range = (node as { range?: [number, number, number] } | undefined)?.range;
-      if (range) line = lines.linePos(range[0]).line;
-    }
-    throw new DataError(`field "${path.join('.') || '(root)'}": ${issue.message}`, { file, line });
+    throw new DataError(`field "${issue.path.map(String).join('.') || '(root)'}": ${issue.message}`, { file, line: locate(issue.path) });
   }
+  const extra = check?.(parsed.data);
+  if (extra) throw new DataError(`field "${extra.path.map(String).join('.') || '(root)'}": ${extra.message}`, { file, line: locate(extra.path) });
   return parsed.data;
 }
 
 /** Read and validate a YAML/JSON file. */
-export function readYamlWith<S extends z.ZodType>(file: string, schema: S, what = 'file'): z.infer<S> {
+export function readYamlWith<S extends z.ZodType>(file: string, schema: S, what = 'file', check?: (value: z.infer<S>) => PathIssue | undefined): z.infer<S> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     throw new DataError(`cannot read ${what} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { file });
   }
-  return parseYamlWith(text, file, schema);
+  return parseYamlWith(text, file, schema, check);
 }

@@ -171,7 +171,7 @@ function overlap(a: Measure, b: Measure): boolean {
 }
 
 /** Two `set` rows of one authority, same dates and same specificity, covering a common cell with different duties. */
-function checkContradictions(ms: Measure[]): void {
+export function checkContradictions(ms: Measure[]): void {
   for (let a = 0; a < ms.length; a++) {
     for (let b = a + 1; b < ms.length; b++) {
       const x = ms[a];

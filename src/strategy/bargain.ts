@@ -312,7 +312,8 @@ function build(world0: World, o: NegotiationOptions): Built {
       opts.forEach((op, q) => {
         const on = (mask >> q) & 1;
         prob *= on ? op.probability : 1 - op.probability;
-        if (on) for (const c of op.tariffs) for (const cell of changeCells(world, c, `outside option ${op.name}`)) t[cell] = Math.max(-0.99, t[cell] + c.change);
+        // A deal cuts tariffs to zero at most: it does not subsidise imports.
+        if (on) for (const c of op.tariffs) for (const cell of changeCells(world, c, `outside option ${op.name}`)) t[cell] = t[cell] + c.change < 0 && t[cell] >= 0 ? 0 : t[cell] + c.change;
       });
       disStates.push({ probability: 1, base: t, costFactors: cost, coef: [] });
       disWeights.push(phase.w.map((w) => w * prob));
@@ -380,24 +381,33 @@ function solveBargain(b: Built, Ud: Float64Array, theta: Float64Array, o: Negoti
     for (let p = 0; p < n; p++) for (let k = 0; k < x.length; k++) g[k] -= ((w[p] / z) * G[p][k]) / scale;
     return { f, g, positive: m > 1e-6 };
   };
-  let x: Float64Array = Float64Array.from(warm ?? b.x0);
-  let { U } = b.ev.evaluate(x, false);
-  for (let tau = 1e-4; Math.min(...surplus(U)) <= 1e-6 && tau >= 1e-11; tau /= 10) {
-    // Stop once every surplus is clearly positive (1e-6 of income): starting the log barrier
-    // at a surplus of 1e-12 would leave phase 2 a needle to thread.
-    let positive = false;
-    const f = smoothMin(tau);
-    const fg = (xx: Float64Array) => {
-      const r = f(xx);
-      positive = r.positive;
-      return r;
-    };
-    const minimise = x.length <= 40 ? minimiseBoxNewton : minimiseBox;
-    x = minimise(fg, x, { ...bounds, tol: tau * 1e-6, maxIterations, stop: () => positive }).x;
-    U = b.ev.evaluate(x, false).U;
-  }
-  const empty = (): Negotiation => report(b, x, Ud, theta, false, true, 0);
-  if (Math.min(...surplus(U)) <= 1e-12) return empty();
+  /** Phase 1 from a start: a point every party prefers to disagreement, or undefined. */
+  const phase1 = (start: Float64Array): Float64Array | undefined => {
+    let x: Float64Array = Float64Array.from(start);
+    let { U } = b.ev.evaluate(x, false);
+    for (let tau = 1e-4; Math.min(...surplus(U)) <= 1e-6 && tau >= 1e-11; tau /= 10) {
+      // Stop once every surplus is clearly positive (1e-6 of income): starting the log barrier
+      // at a surplus of 1e-12 would leave phase 2 a needle to thread.
+      let positive = false;
+      const f = smoothMin(tau);
+      const fg = (xx: Float64Array) => {
+        const r = f(xx);
+        positive = r.positive;
+        return r;
+      };
+      const minimise = x.length <= 40 ? minimiseBoxNewton : minimiseBox;
+      const r = minimise(fg, x, { ...bounds, tol: tau * 1e-6, maxIterations: 60, stop: () => positive });
+      x = r.x;
+      U = b.ev.evaluate(x, false).U;
+      // A positive surplus already above the smoothing width will not grow by sharpening further.
+      const m = Math.min(...surplus(U));
+      if (m > 0 && tau < m) break;
+      // The smooth maximin S bounds the true one: S <= max-min <= S + tau ln n. If even the upper
+      // bound is negative at a converged point, no terms beat disagreement for everyone.
+      if (r.converged && -r.f + tau * Math.log(n) < 0) break;
+    }
+    return Math.min(...surplus(U)) > 1e-12 ? x : undefined;
+  };
   // Phase 2: the generalised Nash product; points below disagreement are infeasible (f = Infinity).
   const nash = (xx: Float64Array) => {
     const { U: u, G } = b.ev.evaluate(xx);
@@ -411,8 +421,32 @@ function solveBargain(b: Built, Ud: Float64Array, theta: Float64Array, o: Negoti
     }
     return { f, g };
   };
-  // Few variables, possibly badly conditioned (linear transfers): projected Newton, BFGS beyond 40.
-  const res = (x.length <= 40 ? minimiseBoxNewton : minimiseBox)(nash, x, { ...bounds, tol, maxIterations, stepTol: 1e-8 });
+  // The Nash product need not be concave in the variables (linked issues trade off against
+  // tariffs through the GE model), so start also with every linked issue at its upper bound and
+  // keep the best: a deal with a large pledge and a low tariff can beat one with neither.
+  const nT = b.names.length;
+  const starts: Float64Array[] = [Float64Array.from(warm ?? b.x0)];
+  if (b.x0.length > nT) {
+    const high = Float64Array.from(b.x0);
+    for (let k = nT; k < high.length; k++) high[k] = b.upper[k];
+    starts.push(high);
+  }
+  let best: ReturnType<typeof minimiseBox> | undefined;
+  let last: ReturnType<typeof minimiseBox> | undefined;
+  const seen: Float64Array[] = [];
+  for (const start of starts) {
+    const x1 = phase1(start);
+    if (!x1) continue;
+    // Starts that phase 1 brings to the same place need no second phase 2.
+    if (seen.some((p) => p.every((v, k) => Math.abs(v - x1[k]) < 1e-4 * Math.max(1, b.upper[k] - b.lower[k])))) continue;
+    seen.push(x1);
+    // Few variables, possibly badly conditioned (linear transfers): projected Newton, BFGS beyond 40.
+    const res = (x1.length <= 40 ? minimiseBoxNewton : minimiseBox)(nash, x1, { ...bounds, tol, maxIterations, stepTol: 1e-8 });
+    last = res;
+    if (Number.isFinite(res.f) && res.converged && (!best || res.f < best.f - 1e-12)) best = res;
+  }
+  if (!last) return report(b, b.x0, Ud, theta, false, true, 0);
+  const res = best ?? last;
   if (!Number.isFinite(res.f)) throw new ConvergenceError('Nash bargaining (no feasible point)', res.projectedGradient, res.iterations);
   return report(b, res.x, Ud, theta, true, res.converged, res.iterations, res.projectedGradient);
 }

@@ -30,6 +30,8 @@ export interface StructureOutcome {
   blocs: string[][];
   /** Payoff of every member and of the counterpart at the combined deals (U units). */
   utility: Record<string, number>;
+  /** Welfare change (%) of each, at the combined deals. */
+  welfare: Record<string, number>;
   /** Member's payoff here minus with its bloc split up into singletons (0 for a bloc of one). */
   gainFromJoining: Record<string, number>;
   /** Members that would be better off leaving their bloc to negotiate alone. */
@@ -82,7 +84,10 @@ export function analyseCoalitions(world0: World, o: CoalitionOptions): Coalition
     if (hit) return hit;
     const parties = [o.counterpart, ...bloc];
     const theta = Object.fromEntries(parties.map((p, q) => [p, q === 0 ? 0.5 : 0.5 / bloc.length]));
-    const deal = negotiate(world0, { ...o, parties, theta, statusQuo: { tariffs: sq.tariffs, costFactors: sq.costFactors } });
+    // Linked issues and outside options belong to a bloc's talks only if all who value them sit at its table.
+    const issues = (o.issues ?? []).filter((is) => Object.entries(is.values).every(([p, v]) => v === 0 || parties.includes(p))).map((is) => ({ ...is, values: Object.fromEntries(Object.entries(is.values).filter(([p]) => parties.includes(p))) }));
+    const outsideOptions = (o.outsideOptions ?? []).filter((op) => parties.includes(op.party));
+    const deal = negotiate(world0, { ...o, parties, theta, issues, outsideOptions, statusQuo: { tariffs: sq.tariffs, costFactors: sq.costFactors } });
     const t = new Float64Array(N * N * S).fill(NaN);
     for (const tr of deal.tariffs) {
       const i = world.codes.indexOf(tr.exporter);
@@ -92,7 +97,7 @@ export function analyseCoalitions(world0: World, o: CoalitionOptions): Coalition
     dealCache.set(k, t);
     return t;
   };
-  const payoffs = (blocs: readonly (readonly string[])[]): { utility: Record<string, number>; tariffs: Float64Array } => {
+  const payoffs = (blocs: readonly (readonly string[])[]): { utility: Record<string, number>; welfare: Record<string, number>; tariffs: Float64Array } => {
     const t = Float64Array.from(sq.tariffs);
     for (const bloc of blocs) {
       const d = blocDeal(bloc);
@@ -100,7 +105,7 @@ export function analyseCoalitions(world0: World, o: CoalitionOptions): Coalition
     }
     evaluator.game.states[0].base.set(t);
     const parts = evaluator.parts([]);
-    return { utility: Object.fromEntries(everyone.map((c, q) => [c, parts[q].value])), tariffs: t };
+    return { utility: Object.fromEntries(everyone.map((c, q) => [c, parts[q].value])), welfare: Object.fromEntries(everyone.map((c, q) => [c, parts[q].welfarePct])), tariffs: t };
   };
   const memo = new Map<string, ReturnType<typeof payoffs>>();
   const at = (blocs: readonly (readonly string[])[]) => {
@@ -124,7 +129,7 @@ export function analyseCoalitions(world0: World, o: CoalitionOptions): Coalition
         if (at(left).utility[m] > here.utility[m] + 1e-9) wouldLeave.push(m);
       }
     }
-    return { blocs, utility: here.utility, gainFromJoining, wouldLeave, stable: wouldLeave.length === 0, tariffs: here.tariffs };
+    return { blocs, utility: here.utility, welfare: here.welfare, gainFromJoining, wouldLeave, stable: wouldLeave.length === 0, tariffs: here.tariffs };
   });
   return { counterpart: o.counterpart, members, structures: outcomes };
 }

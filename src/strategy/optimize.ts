@@ -240,9 +240,10 @@ export function minimiseBoxNewton(fg: (x: Float64Array) => { f: number; g: Float
       }
     }
     if (!accepted) {
-      // No step improves f within its noise: if the Newton step is already below 10 stepTol, x is
-      // that close to the optimum and nothing finer can be resolved.
-      if (hessianOk && o.stepTol !== undefined && Math.max(0, ...Array.from(d, Math.abs)) < 10 * o.stepTol) converged = true;
+      // No step improves f within its noise: if the Newton step (the distance to the optimum) is
+      // already below 100 stepTol, nothing finer can be resolved. Badly conditioned corners (a
+      // party's surplus near 0 on the frontier) end here with a large gradient and a tiny step.
+      if (hessianOk && o.stepTol !== undefined && Math.max(0, ...Array.from(d, Math.abs)) < 100 * o.stepTol) converged = true;
       break;
     }
     pg = projGrad();

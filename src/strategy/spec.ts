@@ -12,8 +12,8 @@ import { readYamlWith } from '../data/yaml.js';
 import { InputError } from '../errors.js';
 import { DEFICITS, noShock, purgeDeficits, solveOrThrow, type Shock } from '../model/equilibrium.js';
 import { economyRecord, economyResults } from '../model/results.js';
-import { isIsoDate } from '../schedule/measures.js';
-import { scheduleFromManifest, tariffsAt } from '../schedule/schedule.js';
+import { ACTIONS, AUTHORITIES, isIsoDate, type Measure } from '../schedule/measures.js';
+import { scheduleFromManifest, tariffsAt, type Schedule } from '../schedule/schedule.js';
 import { leverValues, negotiate, paretoFrontier, type Disagreement, type LinkedIssue, type NegotiationOptions, type OutsideOption } from './bargain.js';
 import { bestResponse } from './best-response.js';
 import { analyseCoalitions } from './coalitions.js';
@@ -56,6 +56,28 @@ const OutsideOptionSpec = z
 
 const Instrument = z.enum(['uniform', 'partner', 'sector', 'partner-sector']);
 
+const MeasureSpec = z
+  .object({
+    id: z.string().min(1),
+    announced: DateString,
+    effective: DateString,
+    until: DateString.optional(),
+    importer: Code,
+    exporters: z.union([z.literal('*'), z.array(Code)]),
+    except: z.array(Code),
+    sectors: z.union([z.literal('*'), z.array(z.string())]),
+    authority: z.enum(AUTHORITIES),
+    action: z.enum(ACTIONS),
+    rate: z.number().min(0),
+    share: z.number().min(0).max(1),
+    rateParam: z.string().optional(),
+    shareParam: z.string().optional(),
+    note: z.string().optional(),
+  })
+  .strict();
+
+const CoalitionSpec = z.object({ id: z.string().min(1), members: z.array(Code).min(2), counterpart: Code }).strict();
+
 const Common = {
   /** Built-in data set name or manifest path (the --data flag overrides it). */
   data: z.string().optional(),
@@ -68,6 +90,8 @@ const Common = {
   lower: z.number().optional(),
   upper: z.number().optional(),
   monte_carlo: z.object({ draws: z.number().int().min(1).max(100000), seed: z.number().int().default(1) }).strict().optional(),
+  /** Dated measures replacing the data set's (a scenario branch passes its own timeline this way). */
+  measures: z.array(MeasureSpec).optional(),
 };
 
 const NegotiationFields = {
@@ -82,6 +106,10 @@ const NegotiationFields = {
   outside_options: z.array(OutsideOptionSpec).optional(),
   levers: z.array(z.string().min(1)).optional(),
   frontier: z.number().int().min(0).max(101).optional(),
+  /** Blocs that may negotiate jointly; a lever named by a coalition id values joining it. */
+  coalitions: z.array(CoalitionSpec).optional(),
+  /** Report how the deal moves with each party's patience (default true when patience is given). */
+  sweep: z.boolean().optional(),
 };
 
 export const NegotiateSpecSchema = z.object({ ...NegotiationFields, parties: z.array(Code).min(2, 'a negotiation needs at least two parties') }).strict();
@@ -117,26 +145,27 @@ export interface Context {
   at?: string;
 }
 
-const contextCache = new Map<string, { world: World; tariffsOn: (d: string) => Float64Array }>();
+const contextCache = new Map<string, { world: World; schedule?: Schedule }>();
 
 /** The world (eps overridden if the spec says so), status quo and schedule a concrete spec runs on. */
-export function specContext(source: WorldSource, spec: { at?: string; eps?: number | unknown }): Context {
+export function specContext(source: WorldSource, spec: { at?: string; eps?: number | unknown; measures?: readonly Measure[] }): Context {
   let base: { world: World; tariffsOn: (d: string) => Float64Array };
   if ('world' in source) {
     base = { world: source.world, tariffsOn: () => { throw new InputError('dates need a data set with dated measures (--data episode-2025)'); } };
   } else {
-    const hit = contextCache.get(source.data);
-    if (hit) base = hit;
-    else {
+    let hit = contextCache.get(source.data);
+    if (!hit) {
       const { loaded, world } = openDataset(source.data);
-      const schedule = loaded.manifest.measures ? scheduleFromManifest(loaded, world) : undefined;
-      const tariffsOn = (d: string) => {
-        if (!schedule) throw new InputError(`data set ${source.data} has no dated measures, so "at" and date-based disagreement points cannot be used`);
-        return tariffsAt(world, schedule, d).t;
-      };
-      base = { world, tariffsOn };
-      contextCache.set(source.data, base);
+      hit = { world, schedule: loaded.manifest.measures || loaded.manifest.sector_shares ? scheduleFromManifest(loaded, world) : undefined };
+      contextCache.set(source.data, hit);
     }
+    const { world, schedule: dataSchedule } = hit;
+    const schedule = spec.measures ? { measures: spec.measures, parameters: dataSchedule?.parameters ?? new Map(), shares: dataSchedule?.shares } : dataSchedule;
+    const tariffsOn = (d: string) => {
+      if (!schedule) throw new InputError(`data set ${source.data} has no dated measures, so "at" and date-based disagreement points cannot be used`);
+      return tariffsAt(world, schedule, d).t;
+    };
+    base = { world, tariffsOn };
   }
   let world = base.world;
   if (spec.eps !== undefined) {
@@ -275,9 +304,11 @@ export function runNegotiation(spec: Resolved<NegotiateSpec>, ctx: Context) {
   const deal = negotiate(ctx.world, o);
   const frontierPoints = spec.frontier ?? (spec.parties.length === 2 ? 11 : 0);
   const frontier = frontierPoints > 1 && deal.agreement ? paretoFrontier(ctx.world, o, frontierPoints) : { frontier: [] as [number, number][], disagreement: null };
-  const levers = leverValues(ctx.world, o, deal, (spec.levers ?? []).map((name) => ({ name })));
+  const coalitionIds = new Set((spec.coalitions ?? []).map((c) => c.id));
+  const levers = leverValues(ctx.world, o, deal, (spec.levers ?? []).filter((name) => !coalitionIds.has(name)).map((name) => ({ name })));
+  const coalitionLevers = (spec.levers ?? []).filter((name) => coalitionIds.has(name)).map((name) => coalitionLever(spec, ctx, o, name));
   // How the deal moves as each party becomes more (or less) patient, the others' rates fixed.
-  const patienceSweep = o.patience && deal.agreement
+  const patienceSweep = o.patience && deal.agreement && spec.sweep !== false
     ? spec.parties.flatMap((p) =>
         [0.25, 0.5, 2, 4].map((factor) => {
           const d = negotiate(ctx.world, { ...o, patience: { ...o.patience!, [p]: o.patience![p] * factor } });
@@ -297,15 +328,49 @@ export function runNegotiation(spec: Resolved<NegotiateSpec>, ctx: Context) {
     ev: deal.ev,
     welfare: deal.welfare,
     frontier: frontier.frontier,
-    levers: levers.map((l) => ({
+    levers: [...levers.map((l) => ({
       name: l.name,
       owner: l.owner,
       tariff_points: l.tariff_points,
       ev: l.ev,
       utility: l.utility,
       without: { reached: l.without.agreement, tariffs: l.without.tariffs.map((t) => ({ importer: t.importer, exporter: t.exporter, sector: t.sector, rate: t.rate })), issues: l.without.issues, gains: l.without.gains },
-    })),
+    })), ...coalitionLevers],
     patience_sweep: patienceSweep,
+  };
+}
+
+/**
+ * The value of negotiating as a bloc: the owner (the bloc member among the parties) bargains with the
+ * counterpart inside the bloc versus alone (the other members then bargain as a bloc of their own).
+ */
+function coalitionLever(spec: Resolved<NegotiateSpec>, ctx: Context, o: NegotiationOptions, id: string) {
+  const c = spec.coalitions!.find((x) => x.id === id)!;
+  const owner = spec.parties.find((p) => c.members.includes(p));
+  if (!owner || !spec.parties.includes(c.counterpart)) throw new InputError(`lever ${id}: the coalition must contain one party and face the other`);
+  const others = c.members.filter((m) => m !== owner);
+  const { parties: _p, theta: _t, ...rest } = o;
+  const r = analyseCoalitions(ctx.world, { ...rest, counterpart: c.counterpart, members: c.members, structures: [[c.members], [[owner], others]] });
+  const [joint, alone] = r.structures;
+  const rate = (t: Float64Array) => {
+    const { N, S } = ctx.world;
+    const i = ctx.world.codes.indexOf(owner);
+    const j = ctx.world.codes.indexOf(c.counterpart);
+    let v = 0;
+    for (let s = 0; s < S; s++) v += t[(i * N + j) * S + s] / S;
+    return v;
+  };
+  const { N, S, Z } = ctx.world;
+  const oi = ctx.world.codes.indexOf(owner);
+  let income = 0; // baseline output: the owner's row of flows
+  for (let k = oi * N * S; k < (oi + 1) * N * S; k++) income += Z[k];
+  return {
+    name: id,
+    owner,
+    tariff_points: 100 * (rate(joint.tariffs) - rate(alone.tariffs)),
+    ev: ((joint.welfare[owner] - alone.welfare[owner]) / 100) * income,
+    utility: joint.utility[owner] - alone.utility[owner],
+    without: { reached: true, tariffs: [{ importer: c.counterpart, exporter: owner, sector: 'ALL', rate: rate(alone.tariffs) }], issues: {}, gains: {} },
   };
 }
 

@@ -1,0 +1,118 @@
+/**
+ * Load a scenario: validate it against the schema and its cross-references
+ * (ids, order of events, codes the data set knows, levers that exist), each
+ * error naming the file, line and field.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { datasetHash, openDataset, type LoadedManifest } from '../data/manifest.js';
+import type { World } from '../data/world.js';
+import { readYamlWith, type PathIssue } from '../data/yaml.js';
+import { InputError } from '../errors.js';
+import { scheduleFromManifest, type Schedule } from '../schedule/schedule.js';
+import { ScenarioSchema, type Scenario, type ScenarioEvent } from './schema.js';
+
+/** Folder of the built-in scenarios (works from src/ and from dist/). */
+export const SCENARIO_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+
+export interface LoadedScenario {
+  scenario: Scenario;
+  file: string;
+  world: World;
+  schedule: Schedule;
+  loaded: LoadedManifest;
+  dataHash: string;
+}
+
+/** A built-in scenario name (scenarios/NAME.yaml) or a path. */
+export function resolveScenario(nameOrPath: string): string {
+  if (/^[a-z0-9][a-z0-9-]*$/.test(nameOrPath) && existsSync(join(SCENARIO_DIR, `${nameOrPath}.yaml`))) return join(SCENARIO_DIR, `${nameOrPath}.yaml`);
+  const p = resolve(nameOrPath);
+  if (existsSync(p)) return p;
+  throw new InputError(`unknown scenario "${nameOrPath}": not a built-in name nor a file`);
+}
+
+const TARIFF_TYPES = new Set(['tariff', 'retaliate', 'pause', 'exempt']);
+
+/** Structural checks that need no data: order, ids, sources, references. */
+function checkStructure(s: Scenario): PathIssue | undefined {
+  const ids = new Map<string, number>();
+  let last = '';
+  for (const [k, e] of s.events.entries()) {
+    if (ids.has(e.id)) return { path: ['events', k, 'id'], message: `duplicate event id "${e.id}" (first at events[${ids.get(e.id)}])` };
+    ids.set(e.id, k);
+    if (e.date < last) return { path: ['events', k, 'date'], message: `events out of order: ${e.date} comes after ${last}; list events by date` };
+    last = e.date;
+    if (!e.source && !e.assumption) return { path: ['events', k], message: 'every event needs a "source" or an "assumption" saying why' };
+    if (TARIFF_TYPES.has(e.type)) {
+      const m = e as Extract<ScenarioEvent, { type: 'tariff' }>;
+      if (m.until && m.until <= (m.effective ?? m.date)) return { path: ['events', k, 'until'], message: `until ${m.until} is not after effective ${m.effective ?? m.date}` };
+    }
+  }
+  const options = new Set(s.options.map((o) => o.id));
+  for (const [k, e] of s.events.entries()) {
+    if ((e.type === 'envoy' || e.type === 'letter') && !options.has(e.effect.option)) return { path: ['events', k, 'effect', 'option'], message: `unknown option "${e.effect.option}" (options: ${[...options].join(', ') || 'none'})` };
+  }
+  const branchNames = new Set<string>();
+  for (const [k, b] of s.branches.entries()) {
+    if (b.name === 'main' || branchNames.has(b.name)) return { path: ['branches', k, 'name'], message: `branch name "${b.name}" is taken` };
+    branchNames.add(b.name);
+    for (const [q, id] of b.remove.entries()) if (!ids.has(id)) return { path: ['branches', k, 'remove', q], message: `no event "${id}" to remove` };
+    for (const [q, e] of b.add.entries()) if (!e.source && !e.assumption) return { path: ['branches', k, 'add', q], message: 'every event needs a "source" or an "assumption" saying why' };
+  }
+  const qids = new Set<string>();
+  const issues = new Set(s.events.flatMap((e) => (e.type === 'demand' ? [e.issue.name] : [])).concat(s.branches.flatMap((b) => b.add.flatMap((e) => (e.type === 'demand' ? [e.issue.name] : [])))));
+  const coalitions = new Set(s.events.flatMap((e) => (e.type === 'consult' && e.coalition ? [e.coalition.id] : [])).concat(s.branches.flatMap((b) => b.add.flatMap((e) => (e.type === 'consult' && e.coalition ? [e.coalition.id] : [])))));
+  for (const [k, q] of s.questions.entries()) {
+    if (qids.has(q.id)) return { path: ['questions', k, 'id'], message: `duplicate question id "${q.id}"` };
+    qids.add(q.id);
+    if (q.type === 'negotiate') {
+      for (const [l, lever] of q.levers.entries()) {
+        const m = /^patience:(.+)$/.exec(lever);
+        const ok = options.has(lever) || issues.has(lever) || coalitions.has(lever) || (m && q.parties.includes(m[1]));
+        if (!ok) return { path: ['questions', k, 'levers', l], message: `unknown lever "${lever}": expected an option (${[...options].join(', ')}), an issue (${[...issues].join(', ')}), a coalition (${[...coalitions].join(', ')}) or patience:PARTY` };
+      }
+    }
+    if (q.type === 'coalitions' && !coalitions.has(q.coalition)) return { path: ['questions', k, 'coalition'], message: `unknown coalition "${q.coalition}" (from consult events: ${[...coalitions].join(', ') || 'none'})` };
+  }
+  return undefined;
+}
+
+/** Economy codes must exist in the data set. */
+function checkCodes(s: Scenario, world: World): PathIssue | undefined {
+  const known = new Set(world.codes);
+  const bad = (path: (string | number)[], c: string): PathIssue => ({ path, message: `unknown economy "${c}" (the data set has ${world.codes.join(', ')})` });
+  for (const a of Object.keys(s.actors)) if (!known.has(a)) return bad(['actors', a], a);
+  const walk = (v: unknown, path: (string | number)[]): PathIssue | undefined => {
+    if (Array.isArray(v)) {
+      for (const [k, x] of v.entries()) {
+        const r = walk(x, [...path, k]);
+        if (r) return r;
+      }
+      return undefined;
+    }
+    if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (['importer', 'exporter', 'party', 'from', 'to', 'by', 'of', 'counterpart', 'player'].includes(k) && typeof x === 'string' && !known.has(x)) return bad([...path, k], x);
+        if (['exporters', 'except', 'parties', 'members', 'players'].includes(k) && Array.isArray(x)) {
+          for (const [q, c] of x.entries()) if (typeof c === 'string' && !known.has(c)) return bad([...path, k, q], c);
+        }
+        const r = walk(x, [...path, k]);
+        if (r) return r;
+      }
+    }
+    return undefined;
+  };
+  return walk({ events: s.events, questions: s.questions, options: s.options, branches: s.branches }, []);
+}
+
+export function loadScenario(nameOrPath: string): LoadedScenario {
+  const file = resolveScenario(nameOrPath);
+  const scenario = readYamlWith(file, ScenarioSchema, 'scenario', checkStructure);
+  // Data names resolve as built-ins, else relative to the scenario's folder.
+  const dataRef = /^[a-z0-9][a-z0-9-]*$/.test(scenario.data) ? scenario.data : resolve(file, '..', scenario.data);
+  const { loaded, world } = openDataset(dataRef);
+  readYamlWith(file, ScenarioSchema, 'scenario', (s) => checkCodes(s, world));
+  return { scenario, file, world, schedule: scheduleFromManifest(loaded, world), loaded, dataHash: datasetHash(dataRef) };
+}

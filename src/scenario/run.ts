@@ -1,0 +1,176 @@
+/**
+ * Run a scenario: every question on the main line and on each branch, with
+ * the branch's own tariff timeline and state of diplomacy. Negotiations and
+ * coalition analyses become strategy specs (the same as `parley negotiate`
+ * takes), so the report's numbers are the library's; Monte Carlo uses the
+ * scenario's seed (the same draws on every branch: common random numbers).
+ */
+import { isAbsolute } from 'node:path';
+import { ijs } from '../data/world.js';
+import { solveOrThrow } from '../model/equilibrium.js';
+import { economyRecord, economyResults } from '../model/results.js';
+import { attachUncertainty } from '../report/strategy.js';
+import { tariffsAt } from '../schedule/schedule.js';
+import { monteCarlo, summariseDraws } from '../strategy/montecarlo.js';
+import { runSpec, type SpecKind } from '../strategy/spec.js';
+import { hasUncertainty, resolveUncertain } from '../strategy/uncertainty.js';
+import type { LoadedScenario } from './load.js';
+import type { Question } from './schema.js';
+import { diplomacyAt, timelines, type Timeline } from './timeline.js';
+
+export interface RunOptions {
+  /** Only this branch ("main" for the main line). */
+  branch?: string;
+  /** Override every question's Monte Carlo draws (0 turns Monte Carlo off). */
+  draws?: number;
+  onProgress?: (label: string, done: number, total: number) => void;
+}
+
+export interface QuestionResult {
+  id: string;
+  type: Question['type'];
+  title?: string;
+  at: string;
+  result: unknown;
+}
+
+export interface BranchResult {
+  name: string;
+  title: string;
+  why: string;
+  events: number;
+  questions: QuestionResult[];
+}
+
+export interface ScenarioResult {
+  scenario: string;
+  title: string;
+  data: string;
+  data_hash: string;
+  seed: number;
+  deficits: string;
+  branches: BranchResult[];
+  negotiations: unknown[];
+  sources: { id: string; date: string; type: string; source?: string; assumption?: string }[];
+}
+
+/** The data reference workers can load: a built-in name or an absolute manifest path. */
+function dataRef(ls: LoadedScenario): string {
+  const d = ls.scenario.data;
+  return /^[a-z0-9][a-z0-9-]*$/.test(d) || isAbsolute(d) ? d : ls.loaded.file;
+}
+
+/** The strategy spec of a negotiation or coalition question on one timeline. */
+function negotiationSpec(ls: LoadedScenario, tl: Timeline, q: Extract<Question, { type: 'negotiate' | 'coalitions' }>, parties: string[]) {
+  const s = ls.scenario;
+  const dip = diplomacyAt(s, tl.events, q.at);
+  const actor = (c: string) => tl.actors[c];
+  const objectives = Object.fromEntries(parties.filter((p) => actor(p)).map((p) => [p, actor(p).objective]));
+  const patience = parties.every((p) => actor(p)?.patience !== undefined) ? Object.fromEntries(parties.map((p) => [p, actor(p).patience!])) : undefined;
+  const issues = dip.issues
+    .filter((is) => parties.includes(is.by) && parties.includes(is.of))
+    .map((is) => ({
+      name: is.name,
+      lower: is.lower,
+      upper: is.upper,
+      values: Object.fromEntries(parties.map((p) => [p, actor(p)?.values[is.name] ?? 0])),
+      tariffs: is.tariffs,
+      retaliation: is.retaliation ? { by: is.retaliation.by, probability: is.retaliation.probability } : undefined,
+    }));
+  const options = dip.options.filter((o) => parties.includes(o.party)).map((o) => ({ name: o.id, party: o.party, probability: o.probability, tariffs: o.tariffs }));
+  return {
+    data: dataRef(ls),
+    at: q.at,
+    measures: tl.schedule.measures,
+    deficits: s.deficits,
+    objectives,
+    ...(patience ? { patience } : {}),
+    issues,
+    outside_options: options,
+    coalitions: dip.coalitions.map((c) => ({ id: c.id, members: c.members, counterpart: c.counterpart })),
+  };
+}
+
+function runQuestion(ls: LoadedScenario, tl: Timeline, q: Question, seed: number, o: RunOptions): Promise<unknown> | unknown {
+  const { world } = ls;
+  const s = ls.scenario;
+  const source = { data: dataRef(ls) };
+  switch (q.type) {
+    case 'tariffs': {
+      const at = tariffsAt(world, tl.schedule, q.at);
+      const pairs = q.pairs ?? world.codes.flatMap((c) => (c === 'USA' ? [] : [['USA', c] as [string, string], [c, 'USA'] as [string, string]]));
+      return pairs.map(([importer, exporter]) => {
+        const c = at.cells.find((x) => x.importer === importer && x.exporter === exporter && x.sector === 'ALL')!;
+        return { importer, exporter, rate: c.rate, measures: c.measures };
+      });
+    }
+    case 'counterfactual': {
+      const from = { ...world, t: tariffsAt(world, tl.schedule, q.against ?? s.baseline).t };
+      const to = tariffsAt(world, tl.schedule, q.at).t;
+      const eq = solveOrThrow(from, { tariffs: to, costFactors: new Float64Array(to.length).fill(1) }, { deficits: s.deficits });
+      const { N, S } = world;
+      let moved = 0;
+      for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) for (let k = 0; k < S; k++) if (from.t[ijs(N, S, i, j, k)] !== to[ijs(N, S, i, j, k)]) moved++;
+      return { against: q.against ?? s.baseline, tariffs_changed: moved, deficits: s.deficits, economies: economyResults(eq).map(economyRecord) };
+    }
+    case 'best-response':
+    case 'war': {
+      const spec = { data: source.data, at: q.at, measures: tl.schedule.measures, deficits: s.deficits, instrument: q.instrument, objectives: Object.fromEntries(Object.entries(tl.actors).map(([c, a]) => [c, a.objective])), ...(q.type === 'war' ? { players: q.players } : { player: q.player }) };
+      return runSpec(q.type as SpecKind, resolveUncertain(spec, 'central'), source);
+    }
+    case 'negotiate':
+    case 'coalitions': {
+      const parties = q.type === 'negotiate' ? q.parties : (() => {
+        const c = diplomacyAt(s, tl.events, q.at).coalitions.find((x) => x.id === q.coalition);
+        return c ? [c.counterpart, ...c.members] : [];
+      })();
+      if (q.type === 'coalitions' && parties.length === 0) return { skipped: `coalition ${q.coalition} is not formed by ${q.at} on this branch` };
+      const base = negotiationSpec(ls, tl, q, parties);
+      // A lever exists on a branch only if its option, issue or coalition is on the table by then.
+      const present = new Set([...base.outside_options.map((x) => x.name), ...base.issues.map((x) => x.name), ...base.coalitions.map((x) => x.id)]);
+      const levers = q.type === 'negotiate' ? q.levers.filter((l) => present.has(l) || (l.startsWith('patience:') && 'patience' in base)) : [];
+      const unavailable = q.type === 'negotiate' ? q.levers.filter((l) => !levers.includes(l)) : [];
+      const spec = q.type === 'negotiate'
+        ? { ...base, parties, disagreement: q.disagreement, levers, frontier: q.frontier }
+        : { ...base, counterpart: parties[0], members: parties.slice(1) };
+      const kind: SpecKind = q.type === 'negotiate' ? 'negotiate' : 'coalitions';
+      const central = { ...(runSpec(kind, resolveUncertain(spec, 'central'), source) as object), ...(unavailable.length ? { levers_unavailable: unavailable } : {}) };
+      const mcHere = q.type === 'negotiate' && q.monte_carlo && (q.monte_carlo.on === 'all' || tl.name === 'main');
+      const draws = o.draws ?? (mcHere ? q.monte_carlo!.draws : 0);
+      if (q.type !== 'negotiate' || draws === 0 || !hasUncertainty(spec)) return central;
+      // Bands come from the deal and its cheaper levers; the frontier, the patience sweep and coalition
+      // levers (a multilateral bargain each) are computed at the centre only.
+      const coalitionIds = new Set(base.coalitions.map((c) => c.id));
+      const mcSpec = { ...spec, frontier: 0, sweep: false, levers: levers.filter((l) => !coalitionIds.has(l)) };
+      return monteCarlo({ kind, spec: mcSpec, source, draws, seed, onProgress: (d, t) => o.onProgress?.(`${tl.name}/${q.id} Monte Carlo`, d, t) }).then((run) =>
+        attachUncertainty(central, { draws: run.draws, seed: run.seed, failures: run.failures, percentiles: Object.fromEntries(summariseDraws(run.results)) }),
+      );
+    }
+  }
+}
+
+export async function runScenario(ls: LoadedScenario, o: RunOptions = {}): Promise<ScenarioResult> {
+  const s = ls.scenario;
+  const tls = timelines(ls, o.branch);
+  const total = tls.length * s.questions.length;
+  let done = 0;
+  const branches: BranchResult[] = [];
+  const negotiations: unknown[] = [];
+  for (const tl of tls) {
+    const questions: QuestionResult[] = [];
+    for (const [k, q] of s.questions.entries()) {
+      o.onProgress?.(`${tl.name}: ${q.id}`, done, total);
+      const result = await runQuestion(ls, tl, q, s.seed + k, o);
+      questions.push({ id: q.id, type: q.type, title: q.title, at: q.at, result });
+      if (q.type === 'negotiate') {
+        const r = result as { parties: string[]; agreement: unknown; levers: unknown[]; gains: unknown; disagreement: unknown; frontier: unknown };
+        negotiations.push({ id: q.id, branch: tl.name, parties: r.parties, agreement: r.agreement, disagreement: r.disagreement, gains: r.gains, levers: r.levers, frontier: r.frontier });
+      }
+      done++;
+    }
+    branches.push({ name: tl.name, title: tl.title, why: tl.why, events: tl.events.length, questions });
+  }
+  o.onProgress?.('done', total, total);
+  const sources = s.events.map((e) => ({ id: e.id, date: e.date, type: e.type, ...(e.source ? { source: e.source } : {}), ...(e.assumption ? { assumption: e.assumption } : {}) }));
+  return { scenario: s.scenario, title: s.title, data: s.data, data_hash: ls.dataHash, seed: s.seed, deficits: s.deficits, branches, negotiations, sources };
+}

@@ -1,0 +1,194 @@
+/**
+ * The scenario format: a dated, sourced timeline of an episode (tariff
+ * measures and diplomacy), the actors' objectives, the questions to compute
+ * and the branches to compare. docs/scenario.md explains it;
+ * docs/scenario.schema.json is generated from this schema (npm run schema).
+ */
+import { z } from 'zod';
+import { isIsoDate } from '../schedule/measures.js';
+import { AUTHORITIES } from '../schedule/measures.js';
+import { DEFICITS } from '../model/equilibrium.js';
+import { Uncertain } from '../strategy/uncertainty.js';
+
+const Code = z.string().regex(/^[A-Za-z0-9_.-]{1,24}$/, 'expected an economy code');
+const Id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected an id: lower-case letters, digits and "-"');
+const DateString = z.string().refine(isIsoDate, 'expected a date YYYY-MM-DD');
+const Codes = z.union([z.literal('*'), z.array(Code).min(1)]);
+
+/** Every event says where it comes from: a source (URL or citation) or a stated assumption with its reason. */
+const Sourced = {
+  id: Id,
+  date: DateString,
+  source: z.string().min(1).optional(),
+  assumption: z.string().min(1).optional(),
+  note: z.string().optional(),
+};
+
+const MeasureFields = {
+  effective: DateString.optional(),
+  until: DateString.optional(),
+  importer: Code,
+  exporters: Codes,
+  except: z.array(Code).optional(),
+  sectors: z.union([z.literal('*'), z.array(z.string().min(1)).min(1)]).optional(),
+  authority: z.enum(AUTHORITIES),
+  /** Additional rate (fraction) or a parameter name of the data set. */
+  rate: z.union([z.number().min(0), z.string().min(1)]),
+  share: z.union([z.number().min(0).max(1), z.string().min(1)]).optional(),
+};
+
+const TariffChange = z.object({ importer: Code, exporter: Code, sector: z.string().optional(), change: Uncertain }).strict();
+
+export const EventSchema = z.discriminatedUnion('type', [
+  z.object({ ...Sourced, type: z.literal('tariff'), ...MeasureFields }).strict(),
+  z.object({ ...Sourced, type: z.literal('retaliate'), ...MeasureFields }).strict(),
+  z.object({ ...Sourced, type: z.literal('pause'), ...MeasureFields }).strict(),
+  z.object({ ...Sourced, type: z.literal('exempt'), ...MeasureFields, rate: z.number().min(0).default(0) }).strict(),
+  z
+    .object({
+      ...Sourced,
+      type: z.literal('negotiation-round'),
+      parties: z.array(Code).min(2),
+      agenda: z.array(z.string()).optional(),
+      outcome: z.string().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      ...Sourced,
+      type: z.enum(['envoy', 'letter']),
+      from: Code,
+      to: Code,
+      via: z.string().optional(),
+      delivered: z.enum(['yes', 'no', 'unknown']),
+      /** What it changes: the probability that an outside option materialises (a number or a distribution). */
+      effect: z.object({ option: Id, probability: Uncertain, why: z.string().min(1) }).strict(),
+    })
+    .strict(),
+  z
+    .object({
+      ...Sourced,
+      type: z.literal('consult'),
+      parties: z.array(Code).min(2),
+      /** The coordination it makes possible: these economies may negotiate with the counterpart as one bloc. */
+      coalition: z.object({ id: Id, members: z.array(Code).min(2), counterpart: Code, why: z.string().min(1) }).strict().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      ...Sourced,
+      type: z.literal('demand'),
+      by: Code,
+      of: Code,
+      /** A linked issue put on the table: values per unit come from the actors. */
+      issue: z
+        .object({
+          name: Id,
+          unit: z.string().min(1),
+          lower: Uncertain,
+          upper: Uncertain,
+          tariffs: z.array(TariffChange).optional(),
+          retaliation: z.object({ by: Code, probability: Uncertain, why: z.string().min(1) }).strict().optional(),
+        })
+        .strict(),
+    })
+    .strict(),
+  z.object({ ...Sourced, type: z.literal('statement'), by: Code, text: z.string().min(1) }).strict(),
+]);
+export type ScenarioEvent = z.infer<typeof EventSchema>;
+
+/** An outside option an actor may have; envoy/letter events set its probability over time. */
+const OptionSchema = z
+  .object({
+    id: Id,
+    party: Code,
+    /** Probability before any event changes it. */
+    probability: Uncertain,
+    tariffs: z.array(TariffChange).min(1),
+    why: z.string().min(1),
+  })
+  .strict();
+
+const ActorSchema = z
+  .object({
+    objective: z.object({ welfare: Uncertain.default(1), revenue: Uncertain.default(0), balances: z.record(Code, Uncertain).default({}) }).strict().default({ welfare: 1, revenue: 0, balances: {} }),
+    /** Discount rate per year: lower = more patient. */
+    patience: Uncertain.optional(),
+    /** Value per unit of each linked issue, in welfare percentage points. */
+    values: z.record(Id, Uncertain).default({}),
+    why: z.string().min(1),
+  })
+  .strict();
+
+const QuestionBase = { id: Id, title: z.string().optional(), at: DateString };
+/** Monte Carlo draws; by default on the main line only (branches at central values), `on: all` for every branch. */
+const MonteCarlo = z.object({ draws: z.number().int().min(1).max(100000), on: z.enum(['main', 'all']).default('main') }).strict().optional();
+
+export const QuestionSchema = z.discriminatedUnion('type', [
+  z.object({ ...QuestionBase, type: z.literal('tariffs'), pairs: z.array(z.tuple([Code, Code])).optional() }).strict(),
+  z.object({ ...QuestionBase, type: z.literal('counterfactual'), against: DateString.optional() }).strict(),
+  z.object({ ...QuestionBase, type: z.literal('best-response'), player: Code, instrument: z.enum(['uniform', 'partner']).default('partner') }).strict(),
+  z.object({ ...QuestionBase, type: z.literal('war'), players: z.array(Code).min(2), instrument: z.enum(['uniform', 'partner']).default('partner') }).strict(),
+  z
+    .object({
+      ...QuestionBase,
+      type: z.literal('negotiate'),
+      parties: z.array(Code).length(2),
+      /** status-quo, the tariffs on a date, or a deadline date (the status quo until then, the date's tariffs after). */
+      disagreement: z.union([z.literal('status-quo'), z.object({ at: DateString }).strict(), z.object({ deadline: DateString }).strict()]).default('status-quo'),
+      /** Levers to value: outside-option ids, issue names, patience:PARTY, coalition ids. */
+      levers: z.array(z.string().min(1)).default([]),
+      frontier: z.number().int().min(0).max(101).default(11),
+      monte_carlo: MonteCarlo,
+    })
+    .strict(),
+  z.object({ ...QuestionBase, type: z.literal('coalitions'), coalition: Id }).strict(),
+]);
+export type Question = z.infer<typeof QuestionSchema>;
+
+const BranchSchema = z
+  .object({
+    name: Id,
+    title: z.string().min(1),
+    why: z.string().min(1),
+    /** Events (by id) this branch removes. */
+    remove: z.array(Id).default([]),
+    /** Events it adds (or, with an existing id, replaces). */
+    add: z.array(EventSchema).default([]),
+    /** Actors' fields it overrides (e.g. patience); fields not named keep the main line's values. */
+    actors: z
+      .record(
+        Code,
+        z
+          .object({
+            objective: z.object({ welfare: Uncertain.optional(), revenue: Uncertain.optional(), balances: z.record(Code, Uncertain).optional() }).strict().optional(),
+            patience: Uncertain.optional(),
+            values: z.record(Id, Uncertain).optional(),
+            why: z.string().optional(),
+          })
+          .strict(),
+      )
+      .default({}),
+  })
+  .strict();
+export type Branch = z.infer<typeof BranchSchema>;
+
+export const ScenarioSchema = z
+  .object({
+    scenario: Id,
+    title: z.string().min(1),
+    description: z.string().optional(),
+    /** A data set name or manifest path; its content hash goes into every result. */
+    data: z.string().min(1),
+    /** The date whose tariffs are the starting point (before the episode's measures). */
+    baseline: DateString,
+    seed: z.number().int(),
+    deficits: z.enum(DEFICITS).default('balanced'),
+    actors: z.record(Code, ActorSchema),
+    options: z.array(OptionSchema).default([]),
+    events: z.array(EventSchema).min(1),
+    questions: z.array(QuestionSchema).min(1),
+    branches: z.array(BranchSchema).default([]),
+  })
+  .strict();
+export type Scenario = z.infer<typeof ScenarioSchema>;
