@@ -8,6 +8,7 @@ import { dataListCommand, dataShowCommand } from './data.js';
 import { demoCommand } from './demo.js';
 import { tariffsCommand } from './tariffs.js';
 import { strategyCommand } from './strategy.js';
+import { runCommand } from './run.js';
 import { reportError, EXIT } from './common.js';
 
 function worldOptions(cmd: Command): Command {
@@ -25,6 +26,15 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .exitOverride()
     .configureOutput({ outputError: (s, write) => write(s) });
+
+  program
+    .command('run [scenario]')
+    .description('run a scenario (default: the built-in april-2025) and print its report; what `npm start` runs')
+    .option('--branch <name>', 'only this branch ("main" for the main line)')
+    .option('--draws <n>', 'Monte Carlo draws for every negotiation (0 = none; default: the scenario\'s)')
+    .option('--json', 'print the result JSON (the web page\'s input)')
+    .option('--out <dir>', 'write report.md, report.json and CSV tables')
+    .action(runCommand);
 
   program.command('demo').description('the 2 April 2025 US tariffs on the 194-economy BACI 2023 world (what `npm start` runs)').action(demoCommand);
 

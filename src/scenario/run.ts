@@ -115,7 +115,7 @@ function runQuestion(ls: LoadedScenario, tl: Timeline, q: Question, seed: number
     }
     case 'best-response':
     case 'war': {
-      const spec = { data: source.data, at: q.at, measures: tl.schedule.measures, deficits: s.deficits, instrument: q.instrument, objectives: Object.fromEntries(Object.entries(tl.actors).map(([c, a]) => [c, a.objective])), ...(q.type === 'war' ? { players: q.players } : { player: q.player }) };
+      const spec = { data: source.data, at: q.at, measures: tl.schedule.measures, deficits: s.deficits, instrument: q.instrument, objectives: Object.fromEntries(Object.entries(tl.actors).map(([c, a]) => [c, a.objective])), ...(q.type === 'war' ? { players: q.players, among_players: true } : { player: q.player }) };
       return runSpec(q.type as SpecKind, resolveUncertain(spec, 'central'), source);
     }
     case 'negotiate':

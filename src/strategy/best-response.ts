@@ -13,7 +13,7 @@ import { ConvergenceError, InputError } from '../errors.js';
 import { warn } from '../warn.js';
 import { direction, GameEvaluator, strategicWorld } from './game.js';
 import { bindObjective, objectiveParts, type Objective } from './gradient.js';
-import { minimiseBox } from './optimize.js';
+import { minimiseBox, minimiseBoxNewton } from './optimize.js';
 
 export type Instrument = 'uniform' | 'partner' | 'sector' | 'partner-sector';
 
@@ -31,6 +31,8 @@ export interface BestResponseOptions {
   maxIterations?: number;
   /** What the player maximises; default welfare only. */
   objective?: Objective;
+  /** Only tariffs on these exporters are chosen (default: every partner); the rest stay as they are. */
+  targets?: readonly string[];
   /** The strategic world and rule already prepared (purged once for a whole trade war). */
   prepared?: { world: World; rule: DeficitRule };
 }
@@ -86,7 +88,9 @@ export function bestResponse(world0: World, playerCode: string, options: BestRes
   if (player < 0) throw new InputError(`unknown player "${playerCode}" (known: ${world0.codes.join(', ')})`);
   const { world, rule } = options.prepared ?? strategicWorld(world0, options.deficits ?? 'balanced', 'best response');
   const start = options.start ?? noShock(world);
-  const vars = instrumentCells(world, player, instrument);
+  const vars = instrumentCells(world, player, instrument).filter((v) => !options.targets || v.exporter === '*' || options.targets.includes(v.exporter));
+  if (options.targets && (instrument === 'uniform' || instrument === 'sector')) throw new InputError('targets need tariffs by partner (instrument partner or partner-sector)');
+  if (vars.length === 0) throw new InputError(`${playerCode} has no tariffs to choose (targets ${options.targets?.join(', ')})`);
   // Level variables: their cells are 0 in the base and set to x by the coefficient.
   const base = Float64Array.from(start.tariffs);
   for (const v of vars) for (const c of v.cells) base[c] = 0;
@@ -108,7 +112,10 @@ export function bestResponse(world0: World, playerCode: string, options: BestRes
     return { f: -U[0] / 100, g: G[0].map((v) => -v / 100) };
   };
   const x0 = Float64Array.from(vars, (v) => start.tariffs[v.cells[0]]);
-  const res = minimiseBox(fg, x0, { lower: new Float64Array(vars.length).fill(lower), upper: new Float64Array(vars.length).fill(upper), tol, maxIterations: options.maxIterations ?? 200 });
+  // A handful of tariffs: projected Newton (robust when revenue or balance weights make the
+  // objective badly scaled); many: BFGS, whose steps cost one gradient each.
+  const box = { lower: new Float64Array(vars.length).fill(lower), upper: new Float64Array(vars.length).fill(upper), tol, maxIterations: options.maxIterations ?? 200 };
+  const res = vars.length <= 8 ? minimiseBoxNewton(fg, x0, { ...box, stepTol: 1e-9 }) : minimiseBox(fg, x0, box);
   const after = ev.parts(res.x)[0];
   const atBound = [...res.x.keys()].filter((k) => res.x[k] <= lower || res.x[k] >= upper);
   for (const k of atBound) if (res.x[k] >= upper) warn(`best response of ${playerCode}: tariff ${vars[k].exporter}/${vars[k].sector} ends at the upper bound ${upper}`);

@@ -113,7 +113,7 @@ const NegotiationFields = {
 };
 
 export const NegotiateSpecSchema = z.object({ ...NegotiationFields, parties: z.array(Code).min(2, 'a negotiation needs at least two parties') }).strict();
-export const WarSpecSchema = z.object({ ...Common, players: z.array(Code).min(1).optional(), instrument: Instrument.optional() }).strict();
+export const WarSpecSchema = z.object({ ...Common, players: z.array(Code).min(1).optional(), instrument: Instrument.optional(), among_players: z.boolean().optional() }).strict();
 export const BestResponseSpecSchema = z.object({ ...Common, player: Code, instrument: Instrument.optional() }).strict();
 export const CoalitionsSpecSchema = z
   .object({ ...NegotiationFields, counterpart: Code, members: z.array(Code).min(1, 'coalitions need at least one member'), structures: z.array(z.array(z.array(Code).min(1)).min(1)).optional() })
@@ -289,12 +289,12 @@ export function runBestResponse(spec: Resolved<BestResponseSpec>, ctx: Context) 
 }
 
 export function runWar(spec: Resolved<WarSpec>, ctx: Context, onRound?: (r: { round: number; maxChange: number }) => void) {
-  const war = tradeWar(ctx.world, { players: spec.players, instrument: spec.instrument, lower: spec.lower, upper: spec.upper, deficits: spec.deficits, objectives: objectives(spec), start: ctx.statusQuo, onRound });
+  const war = tradeWar(ctx.world, { players: spec.players, instrument: spec.instrument, lower: spec.lower, upper: spec.upper, deficits: spec.deficits, objectives: objectives(spec), start: ctx.statusQuo, amongPlayers: spec.among_players, onRound });
   return {
     converged: war.converged,
     rounds: war.rounds,
     path: war.path.map((r) => ({ round: r.round, max_change: r.maxChange, mean_tariff: r.meanTariff })),
-    tariffs: tariffRows(war.world, war.tariffs, war.players),
+    tariffs: tariffRows(war.world, war.tariffs, war.players).filter((t) => !spec.among_players || war.players.includes(t.exporter)),
     economies: economiesAt(ctx, spec.deficits, war.tariffs),
   };
 }

@@ -22,6 +22,8 @@ export interface WarOptions {
   /** Stop when no tariff moves more than this in a round; default 1e-6. */
   tol?: number;
   maxRounds?: number;
+  /** Each player chooses only its tariffs on the other players (a bilateral war), not on everyone. */
+  amongPlayers?: boolean;
   /** Called after each round. */
   onRound?: (round: WarRound) => void;
 }
@@ -67,6 +69,7 @@ export function tradeWar(world0: World, options: WarOptions = {}): TradeWar {
         lower: options.lower,
         upper: options.upper,
         objective: options.objectives?.[p],
+        targets: options.amongPlayers ? players.filter((q) => q !== p) : undefined,
         start: { tariffs: t, costFactors },
         prepared,
         tol: tol * 1e-2,

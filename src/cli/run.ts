@@ -1,0 +1,23 @@
+/** `parley run [SCENARIO] [--branch NAME] [--draws N] [--json] [--out DIR]`: a scenario, its branches and report. */
+import { scenarioMarkdown, writeScenarioOutputs } from '../report/scenario.js';
+import { loadScenario } from '../scenario/load.js';
+import { runScenario } from '../scenario/run.js';
+import { parseCount, printJson } from './common.js';
+import { progressBar } from './progress.js';
+
+export async function runCommand(scenario: string | undefined, o: { branch?: string; draws?: string; json?: boolean; out?: string }): Promise<void> {
+  const ls = loadScenario(scenario ?? 'april-2025');
+  const bar = progressBar(`${ls.scenario.scenario}`);
+  const result = await runScenario(ls, {
+    branch: o.branch,
+    draws: o.draws === undefined ? undefined : parseCount(o.draws, '--draws'),
+    onProgress: (_label, done, total) => bar.update(done, total),
+  });
+  bar.end();
+  if (o.out) {
+    const files = writeScenarioOutputs(o.out, result);
+    if (!o.json) process.stderr.write(`wrote ${files.join(', ')}\n`);
+  }
+  if (o.json) return printJson(result);
+  process.stdout.write(scenarioMarkdown(result));
+}

@@ -1,0 +1,205 @@
+/**
+ * A scenario run as a report a journalist can read in two minutes
+ * (report.md, also printed), its JSON (the web page's input) and CSV tables.
+ * Every number comes from the ScenarioResult; nothing is recomputed here.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import type { EconomyRecord } from '../model/results.js';
+import type { BranchResult, ScenarioResult } from '../scenario/run.js';
+import type { Percentiles } from '../strategy/uncertainty.js';
+import { writeAtomic } from './counterfactual.js';
+import { money, signed } from './format.js';
+
+interface Deal {
+  parties: string[];
+  currency: string;
+  agreement: { reached: boolean; tariffs: ({ importer: string; exporter: string; sector: string; rate: number; before: number } & Partial<Percentiles>)[]; issues: Record<string, number> };
+  disagreement: { kind: string; utility: Record<string, number> };
+  gains: Record<string, number>;
+  ev: Record<string, number>;
+  welfare: Record<string, number>;
+  theta: Record<string, number>;
+  frontier: [number, number][];
+  levers: { name: string; owner: string; tariff_points: number; ev: number; utility: number; tariff_points_band?: Percentiles | null; ev_band?: Percentiles | null; without: { reached: boolean; tariffs: { importer: string; exporter: string; rate: number }[]; gains: Record<string, number> } }[];
+  levers_unavailable?: string[];
+  patience_sweep: { party: string; discount_rate: number; tariffs: { importer: string; exporter: string; rate: number }[]; gains: Record<string, number> }[];
+  uncertainty?: { draws: number; failures: unknown[] };
+}
+interface Effects {
+  against: string;
+  deficits: string;
+  economies: EconomyRecord[];
+}
+interface TariffRow {
+  importer: string;
+  exporter: string;
+  rate: number;
+}
+interface Coalitions {
+  counterpart?: string;
+  members?: string[];
+  skipped?: string;
+  structures?: { blocs: string[][]; utility: Record<string, number>; gain_from_joining: Record<string, number>; would_leave: string[]; stable: boolean }[];
+}
+interface War {
+  converged: boolean;
+  rounds: number;
+  tariffs: { importer: string; exporter: string; rate: number }[];
+  economies: EconomyRecord[];
+}
+
+const pct = (x: number, d = 1) => `${(100 * x).toFixed(d)}%`;
+const band = (q: Partial<Percentiles> | null | undefined, f: (x: number) => string) => (q && q.p5 !== undefined ? ` (90%: ${f(q.p5)} to ${f(q.p95!)})` : '');
+
+function md(rows: string[][]): string {
+  const [head, ...body] = rows;
+  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+function question<T>(b: BranchResult, id: string): { at: string; title?: string; result: T } | undefined {
+  return b.questions.find((q) => q.id === id) as { at: string; title?: string; result: T } | undefined;
+}
+
+function byType<T>(b: BranchResult, type: string): { id: string; at: string; title?: string; result: T }[] {
+  return b.questions.filter((q) => q.type === type) as { id: string; at: string; title?: string; result: T }[];
+}
+
+function effectsTable(e: Effects): string {
+  const rows = [...e.economies].sort((a, b) => b.welfare_pct - a.welfare_pct);
+  return md([
+    ['economy', 'welfare %', 'real GDP %', 'exports %', 'imports %', 'tariff revenue', 'EV'],
+    ...rows.map((r) => [r.code, signed(r.welfare_pct, 3), signed(r.real_gdp_pct, 3), signed(r.exports_pct, 1), signed(r.imports_pct, 1), `${money(r.tariff_revenue_before)} -> ${money(r.tariff_revenue_after)}`, money(r.ev)]),
+  ]);
+}
+
+function dealSection(id: string, title: string | undefined, at: string, d: Deal): string {
+  const out: string[] = [];
+  const [a, b] = d.parties;
+  out.push(`### ${title ?? id} (from ${at})`);
+  if (!d.agreement.reached) {
+    out.push(`No agreement: no terms give both ${a} and ${b} more than disagreement (${d.disagreement.kind}).`);
+    return out.join('\n\n');
+  }
+  const lines = d.agreement.tariffs.map((t) => `${t.importer} on ${t.exporter}: ${pct(t.before)} now, **${pct(t.rate)}** in the deal${band(t, pct)}`);
+  const issues = Object.entries(d.agreement.issues).map(([k, v]) => `${k} ${v.toFixed(3)}`);
+  out.push(`Predicted deal (bargaining weights ${d.parties.map((p) => `${p} ${d.theta[p].toFixed(2)}`).join(', ')}):\n\n${lines.map((l) => `- ${l}`).join('\n')}${issues.length ? `\n- linked issues: ${issues.join(', ')}` : ''}`);
+  out.push(md([
+    ['', ...d.parties],
+    ['payoff if talks fail', ...d.parties.map((p) => signed(d.disagreement.utility[p], 3))],
+    ['gain from the deal', ...d.parties.map((p) => signed(d.gains[p], 4))],
+    [`gain in money (${d.currency})`, ...d.parties.map((p) => money(d.ev[p]))],
+  ]));
+  if (d.levers.length) {
+    const key = d.agreement.tariffs[0];
+    out.push(`What each lever is worth to its owner (the deal with it minus the deal without it; tariff points are the change in the tariff the other side imposes on the owner):`);
+    out.push(md([
+      ['lever', 'owner', 'tariff points', 'money', `without it: ${key.importer} on ${key.exporter}`],
+      ...d.levers.map((l) => [l.name, l.owner, `${signed(l.tariff_points, 2)}${band(l.tariff_points_band, (x) => signed(x, 2))}`, `${money(l.ev)}${band(l.ev_band, money)}`, l.without.reached ? pct(l.without.tariffs.find((t) => t.importer === key.importer && t.exporter === key.exporter)?.rate ?? NaN) : 'no deal']),
+    ]));
+  }
+  if (d.levers_unavailable?.length) out.push(`Not on the table on this branch: ${d.levers_unavailable.join(', ')}.`);
+  if (d.patience_sweep.length) {
+    const key = d.agreement.tariffs[0];
+    const rows = d.patience_sweep.map((p) => `${p.party} at r = ${p.discount_rate.toFixed(3)}: ${pct(p.tariffs.find((t) => t.importer === key.importer && t.exporter === key.exporter)!.rate)}`);
+    out.push(`Patience (discount rate per year; the other's fixed), ${key.importer} tariff on ${key.exporter} in the deal: ${rows.join('; ')}.`);
+  }
+  if (d.frontier.length) out.push(`Bargaining frontier (${a}, ${b} payoffs): ${d.frontier.map(([x, y]) => `(${x.toFixed(3)}, ${y.toFixed(3)})`).join(' ')}; disagreement (${d.disagreement.utility[a].toFixed(3)}, ${d.disagreement.utility[b].toFixed(3)}).`);
+  if (d.uncertainty) out.push(`Bands: 5th to 95th percentile of ${d.uncertainty.draws} Monte Carlo draws (${d.uncertainty.failures.length} failed).`);
+  return out.join('\n\n');
+}
+
+/** The report as Markdown. */
+export function scenarioMarkdown(r: ScenarioResult): string {
+  const out: string[] = [];
+  const main = r.branches.find((b) => b.name === 'main') ?? r.branches[0];
+  out.push(`# ${r.title}`);
+  out.push(`Data: \`${r.data}\` (content hash ${r.data_hash.slice(0, 12)}), deficits ${r.deficits === 'balanced' ? 'purged first ("balanced", as Ossa 2014)' : r.deficits}, seed ${r.seed}. Payoffs are welfare changes in % of income (governments' objectives add revenue, balances and linked issues as stated in the scenario). Branch shown: ${main.name}.`);
+  for (const t of byType<TariffRow[]>(main, 'tariffs')) {
+    out.push(`## ${t.title ?? t.id}`);
+    const partners = [...new Set(t.result.map((x) => (x.importer === 'USA' ? x.exporter : x.importer)))];
+    const rate = (i: string, e: string) => t.result.find((x) => x.importer === i && x.exporter === e)?.rate;
+    out.push(md([['partner', 'US tariff on it', 'its tariff on the US'], ...partners.map((p) => [p, pct(rate('USA', p) ?? NaN), pct(rate(p, 'USA') ?? NaN)])]));
+  }
+  for (const e of byType<Effects>(main, 'counterfactual')) {
+    out.push(`## ${e.title ?? e.id}`);
+    const ec = e.result.economies;
+    const get = (c: string) => ec.find((x) => x.code === c)?.welfare_pct;
+    const losers = ec.filter((x) => x.welfare_pct < 0).length;
+    out.push(`Against the tariffs of ${e.result.against}: US welfare ${signed(get('USA') ?? NaN, 2)}%, China ${signed(get('CHN') ?? NaN, 2)}%, Japan ${signed(get('JPN') ?? NaN, 2)}%; ${losers} of ${ec.length} economies lose.`);
+    out.push(effectsTable(e.result));
+  }
+  for (const w of byType<War>(main, 'war')) {
+    out.push(`## ${w.title ?? w.id}`);
+    out.push(`${w.result.converged ? 'Converged' : 'NOT converged'} after ${w.result.rounds} rounds: ${w.result.tariffs.map((t) => `${t.importer} on ${t.exporter} ${pct(t.rate)}`).join(', ')}. Welfare: ${w.result.economies.filter((x) => w.result.tariffs.some((t) => t.importer === x.code)).map((x) => `${x.code} ${signed(x.welfare_pct, 2)}%`).join(', ')} (against the status quo of ${w.at}, deficits purged).`);
+  }
+  const negs = byType<Deal>(main, 'negotiate');
+  if (negs.length) out.push('## Trade talks');
+  for (const n of negs) out.push(dealSection(n.id, n.title, n.at, n.result));
+  for (const c of byType<Coalitions>(main, 'coalitions')) {
+    out.push(`## ${c.title ?? c.id}`);
+    if (c.result.skipped || !c.result.structures) {
+      out.push(c.result.skipped ?? 'not computed');
+      continue;
+    }
+    const codes = [c.result.counterpart!, ...c.result.members!];
+    out.push(md([
+      ['structure', ...codes.map((x) => `${x} payoff`), 'stable?'],
+      ...c.result.structures.map((s) => [s.blocs.map((b) => b.join('+')).join(' / '), ...codes.map((x) => `${signed(s.utility[x], 3)}${x in s.gain_from_joining && s.gain_from_joining[x] !== 0 ? ` (${signed(s.gain_from_joining[x], 3)} from its bloc)` : ''}`), s.stable ? 'yes' : `no: ${s.would_leave.join(', ')} would leave`]),
+    ]));
+  }
+  if (r.branches.length > 1) {
+    out.push('## Branches side by side');
+    const negId = negs[0]?.id;
+    const effId = byType<Effects>(main, 'counterfactual')[0]?.id;
+    const rows = r.branches.map((b) => {
+      const d = negId ? question<Deal>(b, negId)?.result : undefined;
+      const e = effId ? question<Effects>(b, effId)?.result : undefined;
+      const key = d?.agreement.tariffs[0];
+      const w = (c: string) => e?.economies.find((x) => x.code === c)?.welfare_pct;
+      return [
+        `**${b.name}**: ${b.title}`,
+        d ? (d.agreement.reached ? pct(key!.rate) : `no deal (${pct(key!.before)})`) : '',
+        d ? d.parties.map((p) => `${p} ${signed(d.gains[p], 3)}`).join(', ') : '',
+        ...['USA', 'JPN', 'CHN'].map((c) => (w(c) === undefined ? '' : signed(w(c)!, 3))),
+      ];
+    });
+    const key = negId ? question<Deal>(main, negId)?.result.agreement.tariffs[0] : undefined;
+    out.push(md([['branch', key ? `${key.importer} tariff on ${key.exporter} in the deal` : 'deal', 'gains from the deal', 'USA welfare %', 'JPN welfare %', 'CHN welfare %'], ...rows]));
+    out.push(r.branches.filter((b) => b.name !== 'main').map((b) => `- **${b.name}**: ${b.why}`).join('\n'));
+  }
+  out.push('## Sources and assumptions');
+  out.push(r.sources.map((s) => `- ${s.date} ${s.id} (${s.type}): ${s.source ? s.source : `ASSUMPTION: ${s.assumption}`}`).join('\n'));
+  return `${out.join('\n\n')}\n`;
+}
+
+/** report.md, report.json and CSV tables in `dir`, each written atomically. */
+export function writeScenarioOutputs(dir: string, r: ScenarioResult): string[] {
+  mkdirSync(dir, { recursive: true });
+  const economies: Record<string, unknown>[] = [];
+  const tariffs: Record<string, unknown>[] = [];
+  const deals: Record<string, unknown>[] = [];
+  const levers: Record<string, unknown>[] = [];
+  for (const b of r.branches) {
+    for (const q of b.questions) {
+      const res = q.result as Partial<Effects & Deal> & { length?: number };
+      if (q.type === 'counterfactual') for (const e of (res as Effects).economies) economies.push({ branch: b.name, question: q.id, at: q.at, ...e });
+      if (q.type === 'tariffs') for (const t of q.result as TariffRow[]) tariffs.push({ branch: b.name, question: q.id, at: q.at, importer: t.importer, exporter: t.exporter, rate: t.rate });
+      if (q.type === 'negotiate') {
+        const d = q.result as Deal;
+        for (const t of d.agreement.tariffs) deals.push({ branch: b.name, question: q.id, reached: d.agreement.reached, importer: t.importer, exporter: t.exporter, sector: t.sector, before: t.before, rate: t.rate, p5: t.p5 ?? '', p25: t.p25 ?? '', p75: t.p75 ?? '', p95: t.p95 ?? '' });
+        for (const l of d.levers) levers.push({ branch: b.name, question: q.id, lever: l.name, owner: l.owner, tariff_points: l.tariff_points, ev: l.ev, tariff_points_p5: l.tariff_points_band?.p5 ?? '', tariff_points_p95: l.tariff_points_band?.p95 ?? '', ev_p5: l.ev_band?.p5 ?? '', ev_p95: l.ev_band?.p95 ?? '' });
+      }
+    }
+  }
+  const files: [string, string][] = [
+    ['report.md', scenarioMarkdown(r)],
+    ['report.json', `${JSON.stringify(r, null, 2)}\n`],
+    ['economies.csv', stringify(economies, { header: true })],
+    ['tariffs.csv', stringify(tariffs, { header: true })],
+    ['deals.csv', stringify(deals, { header: true })],
+    ['levers.csv', stringify(levers, { header: true })],
+  ];
+  return files.map(([name, text]) => writeAtomic(join(dir, name), text));
+}
