@@ -105,3 +105,20 @@ test('parley data show prints totals, provenance shares and what the loader deri
   assert.match(r.out, /filled 2 empty cell\(s\) from kor-vnm-kita-2023\.csv/);
   assert.match(r.out, /31 dated measures/);
 });
+
+test('parley run (npm start) prints the April 2025 report; --out writes report.md, report.json and CSV tables', () => {
+  const out = join(dir, 'run');
+  const r = parley('run', 'april-2025', '--branch', 'main', '--draws', '0', '--out', out);
+  assert.equal(r.code, 0, r.err);
+  for (const heading of ['# Tariff wars and trade talks, April 2025', '## The tariffs in force on 21 April 2025', '## If the pause expires on 9 July', '## Trade talks', 'What each lever is worth', '## Sources and assumptions']) {
+    assert.ok(r.out.includes(heading), `report has "${heading}"`);
+  }
+  const j = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+  assert.equal(j.scenario, 'april-2025');
+  assert.equal(j.negotiations[0].parties.join(','), 'USA,JPN');
+  assert.ok(['importer', 'exporter', 'sector', 'rate'].every((k) => k in j.negotiations[0].agreement.tariffs[0]));
+  for (const f of ['report.md', 'economies.csv', 'tariffs.csv', 'deals.csv', 'levers.csv']) assert.ok(existsSync(join(out, f)), f);
+  const bad = parley('run', join(dir, 'missing.yaml'));
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /unknown scenario/);
+});
