@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Equilibrium } from '../src/model/equilibrium.js';
 import { createWorld, type World } from '../src/data/world.js';
 import { mulberry32 } from '../src/random.js';
+import { InputError } from '../src/errors.js';
 
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const DATA = fileURLToPath(new URL('../data/', import.meta.url));
@@ -76,5 +77,15 @@ export function randomWorld(N: number, S: number, seed: number, opts: { tariffs?
     Z,
     t,
     eps,
+  });
+}
+
+/** fn throws an InputError (DataError included) whose one-line message matches pattern. */
+export function rejectsInput(fn: () => unknown, pattern: RegExp): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof InputError, `expected an InputError, got ${e}`);
+    assert.match(e.message, pattern);
+    assert.ok(!e.message.includes('\n'), 'one line');
+    return true;
   });
 }

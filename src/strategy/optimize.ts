@@ -46,7 +46,6 @@ export function minimiseBox(fg: (x: Float64Array) => { f: number; g: Float64Arra
   let scaled = false;
   let converged = projGradNorm() < o.tol;
   const d = new Float64Array(n);
-  const xt = new Float64Array(n);
   const isFree = new Uint8Array(n);
   while (!converged && it < o.maxIterations) {
     it++;
@@ -67,37 +66,45 @@ export function minimiseBox(fg: (x: Float64Array) => { f: number; g: Float64Arra
       scaled = false;
       for (let k = 0; k < n; k++) d[k] = free(k) ? -g[k] : 0;
     }
-    let step = 1;
-    let accepted = false;
-    for (let h = 0; h < 50; h++, step *= 0.5) {
-      for (let k = 0; k < n; k++) xt[k] = Math.min(upper[k], Math.max(lower[k], x[k] + step * d[k]));
-      let dec = 0;
-      for (let k = 0; k < n; k++) dec += g[k] * (xt[k] - x[k]);
-      if (dec === 0) break; // the projected step no longer moves
-      const trial = fg(xt);
-      // Payoffs come from equilibria solved to ~1e-13, so f is only known to about that: near an
-      // optimum the Armijo decrease (~g^2) falls below it. There, accept a step whose f is equal
-      // within that noise if the slope along it has at least halved (the gradient is exact).
-      let slopeTrial = 0;
-      for (let k = 0; k < n; k++) slopeTrial += trial.g[k] * (xt[k] - x[k]);
-      const armijo = trial.f <= f + 1e-4 * dec;
-      const withinNoise = trial.f <= f + 1e-12 * Math.max(1, Math.abs(f)) && (Math.abs(slopeTrial) <= 0.5 * Math.abs(dec) || projectedNorm(xt, trial.g, lower, upper) < 0.9 * projectedNorm(x, g, lower, upper));
-      if (armijo || withinNoise) {
-        const s = xt.map((v, k) => v - x[k]);
-        const y = trial.g.map((v, k) => v - g[k]);
-        if (!scaled) scaled = scaleIdentity(H, s, y, n); // Shanno-Phua: start from the right magnitude
-        bfgsUpdate(H, s, y, n);
-        x.set(xt);
-        f = trial.f;
-        g = trial.g;
-        accepted = true;
-        break;
-      }
-    }
-    if (!accepted) break;
+    const trial = projectedSearch(fg, x, f, g, d, lower, upper, 50);
+    if (!trial) break;
+    const s = trial.x.map((v, k) => v - x[k]);
+    const y = trial.g.map((v, k) => v - g[k]);
+    if (!scaled) scaled = scaleIdentity(H, s, y, n); // Shanno-Phua: start from the right magnitude
+    bfgsUpdate(H, s, y, n);
+    x.set(trial.x);
+    f = trial.f;
+    g = trial.g;
     converged = projGradNorm() < o.tol || (o.stop?.(x, f) ?? false);
   }
   return { x, f, g, converged, iterations: it, projectedGradient: projGradNorm() };
+}
+
+/**
+ * Backtracking (Armijo) along the projected path x + step d, halving the step up to `halvings`
+ * times; returns the accepted point or undefined. Payoffs come from equilibria solved to ~1e-13,
+ * so f is only known to about that: near an optimum the Armijo decrease (~g^2) falls below it.
+ * There a step whose f is equal within that noise is accepted if the slope along it has at least
+ * halved or the projected gradient shrank (the gradient is exact).
+ */
+function projectedSearch(fg: (x: Float64Array) => { f: number; g: Float64Array }, x: Float64Array, f: number, g: Float64Array, d: Float64Array, lower: Float64Array, upper: Float64Array, halvings: number): { x: Float64Array; f: number; g: Float64Array } | undefined {
+  const n = x.length;
+  const xt = new Float64Array(n);
+  let step = 1;
+  for (let h = 0; h < halvings; h++, step *= 0.5) {
+    for (let k = 0; k < n; k++) xt[k] = Math.min(upper[k], Math.max(lower[k], x[k] + step * d[k]));
+    let dec = 0;
+    for (let k = 0; k < n; k++) dec += g[k] * (xt[k] - x[k]);
+    if (dec === 0) return undefined; // the projected step no longer moves
+    if (dec > 0) continue;
+    const trial = fg(xt);
+    let slopeTrial = 0;
+    for (let k = 0; k < n; k++) slopeTrial += trial.g[k] * (xt[k] - x[k]);
+    const armijo = trial.f <= f + 1e-4 * dec;
+    const withinNoise = trial.f <= f + 1e-12 * Math.max(1, Math.abs(f)) && (Math.abs(slopeTrial) <= 0.5 * Math.abs(dec) || projectedNorm(xt, trial.g, lower, upper) < 0.9 * projectedNorm(x, g, lower, upper));
+    if (armijo || withinNoise) return { x: Float64Array.from(xt), f: trial.f, g: trial.g };
+  }
+  return undefined;
 }
 
 /** Largest entry of the projected gradient at x (the stationarity measure of a box problem). */
@@ -177,7 +184,6 @@ export function minimiseBoxNewton(fg: (x: Float64Array) => { f: number; g: Float
   let it = 0;
   let pg = projGrad();
   let converged = pg < o.tol;
-  const xt = new Float64Array(n);
   while (!converged && it < o.maxIterations) {
     it++;
     const free = [...isFree.keys()].filter((k) => isFree[k]);
@@ -219,25 +225,12 @@ export function minimiseBoxNewton(fg: (x: Float64Array) => { f: number; g: Float
         break;
       }
     }
-    let step = 1;
-    let accepted = false;
-    for (let h = 0; h < 60; h++, step *= 0.5) {
-      for (let k = 0; k < n; k++) xt[k] = Math.min(upper[k], Math.max(lower[k], x[k] + step * d[k]));
-      let dec = 0;
-      for (let k = 0; k < n; k++) dec += g[k] * (xt[k] - x[k]);
-      if (dec >= 0) continue;
-      const trial = fg(xt);
-      let slopeTrial = 0;
-      for (let k = 0; k < n; k++) slopeTrial += trial.g[k] * (xt[k] - x[k]);
-      const armijo = trial.f <= f + 1e-4 * dec;
-      const withinNoise = trial.f <= f + 1e-12 * Math.max(1, Math.abs(f)) && (Math.abs(slopeTrial) <= 0.5 * Math.abs(dec) || projectedNorm(xt, trial.g, lower, upper) < 0.9 * projectedNorm(x, g, lower, upper));
-      if (armijo || withinNoise) {
-        x.set(xt);
-        f = trial.f;
-        g = trial.g;
-        accepted = true;
-        break;
-      }
+    const trial = projectedSearch(fg, x, f, g, d, lower, upper, 60);
+    const accepted = trial !== undefined;
+    if (trial) {
+      x.set(trial.x);
+      f = trial.f;
+      g = trial.g;
     }
     if (!accepted) {
       // No step improves f within its noise: if the Newton step (the distance to the optimum) is

@@ -8,6 +8,7 @@ import { loadWorld } from '../../src/data/tables.js';
 import { readManifest, worldFromManifest } from '../../src/data/manifest.js';
 import { readShockCsv } from '../../src/model/shock.js';
 import { DataError, InputError } from '../../src/errors.js';
+import { rejectsInput } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-bad-'));
 function file(name: string, text: string): string {
@@ -18,14 +19,7 @@ function file(name: string, text: string): string {
 
 const GOOD = 'exporter,importer,value\nA,A,50\nA,B,10\nB,A,5\nB,B,60\n';
 
-function rejects(fn: () => unknown, pattern: RegExp): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof InputError, `expected an InputError, got ${e}`);
-    assert.match(e.message, pattern);
-    assert.ok(!e.message.includes('\n'), 'one line');
-    return true;
-  });
-}
+const rejects = rejectsInput;
 
 test('a good world loads', () => {
   const w = loadWorld({ flows: [{ file: file('good.csv', GOOD) }], elasticities: 4 });

@@ -5,9 +5,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDataset } from '../../src/data/manifest.js';
-import { InputError } from '../../src/errors.js';
 import { scheduleFromManifest, tariffsAt } from '../../src/schedule/schedule.js';
-import { assertClose } from '../helpers.js';
+import { assertClose, rejectsInput } from '../helpers.js';
 
 const HEADER = 'id,announced,effective,until,importer,exporters,except,sectors,authority,action,rate,share,event,note\n';
 const GOOD = `${HEADER}a,2025-01-01,2025-01-02,,A,B,,*,reciprocal,set,0.1,1,,\nb,2025-01-05,2025-01-06,,A,*,,x,s232,set,0.25,half,,\n`;
@@ -29,14 +28,7 @@ function load(dir: string) {
   return { world, schedule: scheduleFromManifest(loaded, world) };
 }
 
-function rejects(fn: () => unknown, pattern: RegExp): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof InputError, `expected an InputError, got ${e}`);
-    assert.match(e.message, pattern);
-    assert.ok(!e.message.includes('\n'), 'one line');
-    return true;
-  });
-}
+const rejects = rejectsInput;
 
 test('a good schedule loads and applies parameters and shares', () => {
   const { world, schedule } = load(dataset({}));
