@@ -11,7 +11,7 @@ import { loadWorld } from '../data/tables.js';
 import { writeAtomic } from '../report/counterfactual.js';
 import { attachUncertainty, bestResponseText, coalitionsText, negotiationText, warText } from '../report/strategy.js';
 import { monteCarlo, summariseDraws } from '../strategy/montecarlo.js';
-import { readSpec, runSpec, SPEC_SCHEMAS, type SpecKind, type WorldSource } from '../strategy/spec.js';
+import { readSpec, runSpec, SPEC_SCHEMAS, withWarmStart, type SpecKind, type WorldSource } from '../strategy/spec.js';
 import { hasUncertainty, resolveUncertain } from '../strategy/uncertainty.js';
 import { parseCount, parsePositive, printJson, type WorldFlags } from './common.js';
 import { progressBar } from './progress.js';
@@ -87,7 +87,9 @@ export async function strategyCommand(kind: SpecKind, o: StrategyFlags): Promise
   if (mc && hasUncertainty(spec)) {
     if (!('data' in source)) throw new InputError('Monte Carlo needs a data set (--data NAME_OR_DIR): workers load it themselves');
     const bar = progressBar(`${kind} Monte Carlo`);
-    const run = await monteCarlo({ kind, spec, source, draws: mc.draws, seed: mc.seed, onProgress: bar.update });
+    // Draws continue from the central solution (the frontier and patience sweep stay central-only).
+    const mcSpec = kind === 'negotiate' ? withWarmStart({ ...spec, frontier: 0, sweep: false }, result) : spec;
+    const run = await monteCarlo({ kind, spec: mcSpec, source, draws: mc.draws, seed: mc.seed, onProgress: bar.update });
     bar.end();
     if (run.failures.length === run.draws) throw new InputError(`every Monte Carlo draw failed; the first: ${run.failures[0].error}`);
     result = attachUncertainty(result, { draws: run.draws, seed: run.seed, failures: run.failures, percentiles: Object.fromEntries(summariseDraws(run.results)) });

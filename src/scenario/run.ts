@@ -12,7 +12,7 @@ import { economyRecord, economyResults } from '../model/results.js';
 import { attachUncertainty } from '../report/strategy.js';
 import { tariffsAt } from '../schedule/schedule.js';
 import { monteCarlo, summariseDraws } from '../strategy/montecarlo.js';
-import { runSpec, type SpecKind } from '../strategy/spec.js';
+import { runSpec, withWarmStart, type SpecKind } from '../strategy/spec.js';
 import { hasUncertainty, resolveUncertain } from '../strategy/uncertainty.js';
 import type { LoadedScenario } from './load.js';
 import type { Question } from './schema.js';
@@ -134,14 +134,15 @@ function runQuestion(ls: LoadedScenario, tl: Timeline, q: Question, seed: number
         ? { ...base, parties, disagreement: q.disagreement, levers, frontier: q.frontier }
         : { ...base, counterpart: parties[0], members: parties.slice(1) };
       const kind: SpecKind = q.type === 'negotiate' ? 'negotiate' : 'coalitions';
-      const central = { ...(runSpec(kind, resolveUncertain(spec, 'central'), source) as object), ...(unavailable.length ? { levers_unavailable: unavailable } : {}) };
+      const centralRun = runSpec(kind, resolveUncertain(spec, 'central'), source) as object;
+      const central = { ...centralRun, ...(unavailable.length ? { levers_unavailable: unavailable } : {}) };
       const mcHere = q.type === 'negotiate' && q.monte_carlo && (q.monte_carlo.on === 'all' || tl.name === 'main');
       const draws = o.draws ?? (mcHere ? q.monte_carlo!.draws : 0);
       if (q.type !== 'negotiate' || draws === 0 || !hasUncertainty(spec)) return central;
       // Bands come from the deal and its cheaper levers; the frontier, the patience sweep and coalition
       // levers (a multilateral bargain each) are computed at the centre only.
       const coalitionIds = new Set(base.coalitions.map((c) => c.id));
-      const mcSpec = { ...spec, frontier: 0, sweep: false, levers: levers.filter((l) => !coalitionIds.has(l)) };
+      const mcSpec = withWarmStart({ ...spec, frontier: 0, sweep: false, levers: levers.filter((l) => !coalitionIds.has(l)) }, centralRun);
       return monteCarlo({ kind, spec: mcSpec, source, draws, seed, onProgress: (d, t) => o.onProgress?.(`${tl.name}/${q.id} Monte Carlo`, d, t) }).then((run) =>
         attachUncertainty(central, { draws: run.draws, seed: run.seed, failures: run.failures, percentiles: Object.fromEntries(summariseDraws(run.results)) }),
       );

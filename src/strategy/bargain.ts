@@ -80,6 +80,8 @@ export interface NegotiationOptions {
   deficits?: Deficits;
   tol?: number;
   maxIterations?: number;
+  /** Start only from here (e.g. the central solution, for Monte Carlo draws near it): no multi-start. */
+  start?: ArrayLike<number>;
 }
 
 export interface AgreedTariff {
@@ -425,8 +427,9 @@ function solveBargain(b: Built, Ud: Float64Array, theta: Float64Array, o: Negoti
   // tariffs through the GE model), so start also with every linked issue at its upper bound and
   // keep the best: a deal with a large pledge and a low tariff can beat one with neither.
   const nT = b.names.length;
-  const starts: Float64Array[] = [Float64Array.from(warm ?? b.x0)];
-  if (b.x0.length > nT) {
+  const given = o.start && o.start.length === b.x0.length ? Float64Array.from(o.start) : undefined;
+  const starts: Float64Array[] = [Float64Array.from(warm ?? given ?? b.x0)];
+  if (b.x0.length > nT && !given) {
     const high = Float64Array.from(b.x0);
     for (let k = nT; k < high.length; k++) high[k] = b.upper[k];
     starts.push(high);
@@ -574,10 +577,10 @@ function tariffOn(world: World, deal: Negotiation, owner: string): number {
 }
 
 /** The value of each lever: the deal with it (`deal`) against the deal without it. */
-export function leverValues(world0: World, o: NegotiationOptions, deal: Negotiation, levers: readonly LeverSpec[]): LeverValue[] {
+export function leverValues(world0: World, o: NegotiationOptions, deal: Negotiation, levers: readonly LeverSpec[], starts?: Readonly<Record<string, ArrayLike<number>>>): LeverValue[] {
   return levers.map((lever) => {
     const { options, owner } = withoutLever(o, lever);
-    const without = negotiate(world0, options);
+    const without = negotiate(world0, { ...options, start: starts?.[lever.name] });
     const world = deal.world;
     return {
       name: lever.name,

@@ -110,6 +110,8 @@ const NegotiationFields = {
   coalitions: z.array(CoalitionSpec).optional(),
   /** Report how the deal moves with each party's patience (default true when patience is given). */
   sweep: z.boolean().optional(),
+  /** Starting points (the central solution's) for the deal and each lever's deal without it: Monte Carlo draws continue from them. */
+  warm: z.object({ deal: z.array(z.number()).optional(), levers: z.record(z.string(), z.array(z.number())).optional() }).strict().optional(),
 };
 
 export const NegotiateSpecSchema = z.object({ ...NegotiationFields, parties: z.array(Code).min(2, 'a negotiation needs at least two parties') }).strict();
@@ -300,12 +302,12 @@ export function runWar(spec: Resolved<WarSpec>, ctx: Context, onRound?: (r: { ro
 }
 
 export function runNegotiation(spec: Resolved<NegotiateSpec>, ctx: Context) {
-  const o = negotiationOptions(spec, ctx, spec.parties);
+  const o = { ...negotiationOptions(spec, ctx, spec.parties), start: spec.warm?.deal };
   const deal = negotiate(ctx.world, o);
   const frontierPoints = spec.frontier ?? (spec.parties.length === 2 ? 11 : 0);
   const frontier = frontierPoints > 1 && deal.agreement ? paretoFrontier(ctx.world, o, frontierPoints) : { frontier: [] as [number, number][], disagreement: null };
   const coalitionIds = new Set((spec.coalitions ?? []).map((c) => c.id));
-  const levers = leverValues(ctx.world, o, deal, (spec.levers ?? []).filter((name) => !coalitionIds.has(name)).map((name) => ({ name })));
+  const levers = leverValues(ctx.world, { ...o, start: undefined }, deal, (spec.levers ?? []).filter((name) => !coalitionIds.has(name)).map((name) => ({ name })), spec.warm?.levers);
   const coalitionLevers = (spec.levers ?? []).filter((name) => coalitionIds.has(name)).map((name) => coalitionLever(spec, ctx, o, name));
   // How the deal moves as each party becomes more (or less) patient, the others' rates fixed.
   const patienceSweep = o.patience && deal.agreement && spec.sweep !== false
@@ -316,7 +318,7 @@ export function runNegotiation(spec: Resolved<NegotiateSpec>, ctx: Context) {
         }),
       )
     : [];
-  return {
+  const result = {
     parties: deal.parties,
     currency: ctx.world.meta.currency,
     converged: deal.converged,
@@ -338,6 +340,17 @@ export function runNegotiation(spec: Resolved<NegotiateSpec>, ctx: Context) {
     })), ...coalitionLevers],
     patience_sweep: patienceSweep,
   };
+  // Not in the JSON: where each bargain ended, so Monte Carlo draws can start there.
+  return Object.assign(result, { [WARM]: { deal: Array.from(deal.x), levers: Object.fromEntries(levers.map((l) => [l.name, Array.from(l.without.x)])) } });
+}
+
+/** Key of the central solution's variables on a negotiation result (a symbol, so JSON leaves it out). */
+export const WARM = Symbol('warm starts');
+
+/** A Monte Carlo spec continuing from a central negotiation result's solution. */
+export function withWarmStart<T extends object>(spec: T, central: object): T {
+  const warm = (central as { [WARM]?: { deal: number[]; levers: Record<string, number[]> } })[WARM];
+  return warm ? { ...spec, warm } : spec;
 }
 
 /**
