@@ -9,6 +9,7 @@ import { demoCommand } from './demo.js';
 import { tariffsCommand } from './tariffs.js';
 import { strategyCommand } from './strategy.js';
 import { runCommand } from './run.js';
+import { serveCommand } from './serve.js';
 import { reportError, EXIT } from './common.js';
 
 function worldOptions(cmd: Command): Command {
@@ -35,6 +36,14 @@ export function buildProgram(): Command {
     .option('--json', 'print the result JSON (the web page\'s input)')
     .option('--out <dir>', 'write report.md, report.json and CSV tables')
     .action(runCommand);
+
+  program
+    .command('serve')
+    .description('the HTTP API and the web page')
+    .option('--port <n>', 'port (default 8080)')
+    .option('--host <host>', 'interface (default 127.0.0.1)')
+    .option('--db <file>', 'SQLite file of saved runs (default in the user data folder)')
+    .action(serveCommand);
 
   program.command('demo').description('the 2 April 2025 US tariffs on the 194-economy BACI 2023 world (what `npm start` runs)').action(demoCommand);
 

@@ -6,9 +6,9 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { datasetHash, openDataset, type LoadedManifest } from '../data/manifest.js';
+import { datasetHash, isBuiltinDataset, listBuiltinDatasets, openDataset, type LoadedManifest } from '../data/manifest.js';
 import type { World } from '../data/world.js';
-import { readYamlWith, type PathIssue } from '../data/yaml.js';
+import { parseYamlWith, readYamlWith, type PathIssue } from '../data/yaml.js';
 import { InputError } from '../errors.js';
 import { scheduleFromManifest, type Schedule } from '../schedule/schedule.js';
 import { ScenarioSchema, type Scenario, type ScenarioEvent } from './schema.js';
@@ -115,4 +115,16 @@ export function loadScenario(nameOrPath: string): LoadedScenario {
   const { loaded, world } = openDataset(dataRef);
   readYamlWith(file, ScenarioSchema, 'scenario', (s) => checkCodes(s, world));
   return { scenario, file, world, schedule: scheduleFromManifest(loaded, world), loaded, dataHash: datasetHash(dataRef) };
+}
+
+/**
+ * A scenario given as text (the HTTP API); `label` names it in messages. Its data must be a
+ * built-in data set: text from outside never names a path.
+ */
+export function loadScenarioText(text: string, label: string): LoadedScenario {
+  const scenario = parseYamlWith(text, label, ScenarioSchema, checkStructure);
+  if (!isBuiltinDataset(scenario.data)) throw new InputError(`${label}: field "data": expected a built-in data set (${listBuiltinDatasets().join(', ')}), found "${scenario.data}"`);
+  const { loaded, world } = openDataset(scenario.data);
+  parseYamlWith(text, label, ScenarioSchema, (s) => checkCodes(s, world));
+  return { scenario, file: label, world, schedule: scheduleFromManifest(loaded, world), loaded, dataHash: datasetHash(scenario.data) };
 }

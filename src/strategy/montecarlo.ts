@@ -6,10 +6,11 @@
  * percentiles per output.
  *
  * A small pool of our own rather than a library: it must start workers from
- * TypeScript sources under tsx (tests) and from dist/ (installed) alike.
+ * TypeScript sources under tsx (tests) and from dist/ (installed) alike
+ * (src/worker.ts).
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { startWorker } from '../worker.js';
 import { InputError } from '../errors.js';
 import { warn } from '../warn.js';
 import type { SpecKind, WorldSource } from './spec.js';
@@ -41,8 +42,6 @@ export async function monteCarlo(o: MonteCarloOptions): Promise<MonteCarloRun> {
   if (!Number.isInteger(o.draws) || o.draws < 1 || o.draws > MAX_DRAWS) throw new InputError(`draws must be a whole number in [1, ${MAX_DRAWS}], found ${o.draws}`);
   if (!Number.isInteger(o.seed)) throw new InputError(`seed must be a whole number, found ${o.seed}`);
   const size = Math.max(1, Math.min(o.workers ?? availableParallelism(), o.draws));
-  const fromSource = import.meta.url.endsWith('.ts');
-  const url = new URL(fromSource ? './mc-worker.ts' : './mc-worker.js', import.meta.url);
   const results: unknown[] = new Array(o.draws).fill(null);
   const failures: { index: number; error: string }[] = [];
   const warnings = new Set<string>();
@@ -51,11 +50,7 @@ export async function monteCarlo(o: MonteCarloOptions): Promise<MonteCarloRun> {
   await new Promise<void>((resolve, reject) => {
     let finished = 0;
     for (let w = 0; w < size; w++) {
-      const workerData = { kind: o.kind, spec: o.spec, source: o.source, seed: o.seed };
-      // From sources (tests, tsx), register tsx's loader in the worker, then import the .ts entry
-      // through it: `--import tsx` in execArgv does not reach workers on Node 20 (tsx issue #354).
-      const boot = `import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(url.href)}); })`;
-      const worker = fromSource ? new Worker(boot, { eval: true, workerData }) : new Worker(url, { workerData });
+      const worker = startWorker(import.meta.url, 'mc-worker', { kind: o.kind, spec: o.spec, source: o.source, seed: o.seed });
       const feed = () => worker.postMessage(next < o.draws ? next++ : null);
       worker.on('message', (m: { index?: number; result?: unknown; error?: string; warnings?: string[] }) => {
         if (m.warnings) {

@@ -1,0 +1,255 @@
+/**
+ * The HTTP API (hono): the same library functions and schemas as the CLI.
+ * Every input is validated; every error is a JSON body `{ error, field? }`
+ * with a 4xx status (5xx only for a fault of ours), and the server keeps
+ * serving. Computations run as jobs in worker threads (jobs.ts).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import { datasetHash, isBuiltinDataset, listBuiltinDatasets, openDataset } from '../data/manifest.js';
+import { PROVENANCE } from '../data/provenance.js';
+import { InputError } from '../errors.js';
+import { tariffsJson } from '../report/tariffs.js';
+import { isIsoDate } from '../schedule/measures.js';
+import { scheduleFromManifest, tariffsAt, type Schedule } from '../schedule/schedule.js';
+import { SPEC_SCHEMAS, type SpecKind } from '../strategy/spec.js';
+import { collectWarnings } from '../warn.js';
+import type { World } from '../data/world.js';
+import type { JobInput } from './compute.js';
+import { JobManager, QueueFullError, type Job } from './jobs.js';
+import { openApiDocument } from './openapi.js';
+import { CounterfactualBody, ScenarioRunBody } from './schemas.js';
+import type { RunStore } from './store.js';
+
+export interface Limits {
+  /** Request body, bytes. */
+  bodyBytes: number;
+  /** Rows of a counterfactual shock. */
+  shockRows: number;
+  /** Monte Carlo draws per request. */
+  draws: number;
+  /** Scenario text, characters. */
+  scenarioChars: number;
+  /** Wall time per job, ms. */
+  jobMs: number;
+  /** Jobs running at once, and waiting. */
+  concurrency: number;
+  queue: number;
+}
+
+export const DEFAULT_LIMITS: Limits = { bodyBytes: 256 * 1024, shockRows: 10000, draws: 2000, scenarioChars: 200000, jobMs: 300000, concurrency: 2, queue: 16 };
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const WEB_DIR = join(ROOT, 'dist', 'web');
+
+/** A 4xx error naming the field. */
+class HttpError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 413 | 422 | 429,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+function zodError(e: z.ZodError): HttpError {
+  const issue = e.issues[0];
+  const field = issue.path.map(String).join('.');
+  return new HttpError(400, `${field ? `field "${field}": ` : ''}${issue.message}`, field || undefined);
+}
+
+/** The field an InputError's message names (`field "x.y"` or `column "x"`), if any. */
+function fieldOf(message: string): string | undefined {
+  return /field "([^"]+)"/.exec(message)?.[1] ?? /column "([^"]+)"/.exec(message)?.[1];
+}
+
+async function jsonBody(c: Context): Promise<unknown> {
+  const text = await c.req.text();
+  if (text.trim() === '') throw new HttpError(400, 'empty body: expected a JSON object');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new HttpError(400, `malformed JSON: ${(e as Error).message}`);
+  }
+}
+
+function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw zodError(r.error);
+  return r.data;
+}
+
+function jobView(j: Job) {
+  return {
+    id: j.id,
+    status: j.status,
+    type: j.input.type,
+    progress: j.progress,
+    created_at: j.created_at,
+    finished_at: j.finished_at ?? null,
+    ...(j.run_id ? { run_id: j.run_id } : {}),
+    ...(j.error ? { error: j.error.message, error_kind: j.error.kind } : {}),
+    ...(j.status === 'done' ? { result: j.result } : {}),
+    warnings: j.warnings,
+  };
+}
+
+/** A finished job as a response: its result, or its error with the right status. */
+function jobResponse(c: Context, j: Job) {
+  if (j.status === 'done') return c.json(j.result as object, 200);
+  if (j.error?.kind === 'input') return c.json({ error: j.error.message, ...(fieldOf(j.error.message) ? { field: fieldOf(j.error.message) } : {}) }, 400);
+  if (j.error?.kind === 'convergence') return c.json({ error: j.error.message }, 422);
+  if (j.error?.kind === 'limit') return c.json({ error: j.error.message, field: 'time' }, 422);
+  return c.json({ error: j.error?.message ?? 'job did not finish' }, 500);
+}
+
+export interface AppOptions {
+  store: RunStore;
+  limits?: Partial<Limits>;
+}
+
+export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
+  const limits = { ...DEFAULT_LIMITS, ...o.limits };
+  const store = o.store;
+  const jobs = new JobManager({ concurrency: limits.concurrency, queue: limits.queue, timeoutMs: limits.jobMs, keep: 200 }, (job) => {
+    if (job.input.type !== 'scenario') return;
+    const r = job.result as { scenario: string; data_hash: string; seed: number };
+    job.run_id = store.save({ kind: 'scenario', name: r.scenario, spec: JSON.stringify(job.input), data_hash: r.data_hash, seed: r.seed, created_at: job.created_at, finished_at: job.finished_at!, result: job.result });
+  });
+  const datasets = new Map<string, { world: World; schedule?: Schedule; hash: string; summary: Record<string, unknown> }>();
+  const dataset = (name: string) => {
+    if (!isBuiltinDataset(name)) throw new HttpError(name.includes('/') || name.includes('..') ? 400 : 404, `unknown data set "${name}" (built-in: ${listBuiltinDatasets().join(', ')})`, 'data');
+    let d = datasets.get(name);
+    if (!d) {
+      const { value } = collectWarnings(() => {
+        const { loaded, world } = openDataset(name);
+        const schedule = loaded.manifest.measures ? scheduleFromManifest(loaded, world) : undefined;
+        let total = 0;
+        for (const v of world.Z) total += v;
+        const summary = {
+          name,
+          title: loaded.manifest.title ?? null,
+          year: loaded.manifest.year ?? null,
+          currency: loaded.manifest.currency,
+          economies: world.N,
+          sectors: world.sectors,
+          total_flows: total,
+          provenance: world.meta.provenance ? Object.fromEntries(PROVENANCE.map((p) => [p, world.meta.provenance![p]])) : null,
+          measures: schedule?.measures.length ?? 0,
+        };
+        return { world, schedule, hash: datasetHash(name), summary };
+      });
+      d = value;
+      datasets.set(name, d);
+    }
+    return d;
+  };
+
+  const app = new Hono();
+  app.use('/api/*', bodyLimit({ maxSize: limits.bodyBytes, onError: (c) => c.json({ error: `request body larger than ${limits.bodyBytes} bytes`, field: 'body' }, 413) }));
+  app.onError((e, c) => {
+    if (e instanceof HttpError) return c.json({ error: e.message, ...(e.field ? { field: e.field } : {}) }, e.status);
+    if (e instanceof QueueFullError) return c.json({ error: e.message }, 429);
+    if (e instanceof InputError) return c.json({ error: e.message, ...(fieldOf(e.message) ? { field: fieldOf(e.message) } : {}) }, 400);
+    return c.json({ error: `internal error: ${e.message}` }, 500);
+  });
+  app.notFound((c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));
+
+  app.get('/health', (c) => c.json({ status: 'ok' }));
+  app.get('/openapi.json', (c) => c.json(openApiDocument()));
+
+  app.get('/api/datasets', (c) => c.json(listBuiltinDatasets().map((n) => dataset(n).summary)));
+  app.get('/api/datasets/:name', (c) => {
+    const d = dataset(c.req.param('name'));
+    return c.json({ ...d.summary, data_hash: d.hash, codes: d.world.codes, names: d.world.names });
+  });
+  app.get('/api/tariffs', (c) => {
+    const name = c.req.query('data') ?? 'episode-2025';
+    const at = c.req.query('at');
+    if (!at || !isIsoDate(at)) throw new HttpError(400, `expected a date YYYY-MM-DD, found "${at ?? ''}"`, 'at');
+    const d = dataset(name);
+    if (!d.schedule) throw new HttpError(400, `data set ${name} has no dated measures`, 'data');
+    const result = tariffsAt(d.world, d.schedule, at, { asKnown: c.req.query('as_known') === 'true' });
+    return c.json(tariffsJson(d.world, d.schedule, result));
+  });
+
+  const submit = (input: JobInput) => jobs.submit(input);
+
+  app.post('/api/counterfactual', async (c) => {
+    const body = parse(CounterfactualBody, await jsonBody(c));
+    if (body.shock.length > limits.shockRows) throw new HttpError(413, `shock has ${body.shock.length} rows, more than the limit of ${limits.shockRows}`, 'shock');
+    dataset(body.data);
+    const job = submit({ type: 'counterfactual', data: body.data, at: body.at, shock: body.shock, deficits: body.deficits });
+    return jobResponse(c, await jobs.wait(job.id));
+  });
+
+  for (const kind of ['best-response', 'war', 'negotiate', 'coalitions'] as SpecKind[]) {
+    app.post(`/api/strategy/${kind}`, async (c) => {
+      const spec = parse(SPEC_SCHEMAS[kind], await jsonBody(c)) as Record<string, unknown>;
+      const data = (spec.data as string | undefined) ?? 'episode-2025';
+      if (!isBuiltinDataset(data)) throw new HttpError(400, `expected a built-in data set (${listBuiltinDatasets().join(', ')}), found "${data}"`, 'data');
+      const mc = spec.monte_carlo as { draws: number } | undefined;
+      if (mc && mc.draws > limits.draws) throw new HttpError(413, `monte_carlo.draws ${mc.draws} is above the limit of ${limits.draws}`, 'monte_carlo.draws');
+      const job = submit({ type: 'strategy', kind, spec, data });
+      // Quick answers come back at once; wars, coalitions and Monte Carlo are jobs to poll.
+      if ((kind === 'negotiate' || kind === 'best-response') && !mc) return jobResponse(c, await jobs.wait(job.id));
+      return c.json({ job: job.id, status: job.status, poll: `/api/jobs/${job.id}` }, 202);
+    });
+  }
+
+  app.post('/api/scenarios/run', async (c) => {
+    const body = parse(ScenarioRunBody, await jsonBody(c));
+    if (body.scenario && body.text !== undefined) throw new HttpError(400, 'give either "scenario" (a built-in name) or "text", not both', 'scenario');
+    if (body.text !== undefined && body.text.length > limits.scenarioChars) throw new HttpError(413, `scenario text longer than ${limits.scenarioChars} characters`, 'text');
+    if (body.draws !== undefined && body.draws > limits.draws) throw new HttpError(413, `draws ${body.draws} is above the limit of ${limits.draws}`, 'draws');
+    const job = submit({ type: 'scenario', name: body.scenario, text: body.text, branch: body.branch, draws: body.draws });
+    return c.json({ job: job.id, status: job.status, poll: `/api/jobs/${job.id}` }, 202);
+  });
+
+  app.get('/api/jobs/:id', (c) => {
+    const j = jobs.get(c.req.param('id'));
+    if (!j) throw new HttpError(404, `no job ${c.req.param('id')}`, 'id');
+    return c.json(jobView(j));
+  });
+  app.delete('/api/jobs/:id', (c) => {
+    const j = jobs.cancel(c.req.param('id'));
+    if (!j) throw new HttpError(404, `no job ${c.req.param('id')}`, 'id');
+    return c.json(jobView(j));
+  });
+
+  app.get('/api/runs', (c) => c.json(store.list()));
+  app.get('/api/runs/:id', (c) => {
+    const r = store.get(c.req.param('id'));
+    if (!r) throw new HttpError(404, `no run ${c.req.param('id')}`, 'id');
+    return c.json(r);
+  });
+  app.delete('/api/runs/:id', (c) => {
+    if (!store.delete(c.req.param('id'))) throw new HttpError(404, `no run ${c.req.param('id')}`, 'id');
+    return c.json({ deleted: c.req.param('id') });
+  });
+  app.post('/api/runs/:id/rerun', (c) => {
+    const r = store.get(c.req.param('id'));
+    if (!r) throw new HttpError(404, `no run ${c.req.param('id')}`, 'id');
+    const job = submit(JSON.parse(r.spec) as JobInput);
+    return c.json({ job: job.id, status: job.status, poll: `/api/jobs/${job.id}` }, 202);
+  });
+
+  // The web page: static files of the Vite build, never outside it.
+  const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json' };
+  app.get('*', (c) => {
+    const rel = c.req.path === '/' ? 'index.html' : decodeURIComponent(c.req.path).replace(/^\/+/, '');
+    const file = normalize(join(WEB_DIR, rel));
+    if (!file.startsWith(WEB_DIR + sep) && file !== join(WEB_DIR, 'index.html')) return c.json({ error: 'not found' }, 404);
+    if (!existsSync(file)) {
+      if (rel === 'index.html') return c.text('The web page is not built: run `npm install` (it builds the page) or `npm run build`.', 503);
+      return c.json({ error: `not found: ${c.req.path}` }, 404);
+    }
+    return c.body(readFileSync(file), 200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+  });
+  return { app, jobs };
+}

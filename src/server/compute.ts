@@ -1,0 +1,46 @@
+/**
+ * What a server job computes, by type. The same library functions as the
+ * CLI: strategy specs, scenario runs, counterfactuals from a date's tariffs.
+ */
+import { openDataset } from '../data/manifest.js';
+import { solveOrThrow, type Deficits } from '../model/equilibrium.js';
+import { shockFromRows, type ShockRow } from '../model/shock.js';
+import { counterfactualReport } from '../report/counterfactual.js';
+import { scheduleFromManifest, worldAt } from '../schedule/schedule.js';
+import { loadScenario, loadScenarioText } from '../scenario/load.js';
+import { runScenario } from '../scenario/run.js';
+import { attachUncertainty } from '../report/strategy.js';
+import { monteCarlo, summariseDraws } from '../strategy/montecarlo.js';
+import { runSpec, withWarmStart, type SpecKind } from '../strategy/spec.js';
+import { hasUncertainty, resolveUncertain } from '../strategy/uncertainty.js';
+
+export type JobInput =
+  | { type: 'strategy'; kind: SpecKind; spec: Record<string, unknown>; data: string }
+  | { type: 'scenario'; name?: string; text?: string; branch?: string; draws?: number }
+  | { type: 'counterfactual'; data: string; at?: string; shock: ShockRow[]; deficits: Deficits };
+
+type Progress = (done: number, total: number, label: string) => void;
+
+export async function runJob(input: JobInput, progress: Progress): Promise<unknown> {
+  switch (input.type) {
+    case 'strategy': {
+      const source = { data: input.data };
+      const central = runSpec(input.kind, resolveUncertain(input.spec, 'central'), source) as object;
+      const mc = input.spec.monte_carlo as { draws: number; seed: number } | undefined;
+      if (!mc || !hasUncertainty(input.spec)) return central;
+      const spec = input.kind === 'negotiate' ? withWarmStart({ ...input.spec, frontier: 0, sweep: false }, central) : input.spec;
+      const run = await monteCarlo({ kind: input.kind, spec, source, draws: mc.draws, seed: mc.seed, onProgress: (d, t) => progress(d, t, 'Monte Carlo') });
+      return attachUncertainty(central, { draws: run.draws, seed: run.seed, failures: run.failures, percentiles: Object.fromEntries(summariseDraws(run.results)) });
+    }
+    case 'scenario': {
+      const ls = input.text !== undefined ? loadScenarioText(input.text, 'scenario') : loadScenario(input.name ?? 'april-2025');
+      return runScenario(ls, { branch: input.branch, draws: input.draws, onProgress: (label, d, t) => progress(d, t, label) });
+    }
+    case 'counterfactual': {
+      const { loaded, world: base } = openDataset(input.data);
+      const world = input.at ? worldAt(base, scheduleFromManifest(loaded, base), input.at) : base;
+      const shock = shockFromRows(world, input.shock, (k, column) => ({ file: 'request body', column: `shock.${k}${column ? `.${column}` : ''}` }));
+      return counterfactualReport(solveOrThrow(world, shock, { deficits: input.deficits }));
+    }
+  }
+}

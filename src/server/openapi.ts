@@ -1,0 +1,55 @@
+/** The OpenAPI 3.1 description of the HTTP API, with request schemas generated from the validators. */
+import { z } from 'zod';
+import { SPEC_SCHEMAS } from '../strategy/spec.js';
+import { CounterfactualBody, ScenarioRunBody } from './schemas.js';
+
+const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', reused: 'ref' }) } } });
+const ok = (description: string) => ({ description, content: { 'application/json': { schema: { type: 'object' } } } });
+const errors = {
+  '400': { description: 'invalid input: `{ error, field }`' },
+  '404': { description: 'unknown resource' },
+  '413': { description: 'over a size limit: `{ error, field }`' },
+  '422': { description: 'did not converge, or ran past its time limit' },
+  '429': { description: 'job queue full' },
+};
+const job = { '202': { description: 'a job: `{ job, status, poll }`; poll GET /api/jobs/{id}' } };
+
+export function openApiDocument(): object {
+  const strategy = Object.fromEntries(
+    Object.entries(SPEC_SCHEMAS).map(([kind, schema]) => [
+      `/api/strategy/${kind}`,
+      { post: { summary: `${kind} (the spec of \`parley ${kind}\`)`, requestBody: json(schema), responses: { '200': ok('the result (best-response, negotiate without Monte Carlo)'), ...job, ...errors } } },
+    ]),
+  );
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Parley HTTP API', version: '0.1.0', description: 'Tariff wars and trade talks, computed. Every error is `{ error, field? }` with a 4xx status.' },
+    paths: {
+      '/health': { get: { summary: 'liveness', responses: { '200': ok('`{ status: "ok" }`') } } },
+      '/openapi.json': { get: { summary: 'this document', responses: { '200': ok('OpenAPI 3.1') } } },
+      '/api/datasets': { get: { summary: 'built-in data sets with totals and provenance', responses: { '200': ok('list') } } },
+      '/api/datasets/{name}': { get: { summary: 'one data set', parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$' } }], responses: { '200': ok('summary, codes, hash'), ...errors } } },
+      '/api/tariffs': {
+        get: {
+          summary: 'the tariff matrix in force on a date (as `parley tariffs --json`)',
+          parameters: [
+            { name: 'data', in: 'query', schema: { type: 'string', default: 'episode-2025' } },
+            { name: 'at', in: 'query', required: true, schema: { type: 'string', format: 'date' } },
+            { name: 'as_known', in: 'query', schema: { type: 'boolean' } },
+          ],
+          responses: { '200': ok('`{ date, rates: [...] }`'), ...errors },
+        },
+      },
+      '/api/counterfactual': { post: { summary: 'what a shock does to every economy (as `parley counterfactual --json`)', requestBody: json(CounterfactualBody), responses: { '200': ok('the counterfactual report'), ...errors } } },
+      ...strategy,
+      '/api/scenarios/run': { post: { summary: 'run a scenario (built-in name or text) or one branch; the result is saved as a run', requestBody: json(ScenarioRunBody), responses: { ...job, ...errors } } },
+      '/api/jobs/{id}': {
+        get: { summary: 'a job: status, progress, then result or error', responses: { '200': ok('the job'), ...errors } },
+        delete: { summary: 'cancel a job', responses: { '200': ok('the job, cancelled'), ...errors } },
+      },
+      '/api/runs': { get: { summary: 'saved runs, newest first', responses: { '200': ok('list') } } },
+      '/api/runs/{id}': { get: { summary: 'a saved run with its result', responses: { '200': ok('the run'), ...errors } }, delete: { summary: 'delete a saved run', responses: { '200': ok('deleted'), ...errors } } },
+      '/api/runs/{id}/rerun': { post: { summary: 're-run a saved run (same inputs, same seed, same result)', responses: { ...job, ...errors } } },
+    },
+  };
+}

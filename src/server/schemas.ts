@@ -1,0 +1,33 @@
+/** Request bodies of the HTTP API that are not CLI specs (those come from strategy/spec.ts). */
+import { z } from 'zod';
+import { isBuiltinDataset, listBuiltinDatasets } from '../data/manifest.js';
+import { DEFICITS } from '../model/equilibrium.js';
+import { isIsoDate } from '../schedule/measures.js';
+
+const BuiltinName = z.string().refine((s) => isBuiltinDataset(s), { message: `expected a built-in data set (${listBuiltinDatasets().join(', ')})` });
+const DateString = z.string().refine(isIsoDate, 'expected a date YYYY-MM-DD');
+
+export const CounterfactualBody = z
+  .object({
+    data: BuiltinName.default('episode-2025'),
+    /** Start from the tariffs in force on this date (data sets with measures). */
+    at: DateString.optional(),
+    deficits: z.enum(DEFICITS).default('fixed'),
+    shock: z.array(
+      z
+        .object({ exporter: z.string().min(1).max(24), importer: z.string().min(1).max(24), sector: z.string().max(64).optional(), tariff: z.number().gt(-1).optional(), cost_factor: z.number().positive().optional() })
+        .strict(),
+    ),
+  })
+  .strict();
+
+export const ScenarioRunBody = z
+  .object({
+    /** A built-in scenario name, or the scenario's YAML/JSON text. */
+    scenario: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).optional(),
+    text: z.string().optional(),
+    branch: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).optional(),
+    draws: z.number().int().min(0).optional(),
+  })
+  .strict();
+

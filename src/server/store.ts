@@ -1,0 +1,79 @@
+/**
+ * Saved runs in SQLite (better-sqlite3): the scenario text, the data hash,
+ * the seed and the result JSON, with timestamps. WAL mode and synchronous
+ * FULL, one transaction per write: a run the API acknowledged survives a
+ * killed server whole, and a half-written one is never visible.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+
+export interface RunRecord {
+  id: string;
+  kind: string;
+  name: string;
+  spec: string;
+  data_hash: string;
+  seed: number | null;
+  created_at: string;
+  finished_at: string;
+  result: unknown;
+}
+
+export interface RunSummary {
+  id: string;
+  kind: string;
+  name: string;
+  data_hash: string;
+  seed: number | null;
+  created_at: string;
+  finished_at: string;
+}
+
+export class RunStore {
+  private readonly db: Database.Database;
+
+  constructor(file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.exec(`CREATE TABLE IF NOT EXISTS runs (
+      id TEXT PRIMARY KEY,
+      kind TEXT NOT NULL,
+      name TEXT NOT NULL,
+      spec TEXT NOT NULL,
+      data_hash TEXT NOT NULL,
+      seed INTEGER,
+      created_at TEXT NOT NULL,
+      finished_at TEXT NOT NULL,
+      result TEXT NOT NULL
+    )`);
+  }
+
+  /** Save a finished run (one transaction); returns its id. */
+  save(r: Omit<RunRecord, 'id'>): string {
+    const id = randomUUID();
+    const insert = this.db.prepare('INSERT INTO runs (id, kind, name, spec, data_hash, seed, created_at, finished_at, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    this.db.transaction(() => insert.run(id, r.kind, r.name, r.spec, r.data_hash, r.seed, r.created_at, r.finished_at, JSON.stringify(r.result)))();
+    return id;
+  }
+
+  list(limit = 100): RunSummary[] {
+    return this.db.prepare('SELECT id, kind, name, data_hash, seed, created_at, finished_at FROM runs ORDER BY created_at DESC, id LIMIT ?').all(limit) as RunSummary[];
+  }
+
+  get(id: string): RunRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as (Omit<RunRecord, 'result'> & { result: string }) | undefined;
+    return row ? { ...row, result: JSON.parse(row.result) } : undefined;
+  }
+
+  delete(id: string): boolean {
+    return this.db.transaction(() => this.db.prepare('DELETE FROM runs WHERE id = ?').run(id).changes > 0)();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
