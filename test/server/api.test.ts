@@ -1,0 +1,182 @@
+/**
+ * The HTTP API through hono's request interface and over a real socket:
+ * every endpoint, every limit (4xx naming the field), job progress and
+ * cancellation, saved runs surviving a restart and a kill -9.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../../src/server/app.js';
+import { RunStore } from '../../src/server/store.js';
+import { ROOT } from '../helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'parley-api-'));
+const store = new RunStore(join(dir, 'runs.sqlite'));
+const { app, jobs } = createApp({ store, limits: { bodyBytes: 20000, draws: 50, shockRows: 5 } });
+after(async () => {
+  await jobs.close();
+  store.close();
+});
+
+async function call(method: string, path: string, body?: unknown) {
+  const r = await app.request(path, { method, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const text = await r.text();
+  return { status: r.status, body: text ? JSON.parse(text) : null };
+}
+
+async function finished(id: string, via = call) {
+  for (;;) {
+    const j = await via('GET', `/api/jobs/${id}`);
+    if (!['queued', 'running'].includes(j.body.status)) return j.body;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const TINY = `scenario: tiny
+title: One question
+data: episode-2025
+baseline: 2024-12-31
+seed: 1
+actors: { USA: { why: test } }
+events:
+  - { id: e1, date: 2025-04-02, type: tariff, importer: USA, exporters: [JPN], authority: reciprocal, rate: 0.24, assumption: test }
+questions:
+  - { id: t, type: tariffs, at: 2025-04-21, pairs: [[USA, JPN]] }
+`;
+
+test('health, OpenAPI, data sets and tariffs', async () => {
+  assert.deepEqual((await call('GET', '/health')).body, { status: 'ok' });
+  const doc = (await call('GET', '/openapi.json')).body;
+  assert.equal(doc.openapi, '3.1.0');
+  for (const p of ['/api/datasets', '/api/tariffs', '/api/counterfactual', '/api/strategy/negotiate', '/api/scenarios/run', '/api/jobs/{id}', '/api/runs/{id}']) assert.ok(p in doc.paths, p);
+  const list = (await call('GET', '/api/datasets')).body;
+  assert.ok(list.some((d: { name: string; economies: number }) => d.name === 'episode-2025' && d.economies === 13));
+  const ep = (await call('GET', '/api/datasets/episode-2025')).body;
+  assert.equal(ep.data_hash.length, 64);
+  const t = (await call('GET', '/api/tariffs?data=episode-2025&at=2025-04-21')).body;
+  const chnUs = t.rates.find((r: { importer: string; exporter: string; sector: string }) => r.importer === 'CHN' && r.exporter === 'USA' && r.sector === 'ALL');
+  assert.ok(Math.abs(chnUs.rate - 1.462) < 1e-12);
+});
+
+test('counterfactual, best response and negotiation answer at once; a war is a job with progress', async () => {
+  const cf = await call('POST', '/api/counterfactual', { data: 'gegravity-sample', shock: [{ exporter: 'CAN', importer: 'JPN', cost_factor: 0.9 }, { exporter: 'JPN', importer: 'CAN', cost_factor: 0.9 }], deficits: 'proportional' });
+  assert.equal(cf.status, 200);
+  assert.equal(cf.body.converged, true);
+  const br = await call('POST', '/api/strategy/best-response', { data: 'gegravity-sample', player: 'USA', instrument: 'uniform' });
+  assert.equal(br.status, 200);
+  assert.ok(br.body.tariffs[0].rate > 0.1);
+  const neg = await call('POST', '/api/strategy/negotiate', { parties: ['USA', 'JPN'], at: '2025-04-21', frontier: 0 });
+  assert.equal(neg.status, 200);
+  assert.ok('agreement' in neg.body);
+  const war = await call('POST', '/api/strategy/war', { data: 'gegravity-sample', players: ['USA', 'CHN'], instrument: 'partner', among_players: true });
+  assert.equal(war.status, 202);
+  const done = await finished(war.body.job);
+  assert.equal(done.status, 'done');
+  assert.equal(done.result.converged, true);
+});
+
+test('a Monte Carlo job reports progress and can be cancelled', async () => {
+  const r = await call('POST', '/api/strategy/negotiate', { parties: ['USA', 'JPN'], at: '2025-04-21', frontier: 0, eps: { dist: 'uniform', min: 3, max: 5 }, monte_carlo: { draws: 50, seed: 1 } });
+  assert.equal(r.status, 202);
+  let seen = false;
+  for (let k = 0; k < 200 && !seen; k++) {
+    await new Promise((res) => setTimeout(res, 100));
+    const j = (await call('GET', `/api/jobs/${r.body.job}`)).body;
+    seen = j.progress !== null && j.progress.done > 0;
+  }
+  assert.ok(seen, 'progress appeared');
+  const c = await call('DELETE', `/api/jobs/${r.body.job}`);
+  assert.equal(c.body.status, 'cancelled');
+  assert.equal((await call('GET', `/api/jobs/${r.body.job}`)).body.status, 'cancelled');
+});
+
+test('every limit and bad input is a 4xx JSON error naming the field, and the server keeps serving', async () => {
+  const cases: [string, string, unknown, number, string | undefined][] = [
+    ['POST', '/api/counterfactual', '{not json', 400, undefined],
+    ['POST', '/api/counterfactual', { data: 'episode-2025', shock: 'x' }, 400, 'shock'],
+    ['POST', '/api/counterfactual', { data: '../../etc/passwd', shock: [] }, 400, 'data'],
+    ['POST', '/api/counterfactual', { data: 'episode-2025', shock: Array.from({ length: 6 }, () => ({ exporter: 'JPN', importer: 'USA', tariff: 0.1 })) }, 413, 'shock'],
+    ['POST', '/api/counterfactual', { data: 'episode-2025', shock: [{ exporter: 'XYZ', importer: 'USA', tariff: 0.1 }] }, 400, 'shock.0.exporter'],
+    ['POST', '/api/strategy/negotiate', { parties: ['USA'] }, 400, 'parties'],
+    ['POST', '/api/strategy/negotiate', { parties: ['USA', 'JPN'], data: '/etc/passwd' }, 400, 'data'],
+    ['POST', '/api/strategy/negotiate', { parties: ['USA', 'JPN'], eps: { dist: 'normal', mean: 4, sd: 1 }, monte_carlo: { draws: 51 } }, 413, 'monte_carlo.draws'],
+    ['POST', '/api/strategy/best-response', { player: 7 }, 400, 'player'],
+    ['POST', '/api/scenarios/run', { scenario: '../x' }, 400, 'scenario'],
+    ['POST', '/api/scenarios/run', { text: 'x'.repeat(30000) }, 413, 'body'],
+    ['GET', '/api/tariffs?at=yesterday', undefined, 400, 'at'],
+    ['GET', '/api/datasets/..%2F..%2Fetc%2Fpasswd', undefined, 400, 'data'],
+    ['GET', '/api/jobs/nope', undefined, 404, 'id'],
+    ['GET', '/api/runs/nope', undefined, 404, 'id'],
+  ];
+  for (const [method, path, body, status, field] of cases) {
+    const r = await call(method, path, body);
+    assert.equal(r.status, status, `${method} ${path} ${JSON.stringify(body)?.slice(0, 60)}: ${JSON.stringify(r.body)}`);
+    assert.equal(typeof r.body.error, 'string');
+    if (field) assert.equal(r.body.field, field, `${path}: field`);
+  }
+  // A scenario with a bad field fails as a job with the file-less message of the loader.
+  const bad = await call('POST', '/api/scenarios/run', { text: TINY.replace('2025-04-21, pairs', '2025-13-01, pairs') });
+  const j = await finished(bad.body.job);
+  assert.equal(j.status, 'failed');
+  assert.match(j.error, /field "questions\.0\.at": expected a date/);
+  assert.equal((await call('GET', '/health')).status, 200);
+});
+
+test('a scenario run is saved; it can be read, re-run to the same result, and deleted', async () => {
+  const r = await call('POST', '/api/scenarios/run', { text: TINY });
+  const j = await finished(r.body.job);
+  assert.equal(j.status, 'done');
+  const run = (await call('GET', `/api/runs/${j.run_id}`)).body;
+  assert.equal(run.name, 'tiny');
+  assert.equal(run.data_hash.length, 64);
+  assert.ok((await call('GET', '/api/runs')).body.some((x: { id: string }) => x.id === j.run_id));
+  const again = await finished((await call('POST', `/api/runs/${j.run_id}/rerun`)).body.job);
+  assert.deepEqual(again.result, run.result);
+  assert.equal((await call('DELETE', `/api/runs/${j.run_id}`)).status, 200);
+  assert.equal((await call('GET', `/api/runs/${j.run_id}`)).status, 404);
+});
+
+// Over a real socket: a server process, killed with SIGKILL while it saves runs, then restarted.
+function startServer(db: string, port: number): Promise<ChildProcess> {
+  const p = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/cli/parley.ts'), 'serve', '--port', String(port), '--db', db], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    p.stdout!.on('data', (d: Buffer) => d.toString().includes('serving on') && resolve(p));
+    p.on('exit', (code) => reject(new Error(`server exited ${code}`)));
+  });
+}
+
+test('over a socket: every acknowledged run survives kill -9 and a restart, intact', async () => {
+  const db = join(dir, 'socket.sqlite');
+  const port = 18000 + Math.floor(Math.random() * 1000);
+  const base = `http://127.0.0.1:${port}`;
+  const via = async (method: string, path: string, body?: unknown) => {
+    const r = await fetch(base + path, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    return { status: r.status, body: await r.json() };
+  };
+  let server = await startServer(db, port);
+  const acknowledged: { id: string; result: unknown }[] = [];
+  const submitted = await Promise.all(Array.from({ length: 8 }, () => via('POST', '/api/scenarios/run', { text: TINY })));
+  // Wait for some to be acknowledged (done with a run id), then kill the server mid-stream.
+  for (const s of submitted.slice(0, 4)) {
+    const j = await finished(s.body.job, via);
+    if (j.run_id) acknowledged.push({ id: j.run_id, result: j.result });
+  }
+  server.kill('SIGKILL');
+  await new Promise((r) => server.once('exit', r));
+  assert.ok(acknowledged.length >= 4);
+  server = await startServer(db, port);
+  try {
+    for (const a of acknowledged) {
+      const r = await via('GET', `/api/runs/${a.id}`);
+      assert.equal(r.status, 200, `run ${a.id} survived`);
+      assert.deepEqual(r.body.result, a.result, 'intact');
+    }
+    const list = (await via('GET', '/api/runs')).body as { id: string }[];
+    for (const run of list) assert.equal((await via('GET', `/api/runs/${run.id}`)).status, 200, 'no half-written run is listed');
+  } finally {
+    server.kill('SIGKILL');
+  }
+});
