@@ -135,7 +135,8 @@ function runQuestion(ls: LoadedScenario, tl: Timeline, q: Question, seed: number
         : { ...base, counterpart: parties[0], members: parties.slice(1) };
       const kind: SpecKind = q.type === 'negotiate' ? 'negotiate' : 'coalitions';
       const centralRun = runSpec(kind, resolveUncertain(spec, 'central'), source) as object;
-      const central = { ...centralRun, ...(unavailable.length ? { levers_unavailable: unavailable } : {}) };
+      // The central spec goes with the result, so the web page can re-compute the deal with levers changed.
+      const central = { ...centralRun, ...(unavailable.length ? { levers_unavailable: unavailable } : {}), ...(q.type === 'negotiate' ? { spec: resolveUncertain({ ...spec, frontier: 7, levers: [], sweep: false }, 'central') } : {}) };
       const mcHere = q.type === 'negotiate' && q.monte_carlo && (q.monte_carlo.on === 'all' || tl.name === 'main');
       const draws = o.draws ?? (mcHere ? q.monte_carlo!.draws : 0);
       if (q.type !== 'negotiate' || draws === 0 || !hasUncertainty(spec)) return central;

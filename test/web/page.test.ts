@@ -1,0 +1,92 @@
+/**
+ * The web page in Debian's Chromium (playwright-core): it loads the April 2025
+ * scenario and draws the charts, a lever changes the predicted deal, the
+ * what-if slider changes the welfare chart, export downloads a CSV; readable
+ * at a phone's width. Saves a screenshot of the first screen.
+ */
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createApp, WEB_DIR } from '../../src/server/app.js';
+import { RunStore } from '../../src/server/store.js';
+import { ROOT } from '../helpers.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const skip = existsSync(CHROMIUM) ? false : `no browser at ${CHROMIUM} (apt-get install -y chromium; .ci/run does)`;
+if (skip) console.log(`# SKIPPED browser tests: ${skip}`);
+
+let server: ServerType;
+let browser: Browser;
+let page: Page;
+let base = '';
+const store = new RunStore(':memory:');
+const { app, jobs } = createApp({ store });
+
+before(async () => {
+  if (skip) return;
+  if (!existsSync(join(WEB_DIR, 'index.html'))) {
+    const { build } = await import('vite');
+    await build({ configFile: join(ROOT, 'vite.config.ts'), root: join(ROOT, 'web'), logLevel: 'warn' });
+  }
+  server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise((r) => server.once('listening', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  // No network beyond our own server.
+  await page.route('**/*', (route) => (route.request().url().startsWith(base) ? route.continue() : route.abort()));
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+  await jobs.close();
+  store.close();
+});
+
+test('the page loads the scenario and draws the timeline, heat map, welfare chart and frontier', { skip, timeout: 120000 }, async () => {
+  await page.goto(base);
+  await page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('Ready'), null, { timeout: 90000 });
+  for (const id of ['heatmap', 'welfare', 'frontier']) assert.ok(await page.locator(`#${id} canvas`).count(), `${id} has a chart`);
+  assert.ok((await page.locator('#timeline button').count()) > 30, 'timeline of events');
+  assert.match((await page.locator('#deal').textContent())!, /Predicted deal: US tariff on Japan|No deal/);
+  mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
+  await page.screenshot({ path: join(ROOT, 'test-artifacts', 'first-screen.png') });
+  // A click on an event shows the tariffs of its date.
+  await page.locator('#timeline button', { hasText: '2025-04-09 pause' }).click();
+  await page.waitForFunction(() => document.getElementById('heat-date')!.textContent === '2025-04-09');
+});
+
+test('a lever changes the predicted deal', { skip, timeout: 60000 }, async () => {
+  const before = await page.locator('#deal').textContent();
+  await page.locator('#decoupling').uncheck();
+  await page.waitForFunction((b) => document.getElementById('deal')!.textContent !== b && document.getElementById('status')!.textContent === 'Deal re-computed.', before, { timeout: 45000 });
+  assert.notEqual(await page.locator('#deal').textContent(), before);
+});
+
+test('the what-if slider changes the welfare chart', { skip, timeout: 60000 }, async () => {
+  const slider = page.locator('#whatif');
+  await slider.focus();
+  await slider.fill('0');
+  await page.waitForFunction(() => document.getElementById('welfare-caption')!.textContent!.includes('at 0%'), null, { timeout: 45000 });
+  assert.equal(await page.locator('#whatif-value').textContent(), '0%');
+});
+
+test('export downloads the view as CSV', { skip, timeout: 30000 }, async () => {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export-csv').click()]);
+  assert.equal(download.suggestedFilename(), 'parley-view.csv');
+  const text = readFileSync((await download.path())!, 'utf8');
+  assert.match(text, /^table,key,value\n/);
+  assert.match(text, /welfare_pct,USA,/);
+});
+
+test('readable at a phone\'s width: nothing wider than the screen', { skip, timeout: 30000 }, async () => {
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.waitForTimeout(300);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `page is ${overflow}px wider than the screen`);
+});
