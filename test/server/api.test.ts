@@ -180,3 +180,33 @@ test('over a socket: every acknowledged run survives kill -9 and a restart, inta
     server.kill('SIGKILL');
   }
 });
+
+test('coalitions run as a job; the job time limit and the queue limit answer with the field', async () => {
+  const c = await call('POST', '/api/strategy/coalitions', { data: 'gegravity-sample', counterpart: 'USA', members: ['JPN', 'CAN'], structures: [[['JPN'], ['CAN']]] });
+  assert.equal(c.status, 202);
+  const done = await finished(c.body.job);
+  assert.equal(done.status, 'done', done.error);
+  assert.equal(done.result.structures.length, 1);
+  const tight = createApp({ store, limits: { jobMs: 1, queue: 1, concurrency: 1 } });
+  try {
+    const req = (body: unknown) => tight.app.request('/api/strategy/war', { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    const first = await (await req({ data: 'gegravity-sample', instrument: 'uniform' })).json();
+    const second = await req({ data: 'gegravity-sample', instrument: 'uniform' });
+    const third = await req({ data: 'gegravity-sample', instrument: 'uniform' });
+    assert.equal(second.status, 202);
+    assert.equal(third.status, 429, 'the queue holds one');
+    assert.match((await third.json()).error, /queue is full/);
+    for (;;) {
+      const j = await (await tight.app.request(`/api/jobs/${first.job}`)).json();
+      if (j.status !== 'running' && j.status !== 'queued') {
+        assert.equal(j.status, 'failed');
+        assert.equal(j.error_kind, 'limit');
+        assert.match(j.error, /time limit/);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    await tight.jobs.close();
+  }
+});
