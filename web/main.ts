@@ -71,7 +71,28 @@ function drawWelfare(economies: Json[], caption: string, bands?: Record<string, 
       yAxis: { type: 'category', data: rows.map((r) => r.code), axisLabel: { fontSize: 10 } },
       series: [
         { type: 'bar', data: rows.map((r) => +r.welfare_pct.toFixed(3)), itemStyle: { color: (p: any) => (p.value < 0 ? '#c0392b' : '#2e86c1') } },
-        ...(bands ? [{ type: 'custom', renderItem: () => null, data: [] }] : []),
+        // 5th-95th percentile whiskers where Monte Carlo ran.
+        ...(bands
+          ? [
+              {
+                type: 'custom',
+                name: '90% band',
+                data: rows.map((r, k) => (bands[r.code] ? [bands[r.code][0], k, bands[r.code][1]] : [NaN, k, NaN])),
+                renderItem: (_: unknown, api: any) => {
+                  const lo = api.coord([api.value(0), api.value(1)]);
+                  const hi = api.coord([api.value(2), api.value(1)]);
+                  if (!Number.isFinite(lo[0]) || !Number.isFinite(hi[0])) return null;
+                  const style = { stroke: '#1d2433', lineWidth: 2 };
+                  return { type: 'group', children: [
+                    { type: 'line', shape: { x1: lo[0], y1: lo[1], x2: hi[0], y2: hi[1] }, style },
+                    { type: 'line', shape: { x1: lo[0], y1: lo[1] - 5, x2: lo[0], y2: lo[1] + 5 }, style },
+                    { type: 'line', shape: { x1: hi[0], y1: hi[1] - 5, x2: hi[0], y2: hi[1] + 5 }, style },
+                  ] };
+                },
+                z: 10,
+              },
+            ]
+          : []),
       ],
     },
     true,
@@ -145,6 +166,24 @@ function whatIf(): void {
   }, 250);
 }
 
+/** The deal under uncertainty: Monte Carlo on the trade elasticity and the China card, then welfare bands. */
+async function uncertainty(): Promise<void> {
+  if (!baseSpec) return;
+  const spec = { ...baseSpec, frontier: 0, eps: { dist: 'lognormal', median: 4, sigma: 0.2 }, monte_carlo: { draws: 40, seed: 1 } };
+  try {
+    const r = await job('/api/strategy/negotiate', spec, 'Monte Carlo');
+    const p = r.uncertainty.percentiles as Record<string, Json>;
+    const bands: Record<string, [number, number]> = {};
+    const rows = r.parties.map((c: string) => ({ code: c, welfare_pct: r.welfare[c] }));
+    for (const c of r.parties) if (p[`welfare.${c}`]) bands[c] = [p[`welfare.${c}`].p5, p[`welfare.${c}`].p95];
+    drawWelfare(rows, `Welfare at the predicted US-Japan deal, with 90% bands from ${r.uncertainty.draws} Monte Carlo draws (trade elasticity lognormal around 4).`, bands);
+    drawDeal(r);
+    status('Monte Carlo done.');
+  } catch (e) {
+    status(`Monte Carlo failed: ${(e as Error).message}`);
+  }
+}
+
 function download(name: string, text: string, type: string): void {
   const a = document.createElement('a');
   a.href = URL.createObjectURL(new Blob([text], { type }));
@@ -205,6 +244,7 @@ async function start(): Promise<void> {
   for (const id of ['card', 'patience']) $(id).addEventListener('change', () => void renegotiate());
   for (const id of ['defence', 'decoupling', 'asean']) $(id).addEventListener('change', () => void renegotiate());
   $('export-csv').addEventListener('click', exportCsv);
+  $('uncertainty').addEventListener('click', () => void uncertainty());
   $('export-json').addEventListener('click', () => download('parley-view.json', `${JSON.stringify(view, null, 2)}\n`, 'application/json'));
   await showTariffs('2025-04-21');
   // The main line first (a few seconds), then every branch for the comparison.

@@ -34,6 +34,8 @@ export interface Limits {
   draws: number;
   /** Scenario text, characters. */
   scenarioChars: number;
+  /** Flow cells (economies x economies x sectors) of the data a request may compute on. */
+  cells: number;
   /** Wall time per job, ms. */
   jobMs: number;
   /** Jobs running at once, and waiting. */
@@ -41,7 +43,7 @@ export interface Limits {
   queue: number;
 }
 
-export const DEFAULT_LIMITS: Limits = { bodyBytes: 256 * 1024, shockRows: 10000, draws: 2000, scenarioChars: 200000, jobMs: 300000, concurrency: 2, queue: 16 };
+export const DEFAULT_LIMITS: Limits = { bodyBytes: 256 * 1024, shockRows: 10000, draws: 2000, scenarioChars: 200000, cells: 50000, jobMs: 300000, concurrency: 2, queue: 16 };
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const WEB_DIR = join(ROOT, 'dist', 'web');
@@ -179,11 +181,17 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
   });
 
   const submit = (input: JobInput) => jobs.submit(input);
+  /** The data a computation runs on must be built-in and within the size limit. */
+  const sized = (name: string) => {
+    const d = dataset(name);
+    const cells = d.world.N * d.world.N * d.world.S;
+    if (cells > limits.cells) throw new HttpError(413, `data set ${name} has ${cells} flow cells (economies x economies x sectors), above the limit of ${limits.cells}`, 'data');
+  };
 
   app.post('/api/counterfactual', async (c) => {
     const body = parse(CounterfactualBody, await jsonBody(c));
     if (body.shock.length > limits.shockRows) throw new HttpError(413, `shock has ${body.shock.length} rows, more than the limit of ${limits.shockRows}`, 'shock');
-    dataset(body.data);
+    sized(body.data);
     const job = submit({ type: 'counterfactual', data: body.data, at: body.at, shock: body.shock, deficits: body.deficits });
     return jobResponse(c, await jobs.wait(job.id));
   });
@@ -195,6 +203,7 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
       if (!isBuiltinDataset(data)) throw new HttpError(400, `expected a built-in data set (${listBuiltinDatasets().join(', ')}), found "${data}"`, 'data');
       const mc = spec.monte_carlo as { draws: number } | undefined;
       if (mc && mc.draws > limits.draws) throw new HttpError(413, `monte_carlo.draws ${mc.draws} is above the limit of ${limits.draws}`, 'monte_carlo.draws');
+      sized(data);
       const job = submit({ type: 'strategy', kind, spec, data });
       // Quick answers come back at once; wars, coalitions and Monte Carlo are jobs to poll.
       if ((kind === 'negotiate' || kind === 'best-response') && !mc) return jobResponse(c, await jobs.wait(job.id));

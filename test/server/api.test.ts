@@ -15,7 +15,7 @@ import { ROOT } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-api-'));
 const store = new RunStore(join(dir, 'runs.sqlite'));
-const { app, jobs } = createApp({ store, limits: { bodyBytes: 20000, draws: 50, shockRows: 5 } });
+const { app, jobs } = createApp({ store, limits: { bodyBytes: 20000, draws: 50, shockRows: 5, cells: 10000 } });
 after(async () => {
   await jobs.close();
   store.close();
@@ -104,6 +104,7 @@ test('every limit and bad input is a 4xx JSON error naming the field, and the se
     ['POST', '/api/strategy/negotiate', { parties: ['USA', 'JPN'], data: '/etc/passwd' }, 400, 'data'],
     ['POST', '/api/strategy/negotiate', { parties: ['USA', 'JPN'], eps: { dist: 'normal', mean: 4, sd: 1 }, monte_carlo: { draws: 51 } }, 413, 'monte_carlo.draws'],
     ['POST', '/api/strategy/best-response', { player: 7 }, 400, 'player'],
+    ['POST', '/api/strategy/war', { data: 'baci-2023', instrument: 'uniform' }, 413, 'data'],
     ['POST', '/api/scenarios/run', { scenario: '../x' }, 400, 'scenario'],
     ['POST', '/api/scenarios/run', { text: 'x'.repeat(30000) }, 413, 'body'],
     ['GET', '/api/tariffs?at=yesterday', undefined, 400, 'at'],

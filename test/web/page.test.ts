@@ -90,3 +90,10 @@ test('readable at a phone\'s width: nothing wider than the screen', { skip, time
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 1, `page is ${overflow}px wider than the screen`);
 });
+
+test('Monte Carlo draws put uncertainty bands on the welfare chart', { skip, timeout: 120000 }, async () => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.locator('#uncertainty').click();
+  await page.waitForFunction(() => document.getElementById('status')!.textContent === 'Monte Carlo done.', null, { timeout: 110000 });
+  assert.match((await page.locator('#welfare-caption').textContent())!, /90% bands from 40 Monte Carlo draws/);
+});
