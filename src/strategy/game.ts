@@ -62,7 +62,6 @@ export class GameEvaluator {
   readonly game: Game;
   private readonly systems: EquilibriumSystem[];
   private readonly starts: Float64Array[];
-  readonly evaluations = { count: 0 };
 
   constructor(game: Game) {
     this.game = game;
@@ -97,7 +96,6 @@ export class GameEvaluator {
     // Below 1e-13 is the aim; the counterfactual tolerance is the floor we accept.
     if (!(rep.residual < TOL.solve)) throw new ConvergenceError('equilibrium inside a strategic computation', rep.residual, rep.iterations);
     this.starts[s].set(sys.w);
-    this.evaluations.count++;
     return sys;
   }
 
