@@ -19,6 +19,7 @@
  */
 import type { World } from '../data/world.js';
 import { ConvergenceError, InputError } from '../errors.js';
+import { computeBaseline } from '../model/baseline.js';
 import { noShock, type Deficits, type Shock } from '../model/equilibrium.js';
 import { direction, GameEvaluator, NO_CELLS, strategicWorld, type GameState, type SparseDirection } from './game.js';
 import { bindObjective, WELFARE_ONLY, type Objective } from './gradient.js';
@@ -337,30 +338,38 @@ function build(world0: World, o: NegotiationOptions): Built {
   };
 }
 
-/** Each party's disagreement payoff: the weighted sum over disagreement states (plus issues at their start). */
-function disagreementPayoffs(b: Built, issueStart: Float64Array): Float64Array {
+/** Disagreement: each party's payoff (plus issues at their start) and welfare, weighted over the disagreement states. */
+interface DisagreementValues {
+  U: Float64Array;
+  welfare: Float64Array;
+}
+
+function disagreementPayoffs(b: Built, issueStart: Float64Array): DisagreementValues {
   const n = b.parties.length;
-  const Ud = new Float64Array(n);
-  const states = b.dis.game.states;
-  states.forEach((_, s) => {
+  const U = new Float64Array(n);
+  const welfare = new Float64Array(n);
+  b.dis.game.states.forEach((_, s) => {
     const parts = b.dis.parts([], s);
-    for (let p = 0; p < n; p++) Ud[p] += b.disWeights[s][p] * parts[p].value;
+    for (let p = 0; p < n; p++) {
+      U[p] += b.disWeights[s][p] * parts[p].value;
+      welfare[p] += b.disWeights[s][p] * parts[p].welfarePct;
+    }
   });
   const iv = b.ev.game.issueValue!;
   const nT = b.names.length;
-  for (let p = 0; p < n; p++) for (let m = 0; m < issueStart.length; m++) Ud[p] += iv[p][nT + m] * issueStart[m];
-  return Ud;
+  for (let p = 0; p < n; p++) for (let m = 0; m < issueStart.length; m++) U[p] += iv[p][nT + m] * issueStart[m];
+  return { U, welfare };
 }
 
 export function negotiate(world0: World, o: NegotiationOptions, warm?: Float64Array): Negotiation {
   const b = build(world0, o);
   const nT = b.names.length;
   const issueStart = b.x0.slice(nT);
-  const Ud = disagreementPayoffs(b, issueStart);
-  return solveBargain(b, Ud, b.theta, o, warm);
+  return solveBargain(b, disagreementPayoffs(b, issueStart), b.theta, o, warm);
 }
 
-function solveBargain(b: Built, Ud: Float64Array, theta: Float64Array, o: NegotiationOptions, warm?: Float64Array): Negotiation {
+function solveBargain(b: Built, dis: DisagreementValues, theta: Float64Array, o: NegotiationOptions, warm?: Float64Array): Negotiation {
+  const Ud = dis.U;
   const n = b.parties.length;
   // The Nash product is O(1) in logs; its value is only good to ~1e-14, so a gradient below 1e-7 is as far as a line search can see.
   const tol = o.tol ?? 1e-7;
@@ -448,31 +457,24 @@ function solveBargain(b: Built, Ud: Float64Array, theta: Float64Array, o: Negoti
     last = res;
     if (Number.isFinite(res.f) && res.converged && (!best || res.f < best.f - 1e-12)) best = res;
   }
-  if (!last) return report(b, b.x0, Ud, theta, false, true, 0);
+  if (!last) return report(b, b.x0, dis, theta, false, true, 0);
   const res = best ?? last;
   if (!Number.isFinite(res.f)) throw new ConvergenceError('Nash bargaining (no feasible point)', res.projectedGradient, res.iterations);
-  return report(b, res.x, Ud, theta, true, res.converged, res.iterations, res.projectedGradient);
+  return report(b, res.x, dis, theta, true, res.converged, res.iterations, res.projectedGradient);
 }
 
-function report(b: Built, x: Float64Array, Ud: Float64Array, theta: Float64Array, agreement: boolean, converged: boolean, iterations: number, projected = 0): Negotiation {
+function report(b: Built, x: Float64Array, dis: DisagreementValues, theta: Float64Array, agreement: boolean, converged: boolean, iterations: number, projected = 0): Negotiation {
   if (!converged) throw new ConvergenceError('Nash bargaining', projected, iterations);
   const { U } = b.ev.evaluate(x, false);
+  const Ud = dis.U;
+  const disWelfare = dis.welfare;
   const nT = b.names.length;
   const rec = (a: ArrayLike<number>) => Object.fromEntries(b.parties.map((p, k) => [p, a[k]]));
-  const Yk = b.parties.map((p) => {
-    const k = b.world.codes.indexOf(p);
-    let y = 0;
-    for (let j = 0; j < b.world.N; j++) for (let s = 0; s < b.world.S; s++) y += b.world.Z[(k * b.world.N + j) * b.world.S + s];
-    return y;
-  });
+  const Y = computeBaseline(b.world).Y;
+  const Yk = b.parties.map((p) => Y[b.world.codes.indexOf(p)]);
   // Money: the welfare part of the gain times baseline income (U may weigh more than welfare).
   const welfareAt = new Float64Array(b.parties.length);
   b.ev.game.states.forEach((st, s) => b.ev.parts(x, s).forEach((pp, p) => (welfareAt[p] += st.probability * pp.welfarePct)));
-  const disWelfare = new Float64Array(b.parties.length);
-  b.dis.game.states.forEach((_, s) => {
-    const parts = b.dis.parts([], s);
-    parts.forEach((pp, p) => (disWelfare[p] += b.disWeights[s][p] * pp.welfarePct));
-  });
   const gains = U.map((u, p) => (agreement ? u - Ud[p] : 0));
   return {
     agreement,
@@ -500,14 +502,15 @@ function report(b: Built, x: Float64Array, Ud: Float64Array, theta: Float64Array
 export function paretoFrontier(world0: World, o: NegotiationOptions, points = 11): { frontier: [number, number][]; disagreement: [number, number] } {
   const b = build(world0, o);
   const nT = b.names.length;
-  const Ud = disagreementPayoffs(b, b.x0.slice(nT));
+  const dis = disagreementPayoffs(b, b.x0.slice(nT));
+  const Ud = dis.U;
   const frontier: [number, number][] = [];
   let warm: Float64Array | undefined;
   for (let q = 0; q < points; q++) {
     const t1 = 0.02 + (0.96 * q) / (points - 1);
     const theta = new Float64Array(b.parties.length).fill((1 - t1) / (b.parties.length - 1));
     theta[0] = t1;
-    const r = solveBargain(b, Ud, theta, o, warm);
+    const r = solveBargain(b, dis, theta, o, warm);
     if (!r.agreement) break;
     warm = r.x;
     frontier.push([r.utility[b.parties[0]], r.utility[b.parties[1]]]);

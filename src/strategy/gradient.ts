@@ -17,6 +17,7 @@
 import type { World } from '../data/world.js';
 import { InputError } from '../errors.js';
 import type { EquilibriumSystem, Tangent } from '../model/system.js';
+import { computeBaseline } from '../model/baseline.js';
 import { luFactor, luSolveTranspose } from '../model/linalg.js';
 
 /** What a government values, per unit: welfare (%), tariff revenue (% of GDP), bilateral balances (% of GDP). */
@@ -51,8 +52,7 @@ export function bindObjective(world: World, player: number, objective: Objective
     if (!Number.isFinite(b.weight)) throw new InputError(`objective of ${world.codes[player]}: balance weight for ${b.partner} must be finite, found ${b.weight}`);
     return p;
   });
-  let gdp = 0;
-  for (let j = 0; j < N; j++) for (let s = 0; s < S; s++) gdp += Z[(player * N + j) * S + s];
+  const gdp = computeBaseline(world).Y[player];
   const flow = (i: number, j: number) => {
     let v = 0;
     for (let s = 0; s < S; s++) v += Z[(i * N + j) * S + s];

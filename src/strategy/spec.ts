@@ -11,6 +11,7 @@ import { createWorld, type World } from '../data/world.js';
 import { readYamlWith } from '../data/yaml.js';
 import { InputError } from '../errors.js';
 import { DEFICITS, noShock, purgeDeficits, solveOrThrow, type Shock } from '../model/equilibrium.js';
+import { computeBaseline } from '../model/baseline.js';
 import { economyRecord, economyResults } from '../model/results.js';
 import { ACTIONS, AUTHORITIES, isIsoDate, type Measure } from '../schedule/measures.js';
 import { scheduleFromManifest, tariffsAt, type Schedule } from '../schedule/schedule.js';
@@ -373,10 +374,7 @@ function coalitionLever(spec: Resolved<NegotiateSpec>, ctx: Context, o: Negotiat
     for (let s = 0; s < S; s++) v += t[(i * N + j) * S + s] / S;
     return v;
   };
-  const { N, S, Z } = ctx.world;
-  const oi = ctx.world.codes.indexOf(owner);
-  let income = 0; // baseline output: the owner's row of flows
-  for (let k = oi * N * S; k < (oi + 1) * N * S; k++) income += Z[k];
+  const income = computeBaseline(ctx.world).Y[ctx.world.codes.indexOf(owner)];
   return {
     name: id,
     owner,
