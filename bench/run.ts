@@ -15,6 +15,7 @@ import { NegotiateSpecSchema, runSpec, withWarmStart } from '../src/strategy/spe
 import { resolveUncertain } from '../src/strategy/uncertainty.js';
 import { tradeWar } from '../src/strategy/war.js';
 import { setWarningSink } from '../src/warn.js';
+import { loadIlmsInputs, replicateLiberationDay } from '../src/replicate/liberation-day.js';
 
 interface Case {
   name: string;
@@ -170,3 +171,16 @@ const t0 = performance.now();
 const mc = await monteCarlo({ kind: 'negotiate', spec: withWarmStart(uncertain, central), source, draws: 1000, seed: 1 });
 restore();
 console.log(`${'  1,000 Monte Carlo draws of it'.padEnd(44)} ${(performance.now() - t0).toFixed(0).padStart(10)} ms on ${availableParallelism()} cores, ${mc.failures.length} failed (target 30000)`);
+
+// Liberation Day replication (issue 8): each scenario cold (first run of the process) and warm.
+{
+  const inputs = loadIlmsInputs();
+  const cold = replicateLiberationDay(inputs);
+  const warm = replicateLiberationDay(inputs);
+  console.log(`\n${'Liberation Day replication (194 economies)'.padEnd(44)} ${'cold ms'.padStart(10)} ${'warm ms'.padStart(8)} ${'Newton'.padStart(7)} ${'target'.padStart(8)}`);
+  for (const id of Object.keys(cold.scenarios) as (keyof typeof cold.scenarios)[]) {
+    const c = cold.scenarios[id];
+    console.log(`${`  ${id}`.padEnd(44)} ${c.ms.toFixed(0).padStart(10)} ${warm.scenarios[id].ms.toFixed(0).padStart(8)} ${String(c.iterations).padStart(7)} ${'100'.padStart(8)}`);
+  }
+  console.log(`${'  all eight'.padEnd(44)} ${cold.ms.toFixed(0).padStart(10)} ${warm.ms.toFixed(0).padStart(8)} ${''.padStart(7)} ${'2000'.padStart(8)}`);
+}

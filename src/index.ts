@@ -23,6 +23,17 @@ export {
 } from './model/equilibrium.js';
 export { shockFromRows, readShockCsv, type ShockRow } from './model/shock.js';
 export { economyResults, flowResults, type EconomyResult, type FlowResult } from './model/results.js';
+export {
+  calibrateExtended,
+  solveExtended,
+  solveExtendedOrThrow,
+  checkExtendedParams,
+  ExtendedSystem,
+  type ExtendedParams,
+  type ExtendedCalibration,
+  type ExtendedEquilibrium,
+} from './model/extended.js';
+export { replicateLiberationDay, loadIlmsInputs, LIBERATION_DAY_SCENARIOS, LIBERATION_DAY_PUBLISHED, type LiberationDayReplication } from './replicate/liberation-day.js';
 
 export { welfareGradient, type WelfareGradient } from './strategy/gradient.js';
 export { bestResponse, type BestResponse, type BestResponseOptions, type Instrument } from './strategy/best-response.js';

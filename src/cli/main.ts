@@ -10,6 +10,7 @@ import { tariffsCommand } from './tariffs.js';
 import { strategyCommand } from './strategy.js';
 import { runCommand } from './run.js';
 import { serveCommand } from './serve.js';
+import { liberationDayCommand } from './replicate.js';
 import { reportError, EXIT } from './common.js';
 
 function worldOptions(cmd: Command): Command {
@@ -87,6 +88,14 @@ export function buildProgram(): Command {
     .option('--counterpart <code>', 'e.g. USA')
     .option('--members <codes>', 'comma-separated, e.g. JPN,VNM,MYS,SGP')
     .action((o) => strategyCommand('coalitions', o));
+
+  const replicate = program.command('replicate').description('replicate a published paper on its own data');
+  replicate
+    .command('liberation-day')
+    .description('Ignatenko, Lashkaripour, Macedoni & Simonovska (2025): the Liberation Day tariffs in their extended model, Tables 1, 2 and 4')
+    .option('--json', 'print one JSON object')
+    .option('--only <ids>', 'comma-separated scenario ids (default: all eight)')
+    .action(liberationDayCommand);
 
   const data = program.command('data').description('built-in data sets');
   data.command('list').description('list the built-in data sets').option('--json', 'print JSON').action(dataListCommand);
