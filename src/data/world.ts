@@ -25,6 +25,18 @@ export interface WorldMeta {
   notes?: string[];
 }
 
+/**
+ * Market structure the flows are read with (MODEL.md §1 is `armington`):
+ * - `armington`: perfect competition, all sales are factor income;
+ * - `krugman`: monopolistic competition with a fixed number of firms per
+ *   economy and sector (Ossa 2014): markup sigma/(sigma - 1) with sigma = eps + 1,
+ *   so 1/sigma of sales is profit and the rest labour income; labour is
+ *   mobile across sectors and the wage clears the labour market.
+ */
+export type MarketModel = 'armington' | 'krugman';
+
+export const MARKET_MODELS: readonly MarketModel[] = ['armington', 'krugman'];
+
 export interface World {
   /** Economy codes (ISO3 or a named aggregate), index = position. */
   readonly codes: readonly string[];
@@ -42,6 +54,8 @@ export interface World {
   readonly eps: Float64Array;
   /** Provenance code per flow cell ([i][j][s], see PROVENANCE), when the data states it. */
   readonly provenance?: Uint8Array;
+  /** Market structure; absent = `armington`. */
+  readonly model?: MarketModel;
   readonly meta: WorldMeta;
 }
 
@@ -66,6 +80,7 @@ export interface WorldInit {
   /** One elasticity for every sector, or one per sector. */
   eps: number | Float64Array | number[];
   provenance?: Uint8Array;
+  model?: MarketModel;
   meta?: Partial<WorldMeta>;
 }
 
@@ -111,6 +126,7 @@ export function createWorld(init: WorldInit): World {
     t,
     eps,
     ...(init.provenance ? { provenance: checkedProvenance(init.provenance, size) } : {}),
+    ...(init.model && init.model !== 'armington' ? { model: init.model } : {}),
     meta: { name: 'world', currency: 'units', ...init.meta },
   };
 }

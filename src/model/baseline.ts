@@ -1,7 +1,8 @@
 /**
  * Baseline quantities derived from a World, in the letters of MODEL.md §1:
  * X = Z (1 + t), Y[i] = sum_{j,s} Z[i][j][s], R[j] = sum_{i,s} t Z,
- * E[j] = sum_{i,s} X, D[j] = E - Y - R, beta[j][s], lam[i][j][s].
+ * E[j] = sum_{i,s} X, D[j] = E - Y - R, beta[j][s], lam[i][j][s]; and the
+ * split of output into labour income and profits the market model implies.
  */
 import type { World } from '../data/world.js';
 
@@ -21,6 +22,14 @@ export interface Baseline {
   readonly beta: Float64Array;
   /** Import share of i in j's spending on s, [i][j][s]; 0 where j spends nothing on s. */
   readonly lam: Float64Array;
+  /** Profit share of sales per sector: 1/sigma_s = 1/(eps_s + 1) under `krugman`, 0 under `armington`. */
+  readonly profitShare: Float64Array;
+  /** Sales (output) of economy i in sector s, [i][s]. */
+  readonly Ys: Float64Array;
+  /** Labour (factor) income: sum_s (1 - profitShare_s) Ys; = Y under `armington`. The wage is its price. */
+  readonly L: Float64Array;
+  /** Profits sum_s profitShare_s Ys (0 under `armington`); Y = L + Pi. */
+  readonly Pi: Float64Array;
 }
 
 const cache = new WeakMap<World, Baseline>();
@@ -70,5 +79,17 @@ function deriveBaseline(world: World): Baseline {
       }
     }
   }
-  return { world, N, S, Y, R, E, D, beta, lam };
+  const profitShare = new Float64Array(S);
+  if (world.model === 'krugman') for (let s = 0; s < S; s++) profitShare[s] = 1 / (world.eps[s] + 1);
+  const Ys = new Float64Array(N * S);
+  const L = new Float64Array(N);
+  const Pi = new Float64Array(N);
+  for (let i = 0; i < N; i++) {
+    for (let j = 0; j < N; j++) for (let s = 0; s < S; s++) Ys[i * S + s] += Z[(i * N + j) * S + s];
+    for (let s = 0; s < S; s++) {
+      Pi[i] += profitShare[s] * Ys[i * S + s];
+    }
+    L[i] = Y[i] - Pi[i];
+  }
+  return { world, N, S, Y, R, E, D, beta, lam, profitShare, Ys, L, Pi };
 }

@@ -75,6 +75,8 @@ export interface Equilibrium {
   Zp: Float64Array;
   /** New expenditure, tariff revenue and deficits per economy. */
   Ep: Float64Array;
+  /** New output (factor income plus profits, = what Y under Armington) per economy. */
+  Yp: Float64Array;
   Rp: Float64Array;
   Dp: Float64Array;
   /** The shock that was solved (tariffs and cost factors actually applied). */
@@ -106,6 +108,7 @@ export function purgeDeficits(world: World): World {
     Z: eq.Zp,
     t: world.t,
     eps: world.eps,
+    model: world.model,
     meta: { ...world.meta, name: `${world.meta.name} (deficits purged)` },
   });
   purged.set(world, out);
@@ -157,12 +160,13 @@ export function solveSystem(sys: EquilibriumSystem, options: SolveOptions = {}):
   const tol = options.tol ?? TOL.solve;
   const maxNewton = options.maxIterations ?? 60;
   const { N } = sys;
-  const Y = sys.base.Y;
+  // Rows are scaled by labour income L (= output Y under Armington), the numeraire's weights.
+  const Y = sys.L;
   const w = options.start ? Float64Array.from(options.start) : new Float64Array(N).fill(1);
-  const sumY = sys.sumY;
+  const sumY = sys.sumL;
   let iterations = 0;
 
-  // Numeraire residual: world output fixed.
+  // Numeraire residual: world labour income (world output under Armington) fixed.
   const numeraire = (x: Float64Array): number => (dot(x, Y) - sumY) / sumY;
   // Convergence is judged on the max norm; the line search on the 2-norm, along which a Newton step always descends.
   const merit = (worst: number, x: Float64Array): number => Math.max(worst, Math.abs(numeraire(x)));
@@ -305,7 +309,7 @@ function assemble(sys: EquilibriumSystem, report: SolveReport, deficits: Deficit
       }
     }
   }
-  for (let j = 0; j < N; j++) Dp[j] = sys.A[j] - sys.w[j] * sys.base.Y[j];
+  for (let j = 0; j < N; j++) Dp[j] = sys.A[j] - sys.w[j] * sys.L[j] - sys.profit[j];
   return {
     baseline: sys.base,
     deficits,
@@ -317,6 +321,7 @@ function assemble(sys: EquilibriumSystem, report: SolveReport, deficits: Deficit
     Phat,
     Zp,
     Ep: Float64Array.from(sys.Ep),
+    Yp: Float64Array.from(sys.w, (w, j) => w * sys.L[j] + sys.profit[j]),
     Rp,
     Dp,
     shock,

@@ -8,9 +8,9 @@ import type { Equilibrium } from './equilibrium.js';
 export interface EconomyResult {
   code: string;
   name: string;
-  /** 100 (What - 1), What = ((what Y + R') / (Y + R)) / Phat. */
+  /** 100 (What - 1), What = ((Y' + R') / (Y + R)) / Phat, Y' = what Y (plus profits' change under Krugman). */
   welfare_pct: number;
-  /** 100 (what / Phat - 1): real factor income. */
+  /** 100 (Y' / Y / Phat - 1): real output (= what / Phat under Armington). */
   real_gdp_pct: number;
   /** Equivalent variation (What - 1)(Y + R), in currency units. */
   ev: number;
@@ -43,7 +43,7 @@ export interface FlowResult {
 }
 
 export function economyResults(eq: Equilibrium): EconomyResult[] {
-  const { baseline, what, Phat, Zp, Rp } = eq;
+  const { baseline, what, Phat, Zp, Rp, Yp } = eq;
   const { N, S, Y, R, world } = baseline;
   const Z = world.Z;
   const out: EconomyResult[] = [];
@@ -65,16 +65,16 @@ export function economyResults(eq: Equilibrium): EconomyResult[] {
         lnPm += Z[in_] * Math.log(what[k]);
       }
     }
-    const Wj = (what[j] * Y[j] + Rp[j]) / (Y[j] + R[j]) / Phat[j];
+    const Wj = (Yp[j] + Rp[j]) / (Y[j] + R[j]) / Phat[j];
     const pm = impB > 0 ? Math.exp(lnPm / impB) : 1;
     out.push({
       code: world.codes[j],
       name: world.names[j],
       welfare_pct: 100 * (Wj - 1),
-      real_gdp_pct: 100 * (what[j] / Phat[j] - 1),
+      real_gdp_pct: 100 * (Yp[j] / Y[j] / Phat[j] - 1),
       ev: (Wj - 1) * (Y[j] + R[j]),
       income_before: Y[j],
-      income_after: what[j] * Y[j],
+      income_after: Yp[j],
       price_index_pct: 100 * (Phat[j] - 1),
       tariff_revenue_before: R[j],
       tariff_revenue_after: Rp[j],

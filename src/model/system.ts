@@ -4,6 +4,15 @@
  * excess demand; and its analytic derivatives: the full Jacobian
  * d(excess)/d(what), Jacobian-vector products and the Jacobian's diagonal.
  *
+ * The Krugman variant (world.model = 'krugman', Ossa 2014) shares the share
+ * and price-index equations. What changes: a share 1/sigma_s of sales is
+ * profit, so the wage clears the labour market,
+ *   what_i L_i = sum_s (1 - 1/sigma_s) sales'_is,
+ * and spending includes profits, E'_j (1 - rho_j) = what_j L_j + D'_j + Pi'_j
+ * with Pi'_j = sum_k up[j][k] E'_k: a linear system in E', factored once per
+ * evaluation (N x N). Under Armington up = 0 and L = Y, and every formula
+ * below reduces to the one-line closed form.
+ *
  * Memory traffic, not arithmetic, bounds the big worlds (140 x 140 x 65 is
  * 10 MB per array), so an evaluation streams only two arrays (a and g) twice
  * and keeps lam' implicit: lam'[i][j][s] = a[i][j][s] w_i^-eps_s / Q[j][s].
@@ -11,6 +20,7 @@
  */
 import type { Baseline } from './baseline.js';
 import { InputError } from '../errors.js';
+import { luFactor, luSolve } from './linalg.js';
 
 /**
  * How deficits behave in the counterfactual (MODEL.md §1):
@@ -30,6 +40,8 @@ export interface Tangent {
   dExcess: Float64Array;
   /** d u[i][j] at fixed E' (N x N): the factory-gate flow i->j is u[i][j] E'[j]. */
   du: Float64Array;
+  /** d Pi'[i]: profits (0 under Armington). */
+  dProfit: Float64Array;
 }
 
 export class EquilibriumSystem {
@@ -40,7 +52,11 @@ export class EquilibriumSystem {
   /** New tariffs t' and iceberg changes dhat, [i][j][s]; change in place, then call setShock(). */
   readonly tPrime: Float64Array;
   readonly dhat: Float64Array;
-  readonly sumY: number;
+  /** Labour income L (= output Y under Armington), the numeraire's weights: sum_i what_i L_i = sum_i L_i. */
+  readonly L: Float64Array;
+  readonly sumL: number;
+  /** Monopolistic competition (Ossa 2014): profits enter spending, the wage clears the labour market. */
+  readonly krugman: boolean;
 
   // Fixed per shock: a = lam * tauhat^-eps and g = 1/(1+t') (so t'/(1+t') = 1 - g).
   private readonly a: Float64Array;
@@ -69,14 +85,26 @@ export class EquilibriumSystem {
   readonly Ep: Float64Array;
   /** Sales at factory prices, per exporter. */
   readonly sales: Float64Array;
-  /** Excess demand sales - w Y, per exporter. */
+  /** Excess demand for labour: sales net of profits - w L, per exporter (sales - w Y under Armington). */
   readonly excess: Float64Array;
+  /** Profits Pi' per economy (0 under Armington). */
+  readonly profit: Float64Array;
+  /** up[i][j] = sum_s profitShare_s lam' beta g: profits of i per unit of j's spending (Krugman only). */
+  private readonly up: Float64Array;
+  /** LU of diag(1 - rho) - up (Krugman only), for E' and its tangents. */
+  private readonly M: Float64Array;
+  private readonly piv: Int32Array;
   kappa = 1;
+
+  /** Importer-sector columns the last sparse tariff tangent touched (null after a jvp or dense tangent). */
+  private touched: number[] | null = null;
 
   // Derivative scratch, allocated on first use.
   private scratch?: Tangent & {
     pbar: Float64Array; // [j][s]
     q: Float64Array; // N x N, the same array as du
+    qp: Float64Array; // N x N: d up at fixed E' (Krugman)
+    rhs: Float64Array;
     // Sparse tariff tangents: the direction scattered densely, and touched-column marks.
     dtBuf?: Float64Array;
     mark?: Uint8Array;
@@ -96,12 +124,15 @@ export class EquilibriumSystem {
     this.a = new Float64Array(size);
     this.g = new Float64Array(size);
     this.YD = new Float64Array(N);
-    let sumY = 0;
+    this.krugman = base.world.model === 'krugman';
+    if (this.krugman && rule === 'proportional') throw new InputError('proportional deficits are not defined for the Krugman model; use fixed or balanced');
+    this.L = base.L;
+    let sumL = 0;
     for (let i = 0; i < N; i++) {
       this.YD[i] = base.Y[i] + base.D[i];
-      sumY += base.Y[i];
+      sumL += base.L[i];
     }
-    this.sumY = sumY;
+    this.sumL = sumL;
     this.w = new Float64Array(N).fill(1);
     this.wpow = new Float64Array(N * S);
     this.Q = new Float64Array(N * S);
@@ -114,6 +145,10 @@ export class EquilibriumSystem {
     this.Ep = new Float64Array(N);
     this.sales = new Float64Array(N);
     this.excess = new Float64Array(N);
+    this.profit = new Float64Array(N);
+    this.up = new Float64Array(this.krugman ? N * N : 0);
+    this.M = new Float64Array(this.krugman ? N * N : 0);
+    this.piv = new Int32Array(this.krugman ? N : 0);
     this.setShock();
   }
 
@@ -144,10 +179,10 @@ export class EquilibriumSystem {
     return this.a[(i * N + j) * S + s] * this.wpow[i * S + s] * this.invQ[j * S + s];
   }
 
-  /** Evaluate every quantity at factor prices w (copied in). Returns max_i |excess_i| / Y_i (NaN if undefined). */
+  /** Evaluate every quantity at factor prices w (copied in). Returns max_i |excess_i| / L_i (NaN if undefined). */
   evaluate(w: ArrayLike<number>): number {
-    const { N, S, a, g, wpow, Q, invQ, cb, ew, u, rho, A, Ep, sales, excess } = this;
-    const { Y, D, beta, world } = this.base;
+    const { N, S, a, g, wpow, Q, invQ, cb, ew, u, rho, A, Ep, sales, excess, profit, up, L } = this;
+    const { Y, D, beta, world, profitShare } = this.base;
     const eps = world.eps;
     const NS = N * S;
     for (let i = 0; i < N; i++) this.w[i] = w[i];
@@ -177,20 +212,25 @@ export class EquilibriumSystem {
     }
     // One pass gives both the tariff share of spending (rho) and u[i][j].
     rho.fill(0);
+    const krugman = this.krugman;
     for (let i = 0; i < N; i++) {
       const b0 = i * NS;
       const wi = i * S;
       let ug = 0;
       let ul = 0;
+      let upg = 0;
       for (let js = 0, s = 0, j = 0; js < NS; js++) {
         const lb = a[b0 + js] * wpow[wi + s] * cb[js];
         ul += lb;
         ug += lb * g[b0 + js];
+        if (krugman) upg += lb * g[b0 + js] * profitShare[s];
         if (++s === S) {
           u[i * N + j] = ug;
+          if (krugman) up[i * N + j] = upg;
           rho[j] += ul - ug; // sum_s beta lam' t'/(1+t')
           ug = 0;
           ul = 0;
+          upg = 0;
           s = 0;
           j++;
         }
@@ -206,28 +246,48 @@ export class EquilibriumSystem {
       this.kappa = num / den;
     }
     for (let j = 0; j < N; j++) {
-      const wy = this.w[j] * Y[j];
+      const wy = this.w[j] * L[j];
       A[j] = this.rule === 'fixed' ? wy + D[j] : this.rule === 'zero' ? wy : this.kappa * this.w[j] * this.YD[j];
       Ep[j] = A[j] / (1 - rho[j]);
+    }
+    if (krugman) {
+      // (diag(1 - rho) - up) E' = w L + D': profits are spent too.
+      const { M, piv } = this;
+      for (let j = 0; j < N; j++) for (let k = 0; k < N; k++) M[j * N + k] = (j === k ? 1 - rho[j] : 0) - up[j * N + k];
+      luFactor(M, N, piv);
+      luSolve(M, N, piv, A, Ep);
+      for (let j = 0; j < N; j++) {
+        let v = 0;
+        for (let k = 0; k < N; k++) v += up[j * N + k] * Ep[k];
+        profit[j] = v;
+        A[j] += v;
+      }
     }
     let worst = 0;
     for (let i = 0; i < N; i++) {
       let v = 0;
       for (let j = 0; j < N; j++) v += u[i * N + j] * Ep[j];
       sales[i] = v;
-      excess[i] = v - this.w[i] * Y[i];
-      const r = Math.abs(excess[i]) / Y[i];
+      excess[i] = v - profit[i] - this.w[i] * L[i];
+      const r = Math.abs(excess[i]) / L[i];
       if (!(r <= worst)) worst = r; // NaN wins, so a broken point never looks converged
     }
     return worst;
   }
 
+  /** Solve for dE' given the right-hand side r = dA + E' drho + (profit terms at fixed E'), in place. */
+  private solveDE(r: Float64Array, out: Float64Array): void {
+    const { N, rho } = this;
+    if (this.krugman) luSolve(this.M, N, this.piv, r, out);
+    else for (let j = 0; j < N; j++) out[j] = r[j] / (1 - rho[j]);
+  }
+
   /** d A_j along direction v (spending before tariff revenue). */
   private dA(v: ArrayLike<number>, out: Float64Array): void {
-    const { N, w, YD } = this;
+    const { N, w, YD, L } = this;
     const Y = this.base.Y;
     if (this.rule !== 'proportional') {
-      for (let j = 0; j < N; j++) out[j] = Y[j] * v[j];
+      for (let j = 0; j < N; j++) out[j] = L[j] * v[j];
       return;
     }
     let S2 = 0;
@@ -250,10 +310,13 @@ export class EquilibriumSystem {
       pbar: new Float64Array(N * S),
       q,
       du: q,
+      qp: new Float64Array(this.krugman ? N * N : 0),
+      rhs: new Float64Array(N),
       dRho: new Float64Array(N),
       dE: new Float64Array(N),
       dlnQ: new Float64Array(N * S),
       dExcess: new Float64Array(N),
+      dProfit: new Float64Array(N),
     });
   }
 
@@ -263,8 +326,43 @@ export class EquilibriumSystem {
    * overwritten by the next call.
    */
   tangent(): Tangent {
-    const { dRho, dE, dlnQ, dExcess, du } = this.getScratch();
-    return { dRho, dE, dlnQ, dExcess, du };
+    const { dRho, dE, dlnQ, dExcess, du, dProfit } = this.getScratch();
+    return { dRho, dE, dlnQ, dExcess, du, dProfit };
+  }
+
+  /**
+   * Finish a tangent from dRho, q (= du) and, under Krugman, qp: solve for dE'
+   * (dA given in rhs), then d profit and d excess. `cols` lists the importers
+   * whose columns of q may be non-zero (all when undefined).
+   */
+  private finishTangent(v: ArrayLike<number> | null, cols?: readonly number[]): void {
+    const { N, u, up, Ep, L } = this;
+    const { q, qp, rhs, dRho, dE, dExcess, dProfit } = this.getScratch();
+    const krugman = this.krugman;
+    for (let j = 0; j < N; j++) rhs[j] += Ep[j] * dRho[j];
+    if (krugman) {
+      for (let j = 0; j < N; j++) {
+        let v2 = 0;
+        for (let k = 0; k < N; k++) v2 += Ep[k] * qp[j * N + k];
+        rhs[j] += v2;
+      }
+    }
+    this.solveDE(rhs, dE);
+    const all = krugman || !cols;
+    for (let i = 0; i < N; i++) {
+      let d = 0;
+      let dp = 0;
+      if (all) {
+        for (let j = 0; j < N; j++) {
+          d += Ep[j] * q[i * N + j] + u[i * N + j] * dE[j];
+          if (krugman) dp += Ep[j] * qp[i * N + j] + up[i * N + j] * dE[j];
+        }
+      } else {
+        for (const j of cols!) d += Ep[j] * q[i * N + j] + u[i * N + j] * dE[j];
+      }
+      dProfit[i] = dp;
+      dExcess[i] = d - dp - (v ? L[i] * v[i] : 0);
+    }
   }
 
   /**
@@ -275,10 +373,11 @@ export class EquilibriumSystem {
    *   dsales_i = sum_j E'_j sum_s beta g dlam'_ijs + sum_j u_ij dE_j
    */
   jvp(v: ArrayLike<number>, out: Float64Array): void {
-    const { N, S, a, g, wpow, invQ, cb, ew, u, w, rho, Ep } = this;
-    const Y = this.base.Y;
+    const { N, S, a, g, wpow, invQ, cb, ew, w } = this;
     const NS = N * S;
-    const { pbar, q, dRho, dE } = this.getScratch();
+    const { pbar, q, qp, dRho, rhs } = this.getScratch();
+    const profitShare = this.base.profitShare;
+    const krugman = this.krugman;
     pbar.fill(0);
     for (let i = 0; i < N; i++) {
       const vi = v[i] / w[i];
@@ -305,28 +404,28 @@ export class EquilibriumSystem {
       const wi = i * S;
       let dl = 0;
       let dlg = 0;
+      let dpg = 0;
       for (let js = 0, s = 0, j = 0; js < NS; js++) {
         const d = -a[b0 + js] * ew[wi + s] * (vi * cb[js] - pbar[js]);
         dl += d;
         dlg += d * g[b0 + js];
+        if (krugman) dpg += d * g[b0 + js] * profitShare[s];
         if (++s === S) {
           q[i * N + j] = dlg;
+          if (krugman) qp[i * N + j] = dpg;
           dRho[j] += dl - dlg;
           dl = 0;
           dlg = 0;
+          dpg = 0;
           s = 0;
           j++;
         }
       }
     }
-    this.dA(v, dE);
-    for (let j = 0; j < N; j++) dE[j] = (dE[j] + Ep[j] * dRho[j]) / (1 - rho[j]);
-    for (let i = 0; i < N; i++) {
-      let d = 0;
-      for (let j = 0; j < N; j++) d += Ep[j] * q[i * N + j] + u[i * N + j] * dE[j];
-      out[i] = d - Y[i] * v[i];
-      dExcess[i] = out[i];
-    }
+    this.dA(v, rhs);
+    this.finishTangent(v);
+    this.touched = null;
+    for (let i = 0; i < N; i++) out[i] = dExcess[i];
   }
 
   /**
@@ -356,18 +455,20 @@ export class EquilibriumSystem {
    * partner x sector tariffs cheap.
    */
   tariffTangentSparse(cells: ArrayLike<number>, vals: ArrayLike<number>): void {
-    const { N, S, a, g, wpow, invQ, u, rho, Ep, tPrime } = this;
-    const { beta, world } = this.base;
+    const { N, S, a, g, wpow, invQ, tPrime } = this;
+    const { beta, world, profitShare } = this.base;
     const eps = world.eps;
+    const krugman = this.krugman;
     const sc = this.getScratch();
-    const { q, dRho, dE, dlnQ, dExcess } = sc;
+    const { q, qp, dRho, dlnQ, rhs } = sc;
     const dtBuf = (sc.dtBuf ??= new Float64Array(N * N * S));
     const mark = (sc.mark ??= new Uint8Array(N * S));
     const jmark = (sc.jmark ??= new Uint8Array(N));
     dlnQ.fill(0);
     dRho.fill(0);
-    dE.fill(0);
+    rhs.fill(0);
     q.fill(0);
+    if (krugman) qp.fill(0);
     const touched: number[] = [];
     const touchedJ: number[] = [];
     for (let n = 0; n < cells.length; n++) {
@@ -401,21 +502,91 @@ export class EquilibriumSystem {
         const l = a[k] * wq;
         const dl = wq * (da - a[k] * dlnQ[js]);
         const dg = -g[k] * g[k] * dtk;
+        const dq = bj * (dl * g[k] + l * dg);
         dRho[j] += bj * (dl * (1 - g[k]) - l * dg);
-        q[i * N + j] += bj * (dl * g[k] + l * dg);
+        q[i * N + j] += dq;
+        if (krugman) qp[i * N + j] += dq * profitShare[s];
       }
       mark[js] = 0;
     }
-    for (const j of touchedJ) {
-      dE[j] = (Ep[j] * dRho[j]) / (1 - rho[j]);
-      jmark[j] = 0;
-    }
-    for (let i = 0; i < N; i++) {
-      let d = 0;
-      for (const j of touchedJ) d += Ep[j] * q[i * N + j] + u[i * N + j] * dE[j];
-      dExcess[i] = d;
-    }
+    this.finishTangent(null, touchedJ);
+    this.touched = touched;
+    for (const j of touchedJ) jmark[j] = 0;
     for (let n = 0; n < cells.length; n++) dtBuf[cells[n]] = 0;
+  }
+
+  /** Factory-gate sales of exporter i in each sector at the last evaluated point (out has S entries). */
+  sectorSales(i: number, out: Float64Array): void {
+    const { N, S, a, g, wpow, cb, Ep } = this;
+    out.fill(0);
+    for (let j = 0; j < N; j++) {
+      const b = (i * N + j) * S;
+      for (let s = 0; s < S; s++) out[s] += a[b + s] * wpow[i * S + s] * cb[j * S + s] * g[b + s] * Ep[j];
+    }
+  }
+
+  /**
+   * Per importer j, sum_s c_s lam'_ijs beta_js g_ijs: how a weighted sum of
+   * exporter i's sector sales moves with E'_j. Computed once per point, it
+   * makes weightedSalesTangent O(N + touched cells) per tariff direction.
+   */
+  salesWeights(i: number, c: ArrayLike<number>, out: Float64Array): void {
+    const { N, S, a, g, wpow, cb } = this;
+    for (let j = 0; j < N; j++) {
+      const b = (i * N + j) * S;
+      let v = 0;
+      for (let s = 0; s < S; s++) v += c[s] * a[b + s] * wpow[i * S + s] * cb[j * S + s] * g[b + s];
+      out[j] = v;
+    }
+  }
+
+  /**
+   * sum_s c_s d sales_is along the last tangent, with wj = salesWeights(i, c).
+   * vi is v_i for a jvp direction (0 for tariffs); rowCells/rowValues the
+   * direction's changes of cells (i, j, s) (exporter i's own exports), if any:
+   *   dlam' = lam' (-eps (vi / w_i + dt / (1 + t')) - d ln Q),  dg = -g^2 dt,
+   *   dsales_is = sum_j beta [E' (dlam' g + lam' dg) + lam' g dE'_j].
+   */
+  weightedSalesTangent(i: number, c: ArrayLike<number>, wj: Float64Array, vi: number, rowCells?: ArrayLike<number>, rowValues?: ArrayLike<number>): number {
+    const { N, S, a, g, wpow, cb, Ep, w, tPrime } = this;
+    const eps = this.base.world.eps;
+    const { dlnQ, dE } = this.getScratch();
+    let total = 0;
+    for (let j = 0; j < N; j++) total += wj[j] * dE[j];
+    const lbAt = (k: number, j: number, s: number) => a[k] * wpow[i * S + s] * cb[j * S + s];
+    if (vi !== 0 || !this.touched) {
+      // A jvp or dense tangent: d ln Q may be non-zero anywhere.
+      const vw = vi / w[i];
+      for (let j = 0; j < N; j++) {
+        const b = (i * N + j) * S;
+        for (let s = 0; s < S; s++) {
+          if (c[s] === 0) continue;
+          const lb = lbAt(b + s, j, s);
+          total += c[s] * Ep[j] * lb * g[b + s] * (-eps[s] * vw - dlnQ[j * S + s]);
+        }
+      }
+    } else {
+      for (const js of this.touched) {
+        const s = js % S;
+        const j = (js - s) / S;
+        if (c[s] === 0) continue;
+        const k = (i * N + j) * S + s;
+        total -= c[s] * Ep[j] * lbAt(k, j, s) * g[k] * dlnQ[js];
+      }
+    }
+    if (rowCells) {
+      for (let n = 0; n < rowCells.length; n++) {
+        const k = rowCells[n];
+        const s = k % S;
+        const j = ((k - s) / S) % N;
+        const d = rowValues![n];
+        const lb = lbAt(k, j, s);
+        const dl = (lb * -eps[s] * d) / (1 + tPrime[k]);
+        const dg = -g[k] * g[k] * d;
+        total += c[s] * Ep[j] * (dl * g[k] + lb * dg);
+      }
+    }
+    return total;
   }
 
   /**
@@ -442,8 +613,8 @@ export class EquilibriumSystem {
    * A cheap, good preconditioner: the own-price effect dominates each row.
    */
   diagonal(out: Float64Array): void {
-    const { N, S, a, g, wpow, invQ, w, Ep } = this;
-    const { Y, beta, world } = this.base;
+    const { N, S, a, g, wpow, invQ, w, Ep, L } = this;
+    const { beta, world, profitShare } = this.base;
     const eps = world.eps;
     for (let i = 0; i < N; i++) {
       const wi = i * S;
@@ -454,11 +625,11 @@ export class EquilibriumSystem {
         let r = 0;
         for (let s = 0; s < S; s++) {
           const l = a[b + s] * wpow[wi + s] * invQ[qj + s];
-          r += eps[s] * beta[qj + s] * g[b + s] * l * (1 - l);
+          r += eps[s] * (1 - profitShare[s]) * beta[qj + s] * g[b + s] * l * (1 - l);
         }
         d += r * Ep[j];
       }
-      out[i] = -(Y[i] + d / w[i]);
+      out[i] = -(L[i] + d / w[i]);
     }
   }
 }

@@ -26,6 +26,13 @@ export interface Objective {
   revenue: number;
   /** Weight on the change in k's balance with each partner (exports to minus imports from, % of k's GDP). */
   balances: readonly { partner: string; weight: number }[];
+  /**
+   * Political-economy weights lambda_s on the player's industry incomes, one
+   * per sector (Ossa 2014): the welfare term becomes government welfare
+   * G = sum_s lambda_s I_s / P, I_s = sales_s + delta_s R with delta_s the
+   * sector's share of labour income. All ones gives welfare.
+   */
+  industryWeights?: readonly number[];
 }
 
 /** The default: welfare only. */
@@ -38,6 +45,9 @@ export interface PlayerObjective {
   partners: Int32Array;
   /** Baseline balance with each partner as a share of GDP. */
   balance0: Float64Array;
+  /** Political-economy weights per sector and the baseline weighted industry income, when given. */
+  lambda?: Float64Array;
+  govIncome0?: number;
 }
 
 export function bindObjective(world: World, player: number, objective: Objective = WELFARE_ONLY): PlayerObjective {
@@ -59,13 +69,35 @@ export function bindObjective(world: World, player: number, objective: Objective
     return v;
   };
   const balance0 = Float64Array.from(partners, (p) => (flow(player, p) - flow(p, player)) / gdp);
-  return { player, objective, partners, balance0 };
+  if (!objective.industryWeights) return { player, objective, partners, balance0 };
+  const lambda = Float64Array.from(objective.industryWeights);
+  if (lambda.length !== S) throw new InputError(`objective of ${world.codes[player]}: ${lambda.length} industry weights for ${S} sectors`);
+  for (const v of lambda) if (!(v >= 0) || !Number.isFinite(v)) throw new InputError(`objective of ${world.codes[player]}: industry weights must be finite and >= 0, found ${v}`);
+  const base = computeBaseline(world);
+  const govIncome0 = governmentIncome(lambda, base.profitShare, base.Ys.subarray(player * S, player * S + S), base.R[player]);
+  return { player, objective, partners, balance0, lambda, govIncome0 };
+}
+
+/** sum_s lambda_s (sales_s + delta_s R), delta_s = (1 - profitShare_s) sales_s / sum_r (1 - profitShare_r) sales_r. */
+function governmentIncome(lambda: Float64Array, profitShare: Float64Array, sales: ArrayLike<number>, R: number): number {
+  let sl = 0;
+  let sll = 0;
+  let lab = 0;
+  for (let s = 0; s < lambda.length; s++) {
+    const lb = (1 - profitShare[s]) * sales[s];
+    sl += lambda[s] * sales[s];
+    sll += lambda[s] * lb;
+    lab += lb;
+  }
+  return sl + (R * sll) / lab;
 }
 
 /** The parts of an objective at the system's current point, in percent. */
 export interface ObjectiveParts {
   value: number;
   welfarePct: number;
+  /** Government welfare with the political-economy weights (= welfarePct without them). */
+  governmentPct: number;
   revenuePctGdp: number;
   balancePctGdp: number[];
 }
@@ -73,14 +105,15 @@ export interface ObjectiveParts {
 export function objectiveParts(sys: EquilibriumSystem, po: PlayerObjective): ObjectiveParts {
   const k = po.player;
   const lnW = welfarePart(sys, k, null, 0);
-  const gdp = sys.w[k] * sys.base.Y[k];
+  const gdp = sys.w[k] * sys.L[k] + sys.profit[k];
   const welfarePct = 100 * (Math.exp(lnW) - 1);
+  const governmentPct = po.lambda ? 100 * (Math.exp(governmentState(sys, po).lnG) - 1) : welfarePct;
   const revenuePctGdp = (100 * sys.Ep[k] * sys.rho[k]) / gdp;
   const balancePctGdp = Array.from(po.partners, (p, m) => 100 * (balance(sys, k, p) / gdp - po.balance0[m]));
   const o = po.objective;
-  let value = o.welfare * welfarePct + o.revenue * revenuePctGdp;
+  let value = o.welfare * governmentPct + o.revenue * revenuePctGdp;
   balancePctGdp.forEach((b, m) => (value += o.balances[m].weight * b));
-  return { value, welfarePct, revenuePctGdp, balancePctGdp };
+  return { value, welfarePct, governmentPct, revenuePctGdp, balancePctGdp };
 }
 
 /** Factory-gate exports of k to p minus its imports from p, at the current point. */
@@ -89,32 +122,111 @@ function balance(sys: EquilibriumSystem, k: number, p: number): number {
   return sys.u[k * N + p] * sys.Ep[p] - sys.u[p * N + k] * sys.Ep[k];
 }
 
-/** ln W_k, or its derivative along a tangent (dw = v with v_k = vk, or dw = 0 for a tariff tangent). */
-function welfarePart(sys: EquilibriumSystem, k: number, tan: Tangent | null, vk: number): number {
-  const { S, w, Ep, rho, Q } = sys;
-  const { Y, R, beta, world } = sys.base;
+/** -ln Phat_k = sum_s beta ln Q / eps, or its derivative along a tangent. */
+function minusLnPrice(sys: EquilibriumSystem, k: number, tan: Tangent | null): number {
+  const { S, Q } = sys;
+  const { beta, world } = sys.base;
   const eps = world.eps;
-  const income = w[k] * Y[k] + Ep[k] * rho[k]; // what Y + R'
-  if (!tan) {
-    let v = Math.log(income) - Math.log(Y[k] + R[k]);
-    for (let s = 0; s < S; s++) if (beta[k * S + s] > 0) v += (beta[k * S + s] * Math.log(Q[k * S + s])) / eps[s];
-    return v;
+  let v = 0;
+  for (let s = 0; s < S; s++) {
+    const b = beta[k * S + s];
+    if (b > 0) v += (b * (tan ? tan.dlnQ[k * S + s] : Math.log(Q[k * S + s]))) / eps[s];
   }
-  let d = (Y[k] * vk + tan.dE[k] * rho[k] + Ep[k] * tan.dRho[k]) / income;
-  for (let s = 0; s < S; s++) d += (beta[k * S + s] * tan.dlnQ[k * S + s]) / eps[s];
-  return d;
+  return v;
 }
 
-/** dU along a tangent, U in percent (see objectiveParts). */
-function objectiveDerivative(sys: EquilibriumSystem, po: PlayerObjective, tan: Tangent, vk: number): number {
+/** ln W_k, or its derivative along a tangent (dw = v with v_k = vk, or dw = 0 for a tariff tangent). */
+function welfarePart(sys: EquilibriumSystem, k: number, tan: Tangent | null, vk: number): number {
+  const { w, Ep, rho, L, profit } = sys;
+  const { Y, R } = sys.base;
+  const income = w[k] * L[k] + profit[k] + Ep[k] * rho[k]; // Y' + R'
+  if (!tan) return Math.log(income) - Math.log(Y[k] + R[k]) + minusLnPrice(sys, k, null);
+  return (L[k] * vk + tan.dProfit[k] + tan.dE[k] * rho[k] + Ep[k] * tan.dRho[k]) / income + minusLnPrice(sys, k, tan);
+}
+
+const salesScratch = new Map<number, Float64Array>();
+
+/** Government income sum_s lambda_s I'_s, its parts, and the weights its derivatives need, at the current point. */
+interface GovernmentState {
+  lnG: number;
+  gov: number;
+  R: number;
+  sll: number;
+  lab: number;
+  /** The three sector weightings: lambda, lambda (1 - profit share), (1 - profit share). */
+  c: [Float64Array, Float64Array, Float64Array];
+  /** salesWeights of each weighting. */
+  wj: [Float64Array, Float64Array, Float64Array];
+}
+
+function governmentState(sys: EquilibriumSystem, po: PlayerObjective): GovernmentState {
+  const k = po.player;
+  const lambda = po.lambda!;
+  const { S, N, Ep, rho } = sys;
+  const kap = sys.base.profitShare;
+  let sales = salesScratch.get(S);
+  if (!sales) salesScratch.set(S, (sales = new Float64Array(S)));
+  sys.sectorSales(k, sales);
+  const R = Ep[k] * rho[k];
+  let sl = 0;
+  let sll = 0;
+  let lab = 0;
+  for (let s = 0; s < S; s++) {
+    sl += lambda[s] * sales[s];
+    sll += lambda[s] * (1 - kap[s]) * sales[s];
+    lab += (1 - kap[s]) * sales[s];
+  }
+  const gov = sl + (R * sll) / lab;
+  const c: GovernmentState['c'] = [lambda, lambda.map((l, s) => l * (1 - kap[s])), kap.map((x) => 1 - x)];
+  const wj = c.map((cs) => {
+    const out = new Float64Array(N);
+    sys.salesWeights(k, cs, out);
+    return out;
+  }) as GovernmentState['wj'];
+  return { lnG: Math.log(gov) - Math.log(po.govIncome0!) + minusLnPrice(sys, k, null), gov, R, sll, lab, c, wj };
+}
+
+/** d ln G_k (government welfare with political-economy weights) along a tangent; row = the direction's cells in k's exports. */
+function governmentDerivative(sys: EquilibriumSystem, po: PlayerObjective, st: GovernmentState, tan: Tangent, vk: number, row: RowCells | null): number {
+  const k = po.player;
+  const { Ep, rho } = sys;
+  const [dsl, dsll, dlab] = st.c.map((cs, n) => sys.weightedSalesTangent(k, cs, st.wj[n], vk, row?.cells, row?.values));
+  const { R, sll, lab, gov } = st;
+  const dR = tan.dE[k] * rho[k] + Ep[k] * tan.dRho[k];
+  const dgov = dsl + (dR * sll + R * dsll) / lab - (R * sll * dlab) / (lab * lab);
+  return dgov / gov + minusLnPrice(sys, k, tan);
+}
+
+/** A direction's changes of the cells in one exporter's row. */
+interface RowCells {
+  cells: number[];
+  values: number[];
+}
+
+/** What an objective's derivative needs from the current point, computed once per gradient. */
+interface ObjectiveAt {
+  /** W (or G with political-economy weights) as a factor. */
+  level: number;
+  gov?: GovernmentState;
+}
+
+function objectiveAt(sys: EquilibriumSystem, po: PlayerObjective): ObjectiveAt {
+  if (!po.lambda) return { level: Math.exp(welfarePart(sys, po.player, null, 0)) };
+  const gov = governmentState(sys, po);
+  return { level: Math.exp(gov.lnG), gov };
+}
+
+/** dU along a tangent, U in percent (see objectiveParts); dt is the tariff direction (null along w). */
+function objectiveDerivative(sys: EquilibriumSystem, po: PlayerObjective, at: ObjectiveAt, tan: Tangent, vk: number, dt: Direction | null): number {
   const k = po.player;
   const { N, w, Ep, rho, u } = sys;
-  const Yk = sys.base.Y[k];
-  const gdp = w[k] * Yk;
-  const dgdp = Yk * vk;
+  const gdp = w[k] * sys.L[k] + sys.profit[k];
+  const dgdp = sys.L[k] * vk + tan.dProfit[k];
   const o = po.objective;
   let d = 0;
-  if (o.welfare !== 0) d += o.welfare * 100 * Math.exp(welfarePart(sys, k, null, 0)) * welfarePart(sys, k, tan, vk);
+  if (o.welfare !== 0) {
+    d += o.welfare * 100 * at.level * (at.gov ? governmentDerivative(sys, po, at.gov, tan, vk, dt ? rowCells(dt, k, N * sys.S) : null) : welfarePart(sys, k, tan, vk));
+  }
   if (o.revenue !== 0) {
     const rev = Ep[k] * rho[k];
     d += o.revenue * 100 * ((tan.dE[k] * rho[k] + Ep[k] * tan.dRho[k]) / gdp - (rev * dgdp) / (gdp * gdp));
@@ -143,19 +255,20 @@ export interface ObjectiveGradient {
  */
 export function objectiveGradients(sys: EquilibriumSystem, objectives: readonly PlayerObjective[], directions: readonly Direction[]): ObjectiveGradient[] {
   const { N } = sys;
-  const Y = sys.base.Y;
+  const Y = sys.L; // the solver's row scaling and numeraire weights
   const drop = N - 1; // same equations as the solver: its market clears by Walras' law
   const J = new Float64Array(N * N); // scaled dF/dw, filled column by column
   const Uw = objectives.map(() => new Float64Array(N));
+  const at = objectives.map((po) => objectiveAt(sys, po));
   const e = new Float64Array(N);
   const col = new Float64Array(N);
   for (let m = 0; m < N; m++) {
     e[m] = 1;
     sys.jvp(e, col);
     const tan = sys.tangent();
-    objectives.forEach((po, o) => (Uw[o][m] = objectiveDerivative(sys, po, tan, m === po.player ? 1 : 0)));
+    objectives.forEach((po, o) => (Uw[o][m] = objectiveDerivative(sys, po, at[o], tan, m === po.player ? 1 : 0, null)));
     e[m] = 0;
-    for (let i = 0; i < N; i++) J[i * N + m] = i === drop ? Y[m] / sys.sumY : col[i] / Y[i];
+    for (let i = 0; i < N; i++) J[i * N + m] = i === drop ? Y[m] / sys.sumL : col[i] / Y[i];
   }
   const piv = new Int32Array(N);
   luFactor(J, N, piv);
@@ -170,12 +283,25 @@ export function objectiveGradients(sys: EquilibriumSystem, objectives: readonly 
     else sys.tariffTangentSparse(dt.cells, dt.values);
     const tan = sys.tangent();
     objectives.forEach((po, o) => {
-      let g = objectiveDerivative(sys, po, tan, 0);
+      let g = objectiveDerivative(sys, po, at[o], tan, 0, dt);
       for (let i = 0; i < N; i++) if (i !== drop) g -= (mus[o][i] * tan.dExcess[i]) / Y[i];
       out[o].gradient[d] = g;
     });
   });
   return out;
+}
+
+/** The cells of a direction in exporter k's row ([k][j][s], width = N S), or null when it has none. */
+function rowCells(dt: Direction, k: number, width: number): RowCells | null {
+  const lo = k * width;
+  const hi = lo + width;
+  const out: RowCells = { cells: [], values: [] };
+  if (dt instanceof Float64Array) {
+    for (let c = lo; c < hi; c++) if (dt[c] !== 0) (out.cells.push(c), out.values.push(dt[c]));
+  } else {
+    for (let n = 0; n < dt.cells.length; n++) if (dt.cells[n] >= lo && dt.cells[n] < hi) (out.cells.push(dt.cells[n]), out.values.push(dt.values[n]));
+  }
+  return out.cells.length ? out : null;
 }
 
 export interface WelfareGradient {
