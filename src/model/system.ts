@@ -97,7 +97,9 @@ export class EquilibriumSystem {
   kappa = 1;
 
   /** Importer-sector columns the last sparse tariff tangent touched (null after a jvp or dense tangent). */
-  private touched: number[] | null = null;
+  private touched: Int32Array | null = null;
+  private touchedBuf = new Int32Array(0);
+  private touchedJBuf = new Int32Array(0);
 
   // Derivative scratch, allocated on first use.
   private scratch?: Tangent & {
@@ -335,7 +337,7 @@ export class EquilibriumSystem {
    * (dA given in rhs), then d profit and d excess. `cols` lists the importers
    * whose columns of q may be non-zero (all when undefined).
    */
-  private finishTangent(v: ArrayLike<number> | null, cols?: readonly number[]): void {
+  private finishTangent(v: ArrayLike<number> | null, cols?: ArrayLike<number>): void {
     const { N, u, up, Ep, L } = this;
     const { q, qp, rhs, dRho, dE, dExcess, dProfit } = this.getScratch();
     const krugman = this.krugman;
@@ -358,7 +360,10 @@ export class EquilibriumSystem {
           if (krugman) dp += Ep[j] * qp[i * N + j] + up[i * N + j] * dE[j];
         }
       } else {
-        for (const j of cols!) d += Ep[j] * q[i * N + j] + u[i * N + j] * dE[j];
+        for (let n = 0; n < cols!.length; n++) {
+          const j = cols![n];
+          d += Ep[j] * q[i * N + j] + u[i * N + j] * dE[j];
+        }
       }
       dProfit[i] = dp;
       dExcess[i] = d - dp - (v ? L[i] * v[i] : 0);
@@ -469,8 +474,14 @@ export class EquilibriumSystem {
     rhs.fill(0);
     q.fill(0);
     if (krugman) qp.fill(0);
-    const touched: number[] = [];
-    const touchedJ: number[] = [];
+    if (this.touchedBuf.length < N * S) {
+      this.touchedBuf = new Int32Array(N * S);
+      this.touchedJBuf = new Int32Array(N);
+    }
+    const tb = this.touchedBuf;
+    const tjb = this.touchedJBuf;
+    let nt = 0;
+    let ntj = 0;
     for (let n = 0; n < cells.length; n++) {
       const k = cells[n];
       const s = k % S;
@@ -482,13 +493,15 @@ export class EquilibriumSystem {
       dlnQ[js] -= (eps[s] * a[k] * vals[n] * wpow[i * S + s]) / (1 + tPrime[k]);
       if (!mark[js]) {
         mark[js] = 1;
-        touched.push(js);
+        tb[nt++] = js;
       }
       if (!jmark[j]) {
         jmark[j] = 1;
-        touchedJ.push(j);
+        tjb[ntj++] = j;
       }
     }
+    const touched = tb.subarray(0, nt);
+    const touchedJ = tjb.subarray(0, ntj);
     for (const js of touched) {
       dlnQ[js] *= invQ[js];
       const s = js % S;
@@ -541,52 +554,62 @@ export class EquilibriumSystem {
   }
 
   /**
-   * sum_s c_s d sales_is along the last tangent, with wj = salesWeights(i, c).
-   * vi is v_i for a jvp direction (0 for tariffs); rowCells/rowValues the
+   * out[n] = sum_s c[n]_s d sales_is along the last tangent, for several
+   * weightings c[n] at once, with wj[n] = salesWeights(i, c[n]). vi is v_i for
+   * a jvp direction (0 for tariffs); rowCells/rowValues (first rowCount) the
    * direction's changes of cells (i, j, s) (exporter i's own exports), if any:
    *   dlam' = lam' (-eps (vi / w_i + dt / (1 + t')) - d ln Q),  dg = -g^2 dt,
    *   dsales_is = sum_j beta [E' (dlam' g + lam' dg) + lam' g dE'_j].
    */
-  weightedSalesTangent(i: number, c: ArrayLike<number>, wj: Float64Array, vi: number, rowCells?: ArrayLike<number>, rowValues?: ArrayLike<number>): number {
+  weightedSalesTangent(i: number, c: readonly ArrayLike<number>[], wj: readonly Float64Array[], vi: number, out: Float64Array, rowCells?: ArrayLike<number>, rowValues?: ArrayLike<number>, rowCount = rowCells?.length ?? 0): void {
     const { N, S, a, g, wpow, cb, Ep, w, tPrime } = this;
     const eps = this.base.world.eps;
     const { dlnQ, dE } = this.getScratch();
-    let total = 0;
-    for (let j = 0; j < N; j++) total += wj[j] * dE[j];
-    const lbAt = (k: number, j: number, s: number) => a[k] * wpow[i * S + s] * cb[j * S + s];
+    const nc = c.length;
+    for (let n = 0; n < nc; n++) {
+      let v = 0;
+      const wn = wj[n];
+      for (let j = 0; j < N; j++) v += wn[j] * dE[j];
+      out[n] = v;
+    }
     if (vi !== 0 || !this.touched) {
       // A jvp or dense tangent: d ln Q may be non-zero anywhere.
       const vw = vi / w[i];
       for (let j = 0; j < N; j++) {
         const b = (i * N + j) * S;
         for (let s = 0; s < S; s++) {
-          if (c[s] === 0) continue;
-          const lb = lbAt(b + s, j, s);
-          total += c[s] * Ep[j] * lb * g[b + s] * (-eps[s] * vw - dlnQ[j * S + s]);
+          const k = b + s;
+          const base = Ep[j] * a[k] * wpow[i * S + s] * cb[j * S + s] * g[k] * (-eps[s] * vw - dlnQ[j * S + s]);
+          for (let n = 0; n < nc; n++) out[n] += c[n][s] * base;
         }
       }
     } else {
-      for (const js of this.touched) {
+      const touched = this.touched;
+      for (let m = 0; m < touched.length; m++) {
+        const js = touched[m];
         const s = js % S;
         const j = (js - s) / S;
-        if (c[s] === 0) continue;
         const k = (i * N + j) * S + s;
-        total -= c[s] * Ep[j] * lbAt(k, j, s) * g[k] * dlnQ[js];
+        const base = -Ep[j] * a[k] * wpow[i * S + s] * cb[js] * g[k] * dlnQ[js];
+        for (let n = 0; n < nc; n++) out[n] += c[n][s] * base;
       }
     }
-    if (rowCells) {
-      for (let n = 0; n < rowCells.length; n++) {
-        const k = rowCells[n];
-        const s = k % S;
-        const j = ((k - s) / S) % N;
-        const d = rowValues![n];
-        const lb = lbAt(k, j, s);
-        const dl = (lb * -eps[s] * d) / (1 + tPrime[k]);
-        const dg = -g[k] * g[k] * d;
-        total += c[s] * Ep[j] * (dl * g[k] + lb * dg);
-      }
+    for (let r = 0; r < rowCount; r++) {
+      const k = rowCells![r];
+      const s = k % S;
+      const j = ((k - s) / S) % N;
+      const d = rowValues![r];
+      const lb = a[k] * wpow[i * S + s] * cb[j * S + s];
+      const dl = (lb * -eps[s] * d) / (1 + tPrime[k]);
+      const dg = -g[k] * g[k] * d;
+      const base = Ep[j] * (dl * g[k] + lb * dg);
+      for (let n = 0; n < nc; n++) out[n] += c[n][s] * base;
     }
-    return total;
+  }
+
+  /** Importer-sector columns ([j][s]) the last sparse tariff tangent touched; null after a jvp. */
+  touchedColumns(): Int32Array | null {
+    return this.touched;
   }
 
   /**

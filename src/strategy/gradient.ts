@@ -128,6 +128,16 @@ function minusLnPrice(sys: EquilibriumSystem, k: number, tan: Tangent | null): n
   const { beta, world } = sys.base;
   const eps = world.eps;
   let v = 0;
+  const touched = tan ? sys.touchedColumns() : null;
+  if (touched) {
+    // A sparse tariff tangent moves d ln Q only in the columns it touched.
+    for (let m = 0; m < touched.length; m++) {
+      const js = touched[m];
+      const s = js % S;
+      if (js - s === k * S && beta[js] > 0) v += (beta[js] * tan!.dlnQ[js]) / eps[s];
+    }
+    return v;
+  }
   for (let s = 0; s < S; s++) {
     const b = beta[k * S + s];
     if (b > 0) v += (b * (tan ? tan.dlnQ[k * S + s] : Math.log(Q[k * S + s]))) / eps[s];
@@ -186,21 +196,27 @@ function governmentState(sys: EquilibriumSystem, po: PlayerObjective): Governmen
   return { lnG: Math.log(gov) - Math.log(po.govIncome0!) + minusLnPrice(sys, k, null), gov, R, sll, lab, c, wj };
 }
 
+const sums3 = new Float64Array(3);
+
 /** d ln G_k (government welfare with political-economy weights) along a tangent; row = the direction's cells in k's exports. */
 function governmentDerivative(sys: EquilibriumSystem, po: PlayerObjective, st: GovernmentState, tan: Tangent, vk: number, row: RowCells | null): number {
   const k = po.player;
   const { Ep, rho } = sys;
-  const [dsl, dsll, dlab] = st.c.map((cs, n) => sys.weightedSalesTangent(k, cs, st.wj[n], vk, row?.cells, row?.values));
+  sys.weightedSalesTangent(k, st.c, st.wj, vk, sums3, row?.cells, row?.values, row?.count ?? 0);
+  const dsl = sums3[0];
+  const dsll = sums3[1];
+  const dlab = sums3[2];
   const { R, sll, lab, gov } = st;
   const dR = tan.dE[k] * rho[k] + Ep[k] * tan.dRho[k];
   const dgov = dsl + (dR * sll + R * dsll) / lab - (R * sll * dlab) / (lab * lab);
   return dgov / gov + minusLnPrice(sys, k, tan);
 }
 
-/** A direction's changes of the cells in one exporter's row. */
+/** A direction's changes of the cells in one exporter's row (the first `count` entries). */
 interface RowCells {
-  cells: number[];
-  values: number[];
+  cells: Int32Array;
+  values: Float64Array;
+  count: number;
 }
 
 /** What an objective's derivative needs from the current point, computed once per gradient. */
@@ -291,17 +307,35 @@ export function objectiveGradients(sys: EquilibriumSystem, objectives: readonly 
   return out;
 }
 
-/** The cells of a direction in exporter k's row ([k][j][s], width = N S), or null when it has none. */
+const rowBuf: RowCells = { cells: new Int32Array(16), values: new Float64Array(16), count: 0 };
+
+/** The cells of a direction in exporter k's row ([k][j][s], width = N S), or null when it has none; a shared buffer. */
 function rowCells(dt: Direction, k: number, width: number): RowCells | null {
   const lo = k * width;
   const hi = lo + width;
-  const out: RowCells = { cells: [], values: [] };
+  let count = 0;
   if (dt instanceof Float64Array) {
-    for (let c = lo; c < hi; c++) if (dt[c] !== 0) (out.cells.push(c), out.values.push(dt[c]));
+    for (let c = lo; c < hi; c++) if (dt[c] !== 0) count = pushRow(count, c, dt[c]);
   } else {
-    for (let n = 0; n < dt.cells.length; n++) if (dt.cells[n] >= lo && dt.cells[n] < hi) (out.cells.push(dt.cells[n]), out.values.push(dt.values[n]));
+    const cells = dt.cells;
+    for (let m = 0; m < cells.length; m++) if (cells[m] >= lo && cells[m] < hi) count = pushRow(count, cells[m], dt.values[m]);
   }
-  return out.cells.length ? out : null;
+  rowBuf.count = count;
+  return count ? rowBuf : null;
+}
+
+function pushRow(count: number, c: number, v: number): number {
+  if (count === rowBuf.cells.length) {
+    const cells = new Int32Array(2 * count);
+    const values = new Float64Array(2 * count);
+    cells.set(rowBuf.cells);
+    values.set(rowBuf.values);
+    rowBuf.cells = cells;
+    rowBuf.values = values;
+  }
+  rowBuf.cells[count] = c;
+  rowBuf.values[count] = v;
+  return count + 1;
 }
 
 export interface WelfareGradient {

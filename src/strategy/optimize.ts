@@ -26,6 +26,12 @@ export interface MinimiseOptions {
   stop?: (x: Float64Array, f: number) => boolean;
   /** Newton only: also converged when the full Newton step moves no variable more than this. */
   stepTol?: number;
+  /**
+   * BFGS only: a diagonal guess of the inverse Hessian (e.g. 1 / the import
+   * value a tariff acts on). Variables of very different curvature (tariffs on
+   * large and on tiny flows) otherwise take BFGS hundreds of steps to learn.
+   */
+  scale?: Float64Array;
 }
 
 /** Minimise f from x0 (clamped into the box); fg returns f and its gradient. */
@@ -35,7 +41,8 @@ export function minimiseBox(fg: (x: Float64Array) => { f: number; g: Float64Arra
   const x: Float64Array = x0.map((v, k) => Math.min(upper[k], Math.max(lower[k], v)));
   let { f, g } = fg(x);
   if (!Number.isFinite(f)) return { x, f, g, converged: false, iterations: 0, projectedGradient: Infinity };
-  const H = identity(n);
+  const H0 = o.scale ? diagonal(o.scale) : identity(n);
+  const H = Float64Array.from(H0);
   const free = (k: number) => !((x[k] <= lower[k] && g[k] > 0) || (x[k] >= upper[k] && g[k] < 0));
   const projGradNorm = () => {
     let v = 0;
@@ -61,16 +68,16 @@ export function minimiseBox(fg: (x: Float64Array) => { f: number; g: Float64Arra
     let slope = 0;
     for (let k = 0; k < n; k++) slope += d[k] * g[k];
     if (!(slope < 0)) {
-      // Not a descent direction: forget the curvature and take the gradient.
-      H.set(identity(n));
+      // Not a descent direction: forget the curvature and take the (scaled) gradient.
+      H.set(H0);
       scaled = false;
-      for (let k = 0; k < n; k++) d[k] = free(k) ? -g[k] : 0;
+      for (let k = 0; k < n; k++) d[k] = free(k) ? -H0[k * n + k] * g[k] : 0;
     }
     const trial = projectedSearch(fg, x, f, g, d, lower, upper, 50);
     if (!trial) break;
     const s = trial.x.map((v, k) => v - x[k]);
     const y = trial.g.map((v, k) => v - g[k]);
-    if (!scaled) scaled = scaleIdentity(H, s, y, n); // Shanno-Phua: start from the right magnitude
+    if (!scaled) scaled = scaleInitial(H, H0, s, y, n); // Shanno-Phua: start from the right magnitude
     bfgsUpdate(H, s, y, n);
     x.set(trial.x);
     f = trial.f;
@@ -78,6 +85,89 @@ export function minimiseBox(fg: (x: Float64Array) => { f: number; g: Float64Arra
     converged = projGradNorm() < o.tol || (o.stop?.(x, f) ?? false);
   }
   return { x, f, g, converged, iterations: it, projectedGradient: projGradNorm() };
+}
+
+/**
+ * Projected limited-memory BFGS (Nocedal 1980's two-loop recursion on the
+ * free variables, with the diagonal `scale` as the initial inverse Hessian):
+ * for problems with thousands of variables, where a dense inverse Hessian
+ * costs more per step than the gradient. Same stopping rule and line search
+ * as minimiseBox.
+ */
+export function minimiseBoxLbfgs(fg: (x: Float64Array) => { f: number; g: Float64Array }, x0: Float64Array, o: MinimiseOptions & { memory?: number }): Minimised {
+  const n = x0.length;
+  const { lower, upper } = o;
+  const m = o.memory ?? 20;
+  const D = o.scale ?? new Float64Array(n).fill(1);
+  const x: Float64Array = x0.map((v, k) => Math.min(upper[k], Math.max(lower[k], v)));
+  let { f, g } = fg(x);
+  if (!Number.isFinite(f)) return { x, f, g, converged: false, iterations: 0, projectedGradient: Infinity };
+  const S: Float64Array[] = [];
+  const Yv: Float64Array[] = [];
+  const rho: number[] = [];
+  const alpha = new Float64Array(m);
+  const isFree = new Uint8Array(n);
+  const d = new Float64Array(n);
+  let it = 0;
+  let converged = projectedNorm(x, g, lower, upper) < o.tol;
+  while (!converged && it < o.maxIterations) {
+    it++;
+    for (let k = 0; k < n; k++) isFree[k] = (x[k] <= lower[k] && g[k] > 0) || (x[k] >= upper[k] && g[k] < 0) ? 0 : 1;
+    for (let k = 0; k < n; k++) d[k] = isFree[k] ? g[k] : 0;
+    for (let i = S.length - 1; i >= 0; i--) {
+      let a = 0;
+      for (let k = 0; k < n; k++) if (isFree[k]) a += S[i][k] * d[k];
+      alpha[i] = rho[i] * a;
+      for (let k = 0; k < n; k++) if (isFree[k]) d[k] -= alpha[i] * Yv[i][k];
+    }
+    let gamma = 1;
+    if (S.length) {
+      const last = S.length - 1;
+      let yDy = 0;
+      for (let k = 0; k < n; k++) yDy += Yv[last][k] * Yv[last][k] * D[k];
+      gamma = 1 / (rho[last] * yDy);
+    }
+    for (let k = 0; k < n; k++) d[k] *= gamma * D[k];
+    for (let i = 0; i < S.length; i++) {
+      let b = 0;
+      for (let k = 0; k < n; k++) if (isFree[k]) b += Yv[i][k] * d[k];
+      b *= rho[i];
+      for (let k = 0; k < n; k++) if (isFree[k]) d[k] += S[i][k] * (alpha[i] - b);
+    }
+    let slope = 0;
+    for (let k = 0; k < n; k++) {
+      d[k] = isFree[k] ? -d[k] : 0;
+      slope += d[k] * g[k];
+    }
+    if (!(slope < 0)) {
+      // Not a descent direction: forget the pairs and take the scaled gradient.
+      S.length = 0;
+      Yv.length = 0;
+      rho.length = 0;
+      for (let k = 0; k < n; k++) d[k] = isFree[k] ? -D[k] * g[k] : 0;
+    }
+    const trial = projectedSearch(fg, x, f, g, d, lower, upper, 50);
+    if (!trial) break;
+    const s = trial.x.map((v, k) => v - x[k]);
+    const y = trial.g.map((v, k) => v - g[k]);
+    let sy = 0;
+    for (let k = 0; k < n; k++) sy += s[k] * y[k];
+    if (sy > 1e-16) {
+      if (S.length === m) {
+        S.shift();
+        Yv.shift();
+        rho.shift();
+      }
+      S.push(s);
+      Yv.push(y);
+      rho.push(1 / sy);
+    }
+    x.set(trial.x);
+    f = trial.f;
+    g = trial.g;
+    converged = projectedNorm(x, g, lower, upper) < o.tol || (o.stop?.(x, f) ?? false);
+  }
+  return { x, f, g, converged, iterations: it, projectedGradient: projectedNorm(x, g, lower, upper) };
 }
 
 /**
@@ -117,17 +207,17 @@ function projectedNorm(x: Float64Array, g: Float64Array, lower: Float64Array, up
   return v;
 }
 
-/** H = (s'y / y'y) I before the first update; returns whether it applied. */
-function scaleIdentity(H: Float64Array, s: Float64Array, y: Float64Array, n: number): boolean {
+/** H = (s'y / y'D y) D before the first update, D the diagonal initial guess; returns whether it applied. */
+function scaleInitial(H: Float64Array, H0: Float64Array, s: Float64Array, y: Float64Array, n: number): boolean {
   let sy = 0;
-  let yy = 0;
+  let yDy = 0;
   for (let k = 0; k < n; k++) {
     sy += s[k] * y[k];
-    yy += y[k] * y[k];
+    yDy += y[k] * y[k] * H0[k * n + k];
   }
-  if (!(sy > 0 && yy > 0)) return false;
+  if (!(sy > 0 && yDy > 0)) return false;
   H.fill(0);
-  for (let k = 0; k < n; k++) H[k * n + k] = sy / yy;
+  for (let k = 0; k < n; k++) H[k * n + k] = (sy / yDy) * H0[k * n + k];
   return true;
 }
 
@@ -135,6 +225,13 @@ function identity(n: number): Float64Array {
   const I = new Float64Array(n * n);
   for (let k = 0; k < n; k++) I[k * n + k] = 1;
   return I;
+}
+
+function diagonal(v: Float64Array): Float64Array {
+  const n = v.length;
+  const D = new Float64Array(n * n);
+  for (let k = 0; k < n; k++) D[k * n + k] = v[k];
+  return D;
 }
 
 /** BFGS update of the inverse Hessian H, skipped when the curvature s'y is not positive. */

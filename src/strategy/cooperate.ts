@@ -1,0 +1,129 @@
+/**
+ * Efficient cooperative tariffs with equal gains (Ossa 2014's trade talks):
+ * the governments jointly choose all their tariffs on each other, within
+ * bounds, to maximise the smallest gain in their objectives over a threat
+ * point (the tariffs the talks start from), so that at the solution every
+ * government gains the same. Third economies' tariffs stay as they are.
+ *
+ * Method: the smallest gain is smoothed by a log-sum-exp soft minimum with
+ * width tau (its error is at most tau ln n), maximised by the projected BFGS
+ * of optimize.ts with adjoint gradients of all objectives at once (one
+ * equilibrium and one LU per evaluation), and tau is shrunk with warm starts.
+ */
+import type { World } from '../data/world.js';
+import { InputError } from '../errors.js';
+import { computeBaseline } from '../model/baseline.js';
+import { direction, GameEvaluator } from './game.js';
+import { bindObjective, type Objective } from './gradient.js';
+import { minimiseBoxLbfgs } from './optimize.js';
+import type { DeficitRule } from '../model/system.js';
+
+export interface CooperationOptions {
+  /** The governments at the table (codes). */
+  parties: readonly string[];
+  /** Tariffs the talks start from (the threat point), [i][j][s]; their payoffs are the zero of every gain. */
+  start: Float64Array;
+  /** Each party's objective (default welfare). */
+  objectives?: Readonly<Record<string, Objective>>;
+  lower?: number;
+  upper?: number;
+  /** Deficit rule of the (already prepared) world; default fixed. */
+  rule?: DeficitRule;
+  /** Final smoothing width of the soft minimum, in objective units (percent); default 1e-3. */
+  tau?: number;
+  maxIterations?: number;
+}
+
+export interface Cooperation {
+  converged: boolean;
+  iterations: number;
+  /** Tariffs at the solution, [i][j][s]. */
+  tariffs: Float64Array;
+  /** Each party's objective at the start and at the solution (percent, relative to the world's baseline). */
+  before: number[];
+  after: number[];
+  /** Gain of each party over the start (percentage points of its objective). */
+  gains: number[];
+  /** Largest minus smallest gain: how equal the solution is. */
+  spread: number;
+}
+
+/** Steps over which the smallest gain must still improve by STALL_TOL (in units of ln G: 1e-9 = 1e-7 percentage points). */
+const STALL_WINDOW = 25;
+const STALL_TOL = 1e-9;
+
+export function cooperate(world: World, o: CooperationOptions): Cooperation {
+  const { N, S } = world;
+  const lower = o.lower ?? 0;
+  const upper = o.upper ?? 10;
+  if (!(lower > -1) || !(upper > lower)) throw new InputError(`bounds must satisfy -1 < lower < upper, found [${lower}, ${upper}]`);
+  const parties = o.parties.map((c) => {
+    const k = world.codes.indexOf(c);
+    if (k < 0) throw new InputError(`unknown party "${c}" (known: ${world.codes.join(', ')})`);
+    return k;
+  });
+  if (parties.length < 2) throw new InputError('cooperation needs at least two parties');
+  // One variable per tariff a party sets on another party.
+  const cells: number[] = [];
+  for (const j of parties) for (const i of parties) if (i !== j) for (let s = 0; s < S; s++) cells.push((i * N + j) * S + s);
+  const base = Float64Array.from(o.start);
+  for (const c of cells) base[c] = 0;
+  const objs = parties.map((k) => bindObjective(world, k, o.objectives?.[world.codes[k]]));
+  const ev = new GameEvaluator({
+    world,
+    rule: o.rule ?? 'fixed',
+    variables: cells.map((c) => ({ name: String(c), lower, upper, start: o.start[c] })),
+    states: [{ probability: 1, base, costFactors: new Float64Array(N * N * S).fill(1), coef: cells.map((c) => direction([c])) }],
+    parties: objs,
+  });
+  const x0 = Float64Array.from(cells, (c) => Math.min(upper, Math.max(lower, o.start[c])));
+  const before = Array.from(ev.evaluate(x0, false).U);
+  // Curvature guess per tariff: eps M / Y of the importer (see best-response.ts).
+  const Y = computeBaseline(world).Y;
+  const curv = cells.map((c) => {
+    const s = c % S;
+    const j = ((c - s) / S) % N;
+    return (world.eps[s] * world.Z[c]) / Y[j];
+  });
+  const floor = 1e-4 * Math.max(...curv);
+  const scale = Float64Array.from(curv, (v) => 1 / Math.max(v, floor));
+  const P = parties.length;
+  const w = new Float64Array(P);
+  let x: Float64Array = x0;
+  let iterations = 0;
+  let converged = false;
+  const tauFinal = o.tau ?? 1e-3;
+  for (let tau = Math.max(0.1, tauFinal); ; tau = Math.max(tauFinal, tau / 10)) {
+    // f = -softmin_k (U_k - before_k) / 100, so the tolerances read as in log welfare.
+    const fg = (xv: Float64Array) => {
+      const { U, G } = ev.evaluate(xv);
+      let m = Infinity;
+      for (let p = 0; p < P; p++) m = Math.min(m, U[p] - before[p]);
+      let z = 0;
+      for (let p = 0; p < P; p++) z += (w[p] = Math.exp(-(U[p] - before[p] - m) / tau));
+      const soft = m - tau * Math.log(z);
+      const g = new Float64Array(xv.length);
+      for (let p = 0; p < P; p++) {
+        const wp = w[p] / z;
+        for (let v = 0; v < g.length; v++) g[v] -= (wp * G[p][v]) / 100;
+      }
+      return { f: -soft / 100, g };
+    };
+    // Stop when the smallest gain has stalled: tariffs on negligible flows can keep drifting
+    // long after every gain is fixed to 1e-7 percentage points.
+    const history: number[] = [];
+    const stalled = (_: Float64Array, f: number): boolean => {
+      history.push(f);
+      return history.length > STALL_WINDOW && history[history.length - 1 - STALL_WINDOW] - f < STALL_TOL;
+    };
+    const res = minimiseBoxLbfgs(fg, x, { lower: new Float64Array(cells.length).fill(lower), upper: new Float64Array(cells.length).fill(upper), tol: 1e-9, maxIterations: o.maxIterations ?? 3000, scale, stop: stalled });
+    x = res.x;
+    iterations += res.iterations;
+    if (process.env.PARLEY_TRACE) process.stderr.write(`cooperate: tau ${tau}, ${res.iterations} steps, converged ${res.converged}, projected gradient ${res.projectedGradient.toExponential(2)}\n`);
+    converged = res.converged;
+    if (tau <= tauFinal) break;
+  }
+  const after = Array.from(ev.evaluate(x, false).U);
+  const gains = after.map((u, p) => u - before[p]);
+  return { converged, iterations, tariffs: ev.tariffs(x), before, after, gains, spread: Math.max(...gains) - Math.min(...gains) };
+}
