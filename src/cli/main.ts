@@ -10,7 +10,7 @@ import { tariffsCommand } from './tariffs.js';
 import { strategyCommand } from './strategy.js';
 import { runCommand } from './run.js';
 import { serveCommand } from './serve.js';
-import { liberationDayCommand } from './replicate.js';
+import { liberationDayCommand, ossaCommand } from './replicate.js';
 import { reportError, EXIT } from './common.js';
 
 function worldOptions(cmd: Command): Command {
@@ -96,6 +96,14 @@ export function buildProgram(): Command {
     .option('--json', 'print one JSON object')
     .option('--only <ids>', 'comma-separated scenario ids (default: all eight)')
     .action(liberationDayCommand);
+  replicate
+    .command('ossa2014')
+    .description('Ossa (2014): optimal tariffs, the Nash trade war and cooperative tariffs (Tables 3-5) on the paper\'s own data')
+    .option('--data <dir>', "folder of Ossa's replication package (default: $PARLEY_OSSA2014); GTAP-derived, not shipped")
+    .option('--pol', 'with the political-economy weights (the paper\'s headline results)')
+    .option('--json', 'print one JSON object')
+    .option('--only <problems>', `comma-separated: ${'optimal,nash,cooperative'}`)
+    .action(ossaCommand);
 
   const data = program.command('data').description('built-in data sets');
   data.command('list').description('list the built-in data sets').option('--json', 'print JSON').action(dataListCommand);

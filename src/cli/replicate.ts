@@ -3,6 +3,9 @@ import { InputError } from '../errors.js';
 import { LIBERATION_DAY_SCENARIOS, loadIlmsInputs, replicateLiberationDay, type LiberationDayScenario } from '../replicate/liberation-day.js';
 import { liberationDayText } from '../report/liberation-day.js';
 import { printJson } from './common.js';
+import { loadOssa2014 } from '../replicate/ossa2014-data.js';
+import { OSSA_PROBLEMS, replicateOssa2014, type OssaProblem, type OssaTable } from '../replicate/ossa2014.js';
+import { ossaText } from '../report/ossa2014.js';
 
 export interface LiberationDayFlags {
   json?: boolean;
@@ -36,4 +39,38 @@ export function liberationDayCommand(o: LiberationDayFlags): void {
     return;
   }
   process.stdout.write(`${liberationDayText(r)}\n`);
+}
+
+export interface OssaFlags {
+  data?: string;
+  pol?: boolean;
+  json?: boolean;
+  only?: string;
+}
+
+export function ossaCommand(o: OssaFlags): void {
+  const dir = o.data ?? process.env.PARLEY_OSSA2014;
+  if (!dir) throw new InputError("no data: give --data DIR, the folder of Ossa's replication package (GTAP-derived, so Parley does not ship it), or set PARLEY_OSSA2014");
+  const only = parseOnly<OssaProblem>(o.only, OSSA_PROBLEMS);
+  const data = loadOssa2014(dir);
+  const quiet = o.json || !process.stderr.isTTY;
+  const r = replicateOssa2014(data, { pol: !!o.pol, only, onProgress: quiet ? undefined : (m) => process.stderr.write(`  ${m}...\n`) });
+  if (!o.json) {
+    process.stdout.write(`${ossaText(r)}\n`);
+    return;
+  }
+  const slim = (t: OssaTable) => Object.fromEntries(Object.entries(t.regions).map(([c, x]) => [c, { gov_welfare_pct: x.gov_welfare_pct, welfare_pct: x.welfare_pct, median_tariff_pct: x.median_tariff_pct, wage_pct: x.wage_pct, profits_wage_pct: x.profits_wage_pct }]));
+  printJson({
+    paper: 'Ossa (2014), American Economic Review 104(12)',
+    pol: r.pol,
+    ...(r.optimal ? { optimal: slim(r.optimal), optimal_mfn: slim(r.optimal_mfn!) } : {}),
+    ...(r.nash ? { nash: slim(r.nash) } : {}),
+    ...(r.cooperative ? { cooperative: { from_factual: slim(r.cooperative.from_factual), from_nash: slim(r.cooperative.from_nash) } } : {}),
+    averages: {
+      ...(r.optimal ? { optimal: r.optimal.average, optimal_mfn: r.optimal_mfn!.average } : {}),
+      ...(r.nash ? { nash: r.nash.average } : {}),
+      ...(r.cooperative ? { cooperative: { from_factual: r.cooperative.from_factual.average, from_nash: r.cooperative.from_nash.average } } : {}),
+    },
+    seconds: Math.round(r.ms) / 1000,
+  });
 }
