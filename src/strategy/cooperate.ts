@@ -42,7 +42,7 @@ export interface Cooperation {
   /** Each party's objective at the start and at the solution (percent, relative to the world's baseline). */
   before: number[];
   after: number[];
-  /** Gain of each party over the start (percentage points of its objective). */
+  /** Gain of each party over the start: the percentage change of 1 + U/100 (equal for all at the solution). */
   gains: number[];
   /** Largest minus smallest gain: how equal the solution is. */
   spread: number;
@@ -51,6 +51,11 @@ export interface Cooperation {
 /** Steps over which the smallest gain must still improve by STALL_TOL (in units of ln G: 1e-9 = 1e-7 percentage points). */
 const STALL_WINDOW = 25;
 const STALL_TOL = 1e-9;
+
+/** 100 ln((1 + U/100) / (1 + U0/100)): the log gain over the start, in percent. */
+function relGain(U: number, U0: number): number {
+  return 100 * Math.log((100 + U) / (100 + U0));
+}
 
 export function cooperate(world: World, o: CooperationOptions): Cooperation {
   const { N, S } = world;
@@ -89,23 +94,25 @@ export function cooperate(world: World, o: CooperationOptions): Cooperation {
   const scale = Float64Array.from(curv, (v) => 1 / Math.max(v, floor));
   const P = parties.length;
   const w = new Float64Array(P);
+  const gain = new Float64Array(P);
   let x: Float64Array = x0;
   let iterations = 0;
   let converged = false;
   const tauFinal = o.tau ?? 1e-3;
   for (let tau = Math.max(0.1, tauFinal); ; tau = Math.max(tauFinal, tau / 10)) {
-    // f = -softmin_k (U_k - before_k) / 100, so the tolerances read as in log welfare.
+    // Gains are relative: 100 ln((1 + U/100) / (1 + U0/100)), so "equal gains" means equal percentage
+    // changes over the start. f = -softmin / 100, so the tolerances read as in log welfare.
     const fg = (xv: Float64Array) => {
       const { U, G } = ev.evaluate(xv);
       let m = Infinity;
-      for (let p = 0; p < P; p++) m = Math.min(m, U[p] - before[p]);
+      for (let p = 0; p < P; p++) m = Math.min(m, (gain[p] = relGain(U[p], before[p])));
       let z = 0;
-      for (let p = 0; p < P; p++) z += (w[p] = Math.exp(-(U[p] - before[p] - m) / tau));
+      for (let p = 0; p < P; p++) z += (w[p] = Math.exp(-(gain[p] - m) / tau));
       const soft = m - tau * Math.log(z);
       const g = new Float64Array(xv.length);
       for (let p = 0; p < P; p++) {
-        const wp = w[p] / z;
-        for (let v = 0; v < g.length; v++) g[v] -= (wp * G[p][v]) / 100;
+        const wp = w[p] / z / (100 + U[p]);
+        for (let v = 0; v < g.length; v++) g[v] -= wp * G[p][v];
       }
       return { f: -soft / 100, g };
     };
@@ -124,6 +131,6 @@ export function cooperate(world: World, o: CooperationOptions): Cooperation {
     if (tau <= tauFinal) break;
   }
   const after = Array.from(ev.evaluate(x, false).U);
-  const gains = after.map((u, p) => u - before[p]);
+  const gains = after.map((u, p) => 100 * ((100 + u) / (100 + before[p]) - 1));
   return { converged, iterations, tariffs: ev.tariffs(x), before, after, gains, spread: Math.max(...gains) - Math.min(...gains) };
 }
