@@ -184,3 +184,30 @@ console.log(`${'  1,000 Monte Carlo draws of it'.padEnd(44)} ${(performance.now(
   }
   console.log(`${'  all eight'.padEnd(44)} ${cold.ms.toFixed(0).padStart(10)} ${warm.ms.toFixed(0).padStart(8)} ${''.padStart(7)} ${'2000'.padStart(8)}`);
 }
+
+// Ossa (2014) replication (issue 7): only when the package folder is given (GTAP-derived, not shipped).
+if (process.env.PARLEY_OSSA2014) {
+  const { loadOssa2014 } = await import('../src/replicate/ossa2014-data.js');
+  const { replicateOssa2014 } = await import('../src/replicate/ossa2014.js');
+  const { bestResponse } = await import('../src/strategy/best-response.js');
+  const { purgeDeficits } = await import('../src/model/equilibrium.js');
+  const data = loadOssa2014(process.env.PARLEY_OSSA2014);
+  const world = purgeDeficits(data.world);
+  console.log(`\n${'Ossa (2014), 7 regions x 33 industries'.padEnd(44)} ${'ms'.padStart(10)} ${'steps'.padStart(6)} ${''.padStart(11)} ${'target'.padStart(8)}`);
+  const restoreW = setWarningSink(() => {});
+  for (const code of world.codes) {
+    const t0 = performance.now();
+    const br = bestResponse(world, code, { instrument: 'sector', prepared: { world, rule: 'fixed' }, maxIterations: 3000 });
+    console.log(`${`  optimal MFN tariffs of ${code} (33)`.padEnd(44)} ${(performance.now() - t0).toFixed(0).padStart(10)} ${String(br.iterations).padStart(6)} ${''.padStart(11)} ${'1000'.padStart(8)}`);
+  }
+  restoreW();
+  const r = replicateOssa2014(data, { pol: true });
+  const line = (name: string, ms: number, target = '') => console.log(`${name.padEnd(44)} ${ms.toFixed(0).padStart(10)} ${''.padStart(6)} ${''.padStart(11)} ${target.padStart(8)}`);
+  line('  optimal tariffs, 7 x 198 (with --pol)', r.optimal!.ms);
+  line('  Nash trade war, 1,386 tariffs', r.nash!.ms, '10000');
+  line('  cooperative from factual, 1,386 jointly', r.cooperative!.from_factual.ms);
+  line('  cooperative from Nash', r.cooperative!.from_nash.ms);
+  line('  all of replicate ossa2014 --pol', r.ms, '60000');
+} else {
+  console.log('\nOssa (2014): skipped (set PARLEY_OSSA2014 to the replication package folder)');
+}
