@@ -20,7 +20,7 @@
  */
 import type { Baseline } from './baseline.js';
 import { InputError } from '../errors.js';
-import { luFactor, luSolve } from './linalg.js';
+import { luFactor, luSolve, luSolveTranspose } from './linalg.js';
 
 /**
  * How deficits behave in the counterfactual (MODEL.md §1):
@@ -42,6 +42,23 @@ export interface Tangent {
   du: Float64Array;
   /** d Pi'[i]: profits (0 under Armington). */
   dProfit: Float64Array;
+}
+
+/**
+ * Adjoint seeds of a scalar Phi that depends on the tariffs through the
+ * system's quantities at fixed w: dPhi/d(excess, E', u, up, rho, ln Q), and
+ * optionally dPhi/d sales'[i][s] of one exporter (government welfare).
+ * tariffAdjoint turns them into dPhi/dt' for every cell in one reverse pass.
+ */
+export interface TariffSeeds {
+  excess: Float64Array;
+  E: Float64Array;
+  u: Float64Array;
+  /** Krugman only (profits); ignored under Armington. */
+  up: Float64Array;
+  rho: Float64Array;
+  lnQ: Float64Array;
+  sales?: { exporter: number; weight: Float64Array };
 }
 
 export class EquilibriumSystem {
@@ -90,7 +107,7 @@ export class EquilibriumSystem {
   /** Profits Pi' per economy (0 under Armington). */
   readonly profit: Float64Array;
   /** up[i][j] = sum_s profitShare_s lam' beta g: profits of i per unit of j's spending (Krugman only). */
-  private readonly up: Float64Array;
+  readonly up: Float64Array;
   /** LU of diag(1 - rho) - up (Krugman only), for E' and its tangents. */
   private readonly M: Float64Array;
   private readonly piv: Int32Array;
@@ -610,6 +627,120 @@ export class EquilibriumSystem {
   /** Importer-sector columns ([j][s]) the last sparse tariff tangent touched; null after a jvp. */
   touchedColumns(): Int32Array | null {
     return this.touched;
+  }
+
+  /**
+   * Reverse mode of the tariff tangent: dPhi/dt'[i][j][s] for every cell at
+   * once, O(N^2 S) whatever the number of tariffs (the forward tangents cost
+   * that per direction under Krugman). Seeds are read, not changed.
+   *   x = seeds.excess:  u_bar += x_i E'_j,  up_bar -= x_i E'_j,  E_bar_j += sum_i x_i (u - up)_ij
+   *   E' = M^-1 A0, M = diag(1 - rho) - up:  z = M^-T E_bar,  rho_bar_j += z_j E'_j,  up_bar_jk += z_j E'_k
+   *   u, up, rho -> lam', g;  lam' = a w^-eps / Q -> a, Q;  a, g -> t'.
+   */
+  tariffAdjoint(seeds: TariffSeeds, out: Float64Array): void {
+    const { N, S, a, g, wpow, invQ, cb, u, up, Ep, tPrime } = this;
+    const { beta, world, profitShare } = this.base;
+    const eps = world.eps;
+    const krugman = this.krugman;
+    const NS = N * S;
+    const sc = this.getAdjointScratch();
+    const { ubar, upbar, rhobar, ebar, z, Qbar } = sc;
+    ubar.set(seeds.u);
+    if (krugman) upbar.set(seeds.up);
+    rhobar.set(seeds.rho);
+    ebar.set(seeds.E);
+    const x = seeds.excess;
+    for (let i = 0; i < N; i++) {
+      if (x[i] === 0) continue;
+      for (let j = 0; j < N; j++) {
+        const ij = i * N + j;
+        ubar[ij] += x[i] * Ep[j];
+        ebar[j] += x[i] * u[ij];
+        if (krugman) {
+          upbar[ij] -= x[i] * Ep[j];
+          ebar[j] -= x[i] * up[ij];
+        }
+      }
+    }
+    const sales = seeds.sales;
+    if (sales) {
+      const k = sales.exporter;
+      for (let j = 0; j < N; j++) {
+        const b = (k * N + j) * S;
+        let v = 0;
+        for (let s = 0; s < S; s++) v += sales.weight[s] * a[b + s] * wpow[k * S + s] * cb[j * S + s] * g[b + s];
+        ebar[j] += v;
+      }
+    }
+    if (krugman) luSolveTranspose(this.M, N, this.piv, ebar, z);
+    else for (let j = 0; j < N; j++) z[j] = ebar[j] / (1 - this.rho[j]);
+    for (let j = 0; j < N; j++) {
+      rhobar[j] += z[j] * Ep[j];
+      if (krugman) for (let k = 0; k < N; k++) upbar[j * N + k] += z[j] * Ep[k];
+    }
+    // lam'-bar and g-bar per cell, from u, up, rho (and the sales seed); Q-bar summed per column.
+    for (let js = 0; js < NS; js++) Qbar[js] = seeds.lnQ[js] * invQ[js];
+    const lgBar = (i: number, j: number, s: number, k: number, l: number, out2: Float64Array): void => {
+      const ij = i * N + j;
+      const bj = beta[j * S + s];
+      const coef = ubar[ij] + (krugman ? profitShare[s] * upbar[ij] : 0);
+      let lb = bj * (coef * g[k] + rhobar[j] * (1 - g[k]));
+      let gb = bj * l * (coef - rhobar[j]);
+      if (sales && i === sales.exporter) {
+        lb += sales.weight[s] * bj * g[k] * Ep[j];
+        gb += sales.weight[s] * bj * l * Ep[j];
+      }
+      out2[0] = lb;
+      out2[1] = gb;
+    }
+    const pair = sc.pair;
+    for (let i = 0; i < N; i++) {
+      for (let js = 0, s = 0, j = 0; js < NS; js++) {
+        const k = i * NS + js;
+        const l = a[k] * wpow[i * S + s] * invQ[js];
+        if (l !== 0) {
+          lgBar(i, j, s, k, l, pair);
+          Qbar[js] -= pair[0] * l * invQ[js];
+        }
+        if (++s === S) {
+          s = 0;
+          j++;
+        }
+      }
+    }
+    for (let i = 0; i < N; i++) {
+      for (let js = 0, s = 0, j = 0; js < NS; js++) {
+        const k = i * NS + js;
+        const l = a[k] * wpow[i * S + s] * invQ[js];
+        let abar = Qbar[js] * wpow[i * S + s];
+        let gb = 0;
+        if (l !== 0) {
+          lgBar(i, j, s, k, l, pair);
+          abar += pair[0] * wpow[i * S + s] * invQ[js];
+          gb = pair[1];
+        }
+        out[k] = (abar * -eps[s] * a[k]) / (1 + tPrime[k]) - gb * g[k] * g[k];
+        if (++s === S) {
+          s = 0;
+          j++;
+        }
+      }
+    }
+  }
+
+  private adjointScratch?: { ubar: Float64Array; upbar: Float64Array; rhobar: Float64Array; ebar: Float64Array; z: Float64Array; Qbar: Float64Array; pair: Float64Array };
+
+  private getAdjointScratch() {
+    const { N, S } = this;
+    return (this.adjointScratch ??= {
+      ubar: new Float64Array(N * N),
+      upbar: new Float64Array(N * N),
+      rhobar: new Float64Array(N),
+      ebar: new Float64Array(N),
+      z: new Float64Array(N),
+      Qbar: new Float64Array(N * S),
+      pair: new Float64Array(2),
+    });
   }
 
   /**

@@ -16,7 +16,7 @@
  */
 import type { World } from '../data/world.js';
 import { InputError } from '../errors.js';
-import type { EquilibriumSystem, Tangent } from '../model/system.js';
+import type { EquilibriumSystem, Tangent, TariffSeeds } from '../model/system.js';
 import { computeBaseline } from '../model/baseline.js';
 import { luFactor, luSolveTranspose } from '../model/linalg.js';
 
@@ -212,6 +212,73 @@ function governmentDerivative(sys: EquilibriumSystem, po: PlayerObjective, st: G
   return dgov / gov + minusLnPrice(sys, k, tan);
 }
 
+/**
+ * The adjoint seeds of Phi = U - sum_i mu_i excess_i / L_i (i != drop) at fixed w: the reverse of
+ * objectiveDerivative's forward formulas (welfare or government welfare, revenue, balances).
+ */
+function tariffSeeds(sys: EquilibriumSystem, po: PlayerObjective, at: ObjectiveAt, mu: Float64Array, drop: number): TariffSeeds {
+  const { N, S, Ep, rho, u, up, w, L, profit, krugman } = sys;
+  const { beta, world, profitShare } = sys.base;
+  const eps = world.eps;
+  const k = po.player;
+  const o = po.objective;
+  const seeds: TariffSeeds = {
+    excess: Float64Array.from({ length: N }, (_, i) => (i === drop ? 0 : -mu[i] / L[i])),
+    E: new Float64Array(N),
+    u: new Float64Array(N * N),
+    up: new Float64Array(krugman ? N * N : 0),
+    rho: new Float64Array(N),
+    lnQ: new Float64Array(N * S),
+  };
+  const gdp = w[k] * L[k] + profit[k];
+  let gdpBar = 0;
+  // R' = E'_k rho_k and profit_k = sum_j up_kj E'_j enter several terms.
+  const addRevenue = (c: number) => {
+    seeds.E[k] += c * rho[k];
+    seeds.rho[k] += c * Ep[k];
+  };
+  const addProfit = (c: number) => {
+    if (!krugman) return;
+    for (let j = 0; j < N; j++) {
+      seeds.up[k * N + j] += c * Ep[j];
+      seeds.E[j] += c * up[k * N + j];
+    }
+  };
+  if (o.welfare !== 0) {
+    const C = o.welfare * 100 * at.level;
+    for (let s = 0; s < S; s++) seeds.lnQ[k * S + s] += (C * beta[k * S + s]) / eps[s];
+    if (at.gov) {
+      const { gov, R, sll, lab } = at.gov;
+      const lambda = po.lambda!;
+      const weight = new Float64Array(S);
+      for (let s = 0; s < S; s++) weight[s] = (C / gov) * (lambda[s] + (R / lab) * lambda[s] * (1 - profitShare[s]) - ((R * sll) / (lab * lab)) * (1 - profitShare[s]));
+      seeds.sales = { exporter: k, weight };
+      addRevenue(((C / gov) * sll) / lab);
+    } else {
+      const income = gdp + Ep[k] * rho[k];
+      addRevenue(C / income);
+      addProfit(C / income);
+    }
+  }
+  if (o.revenue !== 0) {
+    const rev = Ep[k] * rho[k];
+    addRevenue((100 * o.revenue) / gdp);
+    gdpBar -= (100 * o.revenue * rev) / (gdp * gdp);
+  }
+  po.partners.forEach((p, m) => {
+    const a = o.balances[m].weight;
+    const b = balance(sys, k, p);
+    const bBar = (100 * a) / gdp;
+    gdpBar -= (100 * a * b) / (gdp * gdp);
+    seeds.u[k * N + p] += bBar * Ep[p];
+    seeds.E[p] += bBar * u[k * N + p];
+    seeds.u[p * N + k] -= bBar * Ep[k];
+    seeds.E[k] -= bBar * u[p * N + k];
+  });
+  addProfit(gdpBar);
+  return seeds;
+}
+
 /** A direction's changes of the cells in one exporter's row (the first `count` entries). */
 interface RowCells {
   cells: Int32Array;
@@ -269,7 +336,7 @@ export interface ObjectiveGradient {
  * Values and gradients of several objectives at the equilibrium `sys` holds
  * (solved and evaluated there), along tariff directions dt ([i][j][s] each).
  */
-export function objectiveGradients(sys: EquilibriumSystem, objectives: readonly PlayerObjective[], directions: readonly Direction[]): ObjectiveGradient[] {
+export function objectiveGradients(sys: EquilibriumSystem, objectives: readonly PlayerObjective[], directions: readonly Direction[], mode: 'auto' | 'forward' | 'reverse' = 'auto'): ObjectiveGradient[] {
   const { N } = sys;
   const Y = sys.L; // the solver's row scaling and numeraire weights
   const drop = N - 1; // same equations as the solver: its market clears by Walras' law
@@ -294,6 +361,23 @@ export function objectiveGradients(sys: EquilibriumSystem, objectives: readonly 
     return mu;
   });
   const out = objectives.map((po) => ({ value: objectiveParts(sys, po).value, gradient: new Float64Array(directions.length) }));
+  if (mode === 'reverse' || (mode === 'auto' && directions.length > N)) {
+    // Many directions: one reverse pass per objective gives dPhi/dt' for every cell.
+    const cellGrad = new Float64Array(sys.tPrime.length);
+    objectives.forEach((po, o) => {
+      sys.tariffAdjoint(tariffSeeds(sys, po, at[o], mus[o], drop), cellGrad);
+      directions.forEach((dt, d) => {
+        let v = 0;
+        if (dt instanceof Float64Array) {
+          for (let c = 0; c < dt.length; c++) if (dt[c] !== 0) v += dt[c] * cellGrad[c];
+        } else {
+          for (let m = 0; m < dt.cells.length; m++) v += dt.values[m] * cellGrad[dt.cells[m]];
+        }
+        out[o].gradient[d] = v;
+      });
+    });
+    return out;
+  }
   directions.forEach((dt, d) => {
     if (dt instanceof Float64Array) sys.tariffTangent(dt);
     else sys.tariffTangentSparse(dt.cells, dt.values);
