@@ -79,3 +79,13 @@ test('Ossa (2014) on its own data: the abstract\'s four figures to the printed d
   for (const c of Object.keys(r.optimal!.regions)) assert.ok(r.optimal_mfn!.regions[c].gov_welfare_pct <= r.optimal!.regions[c].gov_welfare_pct + 1e-6, c);
   process.stdout.write(`# Ossa replication: optimal ${(r.optimal!.ms / 1000).toFixed(1)} s, MFN ${(r.optimal_mfn!.ms / 1000).toFixed(1)} s, Nash ${(r.nash!.ms / 1000).toFixed(1)} s, all ${(r.ms / 1000).toFixed(1)} s\n`);
 });
+
+test('parley replicate ossa2014 --only optimal --json follows the contract', { skip: dir ? false : 'skipped: PARLEY_OSSA2014 is not set' }, () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test/cli/parley.ts'), 'replicate', 'ossa2014', '--data', dir!, '--pol', '--only', 'optimal', '--json'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.deepEqual(Object.keys(j.optimal), ['BRA', 'CHN', 'EU', 'IND', 'JPN', 'ROW', 'USA']);
+  for (const k of ['gov_welfare_pct', 'welfare_pct', 'median_tariff_pct']) assert.equal(typeof j.optimal.USA[k], 'number', k);
+  assert.equal(j.nash, undefined);
+  assert.equal(j.averages.optimal.median_tariff_pct.toFixed(0), '62');
+});
