@@ -65,11 +65,11 @@ export function ossaCommand(o: OssaFlags): void {
     pol: r.pol,
     ...(r.optimal ? { optimal: slim(r.optimal), optimal_mfn: slim(r.optimal_mfn!) } : {}),
     ...(r.nash ? { nash: slim(r.nash) } : {}),
-    ...(r.cooperative ? { cooperative: { from_factual: slim(r.cooperative.from_factual), from_nash: slim(r.cooperative.from_nash) } } : {}),
+    ...(r.cooperative ? { cooperative: { from_factual: slim(r.cooperative.from_factual), from_nash: slim(r.cooperative.from_nash), from_free_trade: slim(r.cooperative.from_free_trade) } } : {}),
     averages: {
       ...(r.optimal ? { optimal: r.optimal.average, optimal_mfn: r.optimal_mfn!.average } : {}),
       ...(r.nash ? { nash: r.nash.average } : {}),
-      ...(r.cooperative ? { cooperative: { from_factual: r.cooperative.from_factual.average, from_nash: r.cooperative.from_nash.average } } : {}),
+      ...(r.cooperative ? { cooperative: { from_factual: r.cooperative.from_factual.average, from_nash: r.cooperative.from_nash.average, from_free_trade: r.cooperative.from_free_trade.average } } : {}),
     },
     seconds: Math.round(r.ms) / 1000,
   });

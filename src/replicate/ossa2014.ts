@@ -35,7 +35,7 @@ export interface OssaRow {
 
 export interface OssaTable {
   /** What the changes are relative to. */
-  relativeTo: 'factual' | 'nash';
+  relativeTo: 'factual' | 'nash' | 'free trade';
   regions: Record<string, OssaRow>;
   average: OssaRow;
   ms: number;
@@ -53,7 +53,7 @@ export interface OssaReplication {
   /** The same with one tariff per industry (MFN). */
   optimal_mfn?: OssaTable;
   nash?: OssaTable;
-  cooperative?: { from_factual: OssaTable; from_nash: OssaTable };
+  cooperative?: { from_factual: OssaTable; from_nash: OssaTable; from_free_trade: OssaTable };
   /** What the solvers reported on the way (tariffs ending at the upper bound, counted), one line each. */
   notes: string[];
   ms: number;
@@ -149,9 +149,9 @@ function optimalTariffs(world: World, objs: Record<string, Objective>, instrumen
   return { table: table(rows, 'factual', performance.now() - t0, steps), combined };
 }
 
-function stateTable(world: World, objs: Record<string, Objective>, t: Float64Array, ref: Float64Array | null, ms: number, steps: number): OssaTable {
-  const rows = OSSA_REGIONS.map((code, j) => row(levels(world, t, j, objs[code]), ref ? levels(world, ref, j, objs[code]) : null, regionTariffs(world, t, j)));
-  return table(rows, ref ? 'nash' : 'factual', ms, steps);
+function stateTable(world: World, objs: Record<string, Objective>, t: Float64Array, ref: { tariffs: Float64Array; name: OssaTable['relativeTo'] } | null, ms: number, steps: number): OssaTable {
+  const rows = OSSA_REGIONS.map((code, j) => row(levels(world, t, j, objs[code]), ref ? levels(world, ref.tariffs, j, objs[code]) : null, regionTariffs(world, t, j)));
+  return table(rows, ref?.name ?? 'factual', ms, steps);
 }
 
 /** Run the paper's policy problems on its data (all by default). */
@@ -190,14 +190,15 @@ function runProblems(data: OssaData, o: OssaOptions): OssaReplication {
     if (only.has('nash')) out.nash = stateTable(world, objs, war.tariffs, null, performance.now() - t0, war.rounds);
   }
   if (only.has('cooperative')) {
-    const talks = (start: Float64Array, ref: Float64Array | null, label: string): OssaTable => {
-      say(`cooperative tariffs from ${label}`);
+    // Gains are measured from where the talks start.
+    const talks = (start: Float64Array, name: OssaTable['relativeTo']): OssaTable => {
+      say(`cooperative tariffs from ${name}`);
       const t0 = performance.now();
       const c = cooperate(world, { parties: OSSA_REGIONS, start, objectives: objs, ...OSSA_BOUNDS });
-      if (!c.converged) throw new ConvergenceError(`cooperative tariffs from ${label}`, c.spread, c.iterations);
-      return stateTable(world, objs, c.tariffs, ref, performance.now() - t0, c.iterations);
+      if (!c.converged) throw new ConvergenceError(`cooperative tariffs from ${name}`, c.spread, c.iterations);
+      return stateTable(world, objs, c.tariffs, name === 'factual' ? null : { tariffs: start, name }, performance.now() - t0, c.iterations);
     };
-    out.cooperative = { from_factual: talks(world.t, null, 'factual tariffs'), from_nash: talks(nashTariffs!, nashTariffs!, 'the Nash tariffs') };
+    out.cooperative = { from_factual: talks(world.t, 'factual'), from_nash: talks(nashTariffs!, 'nash'), from_free_trade: talks(new Float64Array(world.t.length), 'free trade') };
   }
   out.ms = performance.now() - started;
   return out;

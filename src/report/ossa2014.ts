@@ -6,7 +6,8 @@ import { OSSA_PUBLISHED, type OssaReplication, type OssaRow, type OssaTable } fr
 function tableText(title: string, t: OssaTable): string {
   const rows: { name: string; r: OssaRow }[] = OSSA_REGIONS.map((c, j) => ({ name: OSSA_REGION_NAMES[j], r: t.regions[c] }));
   rows.push({ name: 'Average', r: t.average });
-  const head = `${title} (changes relative to ${t.relativeTo === 'nash' ? 'the Nash equilibrium' : 'factual tariffs'}; ${(t.ms / 1000).toFixed(1)} s, ${t.steps} ${title.startsWith('Nash') ? 'rounds' : 'steps'})`;
+  const ref = { nash: 'the Nash equilibrium', factual: 'factual tariffs', 'free trade': 'free trade' }[t.relativeTo];
+  const head = `${title} (changes relative to ${ref}; ${(t.ms / 1000).toFixed(1)} s, ${t.steps} ${title.startsWith('Nash') ? 'rounds' : 'steps'})`;
   return `${head}\n${textTable(rows, [
     { header: 'region', value: (x) => x.name, right: false },
     { header: 'gov. welfare %', value: (x) => signed(x.r.gov_welfare_pct, 2) },
@@ -29,6 +30,7 @@ export function ossaText(r: OssaReplication): string {
   if (r.cooperative) {
     parts.push(tableText('Table 5: cooperative tariffs from factual tariffs (equal gains)', r.cooperative.from_factual), '');
     parts.push(tableText('Table 5: cooperative tariffs from Nash tariffs (equal gains)', r.cooperative.from_nash), '');
+    parts.push(tableText('Table 5: cooperative tariffs from free trade (equal gains)', r.cooperative.from_free_trade), '');
   }
   const figures = OSSA_PUBLISHED.filter((f) => f.get(r) !== undefined);
   if (r.pol && figures.length) {

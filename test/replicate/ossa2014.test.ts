@@ -67,7 +67,7 @@ test('Ossa (2014) on its own data: the abstract\'s four figures to the printed d
     assert.equal(v.toFixed(f.digits), f.value.toFixed(f.digits), `${f.label}: paper ${f.value}, Parley ${v}`);
   }
   // Trade talks: every government gains the same (to the soft minimum's width).
-  for (const t of [r.cooperative!.from_factual, r.cooperative!.from_nash]) {
+  for (const t of [r.cooperative!.from_factual, r.cooperative!.from_nash, r.cooperative!.from_free_trade]) {
     const gains = Object.values(t.regions).map((x) => x.gov_welfare_pct);
     assert.ok(Math.max(...gains) - Math.min(...gains) < 0.01, `equal gains: ${gains.join(', ')}`);
     assert.ok(Math.min(...gains) > 0);
