@@ -60,3 +60,20 @@ test('parley replicate liberation-day --json follows the contract; a bad scenari
   assert.match(bad.stderr, /^parley: --only: unknown scenario "ustr" \(known: ustr_tax_relief, /);
   assert.equal(bad.stderr.trim().split('\n').length, 1);
 });
+
+test("Liberation Day: the main scenario matches the authors' MATLAB output economy by economy (12-economy excerpt)", async () => {
+  const { readCsv, cell, numberCell } = await import('../../src/data/csv.js');
+  const { FIXTURES } = await import('../helpers.js');
+  const file = join(FIXTURES, 'ilms2025-matlab-ustr.csv');
+  const t = readCsv(file, ['iso3', 'welfare_pct', 'deficit_change_pct', 'employment_pct', 'prices_pct']);
+  const num = { expected: 'a number' };
+  assert.equal(t.rows.length, 12);
+  for (const row of t.rows) {
+    const code = cell(t, row, 'iso3');
+    const e = result.scenarios.ustr_tax_relief.economies[code];
+    for (const k of ['welfare_pct', 'employment_pct', 'prices_pct'] as const) assertClose(e[k], numberCell(t, row, k, num), 1e-7, `${code} ${k}`);
+    const d = numberCell(t, row, 'deficit_change_pct', num);
+    // Relative to a baseline deficit that can be near zero (Cambodia: +4557%), so compared relatively.
+    assertClose(e.deficit_change_pct, d, 1e-6 * Math.max(1, Math.abs(d)), `${code} deficit change`);
+  }
+});
