@@ -95,6 +95,9 @@ export function buildProgram(): Command {
     .description('Ignatenko, Lashkaripour, Macedoni & Simonovska (2025): the Liberation Day tariffs in their extended model, Tables 1, 2 and 4')
     .option('--json', 'print one JSON object')
     .option('--only <ids>', 'comma-separated scenario ids (default: all eight)')
+    .option('--eps <number>', 'trade elasticity (paper: 4; phi and psi stay as calibrated, as in its robustness run)')
+    .option('--kappa <number>', 'labour-supply elasticity (paper: 0.5)')
+    .option('--beta <number>', 'value-added share in the input-output model (paper: 0.49)')
     .action(liberationDayCommand);
   replicate
     .command('ossa2014')

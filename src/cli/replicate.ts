@@ -10,6 +10,16 @@ import { ossaText } from '../report/ossa2014.js';
 export interface LiberationDayFlags {
   json?: boolean;
   only?: string;
+  eps?: string;
+  kappa?: string;
+  beta?: string;
+}
+
+function parseNumber(raw: string | undefined, flag: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const v = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(v)) throw new InputError(`${flag}: expected a number, found "${raw}"`);
+  return v;
 }
 
 function parseOnly<T extends string>(raw: string | undefined, known: readonly T[]): readonly T[] {
@@ -22,7 +32,10 @@ function parseOnly<T extends string>(raw: string | undefined, known: readonly T[
 
 export function liberationDayCommand(o: LiberationDayFlags): void {
   const only = parseOnly<LiberationDayScenario>(o.only, LIBERATION_DAY_SCENARIOS);
-  const r = replicateLiberationDay(loadIlmsInputs(), only);
+  const overrides = Object.fromEntries(
+    (['eps', 'kappa', 'beta'] as const).map((k) => [k, parseNumber(o[k], `--${k}`)] as const).filter(([, v]) => v !== undefined),
+  );
+  const r = replicateLiberationDay(loadIlmsInputs(), only, overrides);
   if (o.json) {
     const scenarios: Record<string, unknown> = {};
     for (const [id, s] of Object.entries(r.scenarios)) {
@@ -35,7 +48,7 @@ export function liberationDayCommand(o: LiberationDayFlags): void {
         solver: { iterations: s.iterations, residual: s.residual, ms: Math.round(s.ms) },
       };
     }
-    printJson({ paper: 'Ignatenko, Lashkaripour, Macedoni & Simonovska (2025), JIE 157', parameters: r.parameters, scenarios });
+    printJson({ paper: 'Ignatenko, Lashkaripour, Macedoni & Simonovska (2025), JIE 157', parameters: r.parameters, paper_parameters: r.paperParameters, scenarios });
     return;
   }
   process.stdout.write(`${liberationDayText(r)}\n`);

@@ -12,7 +12,7 @@ import { readCsv, cell, numberCell } from '../data/csv.js';
 import { DATA_DIR, loadDataset } from '../data/manifest.js';
 import type { World } from '../data/world.js';
 import { DataError } from '../errors.js';
-import { calibrateExtended, solveExtendedOrThrow, type ExtendedCalibration, type ExtendedEquilibrium, type ExtendedParams } from '../model/extended.js';
+import { calibrateExtended, checkExtendedParams, solveExtendedOrThrow, type ExtendedCalibration, type ExtendedEquilibrium, type ExtendedParams } from '../model/extended.js';
 
 export const LIBERATION_DAY_SCENARIOS = [
   'ustr_tax_relief',
@@ -37,8 +37,19 @@ export const SCENARIO_TITLES: Record<LiberationDayScenario, string> = {
   io_reciprocal_retaliation: 'Input-output model: USTR tariffs with reciprocal retaliation',
 };
 
-/** The paper's parameters (set in its code, not estimated here). */
-export const ILMS_PARAMETERS = { eps: 4, kappa: 0.5, scale: 0.67, beta: 0.49 } as const;
+/** The paper's parameters (set in its code, not estimated here); the scale elasticity psi = 0.67 / 4. */
+export const ILMS_PARAMETERS = { eps: 4, kappa: 0.5, psi: 0.67 / 4, beta: 0.49 } as const;
+
+/**
+ * Parameters a user may change (robustness runs). As in the paper's own "higher trade elasticity" run, a new eps leaves
+ * the calibrated pass-through phi and the scale elasticity psi as they are.
+ */
+export interface IlmsParameters {
+  eps: number;
+  kappa: number;
+  psi: number;
+  beta: number;
+}
 
 /** Everything the replication reads, from the shipped data set only. */
 export interface IlmsInputs {
@@ -132,14 +143,15 @@ export interface ScenarioOutcome {
 
 export interface LiberationDayReplication {
   scenarios: Record<LiberationDayScenario, ScenarioOutcome>;
-  parameters: typeof ILMS_PARAMETERS;
+  parameters: IlmsParameters;
+  /** Whether these are the paper's parameters (so its published figures apply). */
+  paperParameters: boolean;
   economies: number;
   ms: number;
 }
 
-function paperParams(inp: IlmsInputs, beta: number, revenue: ExtendedParams['revenue'], numeraire: ExtendedParams['numeraire']): ExtendedParams {
-  const { eps, kappa, scale } = ILMS_PARAMETERS;
-  return { eps, kappa, psi: scale / eps, beta, nu: inp.nu, phi: inp.phi, revenue, numeraire };
+function modelParams(inp: IlmsInputs, par: IlmsParameters, beta: number, revenue: ExtendedParams['revenue'], numeraire: ExtendedParams['numeraire']): ExtendedParams {
+  return { eps: par.eps, kappa: par.kappa, psi: par.psi, beta, nu: inp.nu, phi: inp.phi, revenue, numeraire };
 }
 
 /** The US tariff on every exporter: model_us_tariff, as a full [i][j] matrix. */
@@ -161,14 +173,14 @@ function addReciprocal(inp: IlmsInputs, t: Float64Array): void {
  * delta = sum_{j != US} Z[US][j] (1 - nu_j)(1 - lam[US][j]) / ((1 - nu_US)(base - Z[US][US])),
  * with `base` the US expenditure (no-retaliation case) or income (with retaliation), as the paper's code has it.
  */
-export function optimalUsTariff(cal: ExtendedCalibration, inp: IlmsInputs, base: 'expenditure' | 'income'): number {
+export function optimalUsTariff(cal: ExtendedCalibration, inp: IlmsInputs, base: 'expenditure' | 'income', eps: number = ILMS_PARAMETERS.eps): number {
   const { N, Z, lam, nu } = cal;
   const us = inp.us;
   let num = 0;
   for (let j = 0; j < N; j++) if (j !== us) num += Z[us * N + j] * (1 - nu[j]) * (1 - lam[us * N + j]);
   const b = base === 'expenditure' ? cal.E[us] : cal.Y[us];
   const delta = num / ((1 - nu[us]) * (b - Z[us * N + us]));
-  return 1 / ((1 + delta * ILMS_PARAMETERS.eps) * inp.phi[us] - 1);
+  return 1 / ((1 + delta * eps) * inp.phi[us] - 1);
 }
 
 /**
@@ -179,7 +191,7 @@ export function optimalUsTariff(cal: ExtendedCalibration, inp: IlmsInputs, base:
  * aggregated matrix over the other axis, the rest's imports from the US, gives
  * US welfare -0.95% instead of the published -0.75%.)
  */
-export function optimalRetaliation(cal: ExtendedCalibration, inp: IlmsInputs): Float64Array {
+export function optimalRetaliation(cal: ExtendedCalibration, inp: IlmsInputs, eps: number = ILMS_PARAMETERS.eps): Float64Array {
   const { N, Z, nu } = cal;
   const us = inp.us;
   const rest = us === 0 ? 1 : 0;
@@ -196,7 +208,7 @@ export function optimalRetaliation(cal: ExtendedCalibration, inp: IlmsInputs): F
   const lamRestUs = restToUs / cal.E[us];
   const delta = (restToUs * (1 - nu[us]) * (1 - lamRestUs)) / ((1 - nu[rest]) * (restY - restToRest));
   const rates = new Float64Array(N);
-  for (let j = 0; j < N; j++) rates[j] = j === us ? 0 : 1 / ((1 + delta * ILMS_PARAMETERS.eps) * inp.phi[j] - 1);
+  for (let j = 0; j < N; j++) rates[j] = j === us ? 0 : 1 / ((1 + delta * eps) * inp.phi[j] - 1);
   return rates;
 }
 
@@ -236,8 +248,12 @@ function average(cal: ExtendedCalibration, rows: EconomyOutcome[], members: numb
 }
 
 /** Run the paper's scenarios (all by default) and collect the JSON contract. */
-export function replicateLiberationDay(inp: IlmsInputs = loadIlmsInputs(), only: readonly LiberationDayScenario[] = LIBERATION_DAY_SCENARIOS): LiberationDayReplication {
+export function replicateLiberationDay(inp: IlmsInputs = loadIlmsInputs(), only: readonly LiberationDayScenario[] = LIBERATION_DAY_SCENARIOS, overrides: Partial<IlmsParameters> = {}): LiberationDayReplication {
   const started = performance.now();
+  const par: IlmsParameters = { ...ILMS_PARAMETERS, ...overrides };
+  // Check the parameters once, with the paper's nu and phi, before any work (a clear error names the parameter).
+  checkExtendedParams(modelParams(inp, par, par.beta, 'tax-relief', 'prices'), inp.world.N);
+  const paperParameters = (Object.keys(ILMS_PARAMETERS) as (keyof IlmsParameters)[]).every((k) => par[k] === ILMS_PARAMETERS[k]);
   const { world, us, chn } = inp;
   const N = world.N;
   const baseCal = calibrateExtended(world, inp.nu, 1);
@@ -246,13 +262,13 @@ export function replicateLiberationDay(inp: IlmsInputs = loadIlmsInputs(), only:
   for (const id of only) {
     const t0 = performance.now();
     const io = id.startsWith('io_');
-    const cal = io ? (ioCal ??= calibrateExtended(world, inp.nu, ILMS_PARAMETERS.beta)) : baseCal;
-    const params = paperParams(inp, io ? ILMS_PARAMETERS.beta : 1, id === 'ustr_lump_sum' ? 'lump-sum' : 'tax-relief', io ? 'wages' : 'prices');
+    const cal = io ? (ioCal ??= calibrateExtended(world, inp.nu, par.beta)) : baseCal;
+    const params = modelParams(inp, par, io ? par.beta : 1, id === 'ustr_lump_sum' ? 'lump-sum' : 'tax-relief', io ? 'wages' : 'prices');
     let t: Float64Array;
     let usRate: number | undefined;
     let retaliation: number | undefined;
     if (id === 'optimal_us' || id === 'optimal_and_retaliation') {
-      usRate = optimalUsTariff(cal, inp, id === 'optimal_us' ? 'expenditure' : 'income');
+      usRate = optimalUsTariff(cal, inp, id === 'optimal_us' ? 'expenditure' : 'income', par.eps);
       t = new Float64Array(N * N);
       for (let i = 0; i < N; i++) if (i !== us) t[i * N + us] = usRate;
     } else {
@@ -260,7 +276,7 @@ export function replicateLiberationDay(inp: IlmsInputs = loadIlmsInputs(), only:
     }
     if (id === 'reciprocal_retaliation' || id === 'io_reciprocal_retaliation') addReciprocal(inp, t);
     if (id === 'optimal_retaliation' || id === 'optimal_and_retaliation') {
-      const rates = optimalRetaliation(cal, inp);
+      const rates = optimalRetaliation(cal, inp, par.eps);
       for (let j = 0; j < N; j++) if (j !== us) t[us * N + j] = rates[j];
       retaliation = rates[chn];
     }
@@ -283,7 +299,7 @@ export function replicateLiberationDay(inp: IlmsInputs = loadIlmsInputs(), only:
       ms: performance.now() - t0,
     };
   }
-  return { scenarios, parameters: ILMS_PARAMETERS, economies: N, ms: performance.now() - started };
+  return { scenarios, parameters: par, paperParameters, economies: N, ms: performance.now() - started };
 }
 
 /** The figures the JIE version of the paper prints (percent), as the issue lists them: the replication's targets. */

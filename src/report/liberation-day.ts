@@ -43,7 +43,7 @@ export function liberationDayText(r: LiberationDayReplication): string {
   const p = r.parameters;
   parts.push(
     `Ignatenko, Lashkaripour, Macedoni & Simonovska (2025), "Making America Great Again? The Economic Impacts of Liberation Day Tariffs", JIE 157`,
-    `replicated on ${r.economies} economies (BACI 2023, built-in baci-2023-ilms): eps ${p.eps}, kappa ${p.kappa}, psi ${p.scale}/eps, beta ${p.beta} (input-output model).`,
+    `replicated on ${r.economies} economies (BACI 2023, built-in baci-2023-ilms): eps ${p.eps}, kappa ${p.kappa}, psi ${+p.psi.toFixed(4)}, beta ${p.beta} (input-output model)${r.paperParameters ? '' : '; NOT the paper\'s parameters, so its published figures do not apply'}.`,
     `Welfare is the paper's (real expenditure net of the disutility of labour); real income is MODEL.md's ((wages + tariff revenue) / prices).`,
     `Prices: the expenditure-weighted world price index is the numeraire (input-output model: the income-weighted wage), as in the paper.`,
     '',
@@ -58,7 +58,7 @@ export function liberationDayText(r: LiberationDayReplication): string {
     if (!blocks.length) continue;
     parts.push(`== ${title} ==`, '', blocks.join('\n\n'), '');
   }
-  const figures = LIBERATION_DAY_PUBLISHED.filter((f) => r.scenarios[f.scenario]);
+  const figures = r.paperParameters ? LIBERATION_DAY_PUBLISHED.filter((f) => r.scenarios[f.scenario]) : [];
   if (figures.length) {
     parts.push('== Published figures (JIE version) and Parley ==', '');
     parts.push(

@@ -77,3 +77,24 @@ test("Liberation Day: the main scenario matches the authors' MATLAB output econo
     assertClose(e.deficit_change_pct, d, 1e-6 * Math.max(1, Math.abs(d)), `${code} deficit change`);
   }
 });
+
+test("Liberation Day: the paper's higher-elasticity robustness run (eps = 8) gives US welfare +0.33% (its Table 9)", () => {
+  const r = replicateLiberationDay(inputs, ['ustr_tax_relief'], { eps: 8 });
+  assert.equal(r.paperParameters, false);
+  assert.equal(r.scenarios.ustr_tax_relief.economies.USA.welfare_pct.toFixed(2), '0.33');
+});
+
+test('parley replicate liberation-day: parameters out of range get one clear line, exit 2', () => {
+  const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test/cli/parley.ts'), 'replicate', 'liberation-day', ...args], { cwd: ROOT, encoding: 'utf8' });
+  for (const [args, message] of [
+    [['--eps', '0'], /eps = 0 is out of range; expected eps > 0/],
+    [['--kappa', '-0.5'], /kappa = -0.5 is out of range; expected kappa >= 0/],
+    [['--beta', '1.5'], /beta = 1.5 is out of range; expected beta in \(0, 1\]/],
+    [['--eps', 'four'], /--eps: expected a number, found "four"/],
+  ] as const) {
+    const r = run(...args);
+    assert.equal(r.status, 2, args.join(' '));
+    assert.match(r.stderr, message);
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+  }
+});
