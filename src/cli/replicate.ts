@@ -1,7 +1,7 @@
 /** `parley replicate <paper>`: the two paper replications. Parse, call the library, print. */
 import { InputError } from '../errors.js';
 import { LIBERATION_DAY_SCENARIOS, loadIlmsInputs, replicateLiberationDay, type LiberationDayScenario } from '../replicate/liberation-day.js';
-import { liberationDayText } from '../report/liberation-day.js';
+import { liberationDayJson, liberationDayText } from '../report/liberation-day.js';
 import { printJson } from './common.js';
 import { loadOssa2014 } from '../replicate/ossa2014-data.js';
 import { OSSA_PROBLEMS, replicateOssa2014, type OssaProblem, type OssaTable } from '../replicate/ossa2014.js';
@@ -37,18 +37,7 @@ export function liberationDayCommand(o: LiberationDayFlags): void {
   );
   const r = replicateLiberationDay(loadIlmsInputs(), only, overrides);
   if (o.json) {
-    const scenarios: Record<string, unknown> = {};
-    for (const [id, s] of Object.entries(r.scenarios)) {
-      scenarios[id] = {
-        title: s.title,
-        ...(s.us_tariff_pct !== undefined ? { us_tariff_pct: s.us_tariff_pct } : {}),
-        ...(s.retaliation_tariff_pct !== undefined ? { retaliation_tariff_pct: s.retaliation_tariff_pct } : {}),
-        economies: s.economies,
-        non_us_welfare_pct: s.non_us_welfare_pct,
-        solver: { iterations: s.iterations, residual: s.residual, ms: Math.round(s.ms) },
-      };
-    }
-    printJson({ paper: 'Ignatenko, Lashkaripour, Macedoni & Simonovska (2025), JIE 157', parameters: r.parameters, paper_parameters: r.paperParameters, scenarios });
+    printJson(liberationDayJson(r));
     return;
   }
   process.stdout.write(`${liberationDayText(r)}\n`);

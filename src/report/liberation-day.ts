@@ -75,3 +75,19 @@ export function liberationDayText(r: LiberationDayReplication): string {
   parts.push(`${Object.keys(r.scenarios).length} scenarios in ${r.ms.toFixed(0)} ms (data loading excluded).`);
   return parts.join('\n');
 }
+
+/** The JSON contract of `parley replicate liberation-day --json` (and of the API). */
+export function liberationDayJson(r: LiberationDayReplication): object {
+  const scenarios: Record<string, unknown> = {};
+  for (const [id, s] of Object.entries(r.scenarios)) {
+    scenarios[id] = {
+      title: s.title,
+      ...(s.us_tariff_pct !== undefined ? { us_tariff_pct: s.us_tariff_pct } : {}),
+      ...(s.retaliation_tariff_pct !== undefined ? { retaliation_tariff_pct: s.retaliation_tariff_pct } : {}),
+      economies: s.economies,
+      non_us_welfare_pct: s.non_us_welfare_pct,
+      solver: { iterations: s.iterations, residual: s.residual, ms: Math.round(s.ms) },
+    };
+  }
+  return { paper: 'Ignatenko, Lashkaripour, Macedoni & Simonovska (2025), JIE 157', parameters: r.parameters, paper_parameters: r.paperParameters, scenarios };
+}

@@ -13,11 +13,14 @@ import { attachUncertainty } from '../report/strategy.js';
 import { monteCarlo, summariseDraws } from '../strategy/montecarlo.js';
 import { runSpec, withWarmStart, type SpecKind } from '../strategy/spec.js';
 import { hasUncertainty, resolveUncertain } from '../strategy/uncertainty.js';
+import { LIBERATION_DAY_SCENARIOS, loadIlmsInputs, replicateLiberationDay, type LiberationDayScenario } from '../replicate/liberation-day.js';
+import { liberationDayJson } from '../report/liberation-day.js';
 
 export type JobInput =
   | { type: 'strategy'; kind: SpecKind; spec: Record<string, unknown>; data: string }
   | { type: 'scenario'; name?: string; text?: string; branch?: string; draws?: number }
-  | { type: 'counterfactual'; data: string; at?: string; shock: ShockRow[]; deficits: Deficits };
+  | { type: 'counterfactual'; data: string; at?: string; shock: ShockRow[]; deficits: Deficits }
+  | { type: 'liberation-day'; only?: LiberationDayScenario[]; eps?: number; kappa?: number; beta?: number };
 
 type Progress = (done: number, total: number, label: string) => void;
 
@@ -41,6 +44,10 @@ export async function runJob(input: JobInput, progress: Progress): Promise<unkno
       const world = input.at ? worldAt(base, scheduleFromManifest(loaded, base), input.at) : base;
       const shock = shockFromRows(world, input.shock, (k, column) => ({ file: 'request body', column: `shock.${k}${column ? `.${column}` : ''}` }));
       return counterfactualReport(solveOrThrow(world, shock, { deficits: input.deficits }));
+    }
+    case 'liberation-day': {
+      const overrides = Object.fromEntries((['eps', 'kappa', 'beta'] as const).filter((k) => input[k] !== undefined).map((k) => [k, input[k]]));
+      return liberationDayJson(replicateLiberationDay(loadIlmsInputs(), input.only ?? LIBERATION_DAY_SCENARIOS, overrides));
     }
   }
 }

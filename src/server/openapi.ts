@@ -1,7 +1,7 @@
 /** The OpenAPI 3.1 description of the HTTP API, with request schemas generated from the validators. */
 import { z } from 'zod';
 import { SPEC_SCHEMAS } from '../strategy/spec.js';
-import { CounterfactualBody, ScenarioRunBody } from './schemas.js';
+import { CounterfactualBody, LiberationDayBody, ScenarioRunBody } from './schemas.js';
 
 const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', reused: 'ref' }) } } });
 const ok = (description: string) => ({ description, content: { 'application/json': { schema: { type: 'object' } } } });
@@ -42,6 +42,10 @@ export function openApiDocument(): object {
       },
       '/api/counterfactual': { post: { summary: 'what a shock does to every economy (as `parley counterfactual --json`)', requestBody: json(CounterfactualBody), responses: { '200': ok('the counterfactual report'), ...errors } } },
       ...strategy,
+      '/api/replications/liberation-day': {
+        get: { summary: "the Liberation Day paper's eight scenarios on its built-in data (as `parley replicate liberation-day --json`)", responses: { '200': ok('scenarios: economies x outcomes'), ...errors } },
+        post: { summary: 'the same with a subset of scenarios or robustness parameters (eps, kappa, beta)', requestBody: json(LiberationDayBody), responses: { '200': ok('scenarios'), ...errors } },
+      },
       '/api/scenarios/run': { post: { summary: 'run a scenario (built-in name or text) or one branch; the result is saved as a run', requestBody: json(ScenarioRunBody), responses: { ...job, ...errors } } },
       '/api/jobs/{id}': {
         get: { summary: 'a job: status, progress, then result or error', responses: { '200': ok('the job'), ...errors } },

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { isBuiltinDataset, listBuiltinDatasets } from '../data/manifest.js';
 import { DEFICITS } from '../model/equilibrium.js';
 import { isIsoDate } from '../schedule/measures.js';
+import { LIBERATION_DAY_SCENARIOS } from '../replicate/liberation-day.js';
 
 const BuiltinName = z.string().refine((s) => isBuiltinDataset(s), { message: `expected a built-in data set (${listBuiltinDatasets().join(', ')})` });
 const DateString = z.string().refine(isIsoDate, 'expected a date YYYY-MM-DD');
@@ -31,3 +32,13 @@ export const ScenarioRunBody = z
   })
   .strict();
 
+
+/** The Liberation Day replication (as `parley replicate liberation-day`): scenarios and robustness parameters. */
+export const LiberationDayBody = z
+  .object({
+    only: z.array(z.enum(LIBERATION_DAY_SCENARIOS)).min(1).optional(),
+    eps: z.number().optional(),
+    kappa: z.number().optional(),
+    beta: z.number().optional(),
+  })
+  .strict();

@@ -211,3 +211,20 @@ test('coalitions run as a job; the job time limit and the queue limit answer wit
     await tight.jobs.close();
   }
 });
+
+test('GET /api/replications/liberation-day gives the paper scenarios; POST takes a subset and robustness parameters, range errors are 400', async () => {
+  const all = await call('GET', '/api/replications/liberation-day');
+  assert.equal(all.status, 200, JSON.stringify(all.body));
+  assert.equal(Object.keys(all.body.scenarios).length, 8);
+  assert.equal(all.body.scenarios.ustr_tax_relief.economies.USA.welfare_pct.toFixed(2), '1.13');
+  assert.equal(all.body.paper_parameters, true);
+  const some = await call('POST', '/api/replications/liberation-day', { only: ['reciprocal_retaliation'], eps: 8 });
+  assert.equal(some.status, 200, JSON.stringify(some.body));
+  assert.deepEqual(Object.keys(some.body.scenarios), ['reciprocal_retaliation']);
+  assert.equal(some.body.paper_parameters, false);
+  const bad = await call('POST', '/api/replications/liberation-day', { kappa: -1 });
+  assert.equal(bad.status, 400);
+  assert.match(bad.body.error, /kappa = -1 is out of range; expected kappa >= 0/);
+  const unknown = await call('POST', '/api/replications/liberation-day', { only: ['nope'] });
+  assert.equal(unknown.status, 400);
+});
