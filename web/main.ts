@@ -34,7 +34,7 @@ const charts = {
 window.addEventListener('resize', () => Object.values(charts).forEach((c) => c.resize()));
 
 /** What the page shows now, for export. */
-const view: Json = { tariffs: [], welfare: [], deal: null };
+const view: Json = { tariffs: [], welfare: [], deal: null, paper: null };
 
 function drawHeat(date: string, rates: Json[]): void {
   const all = rates.filter((r) => r.sector === 'ALL');
@@ -239,12 +239,43 @@ function branchTable(result: Json): void {
   }
 }
 
+/** The paper's published figures (percent), keyed by scenario and column, shown beside Parley's. */
+const PAPER: Record<string, Record<string, number>> = {
+  ustr_tax_relief: { USA: 1.13, nonUs: -0.58, prices: 12.8 },
+  ustr_lump_sum: { USA: -0.01 },
+  reciprocal_retaliation: { USA: -0.36, CHN: -0.82 },
+  optimal_retaliation: { USA: -0.75 },
+  io_ustr: { USA: 0.86 },
+  io_reciprocal_retaliation: { USA: -3.38 },
+};
+
+async function paper(): Promise<void> {
+  status('Running the Liberation Day paper\'s scenarios…');
+  const r = await api('/api/replications/liberation-day');
+  view.paper = r.scenarios;
+  const tbody = $('paper').querySelector('tbody')!;
+  tbody.innerHTML = '';
+  for (const [id, s] of Object.entries(r.scenarios as Record<string, Json>)) {
+    const cite = (key: string, v: number, d: number) => `${v.toFixed(d)}${PAPER[id]?.[key] !== undefined ? ` [${PAPER[id][key].toFixed(d)}]` : ''}`;
+    const tr = document.createElement('tr');
+    const cells = [s.title, cite('USA', s.economies.USA.welfare_pct, 2), cite('CHN', s.economies.CHN.welfare_pct, 2), s.economies.EU27.welfare_pct.toFixed(2), cite('nonUs', s.non_us_welfare_pct, 2), cite('prices', s.economies.USA.prices_pct, 1)];
+    for (const c of cells) {
+      const td = document.createElement('td');
+      td.textContent = c;
+      tr.appendChild(td);
+    }
+    tbody.appendChild(tr);
+  }
+  status('Paper replicated.');
+}
+
 async function start(): Promise<void> {
   $('whatif').addEventListener('input', whatIf);
   for (const id of ['card', 'patience']) $(id).addEventListener('change', () => void renegotiate());
   for (const id of ['defence', 'decoupling', 'asean']) $(id).addEventListener('change', () => void renegotiate());
   $('export-csv').addEventListener('click', exportCsv);
   $('uncertainty').addEventListener('click', () => void uncertainty());
+  $('paper-run').addEventListener('click', () => void paper().catch((e) => status(`Error: ${(e as Error).message}`)));
   $('export-json').addEventListener('click', () => download('parley-view.json', `${JSON.stringify(view, null, 2)}\n`, 'application/json'));
   await showTariffs('2025-04-21');
   // The main line first (a few seconds), then every branch for the comparison.

@@ -97,3 +97,11 @@ test('Monte Carlo draws put uncertainty bands on the welfare chart', { skip, tim
   await page.waitForFunction(() => document.getElementById('status')!.textContent === 'Monte Carlo done.', null, { timeout: 110000 });
   assert.match((await page.locator('#welfare-caption').textContent())!, /90% bands from 40 Monte Carlo draws/);
 });
+
+test("the Liberation Day paper's scenarios fill a table with the published figures beside Parley's", { skip, timeout: 60000 }, async () => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.locator('#paper-run').click();
+  await page.waitForFunction(() => document.getElementById('status')!.textContent === 'Paper replicated.', null, { timeout: 50000 });
+  assert.equal(await page.locator('#paper tbody tr').count(), 8);
+  assert.match((await page.locator('#paper tbody tr').first().textContent())!, /1\.13 \[1\.13\]/);
+});
