@@ -60,7 +60,7 @@ test('parley replicate ossa2014 without data says where to point it, exit 2', ()
 });
 
 const dir = process.env.PARLEY_OSSA2014;
-test('Ossa (2014) on its own data: the abstract\'s four figures to the printed digit, equal gains, timings', { skip: dir ? false : 'skipped: PARLEY_OSSA2014 is not set (the GTAP-derived package cannot be shipped; .ci/run sets it when ../shared/data/ossa2014 exists)' }, () => {
+test('Ossa (2014) on its own data: the abstract\'s four figures to the printed digit, equal gains, timings', { skip: dir ? false : 'skipped: PARLEY_OSSA2014 is not set (the GTAP-derived package cannot be shipped; .ci/run sets it when the package folder is beside the clone)' }, () => {
   const r = replicateOssa2014(loadOssa2014(dir!), { pol: true });
   for (const f of OSSA_PUBLISHED) {
     const v = f.get(r)!;
