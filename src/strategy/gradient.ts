@@ -48,6 +48,8 @@ export interface PlayerObjective {
   /** Political-economy weights per sector and the baseline weighted industry income, when given. */
   lambda?: Float64Array;
   govIncome0?: number;
+  /** The sector weightings government income's derivative sums sales with: lambda, lambda (1 - profit share), 1 - profit share. */
+  salesWeightings?: Float64Array[];
 }
 
 export function bindObjective(world: World, player: number, objective: Objective = WELFARE_ONLY): PlayerObjective {
@@ -75,7 +77,9 @@ export function bindObjective(world: World, player: number, objective: Objective
   for (const v of lambda) if (!(v >= 0) || !Number.isFinite(v)) throw new InputError(`objective of ${world.codes[player]}: industry weights must be finite and >= 0, found ${v}`);
   const base = computeBaseline(world);
   const govIncome0 = governmentIncome(lambda, base.profitShare, base.Ys.subarray(player * S, player * S + S), base.R[player]);
-  return { player, objective, partners, balance0, lambda, govIncome0 };
+  const kap = base.profitShare;
+  const salesWeightings = [lambda, lambda.map((l, s) => l * (1 - kap[s])), kap.map((x) => 1 - x)];
+  return { player, objective, partners, balance0, lambda, govIncome0, salesWeightings };
 }
 
 /** sum_s lambda_s (sales_s + delta_s R), delta_s = (1 - profitShare_s) sales_s / sum_r (1 - profitShare_r) sales_r. */
@@ -156,23 +160,19 @@ function welfarePart(sys: EquilibriumSystem, k: number, tan: Tangent | null, vk:
 
 const salesScratch = new Map<number, Float64Array>();
 
-/** Government income sum_s lambda_s I'_s, its parts, and the weights its derivatives need, at the current point. */
+/** Government income sum_s lambda_s I'_s and its parts at the current point. */
 interface GovernmentState {
   lnG: number;
   gov: number;
   R: number;
   sll: number;
   lab: number;
-  /** The three sector weightings: lambda, lambda (1 - profit share), (1 - profit share). */
-  c: [Float64Array, Float64Array, Float64Array];
-  /** salesWeights of each weighting. */
-  wj: [Float64Array, Float64Array, Float64Array];
 }
 
 function governmentState(sys: EquilibriumSystem, po: PlayerObjective): GovernmentState {
   const k = po.player;
   const lambda = po.lambda!;
-  const { S, N, Ep, rho } = sys;
+  const { S, Ep, rho } = sys;
   const kap = sys.base.profitShare;
   let sales = salesScratch.get(S);
   if (!sales) salesScratch.set(S, (sales = new Float64Array(S)));
@@ -187,22 +187,16 @@ function governmentState(sys: EquilibriumSystem, po: PlayerObjective): Governmen
     lab += (1 - kap[s]) * sales[s];
   }
   const gov = sl + (R * sll) / lab;
-  const c: GovernmentState['c'] = [lambda, lambda.map((l, s) => l * (1 - kap[s])), kap.map((x) => 1 - x)];
-  const wj = c.map((cs) => {
-    const out = new Float64Array(N);
-    sys.salesWeights(k, cs, out);
-    return out;
-  }) as GovernmentState['wj'];
-  return { lnG: Math.log(gov) - Math.log(po.govIncome0!) + minusLnPrice(sys, k, null), gov, R, sll, lab, c, wj };
+  return { lnG: Math.log(gov) - Math.log(po.govIncome0!) + minusLnPrice(sys, k, null), gov, R, sll, lab };
 }
 
 const sums3 = new Float64Array(3);
 
 /** d ln G_k (government welfare with political-economy weights) along a tangent; row = the direction's cells in k's exports. */
-function governmentDerivative(sys: EquilibriumSystem, po: PlayerObjective, st: GovernmentState, tan: Tangent, vk: number, row: RowCells | null): number {
+function governmentDerivative(sys: EquilibriumSystem, po: PlayerObjective, st: GovernmentState, wj: readonly Float64Array[], tan: Tangent, vk: number, row: RowCells | null): number {
   const k = po.player;
   const { Ep, rho } = sys;
-  sys.weightedSalesTangent(k, st.c, st.wj, vk, sums3, row?.cells, row?.values, row?.count ?? 0);
+  sys.weightedSalesTangent(k, po.salesWeightings!, wj, vk, sums3, row?.cells, row?.values, row?.count ?? 0);
   const dsl = sums3[0];
   const dsll = sums3[1];
   const dlab = sums3[2];
@@ -291,12 +285,19 @@ interface ObjectiveAt {
   /** W (or G with political-economy weights) as a factor. */
   level: number;
   gov?: GovernmentState;
+  /** salesWeights of each of the player's sector weightings (government welfare only). */
+  wj?: Float64Array[];
 }
 
 function objectiveAt(sys: EquilibriumSystem, po: PlayerObjective): ObjectiveAt {
   if (!po.lambda) return { level: Math.exp(welfarePart(sys, po.player, null, 0)) };
   const gov = governmentState(sys, po);
-  return { level: Math.exp(gov.lnG), gov };
+  const wj = po.salesWeightings!.map((c) => {
+    const out = new Float64Array(sys.N);
+    sys.salesWeights(po.player, c, out);
+    return out;
+  });
+  return { level: Math.exp(gov.lnG), gov, wj };
 }
 
 /** dU along a tangent, U in percent (see objectiveParts); dt is the tariff direction (null along w). */
@@ -308,7 +309,7 @@ function objectiveDerivative(sys: EquilibriumSystem, po: PlayerObjective, at: Ob
   const o = po.objective;
   let d = 0;
   if (o.welfare !== 0) {
-    d += o.welfare * 100 * at.level * (at.gov ? governmentDerivative(sys, po, at.gov, tan, vk, dt ? rowCells(dt, k, N * sys.S) : null) : welfarePart(sys, k, tan, vk));
+    d += o.welfare * 100 * at.level * (at.gov ? governmentDerivative(sys, po, at.gov, at.wj!, tan, vk, dt ? rowCells(dt, k, N * sys.S) : null) : welfarePart(sys, k, tan, vk));
   }
   if (o.revenue !== 0) {
     const rev = Ep[k] * rho[k];
