@@ -98,19 +98,21 @@ interface Levels {
   profitsPerWage: number;
 }
 
-/** Region j's levels (factors relative to the purged factual baseline) at tariffs t. */
-function levels(world: World, t: Float64Array, j: number, obj: Objective): Levels {
+/** The given regions' levels (factors relative to the purged factual baseline) at tariffs t, from one equilibrium. */
+function levels(world: World, t: Float64Array, objs: Record<string, Objective>, regions: readonly number[] = OSSA_REGIONS.map((_, j) => j)): Levels[] {
   const base = computeBaseline(world);
   const sys = new EquilibriumSystem(base, Float64Array.from(t), new Float64Array(t.length).fill(1), 'fixed');
   const rep = solveSystem(sys);
   if (!rep.converged) throw new ConvergenceError('equilibrium at the replication tariffs', rep.residual, rep.iterations);
-  const parts = objectiveParts(sys, bindObjective(world, j, obj));
-  return {
-    gov: 1 + parts.governmentPct / 100,
-    welfare: 1 + parts.welfarePct / 100,
-    wage: sys.w[j],
-    profitsPerWage: sys.profit[j] / base.Pi[j] / sys.w[j],
-  };
+  return regions.map((j) => {
+    const parts = objectiveParts(sys, bindObjective(world, j, objs[OSSA_REGIONS[j]]));
+    return {
+      gov: 1 + parts.governmentPct / 100,
+      welfare: 1 + parts.welfarePct / 100,
+      wage: sys.w[j],
+      profitsPerWage: sys.profit[j] / base.Pi[j] / sys.w[j],
+    };
+  });
 }
 
 function row(l: Levels, ref: Levels | null, tariffs: number[]): OssaRow {
@@ -144,13 +146,15 @@ function optimalTariffs(world: World, objs: Record<string, Objective>, instrumen
     if (!br.converged) throw new ConvergenceError(`optimal ${instrument === 'sector' ? 'MFN ' : ''}tariffs of ${code}`, br.projectedGradient, br.iterations);
     steps += br.iterations;
     for (let i = 0; i < N; i++) if (i !== j) for (let s = 0; s < S; s++) combined[(i * N + j) * S + s] = br.tariffs[(i * N + j) * S + s];
-    rows.push(row(levels(world, br.tariffs, j, objs[code]), null, regionTariffs(world, br.tariffs, j)));
+    rows.push(row(levels(world, br.tariffs, objs, [j])[0], null, regionTariffs(world, br.tariffs, j)));
   });
   return { table: table(rows, 'factual', performance.now() - t0, steps), combined };
 }
 
 function stateTable(world: World, objs: Record<string, Objective>, t: Float64Array, ref: { tariffs: Float64Array; name: OssaTable['relativeTo'] } | null, ms: number, steps: number): OssaTable {
-  const rows = OSSA_REGIONS.map((code, j) => row(levels(world, t, j, objs[code]), ref ? levels(world, ref.tariffs, j, objs[code]) : null, regionTariffs(world, t, j)));
+  const at = levels(world, t, objs);
+  const before = ref ? levels(world, ref.tariffs, objs) : null;
+  const rows = OSSA_REGIONS.map((_, j) => row(at[j], before ? before[j] : null, regionTariffs(world, t, j)));
   return table(rows, ref?.name ?? 'factual', ms, steps);
 }
 
