@@ -7,7 +7,7 @@
  */
 import { basename } from 'node:path';
 import { DataError } from '../errors.js';
-import { cell, numberCell, readCsv, type CsvTable } from './csv.js';
+import { numberAt, readCsv, type CsvTable } from './csv.js';
 import { deriveDomestic, type DomesticRule } from './domestic.js';
 import { isProvenance, PROVENANCE, PROVENANCE_CODE, summarizeProvenance, UNSTATED, type Provenance } from './provenance.js';
 import { createWorld, type World, type WorldMeta } from './world.js';
@@ -41,32 +41,111 @@ export interface WorldFiles {
   meta?: Partial<WorldMeta>;
 }
 
-/** One flow value with the file and line it came from. */
-export interface FlowCell {
-  i: string;
-  j: string;
-  s: string;
-  v: number;
-  /** Provenance code (PROVENANCE_CODE). */
-  p: number;
-  file: string;
-  line: number;
-}
+/**
+ * Flow rows read from one or more files, held columnar (typed arrays, codes
+ * interned) so a 200,000-row file becomes the model's arrays without an
+ * object per row. Row k: exporter code codes[i[k]], importer codes[j[k]],
+ * sector sectors[s[k]], value v[k], provenance code p[k], from files[file[k]]
+ * at line line[k].
+ */
+export class FlowCells {
+  readonly codes: string[] = [];
+  readonly sectors: string[] = [];
+  readonly files: string[] = [];
+  count = 0;
+  i = new Int32Array(0);
+  j = new Int32Array(0);
+  s = new Int32Array(0);
+  v = new Float64Array(0);
+  p = new Uint8Array(0);
+  file = new Uint16Array(0);
+  line = new Int32Array(0);
+  /** Where-filtered rows and fills, per file, for the loader's report. */
+  readonly notes: string[] = [];
+  private readonly codeIx = new Map<string, number>();
+  private readonly sectorIx = new Map<string, number>();
 
-export interface FlowCells {
-  cells: FlowCell[];
-  hasSector: boolean;
-  /** Where-filtered rows, per file, for the loader's report. */
-  notes: string[];
+  constructor(readonly hasSector: boolean) {}
+
+  codeId(code: string): number | undefined {
+    return this.codeIx.get(code);
+  }
+
+  internCode(code: string): number {
+    let k = this.codeIx.get(code);
+    if (k === undefined) {
+      k = this.codes.push(code) - 1;
+      this.codeIx.set(code, k);
+    }
+    return k;
+  }
+
+  internSector(sector: string): number {
+    let k = this.sectorIx.get(sector);
+    if (k === undefined) {
+      k = this.sectors.push(sector) - 1;
+      this.sectorIx.set(sector, k);
+    }
+    return k;
+  }
+
+  fileId(file: string): number {
+    const k = this.files.indexOf(file);
+    return k >= 0 ? k : this.files.push(file) - 1;
+  }
+
+  /** Make room for `extra` more rows. */
+  reserve(extra: number): void {
+    const need = this.count + extra;
+    if (need <= this.v.length) return;
+    const cap = Math.max(need, 2 * this.v.length);
+    const grow = <A extends Int32Array | Float64Array | Uint8Array | Uint16Array>(a: A, make: (n: number) => A): A => {
+      const b = make(cap);
+      b.set(a.subarray(0, this.count));
+      return b;
+    };
+    this.i = grow(this.i, (n) => new Int32Array(n));
+    this.j = grow(this.j, (n) => new Int32Array(n));
+    this.s = grow(this.s, (n) => new Int32Array(n));
+    this.v = grow(this.v, (n) => new Float64Array(n));
+    this.p = grow(this.p, (n) => new Uint8Array(n));
+    this.file = grow(this.file, (n) => new Uint16Array(n));
+    this.line = grow(this.line, (n) => new Int32Array(n));
+  }
+
+  push(i: number, j: number, s: number, v: number, p: number, file: number, line: number): number {
+    this.reserve(1);
+    const k = this.count++;
+    this.i[k] = i;
+    this.j[k] = j;
+    this.s[k] = s;
+    this.v[k] = v;
+    this.p[k] = p;
+    this.file[k] = file;
+    this.line[k] = line;
+    return k;
+  }
+
+  /** Copy row k of `other` into this set (re-interning its codes); returns the new row. */
+  pushFrom(other: FlowCells, k: number): number {
+    return this.push(
+      this.internCode(other.codes[other.i[k]]),
+      this.internCode(other.codes[other.j[k]]),
+      this.internSector(other.sectors[other.s[k]]),
+      other.v[k],
+      other.p[k],
+      this.fileId(other.files[other.file[k]]),
+      other.line[k],
+    );
+  }
+
+  /** "file line L" of row k, for messages. */
+  where(k: number): string {
+    return `${this.files[this.file[k]]} line ${this.line[k]}`;
+  }
 }
 
 const CODE = /^[A-Za-z0-9_.-]{1,24}$/;
-
-function codeCell(table: CsvTable, row: CsvTable['rows'][number], column: string): string {
-  const v = cell(table, row, column);
-  if (!CODE.test(v)) throw new DataError(`expected an economy or sector code (letters, digits, _ . -), found "${v}"`, { file: table.file, line: row.line, column });
-  return v;
-}
 
 /** Read flow rows from one or more long-form files; duplicates and bad cells are DataErrors. */
 export function readFlowCells(sources: FlowSource[]): FlowCells {
@@ -76,42 +155,88 @@ export function readFlowCells(sources: FlowSource[]): FlowCells {
     const odd = tables[hasSector.indexOf(!hasSector[0])];
     throw new DataError('some flow files have a "sector" column and others do not; give every file the same columns', { file: odd.file, line: 1 });
   }
-  const cells: FlowCell[] = [];
-  const notes: string[] = [];
-  const seen = new Map<string, string>();
+  const out = new FlowCells(hasSector[0]);
+  out.reserve(tables.reduce((a, t) => a + t.count, 0));
+  const allSector = hasSector[0] ? -1 : out.internSector(ALL_SECTORS);
   tables.forEach((table, f) => {
     const src = sources[f];
-    const where = Object.entries(src.where ?? {});
-    for (const [col] of where) {
-      if (!table.header.includes(col)) throw new DataError(`"where" names column "${col}", which the file does not have (found: ${table.header.join(', ')})`, { file: table.file, line: 1 });
-    }
+    const where = Object.entries(src.where ?? {}).map(([col, want]) => {
+      const c = table.column(col);
+      if (c < 0) throw new DataError(`"where" names column "${col}", which the file does not have (found: ${table.header.join(', ')})`, { file: table.file, line: 1 });
+      return { c, want };
+    });
+    const [ce, ci, cs, cv, cp] = ['exporter', 'importer', 'sector', 'value', 'provenance'].map((c) => table.column(c));
+    const fileId = out.fileId(table.file);
+    const fallback = src.provenance ? PROVENANCE_CODE[src.provenance] : UNSTATED;
+    const domesticFallback = src.domesticProvenance ? PROVENANCE_CODE[src.domesticProvenance] : fallback;
+    // Each distinct code text is checked once, then maps straight to its id.
+    const economyIds = new Map<string, number>();
+    const sectorIds = new Map<string, number>();
+    const code = (r: number, c: number, column: string, ids: Map<string, number>, intern: (x: string) => number): number => {
+      const v = table.text(r, c);
+      let id = ids.get(v);
+      if (id === undefined) {
+        if (v === '') throw new DataError('empty value, expected a value', { file: table.file, line: table.line(r), column });
+        if (!CODE.test(v)) throw new DataError(`expected an economy or sector code (letters, digits, _ . -), found "${v}"`, { file: table.file, line: table.line(r), column });
+        id = intern(v);
+        ids.set(v, id);
+      }
+      return id;
+    };
+    const internCode = (x: string) => out.internCode(x);
+    const internSector = (x: string) => out.internSector(x);
     let skipped = 0;
-    for (const row of table.rows) {
-      if (where.some(([col, want]) => row.values[col] !== want)) {
+    for (let r = 0; r < table.count; r++) {
+      if (where.some((w) => table.text(r, w.c) !== w.want)) {
         skipped++;
         continue;
       }
-      const i = codeCell(table, row, 'exporter');
-      const j = codeCell(table, row, 'importer');
-      const s = hasSector[0] ? codeCell(table, row, 'sector') : ALL_SECTORS;
-      const v = numberCell(table, row, 'value', { min: 0, expected: 'a finite flow value >= 0' });
-      const stated = row.values.provenance;
-      const fallback = i === j && src.domesticProvenance ? src.domesticProvenance : src.provenance;
-      let p = fallback ? PROVENANCE_CODE[fallback] : UNSTATED;
+      const i = code(r, ce, 'exporter', economyIds, internCode);
+      const j = code(r, ci, 'importer', economyIds, internCode);
+      const s = cs >= 0 ? code(r, cs, 'sector', sectorIds, internSector) : allSector;
+      const raw = table.text(r, cv);
+      const v = raw === '' ? NaN : Number(raw);
+      if (!(v >= 0) || v === Infinity) {
+        if (raw === '') throw new DataError('empty value, expected a value', { file: table.file, line: table.line(r), column: 'value' });
+        throw new DataError(`expected a finite flow value >= 0, found "${raw}"`, { file: table.file, line: table.line(r), column: 'value' });
+      }
+      let p = i === j ? domesticFallback : fallback;
+      const stated = cp >= 0 ? table.text(r, cp) : '';
       if (stated) {
-        if (!isProvenance(stated)) throw new DataError(`expected a provenance (${PROVENANCE.join(', ')}), found "${stated}"`, { file: table.file, line: row.line, column: 'provenance' });
+        if (!isProvenance(stated)) throw new DataError(`expected a provenance (${PROVENANCE.join(', ')}), found "${stated}"`, { file: table.file, line: table.line(r), column: 'provenance' });
         p = PROVENANCE_CODE[stated];
       }
-      const key = `${i}|${j}|${s}`;
-      const prev = seen.get(key);
-      if (prev) throw new DataError(`duplicate flow ${i}->${j}${hasSector[0] ? ` sector ${s}` : ''} (first given at ${prev})`, { file: table.file, line: row.line, column: 'exporter' });
-      seen.set(key, `${table.file} line ${row.line}`);
-      cells.push({ i, j, s, v, p, file: table.file, line: row.line });
+      out.push(i, j, s, v, p, fileId, table.line(r));
     }
-    if (skipped) notes.push(`${basename(table.file)}: kept ${table.rows.length - skipped} of ${table.rows.length} rows (where ${where.map(([c, v]) => `${c} = ${v}`).join(', ')})`);
+    if (skipped) out.notes.push(`${basename(table.file)}: kept ${table.count - skipped} of ${table.count} rows (where ${where.map((w) => `${table.header[w.c]} = ${w.want}`).join(', ')})`);
   });
-  if (cells.length === 0) throw new DataError('no flow rows', { file: tables[0]?.file });
-  return { cells, hasSector: hasSector[0], notes };
+  if (out.count === 0) throw new DataError('no flow rows', { file: tables[0]?.file });
+  rejectDuplicates(out);
+  return out;
+}
+
+/** A flow given twice within one read is an error naming both places. */
+function rejectDuplicates(cells: FlowCells): void {
+  const nC = cells.codes.length;
+  const nS = cells.sectors.length;
+  // A dense table of first rows (+1) where it fits in a few MB, else a map.
+  const dense = nC * nC * nS <= 1 << 22 ? new Int32Array(nC * nC * nS) : undefined;
+  const sparse = new Map<number, number>();
+  for (let k = 0; k < cells.count; k++) {
+    const key = (cells.i[k] * nC + cells.j[k]) * nS + cells.s[k];
+    const prev = dense ? dense[key] - 1 : sparse.get(key) ?? -1;
+    if (prev < 0) {
+      if (dense) dense[key] = k + 1;
+      else sparse.set(key, k);
+      continue;
+    }
+    const sector = cells.hasSector ? ` sector ${cells.sectors[cells.s[k]]}` : '';
+    throw new DataError(`duplicate flow ${cells.codes[cells.i[k]]}->${cells.codes[cells.j[k]]}${sector} (first given at ${cells.where(prev)})`, {
+      file: cells.files[cells.file[k]],
+      line: cells.line[k],
+      column: 'exporter',
+    });
+  }
 }
 
 /** Load a World from long-form CSV files. */
@@ -121,42 +246,41 @@ export function loadWorld(files: WorldFiles): World {
 
 /** Build a World from flow cells: economy order, domestic flows (given or derived), tariffs, elasticities. */
 export function assembleWorld(read: FlowCells, files: Omit<WorldFiles, 'flows'>): World {
-  const { cells, hasSector } = read;
-  const firstFile = cells[0].file;
-  const flowCodes = new Set<string>();
-  for (const c of cells) {
-    flowCodes.add(c.i);
-    flowCodes.add(c.j);
-  }
+  const firstFile = read.files[read.file[0]];
   let codes: string[];
   let names: string[];
   if (files.economies) {
     codes = files.economies.map((e) => e.code);
     names = files.economies.map((e) => e.name);
     const listed = new Set(codes);
-    for (const c of cells) {
-      for (const [code, column] of [[c.i, 'exporter'], [c.j, 'importer']] as const) {
-        if (!listed.has(code)) throw new DataError(`unknown economy "${code}": not in the economies list`, { file: c.file, line: c.line, column });
+    if (read.codes.some((c) => !listed.has(c))) {
+      for (let k = 0; k < read.count; k++) {
+        for (const [id, column] of [[read.i[k], 'exporter'], [read.j[k], 'importer']] as const) {
+          const code = read.codes[id];
+          if (!listed.has(code)) throw new DataError(`unknown economy "${code}": not in the economies list`, { file: read.files[read.file[k]], line: read.line[k], column });
+        }
       }
     }
   } else {
-    codes = [...flowCodes].sort();
+    codes = [...read.codes].sort();
     names = codes;
   }
-  const sectors = hasSector ? [...new Set(cells.map((c) => c.s))].sort() : [ALL_SECTORS];
+  const sectors = read.hasSector ? [...read.sectors].sort() : [ALL_SECTORS];
   const N = codes.length;
   const S = sectors.length;
-  const ix = new Map(codes.map((c, k) => [c, k]));
-  const sx = new Map(sectors.map((c, k) => [c, k]));
+  const position = new Map(codes.map((c, k) => [c, k]));
+  const sectorPosition = new Map(sectors.map((c, k) => [c, k]));
+  const economyOf = Int32Array.from(read.codes, (c) => position.get(c)!);
+  const sectorOf = Int32Array.from(read.sectors, (c) => sectorPosition.get(c) ?? 0);
   const Z = new Float64Array(N * N * S);
   const prov = new Uint8Array(N * N * S).fill(UNSTATED);
   const hasDomestic = new Uint8Array(N);
-  for (const c of cells) {
-    const i = ix.get(c.i)!;
-    const j = ix.get(c.j)!;
-    const k = (i * N + j) * S + sx.get(c.s)!;
-    Z[k] = c.v;
-    prov[k] = c.p;
+  for (let c = 0; c < read.count; c++) {
+    const i = economyOf[read.i[c]];
+    const j = economyOf[read.j[c]];
+    const k = (i * N + j) * S + sectorOf[read.s[c]];
+    Z[k] = read.v[c];
+    prov[k] = read.p[c];
     if (i === j) hasDomestic[i] = 1;
   }
   const notes = [...read.notes];
@@ -186,23 +310,39 @@ export function readTariffs(src: FlowSource, codes: readonly string[], sectors: 
   const ix = new Map(codes.map((c, k) => [c, k]));
   const sx = new Map(sectors.map((c, k) => [c, k]));
   const t = new Float64Array(N * N * S);
-  const seen = new Map<number, number>();
-  for (const row of table.rows) {
-    const i = lookup(table, row, 'exporter', ix, 'economy');
-    const j = lookup(table, row, 'importer', ix, 'economy');
-    const sectorText = table.header.includes('sector') ? row.values.sector ?? '' : '';
-    const ss = sectorText === '' || sectorText === ALL_SECTORS ? sectors.map((_, k) => k) : [lookup(table, row, 'sector', sx, 'sector')];
-    const rate = numberCell(table, row, 'rate', { above: -1, expected: 'a tariff rate above -1 (a fraction: 0.25 = 25%)' });
-    if (i === j && rate !== 0) throw new DataError(`a domestic flow (${codes[i]}->${codes[j]}) carries no tariff; expected 0, found ${rate}`, { file: table.file, line: row.line, column: 'rate' });
+  const firstLine = new Int32Array(N * N * S);
+  const [ce, ci, cs, cr] = ['exporter', 'importer', 'sector', 'rate'].map((c) => table.column(c));
+  const all = sectors.map((_, k) => k);
+  for (let r = 0; r < table.count; r++) {
+    const line = table.line(r);
+    const i = lookupText(table, r, ce, ix, 'economy');
+    const j = lookupText(table, r, ci, ix, 'economy');
+    const sectorText = cs >= 0 ? table.text(r, cs) : '';
+    const ss = sectorText === '' || sectorText === ALL_SECTORS ? all : [lookupText(table, r, cs, sx, 'sector')];
+    const rate = numberAt(table, r, cr, { above: -1, expected: 'a tariff rate above -1 (a fraction: 0.25 = 25%)' });
+    if (i === j && rate !== 0) throw new DataError(`a domestic flow (${codes[i]}->${codes[j]}) carries no tariff; expected 0, found ${rate}`, { file: table.file, line, column: 'rate' });
     for (const s of ss) {
       const key = (i * N + j) * S + s;
-      const prev = seen.get(key);
-      if (prev !== undefined) throw new DataError(`duplicate tariff ${codes[i]}->${codes[j]} sector ${sectors[s]} (first given at line ${prev})`, { file: table.file, line: row.line, column: 'exporter' });
-      seen.set(key, row.line);
+      if (firstLine[key]) throw new DataError(`duplicate tariff ${codes[i]}->${codes[j]} sector ${sectors[s]} (first given at line ${firstLine[key]})`, { file: table.file, line, column: 'exporter' });
+      firstLine[key] = line;
       t[key] = rate;
     }
   }
   return t;
+}
+
+/** Resolve code cell (r, c) against a known list, or throw "unknown ..." with the row. */
+function lookupText(table: CsvTable, r: number, c: number, index: Map<string, number>, what: string): number {
+  const v = table.text(r, c);
+  const column = table.header[c];
+  if (v === '') throw new DataError('empty value, expected a value', { file: table.file, line: table.line(r), column });
+  const k = index.get(v);
+  if (k === undefined) {
+    const known = [...index.keys()];
+    const hint = known.length <= 20 ? ` (known: ${known.join(', ')})` : '';
+    throw new DataError(`unknown ${what} "${v}"${hint}`, { file: table.file, line: table.line(r), column });
+  }
+  return k;
 }
 
 /** Elasticities sector,eps; every sector of the data needs one. */
@@ -210,24 +350,13 @@ export function readElasticities(src: FlowSource, sectors: readonly string[]): F
   const table = readCsv(src.file, ['sector', 'eps'], src.columns);
   const eps = new Float64Array(sectors.length).fill(NaN);
   const sx = new Map(sectors.map((c, k) => [c, k]));
-  for (const row of table.rows) {
-    const s = lookup(table, row, 'sector', sx, 'sector');
-    if (!Number.isNaN(eps[s])) throw new DataError(`duplicate elasticity for sector ${sectors[s]}`, { file: table.file, line: row.line, column: 'sector' });
-    eps[s] = numberCell(table, row, 'eps', { above: 0, expected: 'a trade elasticity > 0 (sigma - 1)' });
+  const [cs, ce] = [table.column('sector'), table.column('eps')];
+  for (let r = 0; r < table.count; r++) {
+    const s = lookupText(table, r, cs, sx, 'sector');
+    if (!Number.isNaN(eps[s])) throw new DataError(`duplicate elasticity for sector ${sectors[s]}`, { file: table.file, line: table.line(r), column: 'sector' });
+    eps[s] = numberAt(table, r, ce, { above: 0, expected: 'a trade elasticity > 0 (sigma - 1)' });
   }
   const missing = sectors.filter((_, s) => Number.isNaN(eps[s]));
   if (missing.length) throw new DataError(`no elasticity for sector${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`, { file: table.file });
   return eps;
-}
-
-/** Resolve a code cell against a known list, or throw "unknown ..." with the row. */
-export function lookup(table: CsvTable, row: CsvTable['rows'][number], column: string, index: Map<string, number>, what: string): number {
-  const v = cell(table, row, column);
-  const k = index.get(v);
-  if (k === undefined) {
-    const known = [...index.keys()];
-    const hint = known.length <= 20 ? ` (known: ${known.join(', ')})` : '';
-    throw new DataError(`unknown ${what} "${v}"${hint}`, { file: table.file, line: row.line, column });
-  }
-  return k;
 }

@@ -7,7 +7,7 @@
  */
 import { DataError, InputError } from '../errors.js';
 import { cell, parseNumberAt, readCsv, type CsvTable } from '../data/csv.js';
-import { ALL_SECTORS, lookup } from '../data/tables.js';
+import { ALL_SECTORS } from '../data/tables.js';
 import type { World } from '../data/world.js';
 import { noShock, type Shock } from './equilibrium.js';
 
