@@ -13,8 +13,8 @@ export interface CounterfactualFlags extends WorldFlags {
   out?: string;
 }
 
-export function counterfactualCommand(o: CounterfactualFlags): void {
-  const world = worldFromFlags(o);
+export async function counterfactualCommand(o: CounterfactualFlags): Promise<void> {
+  const world = await worldFromFlags(o);
   const shock = readShockCsv(o.shock, world);
   const maxIterations = o.maxIterations === undefined ? undefined : parseCount(o.maxIterations, '--max-iterations');
   // Never present an unconverged point as a result: solveOrThrow raises ConvergenceError (exit 3).

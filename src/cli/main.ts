@@ -1,17 +1,31 @@
 /**
  * The `parley` command line: parse, call the library, print. No economics here.
+ *
+ * Each command's module is imported only when that command runs, so `--help`
+ * loads commander and this file, and only `serve` loads the HTTP stack and SQLite.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { DEFICITS } from '../model/equilibrium.js';
-import { counterfactualCommand } from './counterfactual.js';
-import { dataListCommand, dataShowCommand } from './data.js';
-import { demoCommand } from './demo.js';
-import { tariffsCommand } from './tariffs.js';
-import { strategyCommand } from './strategy.js';
-import { runCommand } from './run.js';
-import { serveCommand } from './serve.js';
-import { liberationDayCommand, ossaCommand } from './replicate.js';
+import { DEFICITS } from '../model/deficits.js';
 import { reportError, EXIT } from './common.js';
+
+/** An action that imports its command module on first use. */
+function lazy<A extends unknown[]>(load: () => Promise<(...args: A) => unknown>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    await (await load())(...args);
+  };
+}
+
+const counterfactualCommand = lazy(async () => (await import('./counterfactual.js')).counterfactualCommand);
+const dataListCommand = lazy(async () => (await import('./data.js')).dataListCommand);
+const dataShowCommand = lazy(async () => (await import('./data.js')).dataShowCommand);
+const dataCacheCommand = lazy(async () => (await import('./data.js')).dataCacheCommand);
+const demoCommand = lazy(async () => (await import('./demo.js')).demoCommand);
+const tariffsCommand = lazy(async () => (await import('./tariffs.js')).tariffsCommand);
+const strategyCommand = lazy(async () => (await import('./strategy.js')).strategyCommand);
+const runCommand = lazy(async () => (await import('./run.js')).runCommand);
+const serveCommand = lazy(async () => (await import('./serve.js')).serveCommand);
+const liberationDayCommand = lazy(async () => (await import('./replicate.js')).liberationDayCommand);
+const ossaCommand = lazy(async () => (await import('./replicate.js')).ossaCommand);
 
 function worldOptions(cmd: Command): Command {
   return cmd
@@ -111,6 +125,11 @@ export function buildProgram(): Command {
   const data = program.command('data').description('built-in data sets');
   data.command('list').description('list the built-in data sets').option('--json', 'print JSON').action(dataListCommand);
   data.command('show <name>').description('economies, sectors, totals and source of a data set').option('--json', 'print JSON').action(dataShowCommand);
+  data
+    .command('cache')
+    .description('where built data sets are cached (PARLEY_CACHE_DIR), and --clear to empty it')
+    .option('--clear', 'delete every cached data set')
+    .action(dataCacheCommand);
   return program;
 }
 
