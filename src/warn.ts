@@ -7,9 +7,11 @@ type Sink = (message: string) => void;
 
 let sink: Sink = (message) => process.stderr.write(`warning: ${message}\n`);
 const seen = new Set<string>();
+const recorders: string[][] = [];
 
 /** Emit a warning once per distinct message. */
 export function warn(message: string): void {
+  for (const r of recorders) r.push(message);
   if (seen.has(message)) return;
   seen.add(message);
   sink(message);
@@ -34,5 +36,16 @@ export function collectWarnings<T>(fn: () => T): { value: T; warnings: string[] 
     return { value: fn(), warnings };
   } finally {
     restore();
+  }
+}
+
+/** Run `fn` noting every warning it emits (deduplicated or not) while still emitting them; for caches that replay them. */
+export function recordWarnings<T>(fn: () => T): { value: T; warnings: string[] } {
+  const warnings: string[] = [];
+  recorders.push(warnings);
+  try {
+    return { value: fn(), warnings };
+  } finally {
+    recorders.splice(recorders.indexOf(warnings), 1);
   }
 }

@@ -1,10 +1,12 @@
 /** `parley data list` and `parley data show NAME`. */
-import { listBuiltinDatasets, openDataset, type LoadedManifest } from '../data/manifest.js';
+import { listBuiltinDatasets } from '../data/datasets.js';
+import type { LoadedManifest } from '../data/manifest.js';
 import { PROVENANCE } from '../data/provenance.js';
 import type { World } from '../data/world.js';
 import { computeBaseline } from '../model/baseline.js';
 import { money, textTable } from '../report/format.js';
-import { scheduleFromManifest } from '../schedule/schedule.js';
+import { openDatasetFast, openScheduledDatasetFast } from './datasets.js';
+import { cacheDir, clearCache } from '../data/cache.js';
 import { printJson } from './common.js';
 
 /** What `data list` and `data show` say about a data set as a whole. */
@@ -31,11 +33,12 @@ function provenanceText(p: Record<string, number> | null): string {
   return PROVENANCE.filter((k) => p[k] > 0).map((k) => `${k} ${(p[k] * 100).toFixed(1)}%`).join(', ');
 }
 
-export function dataListCommand(o: { json?: boolean }): void {
-  const rows = listBuiltinDatasets().map((name) => {
-    const { loaded, world } = openDataset(name);
-    return summary(loaded, world);
-  });
+export async function dataListCommand(o: { json?: boolean }): Promise<void> {
+  const rows = [];
+  for (const name of listBuiltinDatasets()) {
+    const { loaded, world } = await openDatasetFast(name);
+    rows.push(summary(loaded, world));
+  }
   if (o.json) return printJson(rows);
   process.stdout.write(`${textTable(rows, [
     { header: 'name', value: (r) => r.name, right: false },
@@ -47,8 +50,9 @@ export function dataListCommand(o: { json?: boolean }): void {
   ])}\n`);
 }
 
-export function dataShowCommand(name: string, o: { json?: boolean }): void {
-  const { loaded, world } = openDataset(name);
+export async function dataShowCommand(name: string, o: { json?: boolean }): Promise<void> {
+  const opened = await openScheduledDatasetFast(name);
+  const { loaded, world } = opened;
   const base = computeBaseline(world);
   const economies = world.codes.map((code, j) => ({
     code,
@@ -59,7 +63,7 @@ export function dataShowCommand(name: string, o: { json?: boolean }): void {
     deficit: base.D[j],
   }));
   const info = summary(loaded, world);
-  const schedule = loaded.manifest.measures || loaded.manifest.sector_shares ? scheduleFromManifest(loaded, world) : undefined;
+  const schedule = loaded.manifest.measures || loaded.manifest.sector_shares ? opened.schedule : undefined;
   const extra = schedule
     ? {
         measures: schedule.measures.length,
@@ -90,4 +94,15 @@ export function dataShowCommand(name: string, o: { json?: boolean }): void {
     { header: 'tariff revenue', value: (r) => money(r.tariff_revenue) },
     { header: 'deficit', value: (r) => money(r.deficit) },
   ]));
+}
+
+/** `parley data cache [--clear]`: where built data sets are cached, and emptying it. */
+export function dataCacheCommand(o: { clear?: boolean }): void {
+  if (o.clear) {
+    const { dir, removed } = clearCache();
+    process.stdout.write(dir ? `removed ${removed} cached data set(s) from ${dir}\n` : 'the cache is off (PARLEY_CACHE_DIR=off)\n');
+    return;
+  }
+  const dir = cacheDir();
+  process.stdout.write(dir ? `${dir}\n(built data sets are cached here; set PARLEY_CACHE_DIR to move it, or to "off"; --clear empties it)\n` : 'the cache is off (PARLEY_CACHE_DIR=off)\n');
 }

@@ -17,6 +17,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DataError, InputError } from '../errors.js';
+import { cached } from './cache.js';
+import { DATASET_CACHE, fileRef, listBuiltinDatasets, resolveManifest } from './datasets.js';
+import { noteRead } from './reads.js';
 import { readYamlWith } from './yaml.js';
 import { aggregateWorld } from './aggregate.js';
 import { numberCell, readCsv } from './csv.js';
@@ -25,8 +28,7 @@ import { PROVENANCE } from './provenance.js';
 import { assembleWorld, readFlowCells, readTariffs, type FlowCells, type FlowSource } from './tables.js';
 import { createWorld, type World } from './world.js';
 
-/** Folder of the built-in data sets (works from src/ and from dist/). */
-export const DATA_DIR = fileURLToPath(new URL('../../data/', import.meta.url));
+export { DATA_DIR, fileRef, isBuiltinDataset, listBuiltinDatasets, resolveManifest, type FileRefSpec } from './datasets.js';
 
 const Columns = z.record(z.string(), z.string());
 const FileRef = z.union([
@@ -91,16 +93,18 @@ export interface LoadedManifest {
   dir: string;
 }
 
+/** A data set opened: its manifest, its World and its content hash (see datasetHash). */
+export interface OpenedDataset {
+  loaded: LoadedManifest;
+  world: World;
+  hash: string;
+}
+
 /** Parse and validate a manifest file; errors name the file, line and field. */
 export function readManifest(file: string): LoadedManifest {
   return { manifest: readYamlWith(file, ManifestSchema, 'manifest'), file, dir: dirname(file) };
 }
 
-/** A manifest's file reference as a path in its folder plus reading options. */
-export function fileRef(dir: string, ref: z.infer<typeof FileRef>): FlowSource {
-  if (typeof ref === 'string') return { file: join(dir, ref) };
-  return { file: join(dir, ref.file), columns: ref.columns, provenance: ref.provenance, domesticProvenance: ref.domestic_provenance, where: ref.where };
-}
 
 function refs(dir: string, r: z.infer<typeof FileRef> | z.infer<typeof FileRef>[] | undefined): FlowSource[] {
   return r === undefined ? [] : (Array.isArray(r) ? r : [r]).map((f) => fileRef(dir, f));
@@ -127,7 +131,11 @@ function rawWorld(loaded: LoadedManifest, depth = 0): RawWorld {
   let raw: RawWorld;
   if (m.base) {
     raw = rawWorld(readManifest(resolveManifest(resolve(dir, m.base))), depth + 1);
-    if (m.flows) raw.read.cells.push(...readFlowCells(refs(dir, m.flows)).cells);
+    if (m.flows) {
+      const more = readFlowCells(refs(dir, m.flows));
+      raw.read.reserve(more.count);
+      for (let k = 0; k < more.count; k++) raw.read.pushFrom(more, k);
+    }
   } else {
     raw = { read: readFlowCells(refs(dir, m.flows)) };
   }
@@ -147,14 +155,25 @@ function rawWorld(loaded: LoadedManifest, depth = 0): RawWorld {
 
 /** Put `fill` values into cells the base leaves empty; refuse to overwrite a non-zero value. */
 function fillCells(base: FlowCells, fill: FlowCells): void {
-  const at = new Map(base.cells.map((c, k) => [`${c.i}|${c.j}|${c.s}`, k]));
-  for (const c of fill.cells) {
-    const k = at.get(`${c.i}|${c.j}|${c.s}`);
-    if (k === undefined) base.cells.push(c);
-    else if (base.cells[k].v > 0) throw new DataError(`fill ${c.i}->${c.j} would overwrite a non-zero value (${base.cells[k].v}) from ${base.cells[k].file} line ${base.cells[k].line}`, { file: c.file, line: c.line, column: 'value' });
-    else base.cells[k] = c;
+  const key = (c: FlowCells, k: number) => `${c.codes[c.i[k]]}|${c.codes[c.j[k]]}|${c.sectors[c.s[k]]}`;
+  const at = new Map<string, number>();
+  for (let k = 0; k < base.count; k++) at.set(key(base, k), k);
+  for (let k = 0; k < fill.count; k++) {
+    const b = at.get(key(fill, k));
+    if (b === undefined) {
+      base.pushFrom(fill, k);
+      continue;
+    }
+    if (base.v[b] > 0) {
+      const what = `${fill.codes[fill.i[k]]}->${fill.codes[fill.j[k]]}`;
+      throw new DataError(`fill ${what} would overwrite a non-zero value (${base.v[b]}) from ${base.where(b)}`, { file: fill.files[fill.file[k]], line: fill.line[k], column: 'value' });
+    }
+    // Overwrite the empty base row in place with the fill's row.
+    const n = base.pushFrom(fill, k);
+    for (const a of [base.i, base.j, base.s, base.v, base.p, base.file, base.line]) a[b] = a[n];
+    base.count--;
   }
-  base.notes.push(`filled ${fill.cells.length} empty cell(s) from ${[...new Set(fill.cells.map((c) => basename(c.file)))].join(', ')}`);
+  base.notes.push(`filled ${fill.count} empty cell(s) from ${fill.files.map((f) => basename(f)).join(', ')}`);
 }
 
 /** Build the World a manifest describes. */
@@ -192,42 +211,22 @@ export function worldFromManifest(loaded: LoadedManifest): World {
   return createWorld({ ...world, t, meta: { ...world.meta, groups: { ...world.meta.groups, ...groups } } });
 }
 
-const BUILTIN_NAME = /^[a-z0-9][a-z0-9-]*$/;
 
-/** Is `name` a built-in data set? Names are plain words, so they can never reach outside DATA_DIR. */
-export function isBuiltinDataset(name: string): boolean {
-  return BUILTIN_NAME.test(name) && existsSync(join(DATA_DIR, name, 'manifest.yaml'));
+/** Build a data set from its manifest file, without the cache (what the cache stores). */
+export function buildDataset(manifestFile: string): OpenedDataset {
+  const loaded = readManifest(manifestFile);
+  return { loaded, world: worldFromManifest(loaded), hash: hashManifest(manifestFile) };
 }
 
-/** Manifest path for a built-in name, a folder holding manifest.yaml/.json, or a manifest file. */
-export function resolveManifest(nameOrPath: string): string {
-  if (isBuiltinDataset(nameOrPath)) return join(DATA_DIR, nameOrPath, 'manifest.yaml');
-  const p = resolve(nameOrPath);
-  if (existsSync(p) && statSync(p).isDirectory()) {
-    for (const f of ['manifest.yaml', 'manifest.yml', 'manifest.json']) if (existsSync(join(p, f))) return join(p, f);
-    throw new InputError(`folder ${nameOrPath} has no manifest.yaml or manifest.json`);
-  }
-  if (existsSync(p)) return p;
-  throw new InputError(`unknown data set "${nameOrPath}": not a built-in name (${listBuiltinDatasets().join(', ')}) nor a manifest file or folder`);
+/** A data set's manifest and World together (for what else the manifest names: measures, sector shares). Cached (data/cache.ts). */
+export function openDataset(nameOrPath: string): OpenedDataset {
+  const file = resolveManifest(nameOrPath);
+  return cached(DATASET_CACHE, file, () => buildDataset(file));
 }
 
 /** Load a built-in data set by name, or a manifest (file or folder) by path. */
 export function loadDataset(nameOrPath: string): World {
-  return worldFromManifest(readManifest(resolveManifest(nameOrPath)));
-}
-
-/** Names of the built-in data sets. */
-export function listBuiltinDatasets(): string[] {
-  if (!existsSync(DATA_DIR)) return [];
-  return readdirSync(DATA_DIR)
-    .filter((d) => existsSync(join(DATA_DIR, d, 'manifest.yaml')))
-    .sort();
-}
-
-/** A data set's manifest and World together (for what else the manifest names: measures, sector shares). */
-export function openDataset(nameOrPath: string): { loaded: LoadedManifest; world: World } {
-  const loaded = readManifest(resolveManifest(nameOrPath));
-  return { loaded, world: worldFromManifest(loaded) };
+  return openDataset(nameOrPath).world;
 }
 
 /**
@@ -235,15 +234,24 @@ export function openDataset(nameOrPath: string): { loaded: LoadedManifest; world
  * base data sets included, so a result can say exactly which numbers it used.
  */
 export function datasetHash(nameOrPath: string): string {
+  return openDataset(nameOrPath).hash;
+}
+
+function hashManifest(manifestFile: string): string {
   const hash = createHash('sha256');
+  // A missing file hashes as missing here; the reader that needs it reports it (a DataError naming the file).
+  const read = (file: string) => {
+    noteRead(file);
+    return existsSync(file) ? readFileSync(file) : `missing ${file}`;
+  };
   const visit = (manifestFile: string, depth: number) => {
     if (depth > 4) return;
     const { manifest: m, dir } = readManifest(manifestFile);
-    hash.update(readFileSync(manifestFile));
+    hash.update(read(manifestFile));
     const refs = [m.economies, ...(m.flows === undefined ? [] : Array.isArray(m.flows) ? m.flows : [m.flows]), ...(m.fill === undefined ? [] : Array.isArray(m.fill) ? m.fill : [m.fill]), m.tariffs, typeof m.elasticities === 'number' ? undefined : m.elasticities, m.sector_shares, m.measures, m.parameters];
-    for (const r of refs) if (r !== undefined) hash.update(readFileSync(fileRef(dir, r).file));
+    for (const r of refs) if (r !== undefined) hash.update(read(fileRef(dir, r).file));
     if (m.base) visit(resolveManifest(resolve(dir, m.base)), depth + 1);
   };
-  visit(resolveManifest(nameOrPath), 0);
+  visit(manifestFile, 0);
   return hash.digest('hex');
 }

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { DataError } from '../errors.js';
+import { noteRead } from './reads.js';
 
 type Issue = { path: PropertyKey[]; message: string; code?: string; errors?: Issue[][] };
 
@@ -63,5 +64,6 @@ export function readYamlWith<S extends z.ZodType>(file: string, schema: S, what 
   } catch (e) {
     throw new DataError(`cannot read ${what} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { file });
   }
+  noteRead(file);
   return parseYamlWith(text, file, schema, check);
 }

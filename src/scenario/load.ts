@@ -6,11 +6,12 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { datasetHash, isBuiltinDataset, listBuiltinDatasets, openDataset, type LoadedManifest } from '../data/manifest.js';
+import { isBuiltinDataset, listBuiltinDatasets, type LoadedManifest } from '../data/manifest.js';
 import type { World } from '../data/world.js';
 import { parseYamlWith, readYamlWith, type PathIssue } from '../data/yaml.js';
 import { InputError } from '../errors.js';
-import { scheduleFromManifest, type Schedule } from '../schedule/schedule.js';
+import type { Schedule } from '../schedule/schedule.js';
+import { openScheduledDataset } from '../schedule/open.js';
 import { ScenarioSchema, type Scenario, type ScenarioEvent } from './schema.js';
 
 /** Folder of the built-in scenarios (works from src/ and from dist/). */
@@ -112,9 +113,9 @@ export function loadScenario(nameOrPath: string): LoadedScenario {
   const scenario = readYamlWith(file, ScenarioSchema, 'scenario', checkStructure);
   // Data names resolve as built-ins, else relative to the scenario's folder.
   const dataRef = /^[a-z0-9][a-z0-9-]*$/.test(scenario.data) ? scenario.data : resolve(file, '..', scenario.data);
-  const { loaded, world } = openDataset(dataRef);
+  const { loaded, world, schedule, hash } = openScheduledDataset(dataRef);
   readYamlWith(file, ScenarioSchema, 'scenario', (s) => checkCodes(s, world));
-  return { scenario, file, world, schedule: scheduleFromManifest(loaded, world), loaded, dataHash: datasetHash(dataRef) };
+  return { scenario, file, world, schedule, loaded, dataHash: hash };
 }
 
 /**
@@ -124,7 +125,7 @@ export function loadScenario(nameOrPath: string): LoadedScenario {
 export function loadScenarioText(text: string, label: string): LoadedScenario {
   const scenario = parseYamlWith(text, label, ScenarioSchema, checkStructure);
   if (!isBuiltinDataset(scenario.data)) throw new InputError(`${label}: field "data": expected a built-in data set (${listBuiltinDatasets().join(', ')}), found "${scenario.data}"`);
-  const { loaded, world } = openDataset(scenario.data);
+  const { loaded, world, schedule, hash } = openScheduledDataset(scenario.data);
   parseYamlWith(text, label, ScenarioSchema, (s) => checkCodes(s, world));
-  return { scenario, file: label, world, schedule: scheduleFromManifest(loaded, world), loaded, dataHash: datasetHash(scenario.data) };
+  return { scenario, file: label, world, schedule, loaded, dataHash: hash };
 }

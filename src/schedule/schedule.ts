@@ -21,7 +21,8 @@
  */
 import { InputError } from '../errors.js';
 import { ALL_SECTORS, type FlowSource } from '../data/tables.js';
-import { fileRef, type LoadedManifest } from '../data/manifest.js';
+import { fileRef } from '../data/datasets.js';
+import type { LoadedManifest } from '../data/manifest.js';
 import { ijs, type World } from '../data/world.js';
 import { AUTHORITIES, isIsoDate, readMeasures, readParameters, readSectorShares, specificity, type Authority, type Measure, type Parameter, type SectorShares } from './measures.js';
 
@@ -181,3 +182,4 @@ function weighted(importer: string, exporter: string, parts: TariffCell[], w: nu
 export function worldAt(world: World, schedule: Schedule, date: string, opts: { asKnown?: boolean } = {}): World {
   return { ...world, t: tariffsAt(world, schedule, date, opts).t };
 }
+

@@ -10,12 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import { datasetHash, isBuiltinDataset, listBuiltinDatasets, openDataset } from '../data/manifest.js';
+import { isBuiltinDataset, listBuiltinDatasets } from '../data/manifest.js';
 import { PROVENANCE } from '../data/provenance.js';
 import { InputError } from '../errors.js';
 import { tariffsJson } from '../report/tariffs.js';
 import { isIsoDate } from '../schedule/measures.js';
-import { scheduleFromManifest, tariffsAt, type Schedule } from '../schedule/schedule.js';
+import { tariffsAt, type Schedule } from '../schedule/schedule.js';
+import { openScheduledDataset } from '../schedule/open.js';
 import { SPEC_SCHEMAS, type SpecKind } from '../strategy/spec.js';
 import { collectWarnings } from '../warn.js';
 import type { World } from '../data/world.js';
@@ -129,8 +130,9 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
     let d = datasets.get(name);
     if (!d) {
       const { value } = collectWarnings(() => {
-        const { loaded, world } = openDataset(name);
-        const schedule = loaded.manifest.measures ? scheduleFromManifest(loaded, world) : undefined;
+        const opened = openScheduledDataset(name);
+        const { loaded, world } = opened;
+        const schedule = loaded.manifest.measures ? opened.schedule : undefined;
         let total = 0;
         for (const v of world.Z) total += v;
         const summary = {
@@ -144,7 +146,7 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
           provenance: world.meta.provenance ? Object.fromEntries(PROVENANCE.map((p) => [p, world.meta.provenance![p]])) : null,
           measures: schedule?.measures.length ?? 0,
         };
-        return { world, schedule, hash: datasetHash(name), summary };
+        return { world, schedule, hash: opened.hash, summary };
       });
       d = value;
       datasets.set(name, d);

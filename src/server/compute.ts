@@ -6,7 +6,8 @@ import { openDataset } from '../data/manifest.js';
 import { solveOrThrow, type Deficits } from '../model/equilibrium.js';
 import { shockFromRows, type ShockRow } from '../model/shock.js';
 import { counterfactualReport } from '../report/counterfactual.js';
-import { scheduleFromManifest, worldAt } from '../schedule/schedule.js';
+import { worldAt } from '../schedule/schedule.js';
+import { openScheduledDataset } from '../schedule/open.js';
 import { loadScenario, loadScenarioText } from '../scenario/load.js';
 import { runScenario } from '../scenario/run.js';
 import { attachUncertainty } from '../report/strategy.js';
@@ -40,8 +41,9 @@ export async function runJob(input: JobInput, progress: Progress): Promise<unkno
       return runScenario(ls, { branch: input.branch, draws: input.draws, onProgress: (label, d, t) => progress(d, t, label) });
     }
     case 'counterfactual': {
-      const { loaded, world: base } = openDataset(input.data);
-      const world = input.at ? worldAt(base, scheduleFromManifest(loaded, base), input.at) : base;
+      const opened = input.at ? openScheduledDataset(input.data) : undefined;
+      const base = opened?.world ?? openDataset(input.data).world;
+      const world = opened && input.at ? worldAt(base, opened.schedule, input.at) : base;
       const shock = shockFromRows(world, input.shock, (k, column) => ({ file: 'request body', column: `shock.${k}${column ? `.${column}` : ''}` }));
       return counterfactualReport(solveOrThrow(world, shock, { deficits: input.deficits }));
     }

@@ -6,7 +6,6 @@
  * concrete spec into a JSON-ready result; Monte Carlo calls it once per draw.
  */
 import { z } from 'zod';
-import { openDataset } from '../data/manifest.js';
 import { createWorld, type World } from '../data/world.js';
 import { readYamlWith } from '../data/yaml.js';
 import { InputError } from '../errors.js';
@@ -14,7 +13,8 @@ import { DEFICITS, noShock, purgeDeficits, solveOrThrow, type Shock } from '../m
 import { computeBaseline } from '../model/baseline.js';
 import { economyRecord, economyResults } from '../model/results.js';
 import { ACTIONS, AUTHORITIES, isIsoDate, type Measure } from '../schedule/measures.js';
-import { scheduleFromManifest, tariffsAt, type Schedule } from '../schedule/schedule.js';
+import { tariffsAt, type Schedule } from '../schedule/schedule.js';
+import { openScheduledDataset } from '../schedule/open.js';
 import { leverValues, negotiate, paretoFrontier, type Disagreement, type LinkedIssue, type NegotiationOptions, type OutsideOption } from './bargain.js';
 import { bestResponse } from './best-response.js';
 import { analyseCoalitions } from './coalitions.js';
@@ -158,8 +158,8 @@ export function specContext(source: WorldSource, spec: { at?: string; eps?: numb
   } else {
     let hit = contextCache.get(source.data);
     if (!hit) {
-      const { loaded, world } = openDataset(source.data);
-      hit = { world, schedule: loaded.manifest.measures || loaded.manifest.sector_shares ? scheduleFromManifest(loaded, world) : undefined };
+      const { loaded, world, schedule } = openScheduledDataset(source.data);
+      hit = { world, schedule: loaded.manifest.measures || loaded.manifest.sector_shares ? schedule : undefined };
       contextCache.set(source.data, hit);
     }
     const { world, schedule: dataSchedule } = hit;
