@@ -1,9 +1,8 @@
 /** Helpers shared by CLI commands: loading a world from flags, exit codes, output. */
 import { InputError, ConvergenceError } from '../errors.js';
-import { loadDataset } from '../data/manifest.js';
-import { loadWorld } from '../data/tables.js';
+import { writeJson } from '../report/json-stream.js';
 import type { World } from '../data/world.js';
-import { DEFICITS, type Deficits } from '../model/equilibrium.js';
+import { DEFICITS, type Deficits } from '../model/deficits.js';
 
 /** Exit codes: 2 bad input, 3 no convergence, 1 anything else. */
 export const EXIT = { input: 2, convergence: 3, internal: 1 } as const;
@@ -17,15 +16,17 @@ export interface WorldFlags {
 }
 
 /** A World from `--data NAME_OR_DIR` or from `--flows [--tariffs] (--eps | --elasticities)`. */
-export function worldFromFlags(o: WorldFlags): World {
+export async function worldFromFlags(o: WorldFlags): Promise<World> {
   if (o.data && o.flows) throw new InputError('give either --data or --flows, not both');
   if (o.data) {
     if (o.tariffs || o.elasticities || o.eps) throw new InputError('--tariffs, --eps and --elasticities go with --flows; a --data manifest names its own');
-    return loadDataset(o.data);
+    const { openDatasetFast } = await import('./datasets.js');
+    return (await openDatasetFast(o.data)).world;
   }
   if (!o.flows) throw new InputError('no data: give --data NAME_OR_DIR or --flows FLOWS.csv');
   if (o.eps && o.elasticities) throw new InputError('give either --eps or --elasticities, not both');
   const eps = o.elasticities ? { file: o.elasticities } : parsePositive(o.eps ?? '4', '--eps');
+  const { loadWorld } = await import('../data/tables.js');
   return loadWorld({ flows: [{ file: o.flows }], tariffs: o.tariffs ? { file: o.tariffs } : undefined, elasticities: eps, meta: { name: o.flows, currency: 'units of the flow file' } });
 }
 
@@ -63,6 +64,8 @@ export function reportError(e: unknown): number {
   return EXIT.internal;
 }
 
+/** Print one JSON value (2-space indent), streamed in chunks rather than built as one string. */
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  writeJson(value, (chunk) => process.stdout.write(chunk));
+  process.stdout.write('\n');
 }
