@@ -211,3 +211,6 @@ if (process.env.PARLEY_OSSA2014) {
 } else {
   console.log('\nOssa (2014): skipped (set PARLEY_OSSA2014 to the replication package folder)');
 }
+
+// Whole-process startup and data-set load times (issue 17).
+await import('./startup.js');
