@@ -4,11 +4,10 @@
  * distributions and asks for draws.
  */
 import { join } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
 import { mkdirSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { loadWorld } from '../data/tables.js';
-import { writeAtomic } from '../report/counterfactual.js';
+import { writeCsvAtomic, writeJsonAtomic } from '../report/files.js';
 import { attachUncertainty, bestResponseText, coalitionsText, negotiationText, warText } from '../report/strategy.js';
 import { monteCarlo, summariseDraws } from '../strategy/montecarlo.js';
 import { readSpec, runSpec, SPEC_SCHEMAS, withWarmStart, type SpecKind, type WorldSource } from '../strategy/spec.js';
@@ -107,9 +106,9 @@ export async function strategyCommand(kind: SpecKind, o: StrategyFlags): Promise
 /** result.json plus tariffs.csv / economies.csv when the result has them, each written atomically. */
 function writeOutputs(dir: string, result: object): void {
   mkdirSync(dir, { recursive: true });
-  writeAtomic(join(dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+  writeJsonAtomic(join(dir, 'result.json'), result);
   const r = result as { tariffs?: unknown; agreement?: { tariffs?: unknown }; economies?: unknown };
   const tariffs = (r.agreement?.tariffs ?? r.tariffs) as Record<string, unknown>[] | undefined;
-  if (Array.isArray(tariffs) && tariffs.length) writeAtomic(join(dir, 'tariffs.csv'), stringify(tariffs, { header: true }));
-  if (Array.isArray(r.economies)) writeAtomic(join(dir, 'economies.csv'), stringify(r.economies as Record<string, unknown>[], { header: true }));
+  if (Array.isArray(tariffs) && tariffs.length) writeCsvAtomic(join(dir, 'tariffs.csv'), tariffs);
+  if (Array.isArray(r.economies)) writeCsvAtomic(join(dir, 'economies.csv'), r.economies as Record<string, unknown>[]);
 }

@@ -2,9 +2,9 @@
  * A solved counterfactual as JSON, CSV tables and a terminal table. The JSON
  * field names are the public contract of `parley counterfactual --json`.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
+import { writeCsvAtomic } from './files.js';
 import type { Equilibrium } from '../model/equilibrium.js';
 import { ECONOMY_FIELDS, economyRecord, economyResults, flowResults, type EconomyRecord, type EconomyResult, type FlowResult } from '../model/results.js';
 
@@ -61,17 +61,5 @@ export function economyTable(rows: readonly EconomyResult[], only?: ReadonlySet<
 /** Write economies.csv and flows.csv into dir, each via a temporary file and a rename, so no half-written table is left. */
 export function writeCounterfactualCsv(report: CounterfactualReport, dir: string): string[] {
   mkdirSync(dir, { recursive: true });
-  const files: [string, string][] = [
-    ['economies.csv', stringify(report.economies, { header: true, columns: [...ECONOMY_FIELDS] })],
-    ['flows.csv', stringify(report.flows, { header: true, columns: [...FLOW_FIELDS] })],
-  ];
-  return files.map(([name, text]) => writeAtomic(join(dir, name), text));
-}
-
-/** Write text to a file atomically (temp file in the same folder, then rename). */
-export function writeAtomic(path: string, text: string): string {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-  return path;
+  return [writeCsvAtomic(join(dir, 'economies.csv'), report.economies, ECONOMY_FIELDS), writeCsvAtomic(join(dir, 'flows.csv'), report.flows, FLOW_FIELDS)];
 }

@@ -5,11 +5,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
 import type { EconomyRecord } from '../model/results.js';
 import type { BranchResult, ScenarioResult } from '../scenario/run.js';
 import type { Percentiles } from '../strategy/uncertainty.js';
-import { writeAtomic } from './counterfactual.js';
+import { writeAtomic, writeCsvAtomic, writeJsonAtomic } from './files.js';
 import { money, signed } from './format.js';
 
 interface Deal {
@@ -193,13 +192,12 @@ export function writeScenarioOutputs(dir: string, r: ScenarioResult): string[] {
       }
     }
   }
-  const files: [string, string][] = [
-    ['report.md', scenarioMarkdown(r)],
-    ['report.json', `${JSON.stringify(r, null, 2)}\n`],
-    ['economies.csv', stringify(economies, { header: true })],
-    ['tariffs.csv', stringify(tariffs, { header: true })],
-    ['deals.csv', stringify(deals, { header: true })],
-    ['levers.csv', stringify(levers, { header: true })],
+  return [
+    writeAtomic(join(dir, 'report.md'), scenarioMarkdown(r)),
+    writeJsonAtomic(join(dir, 'report.json'), r),
+    writeCsvAtomic(join(dir, 'economies.csv'), economies),
+    writeCsvAtomic(join(dir, 'tariffs.csv'), tariffs),
+    writeCsvAtomic(join(dir, 'deals.csv'), deals),
+    writeCsvAtomic(join(dir, 'levers.csv'), levers),
   ];
-  return files.map(([name, text]) => writeAtomic(join(dir, name), text));
 }
