@@ -9,16 +9,18 @@
  */
 import { computeBaseline, type Baseline } from './baseline.js';
 import { EquilibriumSystem, type DeficitRule } from './system.js';
-import { luFactor, luSolve, SingularMatrixError } from './linalg.js';
-import { gmres } from './krylov.js';
+import { dot, luFactor, luSolve, SingularMatrixError } from '../numeric/linalg.js';
+import { gmres, type PreconditionedOperator } from '../numeric/krylov.js';
+import { newton, type NewtonProblem } from '../numeric/newton.js';
+import { DAMPED_CLAMP, DAMPED_STEPS, DAMPED_UNTIL, DIRECT_MAX_N, KRYLOV_FIRST_TOL, KRYLOV_FLOOR_TOL, KRYLOV_RETRY_TOL, NEWTON_HALVINGS, NEWTON_MAX_ITERATIONS, SOLVE_TOL } from '../numeric/tolerances.js';
 import { createWorld, type World } from '../data/world.js';
 import { ConvergenceError } from '../errors.js';
 import { warn } from '../warn.js';
 
-/** Named tolerances. */
+/** Named tolerances (numeric/tolerances.ts). */
 export const TOL = {
   /** Largest excess demand relative to output at a solution. */
-  solve: 1e-10,
+  solve: SOLVE_TOL,
 } as const;
 
 import type { Deficits } from './deficits.js';
@@ -140,8 +142,7 @@ export interface SolveReport {
   residual: number;
 }
 
-/** Largest economy count for which Newton forms the Jacobian and factors it; above, Newton-GMRES. */
-export const DIRECT_MAX_N = 40;
+export { DIRECT_MAX_N };
 
 /**
  * Drive an EquilibriumSystem to its solution; on return the system holds the
@@ -150,67 +151,91 @@ export const DIRECT_MAX_N = 40;
  */
 export function solveSystem(sys: EquilibriumSystem, options: SolveOptions = {}): SolveReport {
   const tol = options.tol ?? TOL.solve;
-  const maxNewton = options.maxIterations ?? 60;
   const { N } = sys;
   // Rows are scaled by labour income L (= output Y under Armington), the numeraire's weights.
   const Y = sys.L;
   const w = options.start ? Float64Array.from(options.start) : new Float64Array(N).fill(1);
   const sumY = sys.sumL;
-  let iterations = 0;
-
   // Numeraire residual: world labour income (world output under Armington) fixed.
   const numeraire = (x: Float64Array): number => (dot(x, Y) - sumY) / sumY;
-  // Convergence is judged on the max norm; the line search on the 2-norm, along which a Newton step always descends.
-  const merit = (worst: number, x: Float64Array): number => Math.max(worst, Math.abs(numeraire(x)));
-  const norm2 = (x: Float64Array): number => {
-    let v = numeraire(x) ** 2;
-    for (let i = 0; i < N; i++) if (i !== N - 1) v += (sys.excess[i] / Y[i]) ** 2;
-    return Math.sqrt(v);
-  };
 
+  const damped = dampedSteps(sys, w);
+  const newtonReport = newton(equilibriumProblem(sys, options.linear, numeraire), w, { tol, maxIterations: options.maxIterations ?? NEWTON_MAX_ITERATIONS, maxHalvings: NEWTON_HALVINGS });
+  const residual = Math.max(sys.evaluate(w), Math.abs(numeraire(w)));
+  return { converged: residual < tol, iterations: damped + newtonReport.iterations, residual };
+}
+
+/**
+ * Damped excess-demand steps (Alvarez & Lucas 2007) while far from the root:
+ * cheap, and they keep Newton out of bad regions. Updates w; returns the steps taken.
+ */
+function dampedSteps(sys: EquilibriumSystem, w: Float64Array): number {
+  const { N } = sys;
+  const Y = sys.L;
   let worst = sys.evaluate(w);
-  // Damped excess-demand steps (Alvarez & Lucas 2007) while far away: cheap, and they keep Newton out of bad regions.
   let epsMax = 0;
   for (const e of sys.base.world.eps) epsMax = Math.max(epsMax, e);
   const damp = 1 / (1 + epsMax);
-  for (let it = 0; it < 10 && worst > 0.05 && Number.isFinite(worst); it++) {
+  let steps = 0;
+  for (; steps < DAMPED_STEPS && worst > DAMPED_UNTIL && Number.isFinite(worst); steps++) {
     for (let i = 0; i < N; i++) {
       const f = 1 + (damp * sys.excess[i]) / (w[i] * Y[i]);
-      w[i] *= Math.min(2, Math.max(0.5, f));
+      w[i] *= Math.min(DAMPED_CLAMP, Math.max(1 / DAMPED_CLAMP, f));
     }
-    const c = sumY / dot(w, Y);
+    const c = sys.sumL / dot(w, Y);
     for (let i = 0; i < N; i++) w[i] *= c;
     worst = sys.evaluate(w);
-    iterations++;
   }
+  return steps;
+}
 
-  // Newton on F = (excess_i / Y_i for i != drop; numeraire). The dropped market clears by Walras' law.
+/**
+ * The equilibrium as a Newton problem: F = (excess_i / Y_i for i != N-1; the
+ * numeraire), the last market clearing by Walras' law. The Newton direction
+ * comes from the factored analytic Jacobian (N <= DIRECT_MAX_N) or from
+ * inexact GMRES on analytic Jacobian-vector products.
+ */
+function equilibriumProblem(sys: EquilibriumSystem, linear: SolveOptions['linear'], numeraire: (x: Float64Array) => number): NewtonProblem {
+  const { N } = sys;
+  const Y = sys.L;
+  const sumY = sys.sumL;
   const drop = N - 1;
-  const F = new Float64Array(N);
-  const dw = new Float64Array(N);
-  const trial = new Float64Array(N);
-  const direct = options.linear === 'direct' || (options.linear !== 'krylov' && N <= DIRECT_MAX_N);
+  const direct = linear === 'direct' || (linear !== 'krylov' && N <= DIRECT_MAX_N);
   const J = direct ? new Float64Array(N * N) : new Float64Array(0);
   const piv = new Int32Array(direct ? N : 0);
   const diag = new Float64Array(N);
-  const applyScaled = (v: Float64Array, out: Float64Array): void => {
-    sys.jvp(v, out);
-    for (let i = 0; i < N; i++) out[i] /= Y[i];
-    out[drop] = dot(v, Y) / sumY;
+  const rhs = new Float64Array(N);
+  let linTol = KRYLOV_FIRST_TOL;
+  const op: PreconditionedOperator = {
+    n: N,
+    apply: (v, out) => {
+      sys.jvp(v, out);
+      for (let i = 0; i < N; i++) out[i] /= Y[i];
+      out[drop] = dot(v, Y) / sumY;
+    },
+    precond: (v, out) => {
+      for (let i = 0; i < N; i++) out[i] = v[i] / diag[i];
+    },
   };
-  const precond = (v: Float64Array, out: Float64Array): void => {
-    for (let i = 0; i < N; i++) out[i] = v[i] / diag[i];
-  };
-  let current = merit(worst, w);
-  let currentNorm = norm2(w);
-  let newton = 0;
-  let linTol = 3e-2;
-  while (!(current < tol) && newton < maxNewton && Number.isFinite(current)) {
-    newton++;
-    iterations++;
-    for (let i = 0; i < N; i++) F[i] = -sys.excess[i] / Y[i];
-    F[drop] = -numeraire(w);
-    if (direct) {
+  return {
+    n: N,
+    evaluate(x, F) {
+      const worst = sys.evaluate(x);
+      for (let i = 0; i < N; i++) F[i] = sys.excess[i] / Y[i];
+      const num = numeraire(x);
+      F[drop] = num;
+      return Math.max(worst, Math.abs(num));
+    },
+    direction(_x, F, measure, dx) {
+      for (let i = 0; i < N; i++) rhs[i] = -F[i];
+      if (!direct) {
+        sys.diagonal(diag);
+        for (let i = 0; i < N; i++) diag[i] /= Y[i];
+        diag[drop] = Y[drop] / sumY;
+        // Inexact Newton: a loose linear solve far away, a tight one near the root.
+        gmres(op, rhs, dx, { tol: Math.min(linTol, Math.max(KRYLOV_FLOOR_TOL, measure)) });
+        return true;
+      }
       sys.jacobian(J);
       for (let i = 0; i < N; i++) for (let k = 0; k < N; k++) J[i * N + k] /= Y[i];
       for (let k = 0; k < N; k++) J[drop * N + k] = Y[k] / sumY;
@@ -219,54 +244,22 @@ export function solveSystem(sys: EquilibriumSystem, options: SolveOptions = {}):
       } catch (e) {
         if (!(e instanceof SingularMatrixError)) throw e;
         warn('equilibrium Jacobian is singular; Newton stopped');
-        break;
+        return false;
       }
-      luSolve(J, N, piv, F, dw);
-    } else {
-      sys.diagonal(diag);
-      for (let i = 0; i < N; i++) diag[i] /= Y[i];
-      diag[drop] = Y[drop] / sumY;
-      // Inexact Newton: a loose linear solve far away, a tight one near the root.
-      gmres(N, applyScaled, precond, F, dw, Math.min(linTol, Math.max(1e-12, current)));
-    }
-    // Backtracking: halve until prices stay positive and the 2-norm of F falls.
-    let step = 1;
-    let accepted = false;
-    for (let h = 0; h < 40; h++, step *= 0.5) {
-      let positive = true;
-      for (let i = 0; i < N; i++) {
-        trial[i] = w[i] + step * dw[i];
-        if (!(trial[i] > 0)) positive = false;
-      }
-      if (!positive) continue;
-      const worstT = sys.evaluate(trial);
-      const nt = norm2(trial);
-      if (nt < (1 - 1e-4 * step) * currentNorm) {
-        w.set(trial);
-        current = merit(worstT, trial);
-        currentNorm = nt;
-        accepted = true;
-        break;
-      }
-    }
-    if (!accepted) {
-      sys.evaluate(w);
-      // An inexact Krylov direction may not descend: tighten the linear solve once before giving up.
-      if (!direct && linTol > 1e-10) {
-        linTol = 1e-10;
-        continue;
-      }
-      break;
-    }
-  }
-  const residual = merit(sys.evaluate(w), w);
-  return { converged: residual < tol, iterations, residual };
-}
-
-function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let v = 0;
-  for (let i = 0; i < a.length; i++) v += a[i] * b[i];
-  return v;
+      luSolve(J, N, piv, rhs, dx);
+      return true;
+    },
+    admissible(x) {
+      for (let i = 0; i < N; i++) if (!(x[i] > 0)) return false;
+      return true;
+    },
+    // An inexact Krylov direction may not descend: tighten the linear solve once before giving up.
+    tighten() {
+      if (direct || linTol <= KRYLOV_RETRY_TOL) return false;
+      linTol = KRYLOV_RETRY_TOL;
+      return true;
+    },
+  };
 }
 
 /** Copy the system's state at its last point into an Equilibrium. */

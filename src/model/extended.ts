@@ -15,7 +15,10 @@
  * own 4 x 4 Jacobian block: O(N^2) per product, no dense factorisation.
  */
 import { InputError, ConvergenceError } from '../errors.js';
-import { gmres } from './krylov.js';
+import { gmres, type PreconditionedOperator } from '../numeric/krylov.js';
+import { invertBlock, maxAbs } from '../numeric/linalg.js';
+import { newton, type NewtonProblem } from '../numeric/newton.js';
+import { EXTENDED_KRYLOV_FACTOR, EXTENDED_KRYLOV_MAX_PRODUCTS, EXTENDED_KRYLOV_MAX_TOL, EXTENDED_KRYLOV_MIN_TOL, EXTENDED_KRYLOV_RESTART, EXTENDED_NEWTON_HALVINGS, EXTENDED_NEWTON_MAX_ITERATIONS, SOLVE_TOL } from '../numeric/tolerances.js';
 import type { World } from '../data/world.js';
 
 /** Parameters of the extended model. */
@@ -412,42 +415,6 @@ export interface ExtendedSolveOptions {
   maxIterations?: number;
 }
 
-function maxAbs(v: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < v.length; i++) m = Math.max(m, Math.abs(v[i]));
-  return m;
-}
-
-function norm2(v: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-  return Math.sqrt(s);
-}
-
-/** Invert a row-major 4 x 4 matrix in place (Gauss-Jordan, partial pivoting); false when singular. */
-function invert4(a: Float64Array, off: number): boolean {
-  const m = new Float64Array(32);
-  for (let r = 0; r < 4; r++) {
-    for (let c = 0; c < 4; c++) m[r * 8 + c] = a[off + r * 4 + c];
-    m[r * 8 + 4 + r] = 1;
-  }
-  for (let c = 0; c < 4; c++) {
-    let p = c;
-    for (let r = c + 1; r < 4; r++) if (Math.abs(m[r * 8 + c]) > Math.abs(m[p * 8 + c])) p = r;
-    if (!(Math.abs(m[p * 8 + c]) > 0)) return false;
-    if (p !== c) for (let k = 0; k < 8; k++) [m[c * 8 + k], m[p * 8 + k]] = [m[p * 8 + k], m[c * 8 + k]];
-    const d = m[c * 8 + c];
-    for (let k = 0; k < 8; k++) m[c * 8 + k] /= d;
-    for (let r = 0; r < 4; r++) {
-      if (r === c) continue;
-      const f = m[r * 8 + c];
-      if (f !== 0) for (let k = 0; k < 8; k++) m[r * 8 + k] -= f * m[c * 8 + k];
-    }
-  }
-  for (let r = 0; r < 4; r++) for (let c = 0; c < 4; c++) a[off + r * 4 + c] = m[r * 8 + 4 + c];
-  return true;
-}
-
 /**
  * Solve the extended model at tariffs t'[i][j] (importer j on exporter i).
  * Newton on z = ln(what, Ehat, Lhat, Phat); each step by GMRES on exact
@@ -456,61 +423,50 @@ function invert4(a: Float64Array, off: number): boolean {
  * Returns the equilibrium with `converged` stating whether tol was met.
  */
 export function solveExtended(cal: ExtendedCalibration, p: ExtendedParams, tPrime: Float64Array, options: ExtendedSolveOptions = {}): ExtendedEquilibrium {
-  const tol = options.tol ?? 1e-10;
-  const maxIt = options.maxIterations ?? 50;
+  const tol = options.tol ?? SOLVE_TOL;
   const sys = new ExtendedSystem(cal, p, tPrime);
   const { n, N } = sys;
   sys.anchored = true;
   const z = new Float64Array(n);
-  const F = new Float64Array(n);
   const rhs = new Float64Array(n);
-  const dz = new Float64Array(n);
-  const trial = new Float64Array(n);
-  const Ft = new Float64Array(n);
   const blocks = new Float64Array(16 * N);
   const block = new Float64Array(16);
-  sys.evaluate(z, F);
-  let current = maxAbs(F);
-  let currentNorm = norm2(F);
-  let iterations = 0;
-  const apply = (v: Float64Array, out: Float64Array): void => sys.jvp(v, out);
-  const precond = (v: Float64Array, out: Float64Array): void => {
-    for (let m = 0; m < N; m++) {
-      const o = 16 * m;
-      for (let r = 0; r < 4; r++) {
-        out[r * N + m] = blocks[o + 4 * r] * v[m] + blocks[o + 4 * r + 1] * v[N + m] + blocks[o + 4 * r + 2] * v[2 * N + m] + blocks[o + 4 * r + 3] * v[3 * N + m];
+  // Right preconditioner: the inverse of each economy's own 4 x 4 block of the Jacobian.
+  const op: PreconditionedOperator = {
+    n,
+    apply: (v, out) => sys.jvp(v, out),
+    precond: (v, out) => {
+      for (let m = 0; m < N; m++) {
+        const o = 16 * m;
+        for (let r = 0; r < 4; r++) {
+          out[r * N + m] = blocks[o + 4 * r] * v[m] + blocks[o + 4 * r + 1] * v[N + m] + blocks[o + 4 * r + 2] * v[2 * N + m] + blocks[o + 4 * r + 3] * v[3 * N + m];
+        }
       }
-    }
+    },
   };
-  while (!(current < tol) && iterations < maxIt && Number.isFinite(current)) {
-    iterations++;
-    for (let m = 0; m < N; m++) {
-      sys.ownBlock(m, block);
-      blocks.set(block, 16 * m);
-      if (!invert4(blocks, 16 * m)) {
-        blocks.fill(0, 16 * m, 16 * m + 16);
-        for (let r = 0; r < 4; r++) blocks[16 * m + 5 * r] = 1;
+  const problem: NewtonProblem = {
+    n,
+    evaluate(x, F) {
+      sys.evaluate(x, F);
+      return maxAbs(F);
+    },
+    direction(_x, F, measure, dx) {
+      for (let m = 0; m < N; m++) {
+        sys.ownBlock(m, block);
+        blocks.set(block, 16 * m);
+        if (!invertBlock(blocks, 16 * m, 4)) {
+          blocks.fill(0, 16 * m, 16 * m + 16);
+          for (let r = 0; r < 4; r++) blocks[16 * m + 5 * r] = 1;
+        }
       }
-    }
-    for (let i = 0; i < n; i++) rhs[i] = -F[i];
-    gmres(n, apply, precond, rhs, dz, Math.max(1e-13, Math.min(1e-3, current * 1e-2)), 80, 2000);
-    let step = 1;
-    let accepted = false;
-    for (let h = 0; h < 30; h++, step *= 0.5) {
-      for (let i = 0; i < n; i++) trial[i] = z[i] + step * dz[i];
-      sys.evaluate(trial, Ft);
-      const nt = norm2(Ft);
-      if (Number.isFinite(nt) && nt < (1 - 1e-4 * step) * currentNorm) {
-        z.set(trial);
-        F.set(Ft);
-        currentNorm = nt;
-        current = maxAbs(Ft);
-        accepted = true;
-        break;
-      }
-    }
-    if (!accepted) break;
-  }
+      for (let i = 0; i < n; i++) rhs[i] = -F[i];
+      const linTol = Math.max(EXTENDED_KRYLOV_MIN_TOL, Math.min(EXTENDED_KRYLOV_MAX_TOL, measure * EXTENDED_KRYLOV_FACTOR));
+      gmres(op, rhs, dx, { tol: linTol, restart: EXTENDED_KRYLOV_RESTART, maxProducts: EXTENDED_KRYLOV_MAX_PRODUCTS });
+      return true;
+    },
+  };
+  const { iterations } = newton(problem, z, { tol, maxIterations: options.maxIterations ?? EXTENDED_NEWTON_MAX_ITERATIONS, maxHalvings: EXTENDED_NEWTON_HALVINGS });
+  const F = new Float64Array(n);
   // Onto the paper's numeraire; the residual reported is that of the paper's equations there.
   const lnc = Math.log(sys.numeraireScale(z));
   for (let i = 0; i < N; i++) {

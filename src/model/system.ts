@@ -20,7 +20,7 @@
  */
 import type { Baseline } from './baseline.js';
 import { InputError } from '../errors.js';
-import { luFactor, luSolve, luSolveTranspose } from './linalg.js';
+import { luFactor, luSolve, luSolveTranspose } from '../numeric/linalg.js';
 
 /**
  * How deficits behave in the counterfactual (MODEL.md §1):

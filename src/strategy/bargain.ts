@@ -23,7 +23,22 @@ import { computeBaseline } from '../model/baseline.js';
 import { noShock, type Deficits, type Shock } from '../model/equilibrium.js';
 import { direction, GameEvaluator, NO_CELLS, strategicWorld, type GameState, type SparseDirection } from './game.js';
 import { bindObjective, WELFARE_ONLY, type Objective } from './gradient.js';
-import { minimiseBox, minimiseBoxNewton } from './optimize.js';
+import { minimise, type Minimised } from '../numeric/minimise.js';
+import { softMin } from '../numeric/softmin.js';
+import {
+  BARGAIN_NEWTON_MAX,
+  BARGAIN_STEP_TOL,
+  BARGAIN_TOL,
+  BETTER_BY,
+  MIN_RANGE,
+  PHASE1_MAX_ITERATIONS,
+  PHASE1_TAU_FIRST,
+  PHASE1_TAU_LAST,
+  PHASE1_TOL_FACTOR,
+  START_DEDUP_RADIUS,
+  SURPLUS_CLEAR,
+  SURPLUS_MIN,
+} from '../numeric/tolerances.js';
 
 export interface TariffChange {
   importer: string;
@@ -208,7 +223,7 @@ function build(world0: World, o: NegotiationOptions): Built {
         const cells = group.map((s) => (i * N + j) * S + s);
         const before = cells.reduce((a, c) => a + sq.tariffs[c], 0) / cells.length;
         const dis = cells.reduce((a, c) => a + disT[c], 0) / cells.length;
-        const up = o.upper ?? Math.max(before, dis, lowerT + 1e-6);
+        const up = o.upper ?? Math.max(before, dis, lowerT + MIN_RANGE);
         if (!(up > lowerT)) throw new InputError(`bounds exclude every point: upper ${up} is not above lower ${lowerT}`);
         names.push({ importer: world.codes[j], exporter: world.codes[i], sector: group.length === 1 && S > 1 ? world.sectors[group[0]] : 'ALL', before });
         coefs.push(direction(cells));
@@ -372,7 +387,7 @@ function solveBargain(b: Built, dis: DisagreementValues, theta: Float64Array, o:
   const Ud = dis.U;
   const n = b.parties.length;
   // The Nash product is O(1) in logs; its value is only good to ~1e-14, so a gradient below 1e-7 is as far as a line search can see.
-  const tol = o.tol ?? 1e-7;
+  const tol = o.tol ?? BARGAIN_TOL;
   const maxIterations = o.maxIterations ?? 500;
   const bounds = { lower: b.lower, upper: b.upper };
   // Payoffs are in percent; work with fractions so tolerances read as in logs.
@@ -380,23 +395,20 @@ function solveBargain(b: Built, dis: DisagreementValues, theta: Float64Array, o:
   // Phase 1: a point every party prefers to disagreement, by a smooth maximin (log-sum-exp),
   // sharpened until the true minimum is positive (surpluses can be 1e-6 of GDP).
   const surplus = (U: Float64Array) => U.map((u, p) => (u - Ud[p]) / scale);
+  const weights = new Float64Array(n);
   const smoothMin = (tau: number) => (x: Float64Array) => {
     const { U, G } = b.ev.evaluate(x);
     const s = surplus(U);
-    const m = Math.min(...s);
-    let z = 0;
-    const w = s.map((v) => Math.exp(-(v - m) / tau));
-    for (const v of w) z += v;
-    const f = -(m - tau * Math.log(z));
+    const f = -softMin(s, tau, weights);
     const g = new Float64Array(x.length);
-    for (let p = 0; p < n; p++) for (let k = 0; k < x.length; k++) g[k] -= ((w[p] / z) * G[p][k]) / scale;
-    return { f, g, positive: m > 1e-6 };
+    for (let p = 0; p < n; p++) for (let k = 0; k < x.length; k++) g[k] -= (weights[p] * G[p][k]) / scale;
+    return { f, g, positive: Math.min(...s) > SURPLUS_CLEAR };
   };
   /** Phase 1 from a start: a point every party prefers to disagreement, or undefined. */
   const phase1 = (start: Float64Array): Float64Array | undefined => {
     let x: Float64Array = Float64Array.from(start);
     let { U } = b.ev.evaluate(x, false);
-    for (let tau = 1e-4; Math.min(...surplus(U)) <= 1e-6 && tau >= 1e-11; tau /= 10) {
+    for (let tau = PHASE1_TAU_FIRST; Math.min(...surplus(U)) <= SURPLUS_CLEAR && tau >= PHASE1_TAU_LAST; tau /= 10) {
       // Stop once every surplus is clearly positive (1e-6 of income): starting the log barrier
       // at a surplus of 1e-12 would leave phase 2 a needle to thread.
       let positive = false;
@@ -406,8 +418,7 @@ function solveBargain(b: Built, dis: DisagreementValues, theta: Float64Array, o:
         positive = r.positive;
         return r;
       };
-      const minimise = x.length <= 40 ? minimiseBoxNewton : minimiseBox;
-      const r = minimise(fg, x, { ...bounds, tol: tau * 1e-6, maxIterations: 60, stop: () => positive });
+      const r = minimise(fg, x, { ...bounds, newtonMax: BARGAIN_NEWTON_MAX, tol: tau * PHASE1_TOL_FACTOR, maxIterations: PHASE1_MAX_ITERATIONS, stop: () => positive });
       x = r.x;
       U = b.ev.evaluate(x, false).U;
       // A positive surplus already above the smoothing width will not grow by sharpening further.
@@ -417,7 +428,7 @@ function solveBargain(b: Built, dis: DisagreementValues, theta: Float64Array, o:
       // bound is negative at a converged point, no terms beat disagreement for everyone.
       if (r.converged && -r.f + tau * Math.log(n) < 0) break;
     }
-    return Math.min(...surplus(U)) > 1e-12 ? x : undefined;
+    return Math.min(...surplus(U)) > SURPLUS_MIN ? x : undefined;
   };
   // Phase 2: the generalised Nash product; points below disagreement are infeasible (f = Infinity).
   const nash = (xx: Float64Array) => {
@@ -443,19 +454,19 @@ function solveBargain(b: Built, dis: DisagreementValues, theta: Float64Array, o:
     for (let k = nT; k < high.length; k++) high[k] = b.upper[k];
     starts.push(high);
   }
-  let best: ReturnType<typeof minimiseBox> | undefined;
-  let last: ReturnType<typeof minimiseBox> | undefined;
+  let best: Minimised | undefined;
+  let last: Minimised | undefined;
   const seen: Float64Array[] = [];
   for (const start of starts) {
     const x1 = phase1(start);
     if (!x1) continue;
     // Starts that phase 1 brings to the same place need no second phase 2.
-    if (seen.some((p) => p.every((v, k) => Math.abs(v - x1[k]) < 1e-4 * Math.max(1, b.upper[k] - b.lower[k])))) continue;
+    if (seen.some((p) => p.every((v, k) => Math.abs(v - x1[k]) < START_DEDUP_RADIUS * Math.max(1, b.upper[k] - b.lower[k])))) continue;
     seen.push(x1);
     // Few variables, possibly badly conditioned (linear transfers): projected Newton, BFGS beyond 40.
-    const res = (x1.length <= 40 ? minimiseBoxNewton : minimiseBox)(nash, x1, { ...bounds, tol, maxIterations, stepTol: 1e-8 });
+    const res = minimise(nash, x1, { ...bounds, newtonMax: BARGAIN_NEWTON_MAX, tol, maxIterations, stepTol: BARGAIN_STEP_TOL });
     last = res;
-    if (Number.isFinite(res.f) && res.converged && (!best || res.f < best.f - 1e-12)) best = res;
+    if (Number.isFinite(res.f) && res.converged && (!best || res.f < best.f - BETTER_BY)) best = res;
   }
   if (!last) return report(b, b.x0, dis, theta, false, true, 0);
   const res = best ?? last;

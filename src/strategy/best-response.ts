@@ -11,9 +11,10 @@ import { noShock, solveSystem, type Deficits, type Shock } from '../model/equili
 import { EquilibriumSystem, type DeficitRule } from '../model/system.js';
 import { ConvergenceError, InputError } from '../errors.js';
 import { warn } from '../warn.js';
-import { direction, GameEvaluator, strategicWorld } from './game.js';
+import { direction, GameEvaluator, harbergerScale, strategicWorld } from './game.js';
 import { bindObjective, objectiveParts, type Objective } from './gradient.js';
-import { minimiseBox, minimiseBoxNewton } from './optimize.js';
+import { minimise } from '../numeric/minimise.js';
+import { BEST_RESPONSE_NEWTON_MAX, BEST_RESPONSE_STEP_TOL, BEST_RESPONSE_TOL } from '../numeric/tolerances.js';
 
 export type Instrument = 'uniform' | 'partner' | 'sector' | 'partner-sector';
 
@@ -78,25 +79,11 @@ export function instrumentCells(world: World, player: number, instrument: Instru
   }
 }
 
-/**
- * A diagonal guess of the inverse Hessian of -U/100 in the tariff variables:
- * a tariff on imports M with elasticity eps costs about eps M t^2 / 2 of
- * income (Harberger), so the curvature is ~ eps M / Y. Floored so tariffs on
- * negligible flows do not get huge steps.
- */
-function curvatureScale(world: World, player: number, vars: readonly { cells: number[] }[]): Float64Array {
-  const { S, Z, eps } = world;
-  const Y = computeBaseline(world).Y[player];
-  const c = vars.map((v) => v.cells.reduce((a, k) => a + eps[k % S] * Z[k], 0) / Y);
-  const floor = 1e-4 * Math.max(...c);
-  return Float64Array.from(c, (v) => 1 / Math.max(v, floor));
-}
-
 export function bestResponse(world0: World, playerCode: string, options: BestResponseOptions = {}): BestResponse {
   const instrument = options.instrument ?? 'uniform';
   const lower = options.lower ?? 0;
   const upper = options.upper ?? 10;
-  const tol = options.tol ?? 1e-8;
+  const tol = options.tol ?? BEST_RESPONSE_TOL;
   if (!(lower > -1) || !(upper > lower) || !Number.isFinite(upper)) throw new InputError(`bounds must satisfy -1 < lower < upper < infinity, found [${lower}, ${upper}]`);
   const player = world0.codes.indexOf(playerCode);
   if (player < 0) throw new InputError(`unknown player "${playerCode}" (known: ${world0.codes.join(', ')})`);
@@ -129,7 +116,9 @@ export function bestResponse(world0: World, playerCode: string, options: BestRes
   // A handful of tariffs: projected Newton (robust when revenue or balance weights make the
   // objective badly scaled); many: BFGS, whose steps cost one gradient each.
   const box = { lower: new Float64Array(vars.length).fill(lower), upper: new Float64Array(vars.length).fill(upper), tol, maxIterations: options.maxIterations ?? 200 };
-  const res = vars.length <= 8 ? minimiseBoxNewton(fg, x0, { ...box, stepTol: 1e-9 }) : minimiseBox(fg, x0, { ...box, scale: curvatureScale(world, player, vars) });
+  const newtonMax = BEST_RESPONSE_NEWTON_MAX;
+  // BFGS starts from the Harberger curvature of each tariff; projected Newton measures it.
+  const res = minimise(fg, x0, { ...box, newtonMax, stepTol: BEST_RESPONSE_STEP_TOL, scale: vars.length > newtonMax ? harbergerScale(world, vars.map((v) => v.cells)) : undefined });
   const after = ev.parts(res.x)[0];
   const atBound = [...res.x.keys()].filter((k) => res.x[k] <= lower || res.x[k] >= upper);
   for (const k of atBound) if (res.x[k] >= upper) warn(`best response of ${playerCode}: tariff ${vars[k].exporter}/${vars[k].sector} ends at the upper bound ${upper}`);

@@ -13,9 +13,10 @@
 import type { World } from '../data/world.js';
 import { InputError } from '../errors.js';
 import { computeBaseline } from '../model/baseline.js';
-import { direction, GameEvaluator } from './game.js';
+import { direction, GameEvaluator, harbergerScale } from './game.js';
 import { bindObjective, type Objective } from './gradient.js';
-import { minimiseBoxLbfgs } from './optimize.js';
+import { minimise } from '../numeric/minimise.js';
+import { softMin } from '../numeric/softmin.js';
 import type { DeficitRule } from '../model/system.js';
 
 export interface CooperationOptions {
@@ -83,15 +84,7 @@ export function cooperate(world: World, o: CooperationOptions): Cooperation {
   });
   const x0 = Float64Array.from(cells, (c) => Math.min(upper, Math.max(lower, o.start[c])));
   const before = Array.from(ev.evaluate(x0, false).U);
-  // Curvature guess per tariff: eps M / Y of the importer (see best-response.ts).
-  const Y = computeBaseline(world).Y;
-  const curv = cells.map((c) => {
-    const s = c % S;
-    const j = ((c - s) / S) % N;
-    return (world.eps[s] * world.Z[c]) / Y[j];
-  });
-  const floor = 1e-4 * Math.max(...curv);
-  const scale = Float64Array.from(curv, (v) => 1 / Math.max(v, floor));
+  const scale = harbergerScale(world, cells.map((c) => [c]));
   const P = parties.length;
   const w = new Float64Array(P);
   const gain = new Float64Array(P);
@@ -104,14 +97,11 @@ export function cooperate(world: World, o: CooperationOptions): Cooperation {
     // changes over the start. f = -softmin / 100, so the tolerances read as in log welfare.
     const fg = (xv: Float64Array) => {
       const { U, G } = ev.evaluate(xv);
-      let m = Infinity;
-      for (let p = 0; p < P; p++) m = Math.min(m, (gain[p] = relGain(U[p], before[p])));
-      let z = 0;
-      for (let p = 0; p < P; p++) z += (w[p] = Math.exp(-(gain[p] - m) / tau));
-      const soft = m - tau * Math.log(z);
+      for (let p = 0; p < P; p++) gain[p] = relGain(U[p], before[p]);
+      const soft = softMin(gain, tau, w);
       const g = new Float64Array(xv.length);
       for (let p = 0; p < P; p++) {
-        const wp = w[p] / z / (100 + U[p]);
+        const wp = w[p] / (100 + U[p]);
         for (let v = 0; v < g.length; v++) g[v] -= wp * G[p][v];
       }
       return { f: -soft / 100, g };
@@ -123,7 +113,7 @@ export function cooperate(world: World, o: CooperationOptions): Cooperation {
       history.push(f);
       return history.length > STALL_WINDOW && history[history.length - 1 - STALL_WINDOW] - f < STALL_TOL;
     };
-    const res = minimiseBoxLbfgs(fg, x, { lower: new Float64Array(cells.length).fill(lower), upper: new Float64Array(cells.length).fill(upper), tol: 1e-9, maxIterations: o.maxIterations ?? 3000, scale, stop: stalled });
+    const res = minimise(fg, x, { lower: new Float64Array(cells.length).fill(lower), upper: new Float64Array(cells.length).fill(upper), tol: 1e-9, maxIterations: o.maxIterations ?? 3000, scale, stop: stalled });
     x = res.x;
     iterations += res.iterations;
     if (process.env.PARLEY_TRACE) process.stderr.write(`cooperate: tau ${tau}, ${res.iterations} steps, converged ${res.converged}, projected gradient ${res.projectedGradient.toExponential(2)}\n`);

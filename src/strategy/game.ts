@@ -13,10 +13,11 @@ import { computeBaseline } from '../model/baseline.js';
 import { purgeDeficits, solveSystem, TOL, type Deficits } from '../model/equilibrium.js';
 import { EquilibriumSystem, type DeficitRule } from '../model/system.js';
 import { warn } from '../warn.js';
+import { CURVATURE_FLOOR, STRATEGY_SOLVE_TOL } from '../numeric/tolerances.js';
 import { objectiveGradients, objectiveParts, type ObjectiveParts, type PlayerObjective } from './gradient.js';
 
 /** Equilibrium tolerance inside strategic computations (max |excess| / Y). */
-export const STRATEGY_SOLVE_TOL = 1e-13;
+export { STRATEGY_SOLVE_TOL };
 
 export interface Variable {
   name: string;
@@ -152,3 +153,23 @@ export function direction(cells: readonly number[], value = 1): SparseDirection 
 
 /** A linked issue moves no tariff. */
 export const NO_CELLS: SparseDirection = { cells: new Int32Array(0), values: new Float64Array(0) };
+
+/**
+ * A diagonal guess of the inverse Hessian of -U/100 in tariff variables, for
+ * BFGS's first step: a tariff on imports M with elasticity eps costs about
+ * eps M t^2 / 2 of the importer's income Y (Harberger), so the curvature is
+ * ~ eps M / Y. Each variable moves the tariffs of its `cells` (one importer's).
+ * Floored at CURVATURE_FLOOR of the largest, so tariffs on negligible flows
+ * do not get huge steps.
+ */
+export function harbergerScale(world: World, variables: readonly (readonly number[])[]): Float64Array {
+  const { N, S, Z, eps } = world;
+  const Y = computeBaseline(world).Y;
+  const c = variables.map((cells) => {
+    const k0 = cells[0];
+    const importer = ((k0 - (k0 % S)) / S) % N;
+    return cells.reduce((a, k) => a + eps[k % S] * Z[k], 0) / Y[importer];
+  });
+  const floor = CURVATURE_FLOOR * Math.max(...c);
+  return Float64Array.from(c, (v) => 1 / Math.max(v, floor));
+}

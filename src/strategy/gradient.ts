@@ -18,7 +18,7 @@ import type { World } from '../data/world.js';
 import { InputError } from '../errors.js';
 import type { EquilibriumSystem, Tangent, TariffSeeds } from '../model/system.js';
 import { computeBaseline } from '../model/baseline.js';
-import { luFactor, luSolveTranspose } from '../model/linalg.js';
+import { luFactor, luSolveTranspose } from '../numeric/linalg.js';
 
 /** What a government values, per unit: welfare (%), tariff revenue (% of GDP), bilateral balances (% of GDP). */
 export interface Objective {

@@ -3,6 +3,7 @@
  * responses (Gauss-Seidel: each government in turn responds to the latest
  * tariffs of all others) until no tariff moves more than `tol` in a round.
  */
+import { WAR_INNER_FACTOR, WAR_TOL } from '../numeric/tolerances.js';
 import type { World } from '../data/world.js';
 import { noShock, type Deficits, type Shock } from '../model/equilibrium.js';
 import { ConvergenceError, InputError } from '../errors.js';
@@ -53,7 +54,7 @@ export function tradeWar(world0: World, options: WarOptions = {}): TradeWar {
   const players = [...(options.players ?? world.codes)];
   if (players.length === 0) throw new InputError('a trade war needs at least one player');
   for (const p of players) if (!world.codes.includes(p)) throw new InputError(`unknown player "${p}" (known: ${world.codes.join(', ')})`);
-  const tol = options.tol ?? 1e-6;
+  const tol = options.tol ?? WAR_TOL;
   const maxRounds = options.maxRounds ?? 100;
   const start = options.start ?? noShock(world);
   const t = Float64Array.from(start.tariffs);
@@ -72,7 +73,7 @@ export function tradeWar(world0: World, options: WarOptions = {}): TradeWar {
         targets: options.amongPlayers ? players.filter((q) => q !== p) : undefined,
         start: { tariffs: t, costFactors },
         prepared,
-        tol: tol * 1e-2,
+        tol: tol * WAR_INNER_FACTOR,
       });
       if (!br.converged) throw new ConvergenceError(`best response of ${p} in round ${round} of the trade war`, br.projectedGradient, br.iterations);
       for (let k = 0; k < t.length; k++) {

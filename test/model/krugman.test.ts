@@ -7,7 +7,7 @@ import { EquilibriumSystem } from '../../src/model/system.js';
 import { economyResults } from '../../src/model/results.js';
 import { createWorld, type World } from '../../src/data/world.js';
 import { bindObjective, objectiveGradients, objectiveParts } from '../../src/strategy/gradient.js';
-import { luFactor, luSolve } from '../../src/model/linalg.js';
+import { luFactor, luSolve } from '../../src/numeric/linalg.js';
 import { assertClose, randomWorld, rejectsInput, rng } from '../helpers.js';
 
 function krugmanWorld(N: number, S: number, seed: number): World {

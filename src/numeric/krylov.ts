@@ -5,6 +5,8 @@
  * it costs O(N^2 S).
  */
 
+import { KRYLOV_MAX_PRODUCTS, KRYLOV_RESTART } from './tolerances.js';
+
 export interface GmresResult {
   /** Relative residual ||b - A x|| / ||b|| reached. */
   relResidual: number;
@@ -12,20 +14,28 @@ export interface GmresResult {
   products: number;
 }
 
-/**
- * Solve A x = b to relative tolerance `tol`, x starting at 0.
- * `apply(v, out)` computes out = A v; `precond(v, out)` computes out = M^-1 v.
- */
-export function gmres(
-  n: number,
-  apply: (v: Float64Array, out: Float64Array) => void,
-  precond: (v: Float64Array, out: Float64Array) => void,
-  b: Float64Array,
-  x: Float64Array,
-  tol: number,
-  restart = 40,
-  maxProducts = 400,
-): GmresResult {
+/** A linear operator A of size n with a right preconditioner M^-1. */
+export interface PreconditionedOperator {
+  n: number;
+  /** out = A v */
+  apply: (v: Float64Array, out: Float64Array) => void;
+  /** out = M^-1 v */
+  precond: (v: Float64Array, out: Float64Array) => void;
+}
+
+export interface GmresOptions {
+  /** Relative residual ||b - A x|| / ||b|| to reach. */
+  tol: number;
+  /** Krylov vectors kept before a restart; default KRYLOV_RESTART. */
+  restart?: number;
+  /** Cap on operator applications; default KRYLOV_MAX_PRODUCTS. */
+  maxProducts?: number;
+}
+
+/** Solve A x = b to relative tolerance `tol`, x starting at 0. */
+export function gmres(op: PreconditionedOperator, b: Float64Array, x: Float64Array, options: GmresOptions): GmresResult {
+  const { n, apply, precond } = op;
+  const { tol, restart = KRYLOV_RESTART, maxProducts = KRYLOV_MAX_PRODUCTS } = options;
   const m = Math.min(restart, n);
   const V = Array.from({ length: m + 1 }, () => new Float64Array(n));
   const Zs = Array.from({ length: m }, () => new Float64Array(n)); // preconditioned directions

@@ -1,10 +1,35 @@
 /**
- * Bound-constrained minimisation by projected BFGS with an Armijo search along
- * the projected path (after Bertsekas 1982), written here because it is the
- * inner loop of every strategic computation. `f` may return Infinity for an
- * infeasible point (e.g. a bargaining point below a disagreement payoff); the
- * search then backtracks.
+ * Bound-constrained minimisation, the inner loop of every strategic
+ * computation: projected Newton for a few variables, projected BFGS for
+ * hundreds, projected L-BFGS for thousands, each with an Armijo search along
+ * the projected path (after Bertsekas 1982). `minimise` is the front door and
+ * picks the method by size. `f` may return Infinity for an infeasible point
+ * (e.g. a bargaining point below a disagreement payoff); the search then
+ * backtracks.
  */
+import { dampedSolve } from './linalg.js';
+import {
+  ACTIVE_SET_MARGIN,
+  ARMIJO,
+  CURVATURE_MIN,
+  DAMPING_LADDER,
+  DAMPING_SCALE_FLOOR,
+  HESSIAN_STEP,
+  LBFGS_MEMORY,
+  OBJECTIVE_NOISE,
+  PROJECTED_NEWTON_HALVINGS,
+  QUASI_NEWTON_HALVINGS,
+  STEP_TOL_SLACK,
+} from './tolerances.js';
+
+/** f and its gradient at x. */
+export type ObjectiveWithGradient = (x: Float64Array) => { f: number; g: Float64Array };
+
+/** The methods; `auto` picks by the number of variables. */
+export type MinimiseMethod = 'auto' | 'newton' | 'bfgs' | 'lbfgs';
+
+/** Above this many variables `auto` uses L-BFGS: a dense inverse Hessian would cost more per step than the gradient. */
+export const DENSE_BFGS_MAX = 1000;
 
 export interface Minimised {
   x: Float64Array;
@@ -32,23 +57,43 @@ export interface MinimiseOptions {
    * large and on tiny flows) otherwise take BFGS hundreds of steps to learn.
    */
   scale?: Float64Array;
+  /** Which method; default `auto`: projected Newton up to `newtonMax` variables, BFGS up to DENSE_BFGS_MAX, then L-BFGS. */
+  method?: MinimiseMethod;
+  /** `auto` uses projected Newton up to this many variables (each Newton step costs n extra gradients); default 0. */
+  newtonMax?: number;
+  /** L-BFGS only: curvature pairs kept; default LBFGS_MEMORY. */
+  memory?: number;
 }
 
-/** Minimise f from x0 (clamped into the box); fg returns f and its gradient. */
-export function minimiseBox(fg: (x: Float64Array) => { f: number; g: Float64Array }, x0: Float64Array, o: MinimiseOptions): Minimised {
+/** Minimise f over the box [lower, upper] from x0 (clamped into it), by the method `o.method` or the one that fits its size. */
+export function minimise(fg: ObjectiveWithGradient, x0: Float64Array, o: MinimiseOptions): Minimised {
+  const n = x0.length;
+  const method = o.method && o.method !== 'auto' ? o.method : n <= (o.newtonMax ?? 0) ? 'newton' : n <= DENSE_BFGS_MAX ? 'bfgs' : 'lbfgs';
+  if (method === 'newton') return minimiseBoxNewton(fg, x0, o);
+  if (method === 'bfgs') return minimiseBox(fg, x0, o);
+  return minimiseBoxLbfgs(fg, x0, o);
+}
+
+/** The clamped start and its value, shared by the three methods; undefined when f is not finite there. */
+function start(fg: ObjectiveWithGradient, x0: Float64Array, o: MinimiseOptions): { x: Float64Array; f: number; g: Float64Array; failed?: Minimised } {
+  const x: Float64Array = x0.map((v, k) => Math.min(o.upper[k], Math.max(o.lower[k], v)));
+  const { f, g } = fg(x);
+  if (!Number.isFinite(f)) return { x, f, g, failed: { x, f, g, converged: false, iterations: 0, projectedGradient: Infinity } };
+  return { x, f, g };
+}
+
+/** Projected BFGS with a dense inverse Hessian (hundreds of variables). */
+export function minimiseBox(fg: ObjectiveWithGradient, x0: Float64Array, o: MinimiseOptions): Minimised {
   const n = x0.length;
   const { lower, upper } = o;
-  const x: Float64Array = x0.map((v, k) => Math.min(upper[k], Math.max(lower[k], v)));
-  let { f, g } = fg(x);
-  if (!Number.isFinite(f)) return { x, f, g, converged: false, iterations: 0, projectedGradient: Infinity };
+  const s0 = start(fg, x0, o);
+  if (s0.failed) return s0.failed;
+  const x = s0.x;
+  let { f, g } = s0;
   const H0 = o.scale ? diagonal(o.scale) : identity(n);
   const H = Float64Array.from(H0);
   const free = (k: number) => !((x[k] <= lower[k] && g[k] > 0) || (x[k] >= upper[k] && g[k] < 0));
-  const projGradNorm = () => {
-    let v = 0;
-    for (let k = 0; k < n; k++) if (free(k)) v = Math.max(v, Math.abs(g[k]));
-    return v;
-  };
+  const projGradNorm = () => projectedNorm(x, g, lower, upper);
   let it = 0;
   let scaled = false;
   let converged = projGradNorm() < o.tol;
@@ -73,7 +118,7 @@ export function minimiseBox(fg: (x: Float64Array) => { f: number; g: Float64Arra
       scaled = false;
       for (let k = 0; k < n; k++) d[k] = free(k) ? -H0[k * n + k] * g[k] : 0;
     }
-    const trial = projectedSearch(fg, x, f, g, d, lower, upper, 50);
+    const trial = projectedSearch(fg, x, f, g, d, lower, upper, QUASI_NEWTON_HALVINGS);
     if (!trial) break;
     const s = trial.x.map((v, k) => v - x[k]);
     const y = trial.g.map((v, k) => v - g[k]);
@@ -94,14 +139,15 @@ export function minimiseBox(fg: (x: Float64Array) => { f: number; g: Float64Arra
  * costs more per step than the gradient. Same stopping rule and line search
  * as minimiseBox.
  */
-export function minimiseBoxLbfgs(fg: (x: Float64Array) => { f: number; g: Float64Array }, x0: Float64Array, o: MinimiseOptions & { memory?: number }): Minimised {
+export function minimiseBoxLbfgs(fg: ObjectiveWithGradient, x0: Float64Array, o: MinimiseOptions): Minimised {
   const n = x0.length;
   const { lower, upper } = o;
-  const m = o.memory ?? 20;
+  const m = o.memory ?? LBFGS_MEMORY;
   const D = o.scale ?? new Float64Array(n).fill(1);
-  const x: Float64Array = x0.map((v, k) => Math.min(upper[k], Math.max(lower[k], v)));
-  let { f, g } = fg(x);
-  if (!Number.isFinite(f)) return { x, f, g, converged: false, iterations: 0, projectedGradient: Infinity };
+  const s0 = start(fg, x0, o);
+  if (s0.failed) return s0.failed;
+  const x = s0.x;
+  let { f, g } = s0;
   const S: Float64Array[] = [];
   const Yv: Float64Array[] = [];
   const rho: number[] = [];
@@ -146,13 +192,13 @@ export function minimiseBoxLbfgs(fg: (x: Float64Array) => { f: number; g: Float6
       rho.length = 0;
       for (let k = 0; k < n; k++) d[k] = isFree[k] ? -D[k] * g[k] : 0;
     }
-    const trial = projectedSearch(fg, x, f, g, d, lower, upper, 50);
+    const trial = projectedSearch(fg, x, f, g, d, lower, upper, QUASI_NEWTON_HALVINGS);
     if (!trial) break;
     const s = trial.x.map((v, k) => v - x[k]);
     const y = trial.g.map((v, k) => v - g[k]);
     let sy = 0;
     for (let k = 0; k < n; k++) sy += s[k] * y[k];
-    if (sy > 1e-16) {
+    if (sy > CURVATURE_MIN) {
       if (S.length === m) {
         S.shift();
         Yv.shift();
@@ -177,7 +223,7 @@ export function minimiseBoxLbfgs(fg: (x: Float64Array) => { f: number; g: Float6
  * There a step whose f is equal within that noise is accepted if the slope along it has at least
  * halved or the projected gradient shrank (the gradient is exact).
  */
-function projectedSearch(fg: (x: Float64Array) => { f: number; g: Float64Array }, x: Float64Array, f: number, g: Float64Array, d: Float64Array, lower: Float64Array, upper: Float64Array, halvings: number): { x: Float64Array; f: number; g: Float64Array } | undefined {
+function projectedSearch(fg: ObjectiveWithGradient, x: Float64Array, f: number, g: Float64Array, d: Float64Array, lower: Float64Array, upper: Float64Array, halvings: number): { x: Float64Array; f: number; g: Float64Array } | undefined {
   const n = x.length;
   const xt = new Float64Array(n);
   let step = 1;
@@ -190,8 +236,8 @@ function projectedSearch(fg: (x: Float64Array) => { f: number; g: Float64Array }
     const trial = fg(xt);
     let slopeTrial = 0;
     for (let k = 0; k < n; k++) slopeTrial += trial.g[k] * (xt[k] - x[k]);
-    const armijo = trial.f <= f + 1e-4 * dec;
-    const withinNoise = trial.f <= f + 1e-12 * Math.max(1, Math.abs(f)) && (Math.abs(slopeTrial) <= 0.5 * Math.abs(dec) || projectedNorm(xt, trial.g, lower, upper) < 0.9 * projectedNorm(x, g, lower, upper));
+    const armijo = trial.f <= f + ARMIJO * dec;
+    const withinNoise = trial.f <= f + OBJECTIVE_NOISE * Math.max(1, Math.abs(f)) && (Math.abs(slopeTrial) <= 0.5 * Math.abs(dec) || projectedNorm(xt, trial.g, lower, upper) < 0.9 * projectedNorm(x, g, lower, upper));
     if (armijo || withinNoise) return { x: Float64Array.from(xt), f: trial.f, g: trial.g };
   }
   return undefined;
@@ -238,7 +284,7 @@ function diagonal(v: Float64Array): Float64Array {
 function bfgsUpdate(H: Float64Array, s: Float64Array, y: Float64Array, n: number): void {
   let sy = 0;
   for (let k = 0; k < n; k++) sy += s[k] * y[k];
-  if (!(sy > 1e-16)) return;
+  if (!(sy > CURVATURE_MIN)) return;
   const Hy = new Float64Array(n);
   for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) Hy[r] += H[r * n + c] * y[c];
   let yHy = 0;
@@ -258,16 +304,17 @@ function bfgsUpdate(H: Float64Array, s: Float64Array, y: Float64Array, n: number
  * differences of the exact gradient (n extra gradients per step), damped
  * (Levenberg) until positive definite.
  */
-export function minimiseBoxNewton(fg: (x: Float64Array) => { f: number; g: Float64Array }, x0: Float64Array, o: MinimiseOptions): Minimised {
+export function minimiseBoxNewton(fg: ObjectiveWithGradient, x0: Float64Array, o: MinimiseOptions): Minimised {
   const n = x0.length;
   const { lower, upper } = o;
-  const x: Float64Array = x0.map((v, k) => Math.min(upper[k], Math.max(lower[k], v)));
-  let { f, g } = fg(x);
-  if (!Number.isFinite(f)) return { x, f, g, converged: false, iterations: 0, projectedGradient: Infinity };
+  const s0 = start(fg, x0, o);
+  if (s0.failed) return s0.failed;
+  const x = s0.x;
+  let { f, g } = s0;
   const isFree = new Uint8Array(n);
   // Bertsekas' epsilon-active set: a variable a hair from a bound it is pushed against is held
   // there, or the projection truncates its Newton step and the rest is no longer a descent.
-  const near = (k: number) => 1e-9 * Math.max(1, upper[k] - lower[k]);
+  const near = (k: number) => ACTIVE_SET_MARGIN * Math.max(1, upper[k] - lower[k]);
   const projGrad = () => {
     let v = 0;
     for (let k = 0; k < n; k++) {
@@ -289,7 +336,7 @@ export function minimiseBoxNewton(fg: (x: Float64Array) => { f: number; g: Float
     let hessianOk = true;
     for (let c = 0; c < m; c++) {
       const k = free[c];
-      const h = 1e-6 * Math.max(1, Math.abs(x[k]));
+      const h = HESSIAN_STEP * Math.max(1, Math.abs(x[k]));
       const step = x[k] + h <= upper[k] ? h : -h;
       const xp = Float64Array.from(x);
       xp[k] += step;
@@ -304,7 +351,7 @@ export function minimiseBoxNewton(fg: (x: Float64Array) => { f: number; g: Float
     if (hessianOk) {
       for (let a = 0; a < m; a++) for (let b2 = a + 1; b2 < m; b2++) H[a * m + b2] = H[b2 * m + a] = (H[a * m + b2] + H[b2 * m + a]) / 2;
       const gF = Float64Array.from(free, (k) => -g[k]);
-      const sol = dampedSolve(H, gF, m);
+      const sol = dampedSolve(H, gF, m, DAMPING_LADDER, DAMPING_SCALE_FLOOR);
       free.forEach((k, q) => (d[k] = sol[q]));
     } else {
       for (const k of free) d[k] = -g[k];
@@ -322,7 +369,7 @@ export function minimiseBoxNewton(fg: (x: Float64Array) => { f: number; g: Float
         break;
       }
     }
-    const trial = projectedSearch(fg, x, f, g, d, lower, upper, 60);
+    const trial = projectedSearch(fg, x, f, g, d, lower, upper, PROJECTED_NEWTON_HALVINGS);
     const accepted = trial !== undefined;
     if (trial) {
       x.set(trial.x);
@@ -333,53 +380,11 @@ export function minimiseBoxNewton(fg: (x: Float64Array) => { f: number; g: Float
       // No step improves f within its noise: if the Newton step (the distance to the optimum) is
       // already below 100 stepTol, nothing finer can be resolved. Badly conditioned corners (a
       // party's surplus near 0 on the frontier) end here with a large gradient and a tiny step.
-      if (hessianOk && o.stepTol !== undefined && Math.max(0, ...Array.from(d, Math.abs)) < 100 * o.stepTol) converged = true;
+      if (hessianOk && o.stepTol !== undefined && Math.max(0, ...Array.from(d, Math.abs)) < STEP_TOL_SLACK * o.stepTol) converged = true;
       break;
     }
     pg = projGrad();
     converged = pg < o.tol || (o.stop?.(x, f) ?? false);
   }
   return { x, f, g, converged, iterations: it, projectedGradient: pg };
-}
-
-/** Solve (H + lambda I) d = r with the smallest lambda >= 0 (from a short ladder) that makes it positive definite. */
-function dampedSolve(H: Float64Array, r: Float64Array, m: number): Float64Array {
-  let scale = 0;
-  for (let k = 0; k < m; k++) scale = Math.max(scale, Math.abs(H[k * m + k]));
-  for (const lambda of [0, 1e-10, 1e-8, 1e-6, 1e-4, 1e-2, 1, 100].map((l) => l * Math.max(scale, 1e-12))) {
-    const L = cholesky(H, m, lambda);
-    if (L) return choleskySolve(L, r, m);
-  }
-  return Float64Array.from(r, (v) => v / Math.max(scale, 1e-12));
-}
-
-function cholesky(A: Float64Array, m: number, lambda: number): Float64Array | undefined {
-  const L = new Float64Array(m * m);
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = A[i * m + j] + (i === j ? lambda : 0);
-      for (let k = 0; k < j; k++) s -= L[i * m + k] * L[j * m + k];
-      if (i === j) {
-        if (!(s > 0)) return undefined;
-        L[i * m + i] = Math.sqrt(s);
-      } else L[i * m + j] = s / L[j * m + j];
-    }
-  }
-  return L;
-}
-
-function choleskySolve(L: Float64Array, r: Float64Array, m: number): Float64Array {
-  const y = new Float64Array(m);
-  for (let i = 0; i < m; i++) {
-    let s = r[i];
-    for (let k = 0; k < i; k++) s -= L[i * m + k] * y[k];
-    y[i] = s / L[i * m + i];
-  }
-  const x = new Float64Array(m);
-  for (let i = m - 1; i >= 0; i--) {
-    let s = y[i];
-    for (let k = i + 1; k < m; k++) s -= L[k * m + i] * x[k];
-    x[i] = s / L[i * m + i];
-  }
-  return x;
 }

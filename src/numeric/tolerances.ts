@@ -1,0 +1,113 @@
+/**
+ * Every tolerance and tuning constant of Parley's numerics, named once with
+ * the reason for its value (after simple-statistics' `epsilon.js`). Economic
+ * defaults (discount rates, sweep factors) live with the concept they belong
+ * to, not here.
+ */
+
+// ---- Equilibrium solves (model/) ----
+
+/** A counterfactual is solved when max_i |excess demand_i| / output_i is below this (docs/model.md §1). */
+export const SOLVE_TOL = 1e-10;
+/** Strategy solves tighter: optimisers compare payoffs that differ by 1e-12 near an optimum. */
+export const STRATEGY_SOLVE_TOL = 1e-13;
+/** Newton iterations allowed in a counterfactual before it is reported unconverged. */
+export const NEWTON_MAX_ITERATIONS = 60;
+/** Newton iterations allowed in the extended (Liberation Day) model. */
+export const EXTENDED_NEWTON_MAX_ITERATIONS = 50;
+/** Damped excess-demand steps (Alvarez & Lucas 2007) run at most this many times before Newton... */
+export const DAMPED_STEPS = 10;
+/** ...and only while the worst relative excess demand is above this (far from the root). */
+export const DAMPED_UNTIL = 0.05;
+/** A damped step changes a factor price by at most this factor either way. */
+export const DAMPED_CLAMP = 2;
+/** Largest economy count for which Newton forms the Jacobian and factors it; above, Newton-GMRES. */
+export const DIRECT_MAX_N = 40;
+/** Inexact Newton: the first GMRES solves stop at this relative residual (far from the root a loose solve suffices)... */
+export const KRYLOV_FIRST_TOL = 3e-2;
+/** ...never tighter than this while the residual allows... */
+export const KRYLOV_FLOOR_TOL = 1e-12;
+/** ...and after a failed line search the next solve is this tight before Newton gives up. */
+export const KRYLOV_RETRY_TOL = 1e-10;
+/** Extended model: GMRES tolerance is the Newton residual times this, between the two bounds below. */
+export const EXTENDED_KRYLOV_FACTOR = 1e-2;
+export const EXTENDED_KRYLOV_MAX_TOL = 1e-3;
+export const EXTENDED_KRYLOV_MIN_TOL = 1e-13;
+/** GMRES restart length and cap on operator products for the extended model's 4N unknowns. */
+export const EXTENDED_KRYLOV_RESTART = 80;
+export const EXTENDED_KRYLOV_MAX_PRODUCTS = 2000;
+/** GMRES defaults for the core model. */
+export const KRYLOV_RESTART = 40;
+export const KRYLOV_MAX_PRODUCTS = 400;
+
+// ---- Line searches ----
+
+/** Armijo constant: a step must cut the merit function by this fraction of the step (Nocedal & Wright's c1). */
+export const ARMIJO = 1e-4;
+/** Step halvings before a Newton line search gives up (core model; prices must also stay positive). */
+export const NEWTON_HALVINGS = 40;
+/** Step halvings before the extended model's line search gives up. */
+export const EXTENDED_NEWTON_HALVINGS = 30;
+/** Step halvings in the projected searches of BFGS / L-BFGS, and of projected Newton. */
+export const QUASI_NEWTON_HALVINGS = 50;
+export const PROJECTED_NEWTON_HALVINGS = 60;
+/**
+ * Payoffs come from equilibria solved to ~1e-13, so an objective is known to about 1e-12 of its
+ * size: a step whose value is equal within this is accepted if the gradient says it is progress.
+ */
+export const OBJECTIVE_NOISE = 1e-12;
+
+// ---- Box-constrained minimisation (numeric/minimise.ts) ----
+
+/** Curvature pairs with s'y at or below this are skipped by (L-)BFGS updates. */
+export const CURVATURE_MIN = 1e-16;
+/** L-BFGS memory (pairs kept). */
+export const LBFGS_MEMORY = 20;
+/** Projected Newton holds a variable this close to a bound it is pushed against (relative to the box width). */
+export const ACTIVE_SET_MARGIN = 1e-9;
+/** Forward-difference step for projected Newton's Hessian, relative to |x| (at least 1 in scale). */
+export const HESSIAN_STEP = 1e-6;
+/** Levenberg damping ladder (times the largest Hessian diagonal) tried until the Hessian is positive definite. */
+export const DAMPING_LADDER: readonly number[] = [0, 1e-10, 1e-8, 1e-6, 1e-4, 1e-2, 1, 100];
+/** Smallest scale used when the Hessian diagonal vanishes. */
+export const DAMPING_SCALE_FLOOR = 1e-12;
+/** A projected Newton step this many times stepTol or less, with no improving step left, counts as converged. */
+export const STEP_TOL_SLACK = 100;
+
+// ---- Strategy ----
+
+/** Best responses: stop when the projected gradient of U/100 is below this. */
+export const BEST_RESPONSE_TOL = 1e-8;
+/** Best responses with at most this many tariffs use projected Newton (n extra gradients per step); above, BFGS. */
+export const BEST_RESPONSE_NEWTON_MAX = 8;
+/** Projected Newton's step tolerance in best responses (tariffs as fractions). */
+export const BEST_RESPONSE_STEP_TOL = 1e-9;
+/** The Harberger curvature guess of a tariff is floored at this fraction of the largest one. */
+export const CURVATURE_FLOOR = 1e-4;
+/** Trade wars: a round moving no tariff more than this ends the war. */
+export const WAR_TOL = 1e-6;
+/** Each best response inside a war is solved this much tighter than the war's own tolerance. */
+export const WAR_INNER_FACTOR = 1e-2;
+/** Nash bargaining: the Nash product is O(1) in logs and known to ~1e-14, so a gradient below this is as far as a line search can see. */
+export const BARGAIN_TOL = 1e-7;
+/** Bargaining problems are small and badly conditioned (transfers, corners): projected Newton up to this many variables. */
+export const BARGAIN_NEWTON_MAX = 40;
+/** Projected Newton's step tolerance in bargaining. */
+export const BARGAIN_STEP_TOL = 1e-8;
+/** Phase 1 of bargaining stops once every surplus is above this (fraction of income)... */
+export const SURPLUS_CLEAR = 1e-6;
+/** ...and a starting point counts as inside the bargaining set only if every surplus is above this. */
+export const SURPLUS_MIN = 1e-12;
+/** Phase 1's soft-minimum widths: from the first down to the last, divided by 10 each time. */
+export const PHASE1_TAU_FIRST = 1e-4;
+export const PHASE1_TAU_LAST = 1e-11;
+/** Phase 1's gradient tolerance relative to the soft-minimum width. */
+export const PHASE1_TOL_FACTOR = 1e-6;
+/** Phase 1's iterations per width. */
+export const PHASE1_MAX_ITERATIONS = 60;
+/** Two bargaining starts closer than this (relative to each variable's range) are the same start. */
+export const START_DEDUP_RADIUS = 1e-4;
+/** A bargaining solution replaces the best so far only if its value is lower by more than this. */
+export const BETTER_BY = 1e-12;
+/** A tariff variable's upper bound is at least this above its lower bound. */
+export const MIN_RANGE = 1e-6;
