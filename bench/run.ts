@@ -10,8 +10,9 @@ import { readShockCsv } from '../src/model/shock.js';
 import { mulberry32 } from '../src/random.js';
 import { availableParallelism } from 'node:os';
 import { bestResponse, type Instrument } from '../src/strategy/best-response.js';
-import { monteCarlo } from '../src/strategy/montecarlo.js';
-import { NegotiateSpecSchema, runSpec, withWarmStart } from '../src/strategy/spec.js';
+import { runSpec } from '../src/run/runners.js';
+import { NegotiateSpecSchema } from '../src/run/spec.js';
+import { runStrategy } from '../src/run/strategy.js';
 import { resolveUncertain } from '../src/strategy/uncertainty.js';
 import { tradeWar } from '../src/strategy/war.js';
 import { setWarningSink } from '../src/warn.js';
@@ -153,7 +154,6 @@ const talks = {
 const source = { data: 'episode-2025' };
 const restore = setWarningSink(() => {});
 const spec = NegotiateSpecSchema.parse(talks);
-const central = runSpec('negotiate', resolveUncertain(spec, 'central'), source) as object;
 const negTimes: number[] = [];
 for (let k = 0; k < 5; k++) {
   const t0 = performance.now();
@@ -167,10 +167,10 @@ const uncertain = NegotiateSpecSchema.parse({
   outside_options: [{ ...talks.outside_options[0], probability: { dist: 'uniform', min: 0.1, max: 0.5 } }],
 });
 const t0 = performance.now();
-// As `parley negotiate --draws` does: draws continue from the central solution.
-const mc = await monteCarlo({ kind: 'negotiate', spec: withWarmStart(uncertain, central), source, draws: 1000, seed: 1 });
+// As `parley negotiate --draws` does (the central solve, then draws continuing from it).
+const mc = await runStrategy('negotiate', uncertain, source, { monteCarlo: { draws: 1000, seed: 1 } });
 restore();
-console.log(`${'  1,000 Monte Carlo draws of it'.padEnd(44)} ${(performance.now() - t0).toFixed(0).padStart(10)} ms on ${availableParallelism()} cores, ${mc.failures.length} failed (target 30000)`);
+console.log(`${'  central + 1,000 Monte Carlo draws of it'.padEnd(44)} ${(performance.now() - t0).toFixed(0).padStart(10)} ms on ${availableParallelism()} cores, ${mc.uncertainty?.failures.length} failed (target 30000)`);
 
 // Liberation Day replication (issue 8): each scenario cold (first run of the process) and warm.
 {

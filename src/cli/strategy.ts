@@ -8,10 +8,11 @@ import { mkdirSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { loadWorld } from '../data/tables.js';
 import { writeCsvAtomic, writeJsonAtomic } from '../report/files.js';
-import { attachUncertainty, bestResponseText, coalitionsText, negotiationText, warText } from '../report/strategy.js';
-import { monteCarlo, summariseDraws } from '../strategy/montecarlo.js';
-import { readSpec, runSpec, SPEC_SCHEMAS, withWarmStart, type SpecKind, type WorldSource } from '../strategy/spec.js';
-import { hasUncertainty, resolveUncertain } from '../strategy/uncertainty.js';
+import { bestResponseText, coalitionsText, negotiationText, warText } from '../report/strategy.js';
+import { attachUncertainty } from '../run/bands.js';
+import type { WorldSource } from '../run/context.js';
+import { readSpec, SPEC_SCHEMAS, type SpecKind } from '../run/spec.js';
+import { runStrategy } from '../run/strategy.js';
 import { parseCount, parsePositive, printJson, type WorldFlags } from './common.js';
 import { progressBar } from './progress.js';
 
@@ -80,27 +81,31 @@ function worldSource(o: StrategyFlags, spec: Record<string, unknown>): WorldSour
 export async function strategyCommand(kind: SpecKind, o: StrategyFlags): Promise<void> {
   const spec = buildSpec(kind, o);
   const source = worldSource(o, spec);
-  const mc = spec.monte_carlo as { draws: number; seed: number } | undefined;
-  // The central result uses each distribution's centre; Monte Carlo adds the bands.
-  let result = runSpec(kind, resolveUncertain(spec, 'central'), source) as object;
-  if (mc && hasUncertainty(spec)) {
-    if (!('data' in source)) throw new InputError('Monte Carlo needs a data set (--data NAME_OR_DIR): workers load it themselves');
-    const bar = progressBar(`${kind} Monte Carlo`);
-    // Draws continue from the central solution (the frontier and patience sweep stay central-only).
-    const mcSpec = kind === 'negotiate' ? withWarmStart({ ...spec, frontier: 0, sweep: false }, result) : spec;
-    const run = await monteCarlo({ kind, spec: mcSpec, source, draws: mc.draws, seed: mc.seed, onProgress: bar.update });
-    bar.end();
-    if (run.failures.length === run.draws) throw new InputError(`every Monte Carlo draw failed; the first: ${run.failures[0].error}`);
-    result = attachUncertainty(result, { draws: run.draws, seed: run.seed, failures: run.failures, percentiles: Object.fromEntries(summariseDraws(run.results)) });
-  } else if (mc) {
-    process.stderr.write('note: monte_carlo ignored: no input of the spec is a distribution\n');
-  }
+  const monteCarlo = spec.monte_carlo as { draws: number; seed: number } | undefined;
+  const bar = monteCarlo ? progressBar(`${kind} Monte Carlo`) : undefined;
+  const run = await runStrategy(kind, spec, source, { monteCarlo, onProgress: bar?.update });
+  bar?.end();
+  if (run.skipped) process.stderr.write('note: monte_carlo ignored: no input of the spec is a distribution\n');
+  const result = attachUncertainty(run.central, run.uncertainty);
   if (o.out) writeOutputs(o.out, result);
   if (o.json) return printJson(result);
-  const text =
-    kind === 'negotiate' ? negotiationText(result as never) : kind === 'war' ? warText(result as never) : kind === 'best-response' ? bestResponseText(result as never) : coalitionsText(result as never);
+  const text = resultText(kind, result);
   process.stdout.write(`${text}\n`);
   if (o.out) process.stdout.write(`\nwrote ${o.out}/result.json and CSV tables\n`);
+}
+
+function resultText(kind: SpecKind, result: object): string {
+  // The kind fixes the shape (run/results.ts StrategyResults); the switch narrows it.
+  switch (kind) {
+    case 'negotiate':
+      return negotiationText(result as Parameters<typeof negotiationText>[0]);
+    case 'war':
+      return warText(result as Parameters<typeof warText>[0]);
+    case 'best-response':
+      return bestResponseText(result as Parameters<typeof bestResponseText>[0]);
+    case 'coalitions':
+      return coalitionsText(result as Parameters<typeof coalitionsText>[0]);
+  }
 }
 
 /** result.json plus tariffs.csv / economies.csv when the result has them, each written atomically. */

@@ -7,25 +7,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EconomyRecord } from '../model/results.js';
 import type { BranchResult, ScenarioResult } from '../scenario/run.js';
+import type { CoalitionsResult, NegotiationWithBands, WarResult } from '../run/results.js';
 import type { Percentiles } from '../strategy/uncertainty.js';
 import { writeAtomic, writeCsvAtomic, writeJsonAtomic } from './files.js';
 import { money, signed } from './format.js';
 
-interface Deal {
-  parties: string[];
-  currency: string;
-  agreement: { reached: boolean; tariffs: ({ importer: string; exporter: string; sector: string; rate: number; before: number } & Partial<Percentiles>)[]; issues: Record<string, number> };
-  disagreement: { kind: string; utility: Record<string, number> };
-  gains: Record<string, number>;
-  ev: Record<string, number>;
-  welfare: Record<string, number>;
-  theta: Record<string, number>;
-  frontier: [number, number][];
-  levers: { name: string; owner: string; tariff_points: number; ev: number; utility: number; tariff_points_band?: Percentiles | null; ev_band?: Percentiles | null; without: { reached: boolean; tariffs: { importer: string; exporter: string; rate: number }[]; gains: Record<string, number> } }[];
-  levers_unavailable?: string[];
-  patience_sweep: { party: string; discount_rate: number; tariffs: { importer: string; exporter: string; rate: number }[]; gains: Record<string, number> }[];
-  uncertainty?: { draws: number; failures: unknown[] };
-}
+/** A negotiation question's result: the run's contract plus the levers the branch did not offer. */
+type Deal = NegotiationWithBands & { levers_unavailable?: string[] };
 interface Effects {
   against: string;
   deficits: string;
@@ -36,18 +24,8 @@ interface TariffRow {
   exporter: string;
   rate: number;
 }
-interface Coalitions {
-  counterpart?: string;
-  members?: string[];
-  skipped?: string;
-  structures?: { blocs: string[][]; utility: Record<string, number>; gain_from_joining: Record<string, number>; would_leave: string[]; stable: boolean }[];
-}
-interface War {
-  converged: boolean;
-  rounds: number;
-  tariffs: { importer: string; exporter: string; rate: number }[];
-  economies: EconomyRecord[];
-}
+type Coalitions = Partial<CoalitionsResult> & { skipped?: string };
+type War = WarResult;
 
 const pct = (x: number, d = 1) => `${(100 * x).toFixed(d)}%`;
 const band = (q: Partial<Percentiles> | null | undefined, f: (x: number) => string) => (q && q.p5 !== undefined ? ` (90%: ${f(q.p5)} to ${f(q.p95!)})` : '');

@@ -1,16 +1,8 @@
-/**
- * Strategy results as terminal text, and Monte Carlo percentiles attached to
- * a central-value result (the JSON of `parley negotiate` and friends).
- */
+/** Strategy results as terminal text (the JSON of `parley negotiate` and friends is run/results.ts). */
 import type { EconomyRecord } from '../model/results.js';
 import type { Percentiles } from '../strategy/uncertainty.js';
-import type { runBestResponse, runCoalitions, runNegotiation, runWar } from '../strategy/spec.js';
+import type { BestResponseResult, CoalitionsResult, NegotiationResult, UncertaintySummary, WarResult } from '../run/results.js';
 import { money, signed, textTable } from './format.js';
-
-type BestResponseResult = ReturnType<typeof runBestResponse>;
-type WarResult = ReturnType<typeof runWar>;
-type NegotiationResult = ReturnType<typeof runNegotiation>;
-type CoalitionsResult = ReturnType<typeof runCoalitions>;
 
 const pct = (x: number, d = 1) => `${(100 * x).toFixed(d)}%`;
 
@@ -114,33 +106,4 @@ export function coalitionsText(r: CoalitionsResult): string {
     ]));
   }
   return out.join('\n');
-}
-
-export interface UncertaintySummary {
-  draws: number;
-  seed: number;
-  failures: { index: number; error: string }[];
-  /** Percentiles of every numeric output, by path. */
-  percentiles: Record<string, Percentiles>;
-}
-
-/**
- * Put percentiles next to the central result where readers look for them:
- * each agreed tariff and each lever of a negotiation; everything is also in
- * `uncertainty.percentiles` by path.
- */
-export function attachUncertainty<T extends object>(result: T, summary: UncertaintySummary): T & { uncertainty: UncertaintySummary } {
-  const out = structuredClone(result) as T & { uncertainty: UncertaintySummary };
-  const p = summary.percentiles;
-  const neg = out as unknown as Partial<NegotiationResult>;
-  neg.agreement?.tariffs.forEach((t) => Object.assign(t, bandOf(p[`agreement.tariffs[${t.importer}>${t.exporter}>${t.sector}].rate`])));
-  neg.levers?.forEach((l) => {
-    Object.assign(l, { tariff_points_band: p[`levers[${l.name}].tariff_points`] ?? null, ev_band: p[`levers[${l.name}].ev`] ?? null });
-  });
-  out.uncertainty = summary;
-  return out;
-}
-
-function bandOf(q: Percentiles | undefined) {
-  return q ? { median: q.median, p5: q.p5, p25: q.p25, p75: q.p75, p95: q.p95 } : {};
 }

@@ -9,11 +9,12 @@ import { isAbsolute } from 'node:path';
 import { ijs } from '../data/world.js';
 import { solveOrThrow } from '../model/equilibrium.js';
 import { economyRecord, economyResults } from '../model/results.js';
-import { attachUncertainty } from '../report/strategy.js';
+import { attachUncertainty } from '../run/bands.js';
+import { runStrategy } from '../run/strategy.js';
 import { tariffsAt } from '../schedule/schedule.js';
-import { monteCarlo, summariseDraws } from '../strategy/montecarlo.js';
-import { runSpec, withWarmStart, type SpecKind } from '../strategy/spec.js';
-import { hasUncertainty, resolveUncertain } from '../strategy/uncertainty.js';
+import { runSpec } from '../run/runners.js';
+import type { SpecKind } from '../run/spec.js';
+import { resolveUncertain } from '../strategy/uncertainty.js';
 import type { LoadedScenario } from './load.js';
 import type { Question } from './schema.js';
 import { diplomacyAt, timelines, type Timeline } from './timeline.js';
@@ -91,7 +92,7 @@ function negotiationSpec(ls: LoadedScenario, tl: Timeline, q: Extract<Question, 
   };
 }
 
-function runQuestion(ls: LoadedScenario, tl: Timeline, q: Question, seed: number, o: RunOptions): Promise<unknown> | unknown {
+async function runQuestion(ls: LoadedScenario, tl: Timeline, q: Question, seed: number, o: RunOptions): Promise<unknown> {
   const { world } = ls;
   const s = ls.scenario;
   const source = { data: dataRef(ls) };
@@ -134,19 +135,17 @@ function runQuestion(ls: LoadedScenario, tl: Timeline, q: Question, seed: number
         ? { ...base, parties, disagreement: q.disagreement, levers, frontier: q.frontier }
         : { ...base, counterpart: parties[0], members: parties.slice(1) };
       const kind: SpecKind = q.type === 'negotiate' ? 'negotiate' : 'coalitions';
-      const centralRun = runSpec(kind, resolveUncertain(spec, 'central'), source) as object;
-      // The central spec goes with the result, so the web page can re-compute the deal with levers changed.
-      const central = { ...centralRun, ...(unavailable.length ? { levers_unavailable: unavailable } : {}), ...(q.type === 'negotiate' ? { spec: resolveUncertain({ ...spec, frontier: 7, levers: [], sweep: false }, 'central') } : {}) };
       const mcHere = q.type === 'negotiate' && q.monte_carlo && (q.monte_carlo.on === 'all' || tl.name === 'main');
-      const draws = o.draws ?? (mcHere ? q.monte_carlo!.draws : 0);
-      if (q.type !== 'negotiate' || draws === 0 || !hasUncertainty(spec)) return central;
-      // Bands come from the deal and its cheaper levers; the frontier, the patience sweep and coalition
-      // levers (a multilateral bargain each) are computed at the centre only.
-      const coalitionIds = new Set(base.coalitions.map((c) => c.id));
-      const mcSpec = withWarmStart({ ...spec, frontier: 0, sweep: false, levers: levers.filter((l) => !coalitionIds.has(l)) }, centralRun);
-      return monteCarlo({ kind, spec: mcSpec, source, draws, seed, onProgress: (d, t) => o.onProgress?.(`${tl.name}/${q.id} Monte Carlo`, d, t) }).then((run) =>
-        attachUncertainty(central, { draws: run.draws, seed: run.seed, failures: run.failures, percentiles: Object.fromEntries(summariseDraws(run.results)) }),
-      );
+      const draws = q.type === 'negotiate' ? o.draws ?? (mcHere ? q.monte_carlo!.draws : 0) : 0;
+      // Bands come from the deal and its cheaper levers; coalition levers (a multilateral bargain each) stay central.
+      const run = await runStrategy(kind, spec, source, {
+        monteCarlo: { draws, seed },
+        centralOnlyLevers: base.coalitions.map((c) => c.id),
+        onProgress: (d, t) => o.onProgress?.(`${tl.name}/${q.id} Monte Carlo`, d, t),
+      });
+      // The central spec goes with the result, so the web page can re-compute the deal with levers changed.
+      const central = { ...run.central, ...(unavailable.length ? { levers_unavailable: unavailable } : {}), ...(q.type === 'negotiate' ? { spec: resolveUncertain({ ...spec, frontier: 7, levers: [], sweep: false }, 'central') } : {}) };
+      return attachUncertainty(central, run.uncertainty);
     }
   }
 }

@@ -17,7 +17,7 @@ import { tariffsJson } from '../report/tariffs.js';
 import { isIsoDate } from '../schedule/measures.js';
 import { tariffsAt, type Schedule } from '../schedule/schedule.js';
 import { openScheduledDataset } from '../schedule/open.js';
-import { SPEC_SCHEMAS, type SpecKind } from '../strategy/spec.js';
+import { SPEC_SCHEMAS, type SpecKind } from '../run/spec.js';
 import { collectWarnings } from '../warn.js';
 import type { World } from '../data/world.js';
 import type { JobInput } from './compute.js';

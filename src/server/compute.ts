@@ -10,10 +10,9 @@ import { worldAt } from '../schedule/schedule.js';
 import { openScheduledDataset } from '../schedule/open.js';
 import { loadScenario, loadScenarioText } from '../scenario/load.js';
 import { runScenario } from '../scenario/run.js';
-import { attachUncertainty } from '../report/strategy.js';
-import { monteCarlo, summariseDraws } from '../strategy/montecarlo.js';
-import { runSpec, withWarmStart, type SpecKind } from '../strategy/spec.js';
-import { hasUncertainty, resolveUncertain } from '../strategy/uncertainty.js';
+import { attachUncertainty } from '../run/bands.js';
+import type { SpecKind } from '../run/spec.js';
+import { runStrategy } from '../run/strategy.js';
 import { LIBERATION_DAY_SCENARIOS, loadIlmsInputs, replicateLiberationDay, type LiberationDayScenario } from '../replicate/liberation-day.js';
 import { liberationDayJson } from '../report/liberation-day.js';
 
@@ -28,13 +27,9 @@ type Progress = (done: number, total: number, label: string) => void;
 export async function runJob(input: JobInput, progress: Progress): Promise<unknown> {
   switch (input.type) {
     case 'strategy': {
-      const source = { data: input.data };
-      const central = runSpec(input.kind, resolveUncertain(input.spec, 'central'), source) as object;
-      const mc = input.spec.monte_carlo as { draws: number; seed: number } | undefined;
-      if (!mc || !hasUncertainty(input.spec)) return central;
-      const spec = input.kind === 'negotiate' ? withWarmStart({ ...input.spec, frontier: 0, sweep: false }, central) : input.spec;
-      const run = await monteCarlo({ kind: input.kind, spec, source, draws: mc.draws, seed: mc.seed, onProgress: (d, t) => progress(d, t, 'Monte Carlo') });
-      return attachUncertainty(central, { draws: run.draws, seed: run.seed, failures: run.failures, percentiles: Object.fromEntries(summariseDraws(run.results)) });
+      const monteCarlo = input.spec.monte_carlo as { draws: number; seed: number } | undefined;
+      const run = await runStrategy(input.kind, input.spec, { data: input.data }, { monteCarlo, onProgress: (d, t) => progress(d, t, 'Monte Carlo') });
+      return attachUncertainty(run.central, run.uncertainty);
     }
     case 'scenario': {
       const ls = input.text !== undefined ? loadScenarioText(input.text, 'scenario') : loadScenario(input.name ?? 'april-2025');

@@ -1,6 +1,6 @@
 /** The OpenAPI 3.1 description of the HTTP API, with request schemas generated from the validators. */
 import { z } from 'zod';
-import { SPEC_SCHEMAS } from '../strategy/spec.js';
+import { SPEC_SCHEMAS } from '../run/spec.js';
 import { CounterfactualBody, LiberationDayBody, ScenarioRunBody } from './schemas.js';
 
 const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', reused: 'ref' }) } } });

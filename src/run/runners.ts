@@ -1,187 +1,22 @@
 /**
- * Strategy specs: the small YAML/JSON files (or their flag equivalents) that
- * say what to compute (a best response, a trade war, a negotiation, a
- * coalition analysis), on which data and from which date. Numbers that are
- * uncertain may be distributions (uncertainty.ts). `runSpec` turns one
- * concrete spec into a JSON-ready result; Monte Carlo calls it once per draw.
+ * Runners: one resolved spec (every distribution replaced by a number) and its
+ * context in, a JSON-ready result out. The result shapes are the public
+ * contract of `parley best-response | war | negotiate | coalitions --json`
+ * (typed in results.ts).
  */
-import { z } from 'zod';
-import { createWorld, type World } from '../data/world.js';
-import { readYamlWith } from '../data/yaml.js';
+import { type World } from '../data/world.js';
 import { InputError } from '../errors.js';
-import { DEFICITS, noShock, purgeDeficits, solveOrThrow, type Shock } from '../model/equilibrium.js';
+import { purgeDeficits, solveOrThrow } from '../model/equilibrium.js';
 import { computeBaseline } from '../model/baseline.js';
 import { economyRecord, economyResults } from '../model/results.js';
-import { ACTIONS, AUTHORITIES, isIsoDate, type Measure } from '../schedule/measures.js';
-import { tariffsAt, type Schedule } from '../schedule/schedule.js';
-import { openScheduledDataset } from '../schedule/open.js';
-import { leverValues, negotiate, paretoFrontier, type Disagreement, type LinkedIssue, type NegotiationOptions, type OutsideOption } from './bargain.js';
-import { bestResponse } from './best-response.js';
-import { analyseCoalitions } from './coalitions.js';
-import type { Objective } from './gradient.js';
-import { Uncertain } from './uncertainty.js';
-import { tradeWar } from './war.js';
-
-const Code = z.string().regex(/^[A-Za-z0-9_.-]{1,24}$/, 'expected an economy code');
-const DateString = z.string().refine(isIsoDate, 'expected a date YYYY-MM-DD');
-const Weight = Uncertain;
-const Probability = z.union([z.number().min(0).max(1), Uncertain]);
-
-const ObjectiveSpec = z
-  .object({
-    welfare: Weight.default(1),
-    revenue: Weight.default(0),
-    /** Partner -> weight on the change in the bilateral balance (% of GDP). */
-    balances: z.record(Code, Weight).default({}),
-  })
-  .strict();
-
-const TariffChangeSpec = z.object({ importer: Code, exporter: Code, sector: z.string().optional(), change: Uncertain }).strict();
-
-const IssueSpec = z
-  .object({
-    name: z.string().min(1),
-    why: z.string().optional(),
-    lower: Uncertain,
-    upper: Uncertain,
-    start: Uncertain.optional(),
-    values: z.record(Code, Uncertain),
-    tariffs: z.array(TariffChangeSpec).optional(),
-    retaliation: z.object({ by: Code, probability: Probability }).strict().optional(),
-  })
-  .strict();
-
-const OutsideOptionSpec = z
-  .object({ name: z.string().min(1), why: z.string().optional(), party: Code, probability: Probability, tariffs: z.array(TariffChangeSpec).min(1) })
-  .strict();
-
-const Instrument = z.enum(['uniform', 'partner', 'sector', 'partner-sector']);
-
-const MeasureSpec = z
-  .object({
-    id: z.string().min(1),
-    announced: DateString,
-    effective: DateString,
-    until: DateString.optional(),
-    importer: Code,
-    exporters: z.union([z.literal('*'), z.array(Code)]),
-    except: z.array(Code),
-    sectors: z.union([z.literal('*'), z.array(z.string())]),
-    authority: z.enum(AUTHORITIES),
-    action: z.enum(ACTIONS),
-    rate: z.number().min(0),
-    share: z.number().min(0).max(1),
-    rateParam: z.string().optional(),
-    shareParam: z.string().optional(),
-    note: z.string().optional(),
-  })
-  .strict();
-
-const CoalitionSpec = z.object({ id: z.string().min(1), members: z.array(Code).min(2), counterpart: Code }).strict();
-
-const Common = {
-  /** Built-in data set name or manifest path (the --data flag overrides it). */
-  data: z.string().optional(),
-  /** Status quo: the tariffs in force on this date (data sets with measures); default the baseline tariffs. */
-  at: DateString.optional(),
-  deficits: z.enum(DEFICITS).optional(),
-  /** Trade elasticity for every sector, replacing the data set's. */
-  eps: Uncertain.optional(),
-  objectives: z.record(Code, ObjectiveSpec).optional(),
-  lower: z.number().optional(),
-  upper: z.number().optional(),
-  monte_carlo: z.object({ draws: z.number().int().min(1).max(100000), seed: z.number().int().default(1) }).strict().optional(),
-  /** Dated measures replacing the data set's (a scenario branch passes its own timeline this way). */
-  measures: z.array(MeasureSpec).optional(),
-};
-
-const NegotiationFields = {
-  ...Common,
-  instrument: z.enum(['partner', 'partner-sector']).optional(),
-  theta: z.record(Code, Weight).optional(),
-  patience: z.record(Code, Weight).optional(),
-  disagreement: z
-    .union([z.enum(['status-quo', 'war']), z.object({ at: DateString }).strict(), z.object({ deadline: DateString }).strict()])
-    .optional(),
-  issues: z.array(IssueSpec).optional(),
-  outside_options: z.array(OutsideOptionSpec).optional(),
-  levers: z.array(z.string().min(1)).optional(),
-  frontier: z.number().int().min(0).max(101).optional(),
-  /** Blocs that may negotiate jointly; a lever named by a coalition id values joining it. */
-  coalitions: z.array(CoalitionSpec).optional(),
-  /** Report how the deal moves with each party's patience (default true when patience is given). */
-  sweep: z.boolean().optional(),
-  /** Starting points (the central solution's) for the deal and each lever's deal without it: Monte Carlo draws continue from them. */
-  warm: z.object({ deal: z.array(z.number()).optional(), levers: z.record(z.string(), z.array(z.number())).optional() }).strict().optional(),
-};
-
-export const NegotiateSpecSchema = z.object({ ...NegotiationFields, parties: z.array(Code).min(2, 'a negotiation needs at least two parties') }).strict();
-export const WarSpecSchema = z.object({ ...Common, players: z.array(Code).min(1).optional(), instrument: Instrument.optional(), among_players: z.boolean().optional() }).strict();
-export const BestResponseSpecSchema = z.object({ ...Common, player: Code, instrument: Instrument.optional() }).strict();
-export const CoalitionsSpecSchema = z
-  .object({ ...NegotiationFields, counterpart: Code, members: z.array(Code).min(1, 'coalitions need at least one member'), structures: z.array(z.array(z.array(Code).min(1)).min(1)).optional() })
-  .strict();
-
-export type NegotiateSpec = z.infer<typeof NegotiateSpecSchema>;
-export type WarSpec = z.infer<typeof WarSpecSchema>;
-export type BestResponseSpec = z.infer<typeof BestResponseSpecSchema>;
-export type CoalitionsSpec = z.infer<typeof CoalitionsSpecSchema>;
-
-export const SPEC_SCHEMAS = { negotiate: NegotiateSpecSchema, war: WarSpecSchema, 'best-response': BestResponseSpecSchema, coalitions: CoalitionsSpecSchema } as const;
-export type SpecKind = keyof typeof SPEC_SCHEMAS;
-export type AnySpec = NegotiateSpec | WarSpec | BestResponseSpec | CoalitionsSpec;
-
-/** Read a spec file; with `partial`, fields flags can supply (parties, player, ...) may be missing. */
-export function readSpec<K extends SpecKind>(kind: K, file: string, partial = false): z.infer<(typeof SPEC_SCHEMAS)[K]> {
-  const schema = partial ? SPEC_SCHEMAS[kind].partial() : SPEC_SCHEMAS[kind];
-  return readYamlWith(file, schema, 'spec') as z.infer<(typeof SPEC_SCHEMAS)[K]>;
-}
-
-/** Where a spec's world comes from: a data set (name or manifest) or a world given directly. */
-export type WorldSource = { data: string } | { world: World };
-
-export interface Context {
-  world: World;
-  statusQuo: Shock;
-  /** Tariffs on a date, for disagreement points and deadlines (needs a data set with measures). */
-  tariffsOn: (date: string) => Float64Array;
-  at?: string;
-}
-
-const contextCache = new Map<string, { world: World; schedule?: Schedule }>();
-
-/** The world (eps overridden if the spec says so), status quo and schedule a concrete spec runs on. */
-export function specContext(source: WorldSource, spec: { at?: string; eps?: number | unknown; measures?: readonly Measure[] }): Context {
-  let base: { world: World; tariffsOn: (d: string) => Float64Array };
-  if ('world' in source) {
-    base = { world: source.world, tariffsOn: () => { throw new InputError('dates need a data set with dated measures (--data episode-2025)'); } };
-  } else {
-    let hit = contextCache.get(source.data);
-    if (!hit) {
-      const { loaded, world, schedule } = openScheduledDataset(source.data);
-      hit = { world, schedule: loaded.manifest.measures || loaded.manifest.sector_shares ? schedule : undefined };
-      contextCache.set(source.data, hit);
-    }
-    const { world, schedule: dataSchedule } = hit;
-    const schedule = spec.measures ? { measures: spec.measures, parameters: dataSchedule?.parameters ?? new Map(), shares: dataSchedule?.shares } : dataSchedule;
-    const tariffsOn = (d: string) => {
-      if (!schedule) throw new InputError(`data set ${source.data} has no dated measures, so "at" and date-based disagreement points cannot be used`);
-      return tariffsAt(world, schedule, d).t;
-    };
-    base = { world, tariffsOn };
-  }
-  let world = base.world;
-  if (spec.eps !== undefined) {
-    if (typeof spec.eps !== 'number' || !(spec.eps > 0)) throw new InputError(`eps: a trade elasticity must be a positive number, found ${JSON.stringify(spec.eps)}`);
-    world = createWorld({ ...world, eps: spec.eps });
-  }
-  const statusQuo = noShock(world);
-  if (spec.at) statusQuo.tariffs.set(base.tariffsOn(spec.at));
-  return { world, statusQuo, tariffsOn: base.tariffsOn, at: spec.at };
-}
-
-/** Numbers only: what a spec is after its distributions are resolved. */
-type Resolved<T> = T extends { dist: string } ? number : T extends (infer U)[] ? Resolved<U>[] : T extends object ? { [K in keyof T]: Resolved<T[K]> } : T;
+import { leverValues, negotiate, paretoFrontier, type Disagreement, type LinkedIssue, type NegotiationOptions, type OutsideOption } from '../strategy/bargain.js';
+import { bestResponse } from '../strategy/best-response.js';
+import { analyseCoalitions } from '../strategy/coalitions.js';
+import type { Objective } from '../strategy/gradient.js';
+import { tradeWar } from '../strategy/war.js';
+import { specContext, type Context, type WorldSource } from './context.js';
+import type { StrategyResults } from './results.js';
+import type { AnySpec, BestResponseSpec, CoalitionsSpec, NegotiateSpec, Resolved, SpecKind, WarSpec } from './spec.js';
 
 function num(v: unknown, field: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`${field}: expected a finite number, found ${JSON.stringify(v)}`);
@@ -396,18 +231,15 @@ export function runCoalitions(spec: Resolved<CoalitionsSpec>, ctx: Context) {
   };
 }
 
-/** Run one concrete (resolved) spec of any kind. */
-export function runSpec(kind: SpecKind, spec: unknown, source: WorldSource): unknown {
+/** Run one concrete (resolved) spec of any kind; the result's type follows the kind. */
+export function runSpec<K extends SpecKind>(kind: K, spec: unknown, source: WorldSource): StrategyResults[K] {
   const s = spec as Resolved<AnySpec>;
   const ctx = specContext(source, s);
-  switch (kind) {
-    case 'negotiate':
-      return runNegotiation(s as Resolved<NegotiateSpec>, ctx);
-    case 'war':
-      return runWar(s as Resolved<WarSpec>, ctx);
-    case 'best-response':
-      return runBestResponse(s as Resolved<BestResponseSpec>, ctx);
-    case 'coalitions':
-      return runCoalitions(s as Resolved<CoalitionsSpec>, ctx);
-  }
+  const run: { [P in SpecKind]: () => StrategyResults[P] } = {
+    negotiate: () => runNegotiation(s as Resolved<NegotiateSpec>, ctx),
+    war: () => runWar(s as Resolved<WarSpec>, ctx),
+    'best-response': () => runBestResponse(s as Resolved<BestResponseSpec>, ctx),
+    coalitions: () => runCoalitions(s as Resolved<CoalitionsSpec>, ctx),
+  };
+  return run[kind]();
 }

@@ -5,8 +5,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { setWarningSink } from '../warn.js';
-import { runSpec, type SpecKind, type WorldSource } from './spec.js';
-import { drawRandom, resolveUncertain } from './uncertainty.js';
+import type { WorldSource } from './context.js';
+import { runSpec } from './runners.js';
+import type { SpecKind } from './spec.js';
+import { drawRandom, resolveUncertain } from '../strategy/uncertainty.js';
 
 interface Job {
   kind: SpecKind;

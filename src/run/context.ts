@@ -1,0 +1,54 @@
+/**
+ * What a concrete spec runs on: the world (its elasticity overridden if the
+ * spec says so), the status quo on the spec's date, and the dated tariffs for
+ * disagreement points and deadlines. One data-set cache per process.
+ */
+import { createWorld, type World } from '../data/world.js';
+import { InputError } from '../errors.js';
+import { noShock, type Shock } from '../model/equilibrium.js';
+import type { Measure } from '../schedule/measures.js';
+import { openScheduledDataset } from '../schedule/open.js';
+import { tariffsAt, type Schedule } from '../schedule/schedule.js';
+
+/** Where a spec's world comes from: a data set (name or manifest) or a world given directly. */
+export type WorldSource = { data: string } | { world: World };
+
+export interface Context {
+  world: World;
+  statusQuo: Shock;
+  /** Tariffs on a date, for disagreement points and deadlines (needs a data set with measures). */
+  tariffsOn: (date: string) => Float64Array;
+  at?: string;
+}
+
+const contextCache = new Map<string, { world: World; schedule?: Schedule }>();
+
+/** The world (eps overridden if the spec says so), status quo and schedule a concrete spec runs on. */
+export function specContext(source: WorldSource, spec: { at?: string; eps?: number | unknown; measures?: readonly Measure[] }): Context {
+  let base: { world: World; tariffsOn: (d: string) => Float64Array };
+  if ('world' in source) {
+    base = { world: source.world, tariffsOn: () => { throw new InputError('dates need a data set with dated measures (--data episode-2025)'); } };
+  } else {
+    let hit = contextCache.get(source.data);
+    if (!hit) {
+      const { loaded, world, schedule } = openScheduledDataset(source.data);
+      hit = { world, schedule: loaded.manifest.measures || loaded.manifest.sector_shares ? schedule : undefined };
+      contextCache.set(source.data, hit);
+    }
+    const { world, schedule: dataSchedule } = hit;
+    const schedule = spec.measures ? { measures: spec.measures, parameters: dataSchedule?.parameters ?? new Map(), shares: dataSchedule?.shares } : dataSchedule;
+    const tariffsOn = (d: string) => {
+      if (!schedule) throw new InputError(`data set ${source.data} has no dated measures, so "at" and date-based disagreement points cannot be used`);
+      return tariffsAt(world, schedule, d).t;
+    };
+    base = { world, tariffsOn };
+  }
+  let world = base.world;
+  if (spec.eps !== undefined) {
+    if (typeof spec.eps !== 'number' || !(spec.eps > 0)) throw new InputError(`eps: a trade elasticity must be a positive number, found ${JSON.stringify(spec.eps)}`);
+    world = createWorld({ ...world, eps: spec.eps });
+  }
+  const statusQuo = noShock(world);
+  if (spec.at) statusQuo.tariffs.set(base.tariffsOn(spec.at));
+  return { world, statusQuo, tariffsOn: base.tariffsOn, at: spec.at };
+}
