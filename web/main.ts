@@ -63,6 +63,8 @@ function drawWelfare(economies: Json[], caption: string, bands?: Record<string, 
   const rows = [...economies].sort((a, b) => a.welfare_pct - b.welfare_pct);
   view.welfare = rows.map((r) => ({ code: r.code, welfare_pct: r.welfare_pct }));
   $('welfare-caption').textContent = caption;
+  // The bands drawn, as data on the chart's element (the canvas itself cannot be read back).
+  $('welfare').dataset.bands = JSON.stringify(bands ?? {});
   charts.welfare.setOption(
     {
       tooltip: {},

@@ -32,16 +32,20 @@ test('blocs of one reproduce separate bilateral deals, combined and priced toget
   for (const c of ['U', 'J', 'V']) assertClose(alone.utility[c], res[W.codes.indexOf(c)].welfare_pct, 1e-9, `${c} welfare`);
 });
 
-test('gain from joining = payoff in the bloc minus payoff with the bloc split up; leaving is checked member by member', () => {
-  const r = analyseCoalitions(W, { counterpart: 'U', members: ['J', 'V', 'M'], structures: [[['J'], ['V'], ['M']], [['J', 'V', 'M']], [['J'], ['V', 'M']]] });
-  const [alone, grand, pair] = r.structures;
-  for (const m of ['J', 'V', 'M']) assertClose(grand.gainFromJoining[m], grand.utility[m] - alone.utility[m], 1e-12, `${m} joins the grand bloc`);
-  assertClose(pair.gainFromJoining.V, pair.utility.V - alone.utility.V, 1e-12, 'V in the pair');
-  assert.equal(pair.gainFromJoining.J, 0);
-  // Leaving the grand bloc: compare with the structure where that member is alone and the others stay together.
-  const leaveJ = analyseCoalitions(W, { counterpart: 'U', members: ['J', 'V', 'M'], structures: [[['J'], ['V', 'M']]] }).structures[0];
-  assert.equal(grand.wouldLeave.includes('J'), leaveJ.utility.J > grand.utility.J + 1e-9);
-  assert.equal(grand.stable, grand.wouldLeave.length === 0);
+test('gain from joining and stability agree with each structure solved on its own (no shared memo)', () => {
+  const members = ['J', 'V', 'M'];
+  const r = analyseCoalitions(W, { counterpart: 'U', members, structures: [[['J'], ['V'], ['M']], [['J', 'V', 'M']], [['J'], ['V', 'M']]] });
+  const [, grand, pair] = r.structures;
+  // Independent solves: each structure in a call of its own.
+  const solo = (structure: string[][]) => analyseCoalitions(W, { counterpart: 'U', members, structures: [structure] }).structures[0];
+  const alone = solo([['J'], ['V'], ['M']]);
+  for (const m of members) assertClose(grand.gainFromJoining[m], solo([['J', 'V', 'M']]).utility[m] - alone.utility[m], 1e-9, `${m} joins the grand bloc`);
+  assertClose(pair.gainFromJoining.V, solo([['J'], ['V', 'M']]).utility.V - alone.utility.V, 1e-9, 'V in the pair');
+  assert.equal(pair.gainFromJoining.J, 0, 'J is alone in that structure: no bloc to join');
+  // A member would leave the grand bloc when it does better alone facing the other two as a bloc.
+  const leavers = members.filter((m) => solo([[m], members.filter((x) => x !== m)]).utility[m] > grand.utility[m] + 1e-9);
+  assert.deepEqual([...grand.wouldLeave].sort(), leavers.sort());
+  assert.equal(grand.stable, leavers.length === 0);
 });
 
 test('coalition specs that do not partition the members are rejected', () => {

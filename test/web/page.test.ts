@@ -96,6 +96,10 @@ test('Monte Carlo draws put uncertainty bands on the welfare chart', { skip, tim
   await page.locator('#uncertainty').click();
   await page.waitForFunction(() => document.getElementById('status')!.textContent === 'Monte Carlo done.', null, { timeout: 110000 });
   assert.match((await page.locator('#welfare-caption').textContent())!, /90% bands from 40 Monte Carlo draws/);
+  // The whiskers the chart drew: one 5th-95th band per party, around a spread of draws.
+  const bands = JSON.parse((await page.locator('#welfare').getAttribute('data-bands'))!) as Record<string, [number, number]>;
+  assert.deepEqual(Object.keys(bands).sort(), ['JPN', 'USA']);
+  for (const [code, [lo, hi]] of Object.entries(bands)) assert.ok(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi, `${code} band ${lo} to ${hi}`);
 });
 
 test("the Liberation Day paper's scenarios fill a table with the published figures beside Parley's", { skip, timeout: 60000 }, async () => {
