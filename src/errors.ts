@@ -4,11 +4,13 @@
  * `ConvergenceError` with what it reached. Shells print `message` on one line.
  */
 
-/** Where in a file a bad value sits. Lines are 1-based, as an editor shows them. */
+/** Where a bad value sits: a file's line and column (1-based lines, as an editor shows them), or a field of a spec or request. */
 export interface Location {
   file?: string;
   line?: number;
   column?: string;
+  /** Path of the field in a spec or request body ("parties", "objectives.USA.balances"); the API returns it as `field`. */
+  field?: string;
 }
 
 /** Bad user input: a file, a row, a field, an argument. */
@@ -42,6 +44,7 @@ export class ConvergenceError extends Error {
 }
 
 function formatLocated(message: string, loc: Location): string {
+  if (loc.field !== undefined) message = `${loc.field}: ${message}`;
   const parts: string[] = [];
   if (loc.file !== undefined) parts.push(loc.file);
   if (loc.line !== undefined) parts.push(`line ${loc.line}`);

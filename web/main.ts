@@ -241,16 +241,6 @@ function branchTable(result: Json): void {
   }
 }
 
-/** The paper's published figures (percent), keyed by scenario and column, shown beside Parley's. */
-const PAPER: Record<string, Record<string, number>> = {
-  ustr_tax_relief: { USA: 1.13, nonUs: -0.58, prices: 12.8 },
-  ustr_lump_sum: { USA: -0.01 },
-  reciprocal_retaliation: { USA: -0.36, CHN: -0.82 },
-  optimal_retaliation: { USA: -0.75 },
-  io_ustr: { USA: 0.86 },
-  io_reciprocal_retaliation: { USA: -3.38 },
-};
-
 async function paper(): Promise<void> {
   status('Running the Liberation Day paper\'s scenarios…');
   const r = await api('/api/replications/liberation-day');
@@ -258,9 +248,13 @@ async function paper(): Promise<void> {
   const tbody = $('paper').querySelector('tbody')!;
   tbody.innerHTML = '';
   for (const [id, s] of Object.entries(r.scenarios as Record<string, Json>)) {
-    const cite = (key: string, v: number, d: number) => `${v.toFixed(d)}${PAPER[id]?.[key] !== undefined ? ` [${PAPER[id][key].toFixed(d)}]` : ''}`;
+    // The paper's printed figure, from the API's `published` list, in brackets beside Parley's.
+    const cite = (economy: string | null, field: string, v: number, d: number) => {
+      const fig = (r.published as Json[]).find((f) => f.scenario === id && f.economy === economy && f.field === field);
+      return `${v.toFixed(d)}${fig ? ` [${fig.paper.toFixed(d)}]` : ''}`;
+    };
     const tr = document.createElement('tr');
-    const cells = [s.title, cite('USA', s.economies.USA.welfare_pct, 2), cite('CHN', s.economies.CHN.welfare_pct, 2), s.economies.EU27.welfare_pct.toFixed(2), cite('nonUs', s.non_us_welfare_pct, 2), cite('prices', s.economies.USA.prices_pct, 1)];
+    const cells = [s.title, cite('USA', 'welfare_pct', s.economies.USA.welfare_pct, 2), cite('CHN', 'welfare_pct', s.economies.CHN.welfare_pct, 2), s.economies.EU27.welfare_pct.toFixed(2), cite(null, 'non_us_welfare_pct', s.non_us_welfare_pct, 2), cite('USA', 'prices_pct', s.economies.USA.prices_pct, 1)];
     for (const c of cells) {
       const td = document.createElement('td');
       td.textContent = c;

@@ -81,7 +81,6 @@ export class CsvTable {
 
 const COMMA = 44;
 const QUOTE = 34;
-const LF = 10;
 const CR = 13;
 
 function isBlank(ch: number): boolean {

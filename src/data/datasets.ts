@@ -29,7 +29,8 @@ export function fileRef(dir: string, ref: FileRefSpec): FlowSource {
   return { file: join(dir, ref.file), columns: ref.columns, provenance: ref.provenance, domesticProvenance: ref.domestic_provenance, where: ref.where };
 }
 
-const BUILTIN_NAME = /^[a-z0-9][a-z0-9-]*$/;
+/** Built-in names (data sets, scenarios, branches): lower-case words joined by '-', so never a path. */
+export const BUILTIN_NAME = /^[a-z0-9][a-z0-9-]*$/;
 
 /** Is `name` a built-in data set? Names are plain words, so they can never reach outside DATA_DIR. */
 export function isBuiltinDataset(name: string): boolean {

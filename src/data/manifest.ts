@@ -12,13 +12,12 @@
  * ```
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { DataError, InputError } from '../errors.js';
+import { DataError } from '../errors.js';
 import { cached } from './cache.js';
-import { DATASET_CACHE, fileRef, listBuiltinDatasets, resolveManifest } from './datasets.js';
+import { DATASET_CACHE, fileRef, resolveManifest } from './datasets.js';
 import { noteRead } from './reads.js';
 import { readYamlWith } from './yaml.js';
 import { aggregateWorld } from './aggregate.js';

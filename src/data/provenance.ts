@@ -4,7 +4,6 @@
  * published numbers (domestic sales as GDP minus exports) and estimates
  * (floors, shares borrowed from a group). Users weigh results by this.
  */
-import { InputError } from '../errors.js';
 
 /** Ordered from most to least reliable; an aggregate cell takes its least reliable part. */
 export const PROVENANCE = ['reported', 'mirror', 'derived', 'estimated', 'unstated'] as const;
@@ -15,11 +14,6 @@ export const UNSTATED = PROVENANCE_CODE.unstated;
 
 export function isProvenance(s: string): s is Provenance {
   return (PROVENANCE as readonly string[]).includes(s);
-}
-
-export function provenanceCode(s: string): number {
-  if (!isProvenance(s)) throw new InputError(`unknown provenance "${s}" (expected one of ${PROVENANCE.join(', ')})`);
-  return PROVENANCE_CODE[s];
 }
 
 /** Share of the total flow value per provenance (0..1 each, summing to 1). */

@@ -64,10 +64,10 @@ export function ijs(N: number, S: number, i: number, j: number, s: number): numb
   return (i * N + j) * S + s;
 }
 
-/** Position of an economy code; throws a clear error for an unknown one. */
-export function economyIndex(world: Pick<World, 'codes'>, code: string): number {
+/** Position of an economy code; an unknown one is an InputError naming the field it came from. */
+export function economyIndex(world: Pick<World, 'codes'>, code: string, field?: string): number {
   const k = world.codes.indexOf(code);
-  if (k < 0) throw new InputError(`unknown economy "${code}" (known: ${world.codes.join(', ')})`);
+  if (k < 0) throw new InputError(`unknown economy "${code}" (known: ${world.codes.join(', ')})`, { field });
   return k;
 }
 

@@ -138,7 +138,6 @@ export class ExtendedSystem {
   readonly n: number;
   private readonly cal: ExtendedCalibration;
   private readonly p: ExtendedParams;
-  private readonly t: Float64Array;
   /** lam (1 + t')^(-eps phi_j): the part of the new shares that does not move with z. */
   private readonly base: Float64Array;
   private readonly tf: Float64Array;
@@ -175,7 +174,6 @@ export class ExtendedSystem {
     this.n = 4 * N;
     this.cal = cal;
     this.p = p;
-    this.t = tPrime;
     this.base = new Float64Array(N * N);
     this.tf = new Float64Array(N * N);
     this.inv1t = new Float64Array(N * N);

@@ -16,6 +16,16 @@ export function textTable<T>(rows: readonly T[], columns: readonly Column<T>[]):
   return [line(columns.map((c) => c.header)), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }
 
+/** A fraction as a percentage with its sign: 0.257 -> "25.7%". The one place results turn fractions into percent text. */
+export function percent(x: number, digits = 1): string {
+  return `${points(x, digits)}%`;
+}
+
+/** A fraction in percentage points, without the sign: 0.257 -> "25.7" (table cells under a "%" header). */
+export function points(x: number, digits = 1): string {
+  return (100 * x).toFixed(digits);
+}
+
 /** A signed fixed-point number, e.g. "+0.42" / "-1.30". */
 export function signed(x: number, digits = 2): string {
   if (!Number.isFinite(x)) return String(x);

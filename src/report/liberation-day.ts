@@ -89,5 +89,9 @@ export function liberationDayJson(r: LiberationDayReplication): object {
       solver: { iterations: s.iterations, residual: s.residual, ms: Math.round(s.ms) },
     };
   }
-  return { paper: 'Ignatenko, Lashkaripour, Macedoni & Simonovska (2025), JIE 157', parameters: r.parameters, paper_parameters: r.paperParameters, scenarios };
+  // The paper's printed figures beside Parley's, when its parameters are the paper's (the page reads them from here).
+  const published = r.paperParameters
+    ? LIBERATION_DAY_PUBLISHED.filter((f) => r.scenarios[f.scenario]).map((f) => ({ scenario: f.scenario, economy: f.economy || null, field: f.field, label: f.label, digits: f.digits, paper: f.value, parley: replicatedValue(r, f) }))
+    : [];
+  return { paper: 'Ignatenko, Lashkaripour, Macedoni & Simonovska (2025), JIE 157', parameters: r.parameters, paper_parameters: r.paperParameters, scenarios, published };
 }

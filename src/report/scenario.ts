@@ -10,7 +10,7 @@ import type { BranchResult, ScenarioResult } from '../scenario/run.js';
 import type { CoalitionsResult, NegotiationWithBands, WarResult } from '../run/results.js';
 import type { Percentiles } from '../strategy/uncertainty.js';
 import { writeAtomic, writeCsvAtomic, writeJsonAtomic } from './files.js';
-import { money, signed } from './format.js';
+import { money, percent, signed } from './format.js';
 
 /** A negotiation question's result: the run's contract plus the levers the branch did not offer. */
 type Deal = NegotiationWithBands & { levers_unavailable?: string[] };
@@ -27,7 +27,7 @@ interface TariffRow {
 type Coalitions = Partial<CoalitionsResult> & { skipped?: string };
 type War = WarResult;
 
-const pct = (x: number, d = 1) => `${(100 * x).toFixed(d)}%`;
+const pct = percent;
 const band = (q: Partial<Percentiles> | null | undefined, f: (x: number) => string) => (q && q.p5 !== undefined ? ` (90%: ${f(q.p5)} to ${f(q.p95!)})` : '');
 
 function md(rows: string[][]): string {

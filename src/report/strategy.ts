@@ -2,9 +2,9 @@
 import type { EconomyRecord } from '../model/results.js';
 import type { Percentiles } from '../strategy/uncertainty.js';
 import type { BestResponseResult, CoalitionsResult, NegotiationResult, UncertaintySummary, WarResult } from '../run/results.js';
-import { money, signed, textTable } from './format.js';
+import { money, percent, signed, textTable } from './format.js';
 
-const pct = (x: number, d = 1) => `${(100 * x).toFixed(d)}%`;
+const pct = percent;
 
 function economiesText(rows: readonly EconomyRecord[]): string {
   const sorted = [...rows].sort((a, b) => b.welfare_pct - a.welfare_pct);

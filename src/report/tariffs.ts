@@ -1,9 +1,9 @@
 /** The tariff schedule on a date, as JSON and as text. */
 import type { World } from '../data/world.js';
 import type { Schedule, TariffsAt } from '../schedule/schedule.js';
-import { textTable } from './format.js';
+import { points, textTable } from './format.js';
 
-const pct = (x: number) => (x * 100).toFixed(1);
+const pct = (x: number) => points(x);
 
 /** The `parley tariffs --json` object. Rates are fractions of the total applied tariff (1.45 = 145%). */
 export function tariffsJson(world: World, schedule: Schedule, at: TariffsAt) {

@@ -13,7 +13,6 @@ import { availableParallelism } from 'node:os';
 import { startWorker } from '../worker.js';
 import { InputError } from '../errors.js';
 import { warn } from '../warn.js';
-import type { WorldSource } from './context.js';
 import type { SpecKind } from './spec.js';
 import { percentiles, type Percentiles } from '../strategy/uncertainty.js';
 

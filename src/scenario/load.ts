@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isBuiltinDataset, listBuiltinDatasets, type LoadedManifest } from '../data/manifest.js';
+import { BUILTIN_NAME, isBuiltinDataset, listBuiltinDatasets } from '../data/datasets.js';
+import type { LoadedManifest } from '../data/manifest.js';
 import type { World } from '../data/world.js';
 import { parseYamlWith, readYamlWith, type PathIssue } from '../data/yaml.js';
 import { InputError } from '../errors.js';
@@ -28,7 +29,7 @@ export interface LoadedScenario {
 
 /** A built-in scenario name (scenarios/NAME.yaml) or a path. */
 export function resolveScenario(nameOrPath: string): string {
-  if (/^[a-z0-9][a-z0-9-]*$/.test(nameOrPath) && existsSync(join(SCENARIO_DIR, `${nameOrPath}.yaml`))) return join(SCENARIO_DIR, `${nameOrPath}.yaml`);
+  if (BUILTIN_NAME.test(nameOrPath) && existsSync(join(SCENARIO_DIR, `${nameOrPath}.yaml`))) return join(SCENARIO_DIR, `${nameOrPath}.yaml`);
   const p = resolve(nameOrPath);
   if (existsSync(p)) return p;
   throw new InputError(`unknown scenario "${nameOrPath}": not a built-in name nor a file`);
@@ -112,7 +113,7 @@ export function loadScenario(nameOrPath: string): LoadedScenario {
   const file = resolveScenario(nameOrPath);
   const scenario = readYamlWith(file, ScenarioSchema, 'scenario', checkStructure);
   // Data names resolve as built-ins, else relative to the scenario's folder.
-  const dataRef = /^[a-z0-9][a-z0-9-]*$/.test(scenario.data) ? scenario.data : resolve(file, '..', scenario.data);
+  const dataRef = BUILTIN_NAME.test(scenario.data) ? scenario.data : resolve(file, '..', scenario.data);
   const { loaded, world, schedule, hash } = openScheduledDataset(dataRef);
   readYamlWith(file, ScenarioSchema, 'scenario', (s) => checkCodes(s, world));
   return { scenario, file, world, schedule, loaded, dataHash: hash };

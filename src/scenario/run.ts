@@ -5,6 +5,7 @@
  * takes), so the report's numbers are the library's; Monte Carlo uses the
  * scenario's seed (the same draws on every branch: common random numbers).
  */
+import { BUILTIN_NAME } from '../data/datasets.js';
 import { isAbsolute } from 'node:path';
 import { ijs } from '../data/world.js';
 import { solveOrThrow } from '../model/equilibrium.js';
@@ -58,7 +59,7 @@ export interface ScenarioResult {
 /** The data reference workers can load: a built-in name or an absolute manifest path. */
 function dataRef(ls: LoadedScenario): string {
   const d = ls.scenario.data;
-  return /^[a-z0-9][a-z0-9-]*$/.test(d) || isAbsolute(d) ? d : ls.loaded.file;
+  return BUILTIN_NAME.test(d) || isAbsolute(d) ? d : ls.loaded.file;
 }
 
 /** The strategy spec of a negotiation or coalition question on one timeline. */

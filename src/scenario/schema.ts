@@ -4,6 +4,7 @@
  * and the branches to compare. docs/scenario.md explains it;
  * docs/scenario.schema.json is generated from this schema (npm run schema).
  */
+import { BUILTIN_NAME } from '../data/datasets.js';
 import { z } from 'zod';
 import { isIsoDate } from '../schedule/measures.js';
 import { AUTHORITIES } from '../schedule/measures.js';
@@ -11,7 +12,7 @@ import { DEFICITS } from '../model/equilibrium.js';
 import { Uncertain } from '../strategy/uncertainty.js';
 
 const Code = z.string().regex(/^[A-Za-z0-9_.-]{1,24}$/, 'expected an economy code');
-const Id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected an id: lower-case letters, digits and "-"');
+const Id = z.string().regex(BUILTIN_NAME, 'expected an id: lower-case letters, digits and "-"');
 const DateString = z.string().refine(isIsoDate, 'expected a date YYYY-MM-DD');
 const Codes = z.union([z.literal('*'), z.array(Code).min(1)]);
 

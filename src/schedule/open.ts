@@ -1,5 +1,5 @@
 /** Opening a data set together with its dated schedule, cached as one (data/cache.ts). */
-import { cached, lookupCached } from '../data/cache.js';
+import { cached } from '../data/cache.js';
 import { SCHEDULED_DATASET_CACHE, resolveManifest } from '../data/datasets.js';
 import { buildDataset, type OpenedDataset } from '../data/manifest.js';
 import { scheduleFromManifest, type Schedule } from './schedule.js';

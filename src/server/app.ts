@@ -66,9 +66,9 @@ function zodError(e: z.ZodError): HttpError {
   return new HttpError(400, `${field ? `field "${field}": ` : ''}${issue.message}`, field || undefined);
 }
 
-/** The field an InputError's message names (`field "x.y"` or `column "x"`), if any. */
-function fieldOf(message: string): string | undefined {
-  return /field "([^"]+)"/.exec(message)?.[1] ?? /column "([^"]+)"/.exec(message)?.[1];
+/** The field an input error names: set where the error was raised (InputError.location), carried from job workers. */
+function fieldOf(location: { field?: string; column?: string } | undefined): string | undefined {
+  return location?.field ?? location?.column;
 }
 
 async function jsonBody(c: Context): Promise<unknown> {
@@ -105,7 +105,7 @@ function jobView(j: Job) {
 /** A finished job as a response: its result, or its error with the right status. */
 function jobResponse(c: Context, j: Job) {
   if (j.status === 'done') return c.json(j.result as object, 200);
-  if (j.error?.kind === 'input') return c.json({ error: j.error.message, ...(fieldOf(j.error.message) ? { field: fieldOf(j.error.message) } : {}) }, 400);
+  if (j.error?.kind === 'input') return c.json({ error: j.error.message, ...(fieldOf(j.error.location) ? { field: fieldOf(j.error.location) } : {}) }, 400);
   if (j.error?.kind === 'convergence') return c.json({ error: j.error.message }, 422);
   if (j.error?.kind === 'limit') return c.json({ error: j.error.message, field: 'time' }, 422);
   return c.json({ error: j.error?.message ?? 'job did not finish' }, 500);
@@ -159,7 +159,7 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
   app.onError((e, c) => {
     if (e instanceof HttpError) return c.json({ error: e.message, ...(e.field ? { field: e.field } : {}) }, e.status);
     if (e instanceof QueueFullError) return c.json({ error: e.message }, 429);
-    if (e instanceof InputError) return c.json({ error: e.message, ...(fieldOf(e.message) ? { field: fieldOf(e.message) } : {}) }, 400);
+    if (e instanceof InputError) return c.json({ error: e.message, ...(fieldOf(e.location) ? { field: fieldOf(e.location) } : {}) }, 400);
     return c.json({ error: `internal error: ${e.message}` }, 500);
   });
   app.notFound((c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));

@@ -18,5 +18,5 @@ runJob(input, (done, total, label) => parentPort!.postMessage({ progress: { done
   .catch((e: unknown) => {
     const err = e instanceof Error ? e : new Error(String(e));
     const kind = err instanceof InputError ? 'input' : err instanceof ConvergenceError ? 'convergence' : 'internal';
-    parentPort!.postMessage({ error: err.message, kind, warnings });
+    parentPort!.postMessage({ error: err.message, kind, ...(err instanceof InputError ? { location: err.location } : {}), warnings });
   });

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../worker.js';
 import type { JobInput } from './compute.js';
+import type { Location } from '../errors.js';
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -17,7 +18,7 @@ export interface Job {
   input: JobInput;
   progress: { done: number; total: number; label: string } | null;
   result?: unknown;
-  error?: { message: string; kind: string };
+  error?: { message: string; kind: string; location?: Location };
   warnings: string[];
   created_at: string;
   finished_at?: string;
@@ -105,14 +106,14 @@ export class JobManager {
       void worker.terminate();
       this.finish(job, 'failed');
     }, this.limits.timeoutMs);
-    worker.on('message', (m: { progress?: Job['progress']; result?: unknown; error?: string; kind?: string; warnings?: string[] }) => {
+    worker.on('message', (m: { progress?: Job['progress']; result?: unknown; error?: string; kind?: string; location?: Location; warnings?: string[] }) => {
       if (m.progress) job.progress = m.progress;
       if (m.warnings) job.warnings = m.warnings;
       if (m.result !== undefined) {
         job.result = m.result;
         this.finish(job, 'done');
       } else if (m.error !== undefined) {
-        job.error = { message: m.error, kind: m.kind ?? 'internal' };
+        job.error = { message: m.error, kind: m.kind ?? 'internal', ...(m.location ? { location: m.location } : {}) };
         this.finish(job, 'failed');
       }
       if (job.status !== 'running') {

@@ -1,4 +1,5 @@
 /** The OpenAPI 3.1 description of the HTTP API, with request schemas generated from the validators. */
+import { BUILTIN_NAME } from '../data/datasets.js';
 import { z } from 'zod';
 import { SPEC_SCHEMAS } from '../run/spec.js';
 import { CounterfactualBody, LiberationDayBody, ScenarioRunBody } from './schemas.js';
@@ -28,7 +29,7 @@ export function openApiDocument(): object {
       '/health': { get: { summary: 'liveness', responses: { '200': ok('`{ status: "ok" }`') } } },
       '/openapi.json': { get: { summary: 'this document', responses: { '200': ok('OpenAPI 3.1') } } },
       '/api/datasets': { get: { summary: 'built-in data sets with totals and provenance', responses: { '200': ok('list') } } },
-      '/api/datasets/{name}': { get: { summary: 'one data set', parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$' } }], responses: { '200': ok('summary, codes, hash'), ...errors } } },
+      '/api/datasets/{name}': { get: { summary: 'one data set', parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string', pattern: BUILTIN_NAME.source } }], responses: { '200': ok('summary, codes, hash'), ...errors } } },
       '/api/tariffs': {
         get: {
           summary: 'the tariff matrix in force on a date (as `parley tariffs --json`)',

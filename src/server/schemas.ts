@@ -1,6 +1,6 @@
 /** Request bodies of the HTTP API that are not CLI specs (those come from strategy/spec.ts). */
 import { z } from 'zod';
-import { isBuiltinDataset, listBuiltinDatasets } from '../data/manifest.js';
+import { BUILTIN_NAME, isBuiltinDataset, listBuiltinDatasets } from '../data/datasets.js';
 import { DEFICITS } from '../model/equilibrium.js';
 import { isIsoDate } from '../schedule/measures.js';
 import { LIBERATION_DAY_SCENARIOS } from '../replicate/liberation-day.js';
@@ -25,9 +25,9 @@ export const CounterfactualBody = z
 export const ScenarioRunBody = z
   .object({
     /** A built-in scenario name, or the scenario's YAML/JSON text. */
-    scenario: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).optional(),
+    scenario: z.string().regex(BUILTIN_NAME).optional(),
     text: z.string().optional(),
-    branch: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).optional(),
+    branch: z.string().regex(BUILTIN_NAME).optional(),
     draws: z.number().int().min(0).optional(),
   })
   .strict();

@@ -17,7 +17,7 @@
  * - Patience: theta_k = r_other / (r_k + r_other) (Rubinstein with short
  *   periods); for more than two parties theta_k is proportional to 1 / r_k.
  */
-import type { World } from '../data/world.js';
+import { economyIndex, type World } from '../data/world.js';
 import { ConvergenceError, InputError } from '../errors.js';
 import { computeBaseline } from '../model/baseline.js';
 import { noShock, type Deficits, type Shock } from '../model/equilibrium.js';
@@ -147,16 +147,10 @@ interface Built {
   parties: string[];
 }
 
-function codeIndex(world: World, code: string, what: string): number {
-  const k = world.codes.indexOf(code);
-  if (k < 0) throw new InputError(`${what}: unknown economy "${code}" (known: ${world.codes.join(', ')})`);
-  return k;
-}
-
 /** Cells of a tariff change (a sector, or all sectors). */
 function changeCells(world: World, c: TariffChange, what: string): number[] {
-  const i = codeIndex(world, c.exporter, what);
-  const j = codeIndex(world, c.importer, what);
+  const i = economyIndex(world, c.exporter, what);
+  const j = economyIndex(world, c.importer, what);
   if (i === j) throw new InputError(`${what}: ${c.importer} cannot levy a tariff on itself`);
   if (!Number.isFinite(c.change)) throw new InputError(`${what}: tariff change must be a finite number, found ${c.change}`);
   const { N, S } = world;
@@ -198,7 +192,7 @@ function build(world0: World, o: NegotiationOptions): Built {
   if (parties.length < 2) throw new InputError(`a negotiation needs at least two parties, found ${parties.length}`);
   if (new Set(parties).size !== parties.length) throw new InputError(`parties must be distinct: ${parties.join(', ')}`);
   const { world, rule } = strategicWorld(world0, o.deficits ?? 'balanced', 'negotiation');
-  const P = parties.map((p) => codeIndex(world, p, 'parties'));
+  const P = parties.map((p) => economyIndex(world, p, 'parties'));
   const { N, S } = world;
   const size = N * N * S;
   const sq = o.statusQuo ?? noShock(world);
@@ -269,7 +263,7 @@ function build(world0: World, o: NegotiationOptions): Built {
       }
     }
     if (is.retaliation) {
-      codeIndex(world, is.retaliation.by, `issue ${is.name} retaliation`);
+      economyIndex(world, is.retaliation.by, `issue ${is.name} retaliation`);
       checkProbability(is.retaliation.probability, `issue ${is.name} retaliation`);
       if (mirror.length === 0) throw new InputError(`issue ${is.name}: retaliation by ${is.retaliation.by} needs a tariff change on ${is.retaliation.by} to mirror`);
       retaliations.push({ issue: nT + m, probability: is.retaliation.probability, coef: { cells: Int32Array.from(mirror), values: Float64Array.from(mirrorVals) } });

@@ -5,7 +5,7 @@
  * from the adjoint (gradient.ts); the optimiser is the projected BFGS of
  * optimize.ts.
  */
-import type { World } from '../data/world.js';
+import { economyIndex, type World } from '../data/world.js';
 import { computeBaseline } from '../model/baseline.js';
 import { noShock, solveSystem, type Deficits, type Shock } from '../model/equilibrium.js';
 import { EquilibriumSystem, type DeficitRule } from '../model/system.js';
@@ -85,8 +85,7 @@ export function bestResponse(world0: World, playerCode: string, options: BestRes
   const upper = options.upper ?? 10;
   const tol = options.tol ?? BEST_RESPONSE_TOL;
   if (!(lower > -1) || !(upper > lower) || !Number.isFinite(upper)) throw new InputError(`bounds must satisfy -1 < lower < upper < infinity, found [${lower}, ${upper}]`);
-  const player = world0.codes.indexOf(playerCode);
-  if (player < 0) throw new InputError(`unknown player "${playerCode}" (known: ${world0.codes.join(', ')})`);
+  const player = economyIndex(world0, playerCode, 'player');
   const { world, rule } = options.prepared ?? strategicWorld(world0, options.deficits ?? 'balanced', 'best response');
   const start = options.start ?? noShock(world);
   const vars = instrumentCells(world, player, instrument).filter((v) => !options.targets || v.exporter === '*' || options.targets.includes(v.exporter));

@@ -11,7 +11,7 @@
  * For each structure: every member's payoff, its gain from being in its bloc
  * rather than alone (all else equal), and whether it gains by leaving.
  */
-import type { World } from '../data/world.js';
+import { economyIndex, type World } from '../data/world.js';
 import { InputError } from '../errors.js';
 import { noShock } from '../model/equilibrium.js';
 import { negotiate, type NegotiationOptions } from './bargain.js';
@@ -55,7 +55,8 @@ export function analyseCoalitions(world0: World, o: CoalitionOptions): Coalition
   const members = [...o.members];
   if (members.length === 0) throw new InputError('coalitions need at least one member');
   if (members.includes(o.counterpart)) throw new InputError(`the counterpart ${o.counterpart} cannot also be a member`);
-  for (const c of [o.counterpart, ...members]) if (!world0.codes.includes(c)) throw new InputError(`coalitions: unknown economy "${c}" (known: ${world0.codes.join(', ')})`);
+  economyIndex(world0, o.counterpart, 'counterpart');
+  for (const c of members) economyIndex(world0, c, 'members');
   const structures = (o.structures ?? [members.map((m) => [m]), [members]]).map((s) => s.map((b) => [...b]));
   for (const s of structures) {
     const flat = s.flat();

@@ -10,9 +10,8 @@
  * of optimize.ts with adjoint gradients of all objectives at once (one
  * equilibrium and one LU per evaluation), and tau is shrunk with warm starts.
  */
-import type { World } from '../data/world.js';
+import { economyIndex, type World } from '../data/world.js';
 import { InputError } from '../errors.js';
-import { computeBaseline } from '../model/baseline.js';
 import { direction, GameEvaluator, harbergerScale } from './game.js';
 import { bindObjective, type Objective } from './gradient.js';
 import { minimise } from '../numeric/minimise.js';
@@ -63,11 +62,7 @@ export function cooperate(world: World, o: CooperationOptions): Cooperation {
   const lower = o.lower ?? 0;
   const upper = o.upper ?? 10;
   if (!(lower > -1) || !(upper > lower)) throw new InputError(`bounds must satisfy -1 < lower < upper, found [${lower}, ${upper}]`);
-  const parties = o.parties.map((c) => {
-    const k = world.codes.indexOf(c);
-    if (k < 0) throw new InputError(`unknown party "${c}" (known: ${world.codes.join(', ')})`);
-    return k;
-  });
+  const parties = o.parties.map((c) => economyIndex(world, c, 'parties'));
   if (parties.length < 2) throw new InputError('cooperation needs at least two parties');
   // One variable per tariff a party sets on another party.
   const cells: number[] = [];

@@ -14,7 +14,7 @@
  * number of tariffs; each tariff direction then costs one O(N^2 S) tangent at
  * fixed w, shared by all objectives.
  */
-import type { World } from '../data/world.js';
+import { economyIndex, flowTotal, type World } from '../data/world.js';
 import { InputError } from '../errors.js';
 import type { EquilibriumSystem, Tangent, TariffSeeds } from '../model/system.js';
 import { computeBaseline } from '../model/baseline.js';
@@ -53,24 +53,18 @@ export interface PlayerObjective {
 }
 
 export function bindObjective(world: World, player: number, objective: Objective = WELFARE_ONLY): PlayerObjective {
-  const { N, S, Z } = world;
+  const { S } = world;
   for (const [name, v] of [['welfare', objective.welfare], ['revenue', objective.revenue]] as const) {
     if (!Number.isFinite(v)) throw new InputError(`objective weight ${name} of ${world.codes[player]} must be a finite number, found ${v}`);
   }
   const partners = Int32Array.from(objective.balances, (b) => {
-    const p = world.codes.indexOf(b.partner);
-    if (p < 0) throw new InputError(`objective of ${world.codes[player]}: unknown balance partner "${b.partner}"`);
+    const p = economyIndex(world, b.partner, `objectives.${world.codes[player]}.balances`);
     if (p === player) throw new InputError(`objective of ${world.codes[player]}: a balance needs a partner other than itself`);
     if (!Number.isFinite(b.weight)) throw new InputError(`objective of ${world.codes[player]}: balance weight for ${b.partner} must be finite, found ${b.weight}`);
     return p;
   });
   const gdp = computeBaseline(world).Y[player];
-  const flow = (i: number, j: number) => {
-    let v = 0;
-    for (let s = 0; s < S; s++) v += Z[(i * N + j) * S + s];
-    return v;
-  };
-  const balance0 = Float64Array.from(partners, (p) => (flow(player, p) - flow(p, player)) / gdp);
+  const balance0 = Float64Array.from(partners, (p) => (flowTotal(world, player, p) - flowTotal(world, p, player)) / gdp);
   if (!objective.industryWeights) return { player, objective, partners, balance0 };
   const lambda = Float64Array.from(objective.industryWeights);
   if (lambda.length !== S) throw new InputError(`objective of ${world.codes[player]}: ${lambda.length} industry weights for ${S} sectors`);

@@ -4,7 +4,7 @@
  * tariffs of all others) until no tariff moves more than `tol` in a round.
  */
 import { WAR_INNER_FACTOR, WAR_TOL } from '../numeric/tolerances.js';
-import type { World } from '../data/world.js';
+import { economyIndex, type World } from '../data/world.js';
 import { noShock, type Deficits, type Shock } from '../model/equilibrium.js';
 import { ConvergenceError, InputError } from '../errors.js';
 import { bestResponse, type Instrument } from './best-response.js';
@@ -53,7 +53,7 @@ export function tradeWar(world0: World, options: WarOptions = {}): TradeWar {
   const { world } = prepared;
   const players = [...(options.players ?? world.codes)];
   if (players.length === 0) throw new InputError('a trade war needs at least one player');
-  for (const p of players) if (!world.codes.includes(p)) throw new InputError(`unknown player "${p}" (known: ${world.codes.join(', ')})`);
+  for (const p of players) economyIndex(world, p, 'players');
   const tol = options.tol ?? WAR_TOL;
   const maxRounds = options.maxRounds ?? 100;
   const start = options.start ?? noShock(world);

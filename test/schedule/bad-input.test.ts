@@ -1,6 +1,5 @@
 /** A broken measures, parameters or sector-shares file is one clear error naming file, line and field. */
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
