@@ -42,6 +42,18 @@ export interface FlowResult {
   change_pct: number;
 }
 
+/**
+ * The money value of a welfare change (docs/model.md, "Money"): the change in
+ * the welfare index W (a fraction: 0.01 = one percent of real income) times
+ * baseline income including tariff revenue, Y + R. For a counterfactual it is
+ * the equivalent variation (W - 1)(Y + R); between two outcomes A and B it is
+ * EV_A - EV_B. Every table in money (counterfactual EV, a deal's gain, a lever's
+ * worth) uses it.
+ */
+export function moneyValue(welfareChange: number, incomeWithRevenue: number): number {
+  return welfareChange * incomeWithRevenue;
+}
+
 export function economyResults(eq: Equilibrium): EconomyResult[] {
   const { baseline, what, Phat, Zp, Rp, Yp } = eq;
   const { N, S, Y, R, world } = baseline;
@@ -72,7 +84,7 @@ export function economyResults(eq: Equilibrium): EconomyResult[] {
       name: world.names[j],
       welfare_pct: 100 * (Wj - 1),
       real_gdp_pct: 100 * (Yp[j] / Y[j] / Phat[j] - 1),
-      ev: (Wj - 1) * (Y[j] + R[j]),
+      ev: moneyValue(Wj - 1, Y[j] + R[j]),
       income_before: Y[j],
       income_after: Yp[j],
       price_index_pct: 100 * (Phat[j] - 1),

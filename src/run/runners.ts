@@ -7,9 +7,8 @@
 import { type World } from '../data/world.js';
 import { InputError } from '../errors.js';
 import { purgeDeficits, solveOrThrow } from '../model/equilibrium.js';
-import { computeBaseline } from '../model/baseline.js';
-import { economyRecord, economyResults } from '../model/results.js';
-import { leverValues, negotiate, paretoFrontier, type Disagreement, type LinkedIssue, type NegotiationOptions, type OutsideOption } from '../strategy/bargain.js';
+import { economyRecord, economyResults, moneyValue } from '../model/results.js';
+import { leverValues, negotiate, paretoFrontier, tradeWeightedTariffOn, type Disagreement, type LinkedIssue, type NegotiationOptions, type OutsideOption } from '../strategy/bargain.js';
 import { bestResponse } from '../strategy/best-response.js';
 import { analyseCoalitions } from '../strategy/coalitions.js';
 import type { Objective } from '../strategy/gradient.js';
@@ -201,20 +200,19 @@ function coalitionLever(spec: Resolved<NegotiateSpec>, ctx: Context, o: Negotiat
   const { parties: _p, theta: _t, ...rest } = o;
   const r = analyseCoalitions(ctx.world, { ...rest, counterpart: c.counterpart, members: c.members, structures: [[c.members], [[owner], others]] });
   const [joint, alone] = r.structures;
-  const rate = (t: Float64Array) => {
-    const { N, S } = ctx.world;
+  // The counterpart's tariffs on the owner, by sector, trade-weighted as every lever's tariff points are.
+  const rows = (t: Float64Array) => {
+    const { N, S, sectors } = ctx.world;
     const i = ctx.world.codes.indexOf(owner);
     const j = ctx.world.codes.indexOf(c.counterpart);
-    let v = 0;
-    for (let s = 0; s < S; s++) v += t[(i * N + j) * S + s] / S;
-    return v;
+    return sectors.map((sector, s) => ({ importer: c.counterpart, exporter: owner, sector, rate: t[(i * N + j) * S + s] }));
   };
-  const income = computeBaseline(ctx.world).Y[ctx.world.codes.indexOf(owner)];
+  const rate = (t: Float64Array) => tradeWeightedTariffOn(ctx.world, rows(t), owner);
   return {
     name: id,
     owner,
     tariff_points: 100 * (rate(joint.tariffs) - rate(alone.tariffs)),
-    ev: ((joint.welfare[owner] - alone.welfare[owner]) / 100) * income,
+    ev: moneyValue((joint.welfare[owner] - alone.welfare[owner]) / 100, joint.income[owner]),
     utility: joint.utility[owner] - alone.utility[owner],
     without: { reached: true, tariffs: [{ importer: c.counterpart, exporter: owner, sector: 'ALL', rate: rate(alone.tariffs) }], issues: {}, gains: {} },
   };

@@ -21,6 +21,8 @@ import { economyIndex, type World } from '../data/world.js';
 import { ConvergenceError, InputError } from '../errors.js';
 import { computeBaseline } from '../model/baseline.js';
 import { noShock, type Deficits, type Shock } from '../model/equilibrium.js';
+import { moneyValue } from '../model/results.js';
+import { warn } from '../warn.js';
 import { direction, GameEvaluator, NO_CELLS, strategicWorld, type GameState, type SparseDirection } from './game.js';
 import { bindObjective, WELFARE_ONLY, type Objective } from './gradient.js';
 import { minimise, type Minimised } from '../numeric/minimise.js';
@@ -109,6 +111,12 @@ export interface AgreedTariff {
   before: number;
 }
 
+/**
+ * Discount rate per year applied to the wait until a deadline when a party's
+ * patience is not stated; the negotiation then says so in a warning.
+ */
+export const DEFAULT_DEADLINE_DISCOUNT_RATE = 0.05;
+
 export interface Negotiation {
   /** false when no point gives every party more than its disagreement payoff. */
   agreement: boolean;
@@ -121,11 +129,11 @@ export interface Negotiation {
   utility: Record<string, number>;
   disagreementUtility: Record<string, number>;
   gains: Record<string, number>;
-  /** Gains in money: welfare gain over disagreement times the party's baseline income. */
+  /** Gains in money: welfare gain over disagreement valued by moneyValue (model/results.ts). */
   ev: Record<string, number>;
   /** Welfare change (%) at the outcome (expected over states), relative to the baseline. */
   welfare: Record<string, number>;
-  /** Baseline income (output) of each party, in the data's currency. */
+  /** Baseline income with tariff revenue (Y + R) of each party, in the data's currency: what moneyValue scales. */
   income: Record<string, number>;
   /** The variables at the solution (for warm starts). */
   x: Float64Array;
@@ -307,7 +315,11 @@ function build(world0: World, o: NegotiationOptions): Built {
   const disStates: GameState[] = [];
   const disWeights: Float64Array[] = [];
   const r = o.patience;
-  const delta = Float64Array.from(parties, (p) => (disagreement.kind === 'deadline' ? Math.exp(-(r?.[p] ?? 0.05) * (disagreement.days / 365)) : 1));
+  if (disagreement.kind === 'deadline' && parties.some((p) => r?.[p] === undefined)) {
+    const missing = parties.filter((p) => r?.[p] === undefined);
+    warn(`deadline: no patience (discount rate) given for ${missing.join(', ')}; the wait until the deadline is discounted at the default ${DEFAULT_DEADLINE_DISCOUNT_RATE} a year`);
+  }
+  const delta = Float64Array.from(parties, (p) => (disagreement.kind === 'deadline' ? Math.exp(-(r?.[p] ?? DEFAULT_DEADLINE_DISCOUNT_RATE) * (disagreement.days / 365)) : 1));
   if (disagreement.kind === 'deadline' && !(disagreement.days >= 0)) throw new InputError(`deadline: days must be >= 0, found ${disagreement.days}`);
   // Only the negotiated tariffs differ between agreement and disagreement: third economies' tariffs
   // stay at the status quo in both, so a deadline that lapses for everyone is not a reason to fail.
@@ -475,9 +487,9 @@ function report(b: Built, x: Float64Array, dis: DisagreementValues, theta: Float
   const disWelfare = dis.welfare;
   const nT = b.names.length;
   const rec = (a: ArrayLike<number>) => Object.fromEntries(b.parties.map((p, k) => [p, a[k]]));
-  const Y = computeBaseline(b.world).Y;
-  const Yk = b.parties.map((p) => Y[b.world.codes.indexOf(p)]);
-  // Money: the welfare part of the gain times baseline income (U may weigh more than welfare).
+  const base = computeBaseline(b.world);
+  const income = b.parties.map((p) => base.Y[b.world.codes.indexOf(p)] + base.R[b.world.codes.indexOf(p)]);
+  // Money: the welfare part of the gain (U may weigh more than welfare), valued by moneyValue.
   const welfareAt = new Float64Array(b.parties.length);
   b.ev.game.states.forEach((st, s) => b.ev.parts(x, s).forEach((pp, p) => (welfareAt[p] += st.probability * pp.welfarePct)));
   const gains = U.map((u, p) => (agreement ? u - Ud[p] : 0));
@@ -491,9 +503,9 @@ function report(b: Built, x: Float64Array, dis: DisagreementValues, theta: Float
     utility: rec(agreement ? U : Ud),
     disagreementUtility: rec(Ud),
     gains: rec(gains),
-    ev: rec(b.parties.map((_, p) => (agreement ? ((welfareAt[p] - disWelfare[p]) / 100) * Yk[p] : 0))),
+    ev: rec(b.parties.map((_, p) => (agreement ? moneyValue((welfareAt[p] - disWelfare[p]) / 100, income[p]) : 0))),
     welfare: rec(agreement ? welfareAt : disWelfare),
-    income: rec(Yk),
+    income: rec(income),
     x,
     iterations,
     world: b.world,
@@ -567,13 +579,17 @@ function withoutLever(o: NegotiationOptions, lever: LeverSpec): { options: Negot
   throw new InputError(`unknown lever "${lever.name}": not an outside option (${(o.outsideOptions ?? []).map((x) => x.name).join(', ') || 'none'}), an issue (${(o.issues ?? []).map((x) => x.name).join(', ') || 'none'}) or "patience:PARTY"`);
 }
 
-/** Trade-weighted tariff (fraction) the other parties impose on `owner` in a deal. */
-function tariffOn(world: World, deal: Negotiation, owner: string): number {
+/**
+ * The tariff (fraction) others impose on `owner` in a set of tariff rows,
+ * weighted by the baseline flows each row covers: the one definition of a
+ * lever's "tariff points" (options, issues, patience and coalitions alike).
+ */
+export function tradeWeightedTariffOn(world: World, tariffs: readonly { importer: string; exporter: string; sector: string; rate: number }[], owner: string): number {
   const { N, S, Z } = world;
   const i = world.codes.indexOf(owner);
   let num = 0;
   let den = 0;
-  for (const t of deal.tariffs) {
+  for (const t of tariffs) {
     if (t.exporter !== owner) continue;
     const j = world.codes.indexOf(t.importer);
     let w = 0;
@@ -593,8 +609,8 @@ export function leverValues(world0: World, o: NegotiationOptions, deal: Negotiat
     return {
       name: lever.name,
       owner,
-      tariff_points: 100 * (tariffOn(world, deal, owner) - tariffOn(world, without, owner)),
-      ev: ((deal.welfare[owner] - without.welfare[owner]) / 100) * deal.income[owner],
+      tariff_points: 100 * (tradeWeightedTariffOn(world, deal.tariffs, owner) - tradeWeightedTariffOn(world, without.tariffs, owner)),
+      ev: moneyValue((deal.welfare[owner] - without.welfare[owner]) / 100, deal.income[owner]),
       utility: deal.utility[owner] - without.utility[owner],
       without,
     };

@@ -12,6 +12,7 @@
  * rather than alone (all else equal), and whether it gains by leaving.
  */
 import { economyIndex, type World } from '../data/world.js';
+import { computeBaseline } from '../model/baseline.js';
 import { InputError } from '../errors.js';
 import { noShock } from '../model/equilibrium.js';
 import { negotiate, type NegotiationOptions } from './bargain.js';
@@ -32,6 +33,8 @@ export interface StructureOutcome {
   utility: Record<string, number>;
   /** Welfare change (%) of each, at the combined deals. */
   welfare: Record<string, number>;
+  /** Baseline income with tariff revenue (Y + R) of each economy, for money values (moneyValue). */
+  income: Record<string, number>;
   /** Member's payoff here minus with its bloc split up into singletons (0 for a bloc of one). */
   gainFromJoining: Record<string, number>;
   /** Members that would be better off leaving their bloc to negotiate alone. */
@@ -68,6 +71,8 @@ export function analyseCoalitions(world0: World, o: CoalitionOptions): Coalition
   const { world, rule } = strategicWorld(world0, o.deficits ?? 'balanced', 'coalitions');
   const sq = o.statusQuo ?? noShock(world);
   const everyone = [o.counterpart, ...members];
+  const base = computeBaseline(world);
+  const income = Object.fromEntries(everyone.map((c) => [c, base.Y[world.codes.indexOf(c)] + base.R[world.codes.indexOf(c)]]));
   const evaluator = new GameEvaluator({
     world,
     rule,
@@ -130,7 +135,7 @@ export function analyseCoalitions(world0: World, o: CoalitionOptions): Coalition
         if (at(left).utility[m] > here.utility[m] + 1e-9) wouldLeave.push(m);
       }
     }
-    return { blocs, utility: here.utility, welfare: here.welfare, gainFromJoining, wouldLeave, stable: wouldLeave.length === 0, tariffs: here.tariffs };
+    return { blocs, utility: here.utility, welfare: here.welfare, income, gainFromJoining, wouldLeave, stable: wouldLeave.length === 0, tariffs: here.tariffs };
   });
   return { counterpart: o.counterpart, members, structures: outcomes };
 }
