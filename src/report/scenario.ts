@@ -91,20 +91,23 @@ function dealSection(id: string, title: string | undefined, at: string, d: Deal)
 export function scenarioMarkdown(r: ScenarioResult): string {
   const out: string[] = [];
   const main = r.branches.find((b) => b.name === 'main') ?? r.branches[0];
+  // The scenario's focus: whose welfare the summaries show, and the reference economy of tariff tables.
+  const focus = r.focus.economies;
+  const ref = r.focus.reference;
   out.push(`# ${r.title}`);
   out.push(`Data: \`${r.data}\` (content hash ${r.data_hash.slice(0, 12)}), deficits ${r.deficits === 'balanced' ? 'purged first ("balanced", as Ossa 2014)' : r.deficits}, seed ${r.seed}. Payoffs are welfare changes in % of income (governments' objectives add revenue, balances and linked issues as stated in the scenario). Branch shown: ${main.name}.`);
   for (const t of byType<TariffRow[]>(main, 'tariffs')) {
     out.push(`## ${t.title ?? t.id}`);
-    const partners = [...new Set(t.result.map((x) => (x.importer === 'USA' ? x.exporter : x.importer)))];
+    const partners = [...new Set(t.result.map((x) => (x.importer === ref ? x.exporter : x.importer)))].filter((p) => p !== ref);
     const rate = (i: string, e: string) => t.result.find((x) => x.importer === i && x.exporter === e)?.rate;
-    out.push(md([['partner', 'US tariff on it', 'its tariff on the US'], ...partners.map((p) => [p, pct(rate('USA', p) ?? NaN), pct(rate(p, 'USA') ?? NaN)])]));
+    out.push(md([['partner', `${ref} tariff on it`, `its tariff on ${ref}`], ...partners.map((p) => [p, pct(rate(ref, p) ?? NaN), pct(rate(p, ref) ?? NaN)])]));
   }
   for (const e of byType<Effects>(main, 'counterfactual')) {
     out.push(`## ${e.title ?? e.id}`);
     const ec = e.result.economies;
     const get = (c: string) => ec.find((x) => x.code === c)?.welfare_pct;
     const losers = ec.filter((x) => x.welfare_pct < 0).length;
-    out.push(`Against the tariffs of ${e.result.against}: US welfare ${signed(get('USA') ?? NaN, 2)}%, China ${signed(get('CHN') ?? NaN, 2)}%, Japan ${signed(get('JPN') ?? NaN, 2)}%; ${losers} of ${ec.length} economies lose.`);
+    out.push(`Against the tariffs of ${e.result.against}: welfare ${focus.map((c) => `${c} ${signed(get(c) ?? NaN, 2)}%`).join(', ')}; ${losers} of ${ec.length} economies lose.`);
     out.push(effectsTable(e.result));
   }
   for (const w of byType<War>(main, 'war')) {
@@ -139,11 +142,11 @@ export function scenarioMarkdown(r: ScenarioResult): string {
         `**${b.name}**: ${b.title}`,
         d ? (d.agreement.reached ? pct(key!.rate) : `no deal (${pct(key!.before)})`) : '',
         d ? d.parties.map((p) => `${p} ${signed(d.gains[p], 3)}`).join(', ') : '',
-        ...['USA', 'JPN', 'CHN'].map((c) => (w(c) === undefined ? '' : signed(w(c)!, 3))),
+        ...focus.map((c) => (w(c) === undefined ? '' : signed(w(c)!, 3))),
       ];
     });
     const key = negId ? question<Deal>(main, negId)?.result.agreement.tariffs[0] : undefined;
-    out.push(md([['branch', key ? `${key.importer} tariff on ${key.exporter} in the deal` : 'deal', 'gains from the deal', 'USA welfare %', 'JPN welfare %', 'CHN welfare %'], ...rows]));
+    out.push(md([['branch', key ? `${key.importer} tariff on ${key.exporter} in the deal` : 'deal', 'gains from the deal', ...focus.map((c) => `${c} welfare %`)], ...rows]));
     out.push(r.branches.filter((b) => b.name !== 'main').map((b) => `- **${b.name}**: ${b.why}`).join('\n'));
   }
   out.push('## Sources and assumptions');

@@ -106,6 +106,8 @@ function checkCodes(s: Scenario, world: World): PathIssue | undefined {
     }
     return undefined;
   };
+  for (const [k, c] of s.focus.economies.entries()) if (!known.has(c)) return bad(['focus', 'economies', k], c);
+  if (!known.has(s.focus.reference)) return bad(['focus', 'reference'], s.focus.reference);
   return walk({ events: s.events, questions: s.questions, options: s.options, branches: s.branches }, []);
 }
 

@@ -51,6 +51,8 @@ export interface ScenarioResult {
   data_hash: string;
   seed: number;
   deficits: string;
+  /** The economies the report and page lead with, and the reference economy of tariff tables. */
+  focus: { economies: string[]; reference: string };
   branches: BranchResult[];
   negotiations: unknown[];
   sources: { id: string; date: string; type: string; source?: string; assumption?: string }[];
@@ -100,7 +102,8 @@ async function runQuestion(ls: LoadedScenario, tl: Timeline, q: Question, seed: 
   switch (q.type) {
     case 'tariffs': {
       const at = tariffsAt(world, tl.schedule, q.at);
-      const pairs = q.pairs ?? world.codes.flatMap((c) => (c === 'USA' ? [] : [['USA', c] as [string, string], [c, 'USA'] as [string, string]]));
+      const ref = s.focus.reference;
+      const pairs = q.pairs ?? world.codes.flatMap((c) => (c === ref ? [] : [[ref, c] as [string, string], [c, ref] as [string, string]]));
       return pairs.map(([importer, exporter]) => {
         const c = at.cells.find((x) => x.importer === importer && x.exporter === exporter && x.sector === 'ALL')!;
         return { importer, exporter, rate: c.rate, measures: c.measures };
@@ -174,5 +177,5 @@ export async function runScenario(ls: LoadedScenario, o: RunOptions = {}): Promi
   }
   o.onProgress?.('done', total, total);
   const sources = s.events.map((e) => ({ id: e.id, date: e.date, type: e.type, ...(e.source ? { source: e.source } : {}), ...(e.assumption ? { assumption: e.assumption } : {}) }));
-  return { scenario: s.scenario, title: s.title, data: s.data, data_hash: ls.dataHash, seed: s.seed, deficits: s.deficits, branches, negotiations, sources };
+  return { scenario: s.scenario, title: s.title, data: s.data, data_hash: ls.dataHash, seed: s.seed, deficits: s.deficits, focus: s.focus, branches, negotiations, sources };
 }

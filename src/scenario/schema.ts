@@ -185,6 +185,11 @@ export const ScenarioSchema = z
     baseline: DateString,
     seed: z.number().int(),
     deficits: z.enum(DEFICITS).default('balanced'),
+    /**
+     * What the report and the page lead with: the economies whose welfare they show, and the reference
+     * economy of tariff tables ("its tariff on X"; a tariffs question without pairs lists X against everyone).
+     */
+    focus: z.object({ economies: z.array(Code).min(1), reference: Code }).strict(),
     actors: z.record(Code, ActorSchema),
     options: z.array(OptionSchema).default([]),
     events: z.array(EventSchema).min(1),

@@ -17,7 +17,8 @@ import { diplomacyAt, timelines } from '../../src/scenario/timeline.js';
 import { tariffsAt } from '../../src/schedule/schedule.js';
 import { negotiate } from '../../src/strategy/bargain.js';
 import { collectWarnings } from '../../src/warn.js';
-import { assertClose } from '../helpers.js';
+import { assertClose, ROOT } from '../helpers.js';
+import { scenarioMarkdown } from '../../src/report/scenario.js';
 
 const ls = collectWarnings(() => loadScenario('april-2025')).value;
 const DATES = ['2025-01-31', '2025-02-04', '2025-03-04', '2025-03-07', '2025-03-12', '2025-04-03', '2025-04-05', '2025-04-09', '2025-04-10', '2025-04-12', '2025-04-15', '2025-04-21', '2025-07-08', '2025-07-09'];
@@ -147,4 +148,27 @@ test('docs/scenario.schema.json is generated from the validator and up to date (
   const committed = JSON.parse(readFileSync(join(SCENARIO_DIR, '..', 'docs', 'scenario.schema.json'), 'utf8'));
   assert.deepEqual(committed, JSON.parse(JSON.stringify(scenarioJsonSchema())));
   assert.ok((committed.required as string[]).includes('events'));
+});
+
+test('a second built-in scenario renders fully from its declared focus, with no code of its own', async () => {
+  const other = collectWarnings(() => loadScenario('us-china-eu-2025')).value;
+  const r = await runScenario(other, { draws: 0 });
+  const md = scenarioMarkdown(r);
+  // Every question of every kind has its section, headed by its title.
+  for (const q of other.scenario.questions) assert.ok(md.includes(`${q.title}`), `section for ${q.id}`);
+  // The tables and summaries follow the focus: EU and the reference economy, not the episode's Japan.
+  assert.match(md, /\| partner \| USA tariff on it \| its tariff on USA \|/);
+  assert.match(md, /welfare USA [-+]\d+\.\d+%, EU [-+]\d+\.\d+%, CHN [-+]\d+\.\d+%/);
+  assert.match(md, /\| branch \| USA tariff on EU in the deal \| gains from the deal \| USA welfare % \| EU welfare % \| CHN welfare % \|/);
+  assert.doesNotMatch(md, /JPN welfare|Japan/);
+  assert.deepEqual(r.focus, { economies: ['USA', 'EU', 'CHN'], reference: 'USA' });
+  // Every event and source date is on or before the scenario's question dates (21 April 2025).
+  for (const s of r.sources) assert.ok(s.date <= '2025-04-21', `${s.id} dated ${s.date}`);
+});
+
+test('generic layers name no economy and no built-in data set or scenario: the report, the runner and the scenario loader read the focus', () => {
+  for (const file of ['src/report/scenario.ts', 'src/scenario/run.ts', 'src/scenario/load.ts', 'src/scenario/timeline.ts', 'src/run/strategy.ts', 'src/run/runners.ts']) {
+    const code = readFileSync(join(ROOT, file), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+    assert.doesNotMatch(code, /'(USA|JPN|CHN|EU)'|episode-2025|april-2025/, `${file} names an economy or a built-in`);
+  }
 });

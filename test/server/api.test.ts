@@ -40,6 +40,7 @@ title: One question
 data: episode-2025
 baseline: 2024-12-31
 seed: 1
+focus: { economies: [USA], reference: USA }
 actors: { USA: { why: test } }
 events:
   - { id: e1, date: 2025-04-02, type: tariff, importer: USA, exporters: [JPN], authority: reciprocal, rate: 0.24, assumption: test }
