@@ -55,6 +55,7 @@ function dealSection(id: string, title: string | undefined, at: string, d: Deal)
   const out: string[] = [];
   const [a, b] = d.parties;
   out.push(`### ${title ?? id} (from ${at})`);
+  if (!d.converged) out.push('NOT CONVERGED: the bargaining search stopped with a projected gradient above its tolerance; the terms below are where it stopped, not a solution.');
   if (!d.agreement.reached) {
     out.push(`No agreement: no terms give both ${a} and ${b} more than disagreement (${d.disagreement.kind}).`);
     return out.join('\n\n');

@@ -47,6 +47,7 @@ export function negotiationText(r: NegotiationResult & { uncertainty?: Uncertain
   const currency = r.currency;
   const [a, b] = r.parties;
   const out: string[] = [];
+  if (!r.converged) out.push(`NOT CONVERGED: the bargaining search stopped with a projected gradient above its tolerance; the terms below are where it stopped, not a solution.`);
   if (!r.agreement.reached) {
     out.push(`No agreement: no terms give ${r.parties.join(' and ')} more than disagreement (${r.disagreement.kind}).`);
     return out.join('\n');

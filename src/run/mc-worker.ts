@@ -29,7 +29,10 @@ parentPort!.on('message', (index: number | null) => {
   }
   try {
     const spec = resolveUncertain(job.spec, drawRandom(job.seed, index));
-    parentPort!.postMessage({ index, result: runSpec(job.kind, spec, job.source) });
+    const result = runSpec(job.kind, spec, job.source);
+    // An unconverged draw is a failed draw: its numbers must not enter the bands.
+    if ((result as { converged?: boolean }).converged === false) throw new Error('the draw did not converge');
+    parentPort!.postMessage({ index, result });
   } catch (e) {
     parentPort!.postMessage({ index, error: (e as Error).message });
   }

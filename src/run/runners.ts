@@ -7,8 +7,9 @@
 import { type World } from '../data/world.js';
 import { InputError } from '../errors.js';
 import { purgeDeficits, solveOrThrow } from '../model/equilibrium.js';
-import { economyRecord, economyResults, moneyValue } from '../model/results.js';
-import { leverValues, negotiate, paretoFrontier, tradeWeightedTariffOn, type Disagreement, type LinkedIssue, type NegotiationOptions, type OutsideOption } from '../strategy/bargain.js';
+import { economyRecord, economyResults } from '../model/results.js';
+import { negotiate, paretoFrontier, type Disagreement, type LinkedIssue, type NegotiationOptions, type OutsideOption } from '../strategy/bargain.js';
+import { coalitionLever, leverValues } from '../strategy/levers.js';
 import { bestResponse } from '../strategy/best-response.js';
 import { analyseCoalitions } from '../strategy/coalitions.js';
 import type { Objective } from '../strategy/gradient.js';
@@ -143,7 +144,7 @@ export function runNegotiation(spec: Resolved<NegotiateSpec>, ctx: Context) {
   const frontier = frontierPoints > 1 && deal.agreement ? paretoFrontier(ctx.world, o, frontierPoints) : { frontier: [] as [number, number][], disagreement: null };
   const coalitionIds = new Set((spec.coalitions ?? []).map((c) => c.id));
   const levers = leverValues(ctx.world, { ...o, start: undefined }, deal, (spec.levers ?? []).filter((name) => !coalitionIds.has(name)).map((name) => ({ name })), spec.warm?.levers);
-  const coalitionLevers = (spec.levers ?? []).filter((name) => coalitionIds.has(name)).map((name) => coalitionLever(spec, ctx, o, name));
+  const coalitionLevers = (spec.levers ?? []).filter((name) => coalitionIds.has(name)).map((name) => coalitionLever(ctx.world, o, spec.coalitions!.find((x) => x.id === name)!));
   // How the deal moves as each party becomes more (or less) patient, the others' rates fixed.
   const patienceSweep = o.patience && deal.agreement && spec.sweep !== false
     ? spec.parties.flatMap((p) =>
@@ -157,6 +158,8 @@ export function runNegotiation(spec: Resolved<NegotiateSpec>, ctx: Context) {
     parties: deal.parties,
     currency: ctx.world.meta.currency,
     converged: deal.converged,
+    // An unconverged search is reported with where it stopped, never passed off as the deal.
+    ...(deal.converged ? {} : { search: { iterations: deal.iterations, projected_gradient: deal.projectedGradient } }),
     agreement: { reached: deal.agreement, tariffs: deal.tariffs, issues: deal.issues },
     disagreement: { kind: o.disagreement?.kind ?? 'status-quo', utility: deal.disagreementUtility },
     theta: deal.theta,
@@ -186,36 +189,6 @@ export const WARM = Symbol('warm starts');
 export function withWarmStart<T extends object>(spec: T, central: object): T {
   const warm = (central as { [WARM]?: { deal: number[]; levers: Record<string, number[]> } })[WARM];
   return warm ? { ...spec, warm } : spec;
-}
-
-/**
- * The value of negotiating as a bloc: the owner (the bloc member among the parties) bargains with the
- * counterpart inside the bloc versus alone (the other members then bargain as a bloc of their own).
- */
-function coalitionLever(spec: Resolved<NegotiateSpec>, ctx: Context, o: NegotiationOptions, id: string) {
-  const c = spec.coalitions!.find((x) => x.id === id)!;
-  const owner = spec.parties.find((p) => c.members.includes(p));
-  if (!owner || !spec.parties.includes(c.counterpart)) throw new InputError(`lever ${id}: the coalition must contain one party and face the other`);
-  const others = c.members.filter((m) => m !== owner);
-  const { parties: _p, theta: _t, ...rest } = o;
-  const r = analyseCoalitions(ctx.world, { ...rest, counterpart: c.counterpart, members: c.members, structures: [[c.members], [[owner], others]] });
-  const [joint, alone] = r.structures;
-  // The counterpart's tariffs on the owner, by sector, trade-weighted as every lever's tariff points are.
-  const rows = (t: Float64Array) => {
-    const { N, S, sectors } = ctx.world;
-    const i = ctx.world.codes.indexOf(owner);
-    const j = ctx.world.codes.indexOf(c.counterpart);
-    return sectors.map((sector, s) => ({ importer: c.counterpart, exporter: owner, sector, rate: t[(i * N + j) * S + s] }));
-  };
-  const rate = (t: Float64Array) => tradeWeightedTariffOn(ctx.world, rows(t), owner);
-  return {
-    name: id,
-    owner,
-    tariff_points: 100 * (rate(joint.tariffs) - rate(alone.tariffs)),
-    ev: moneyValue((joint.welfare[owner] - alone.welfare[owner]) / 100, joint.income[owner]),
-    utility: joint.utility[owner] - alone.utility[owner],
-    without: { reached: true, tariffs: [{ importer: c.counterpart, exporter: owner, sector: 'ALL', rate: rate(alone.tariffs) }], issues: {}, gains: {} },
-  };
 }
 
 export function runCoalitions(spec: Resolved<CoalitionsSpec>, ctx: Context) {

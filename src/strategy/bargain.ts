@@ -17,14 +17,10 @@
  * - Patience: theta_k = r_other / (r_k + r_other) (Rubinstein with short
  *   periods); for more than two parties theta_k is proportional to 1 / r_k.
  */
-import { economyIndex, type World } from '../data/world.js';
-import { ConvergenceError, InputError } from '../errors.js';
+import type { World } from '../data/world.js';
+import { ConvergenceError } from '../errors.js';
 import { computeBaseline } from '../model/baseline.js';
-import { noShock, type Deficits, type Shock } from '../model/equilibrium.js';
 import { moneyValue } from '../model/results.js';
-import { warn } from '../warn.js';
-import { direction, GameEvaluator, NO_CELLS, strategicWorld, type GameState, type SparseDirection } from './game.js';
-import { bindObjective, WELFARE_ONLY, type Objective } from './gradient.js';
 import { minimise, type Minimised } from '../numeric/minimise.js';
 import { softMin } from '../numeric/softmin.js';
 import {
@@ -32,7 +28,6 @@ import {
   BARGAIN_STEP_TOL,
   BARGAIN_TOL,
   BETTER_BY,
-  MIN_RANGE,
   PHASE1_MAX_ITERATIONS,
   PHASE1_TAU_FIRST,
   PHASE1_TAU_LAST,
@@ -41,66 +36,9 @@ import {
   SURPLUS_CLEAR,
   SURPLUS_MIN,
 } from '../numeric/tolerances.js';
+import { disagreementPayoffs, setUpBargain, type Bargain, type DisagreementValues, type NegotiationOptions } from './negotiation-setup.js';
 
-export interface TariffChange {
-  importer: string;
-  exporter: string;
-  /** A sector, or omitted / "ALL" for every sector. */
-  sector?: string;
-  /** Change of the rate (fraction): -0.05 lowers it by 5 points. */
-  change: number;
-}
-
-export interface OutsideOption {
-  name: string;
-  party: string;
-  /** Probability that the alternative deal materialises if talks fail. */
-  probability: number;
-  tariffs: readonly TariffChange[];
-}
-
-export interface LinkedIssue {
-  name: string;
-  lower: number;
-  upper: number;
-  /** Value at the status quo (default `lower`). */
-  start?: number;
-  /** Value per unit of the issue to each party, in U's units (welfare percentage points). */
-  values: Readonly<Record<string, number>>;
-  /** Tariff cells the issue moves per unit (decoupling: a party raises its barriers on a third economy). */
-  tariffs?: readonly TariffChange[];
-  /** A third economy that answers in kind (the same tariff changes, mirrored) with a probability. */
-  retaliation?: { by: string; probability: number };
-}
-
-export type Disagreement =
-  | { kind: 'status-quo' }
-  | { kind: 'tariffs'; tariffs: Float64Array }
-  | { kind: 'deadline'; after: Float64Array; days: number };
-
-export interface NegotiationOptions {
-  parties: readonly string[];
-  /** Tariffs in force now (default: the world's baseline). */
-  statusQuo?: Shock;
-  objectives?: Readonly<Record<string, Objective>>;
-  /** Bargaining weights (normalised); default from `patience`, else equal. */
-  theta?: Readonly<Record<string, number>>;
-  /** Discount rates per year (> 0): the more patient party (lower r) gets more. */
-  patience?: Readonly<Record<string, number>>;
-  /** 'partner': one rate per pair of parties; 'partner-sector': one per pair and sector. */
-  instrument?: 'partner' | 'partner-sector';
-  /** Bounds on the negotiated tariffs; upper defaults to the larger of status quo and disagreement. */
-  lower?: number;
-  upper?: number;
-  issues?: readonly LinkedIssue[];
-  outsideOptions?: readonly OutsideOption[];
-  disagreement?: Disagreement;
-  deficits?: Deficits;
-  tol?: number;
-  maxIterations?: number;
-  /** Start only from here (e.g. the central solution, for Monte Carlo draws near it): no multi-start. */
-  start?: ArrayLike<number>;
-}
+export * from './negotiation-setup.js';
 
 export interface AgreedTariff {
   importer: string;
@@ -110,12 +48,6 @@ export interface AgreedTariff {
   /** Rate at the status quo, for comparison. */
   before: number;
 }
-
-/**
- * Discount rate per year applied to the wait until a deadline when a party's
- * patience is not stated; the negotiation then says so in a warning.
- */
-export const DEFAULT_DEADLINE_DISCOUNT_RATE = 0.05;
 
 export interface Negotiation {
   /** false when no point gives every party more than its disagreement payoff. */
@@ -138,258 +70,19 @@ export interface Negotiation {
   /** The variables at the solution (for warm starts). */
   x: Float64Array;
   iterations: number;
+  /** Largest projected gradient of the Nash objective at x: below the tolerance when converged. */
+  projectedGradient: number;
   world: World;
-}
-
-interface Built {
-  world: World;
-  ev: GameEvaluator;
-  dis: GameEvaluator;
-  disWeights: Float64Array[]; // per disagreement state, per party: weight
-  names: { importer: string; exporter: string; sector: string; before: number }[];
-  issueNames: string[];
-  lower: Float64Array;
-  upper: Float64Array;
-  x0: Float64Array;
-  theta: Float64Array;
-  parties: string[];
-}
-
-/** Cells of a tariff change (a sector, or all sectors). */
-function changeCells(world: World, c: TariffChange, what: string): number[] {
-  const i = economyIndex(world, c.exporter, what);
-  const j = economyIndex(world, c.importer, what);
-  if (i === j) throw new InputError(`${what}: ${c.importer} cannot levy a tariff on itself`);
-  if (!Number.isFinite(c.change)) throw new InputError(`${what}: tariff change must be a finite number, found ${c.change}`);
-  const { N, S } = world;
-  if (c.sector === undefined || c.sector === 'ALL') return world.sectors.map((_, s) => (i * N + j) * S + s);
-  const s = world.sectors.indexOf(c.sector);
-  if (s < 0) throw new InputError(`${what}: unknown sector "${c.sector}"`);
-  return [(i * N + j) * S + s];
-}
-
-function checkProbability(p: number, what: string): void {
-  if (!(p >= 0 && p <= 1)) throw new InputError(`${what}: probability must be in [0, 1], found ${p}`);
-}
-
-/** Bargaining weights from theta or patience (normalised to sum 1). */
-export function bargainingWeights(parties: readonly string[], theta?: Readonly<Record<string, number>>, patience?: Readonly<Record<string, number>>): Float64Array {
-  const n = parties.length;
-  if (theta) {
-    const w = Float64Array.from(parties, (p) => theta[p] ?? NaN);
-    parties.forEach((p, k) => {
-      if (!(w[k] > 0) || !Number.isFinite(w[k])) throw new InputError(`theta.${p}: a bargaining weight must be a positive number, found ${theta[p]}`);
-    });
-    const sum = w.reduce((a, b) => a + b, 0);
-    return w.map((v) => v / sum);
-  }
-  if (patience) {
-    const inv = Float64Array.from(parties, (p) => {
-      const r = patience[p];
-      if (!(r > 0) || !Number.isFinite(r)) throw new InputError(`patience.${p}: a discount rate must be a positive number, found ${r}`);
-      return 1 / r;
-    });
-    const sum = inv.reduce((a, b) => a + b, 0);
-    return inv.map((v) => v / sum); // two parties: theta_k = r_other / (r_k + r_other)
-  }
-  return new Float64Array(n).fill(1 / n);
-}
-
-function build(world0: World, o: NegotiationOptions): Built {
-  const parties = [...o.parties];
-  if (parties.length < 2) throw new InputError(`a negotiation needs at least two parties, found ${parties.length}`);
-  if (new Set(parties).size !== parties.length) throw new InputError(`parties must be distinct: ${parties.join(', ')}`);
-  const { world, rule } = strategicWorld(world0, o.deficits ?? 'balanced', 'negotiation');
-  const P = parties.map((p) => economyIndex(world, p, 'parties'));
-  const { N, S } = world;
-  const size = N * N * S;
-  const sq = o.statusQuo ?? noShock(world);
-  const cost = Float64Array.from(sq.costFactors);
-  const disagreement = o.disagreement ?? { kind: 'status-quo' };
-  const disT = disagreement.kind === 'tariffs' ? disagreement.tariffs : disagreement.kind === 'deadline' ? disagreement.after : sq.tariffs;
-  if (disT.length !== size) throw new InputError(`disagreement tariffs must have ${size} entries`);
-  const lowerT = o.lower ?? 0;
-  if (!(lowerT > -1)) throw new InputError(`lower bound must be above -1, found ${lowerT}`);
-
-  // Tariff variables: each party's tariffs on each other party (per sector with partner-sector).
-  const names: Built['names'] = [];
-  const coefs: SparseDirection[] = [];
-  const lo: number[] = [];
-  const hi: number[] = [];
-  const start: number[] = [];
-  const sectorGroups = o.instrument === 'partner-sector' ? world.sectors.map((_, s) => [s]) : [world.sectors.map((_, s) => s)];
-  for (const j of P) {
-    for (const i of P) {
-      if (i === j) continue;
-      for (const group of sectorGroups) {
-        const cells = group.map((s) => (i * N + j) * S + s);
-        const before = cells.reduce((a, c) => a + sq.tariffs[c], 0) / cells.length;
-        const dis = cells.reduce((a, c) => a + disT[c], 0) / cells.length;
-        const up = o.upper ?? Math.max(before, dis, lowerT + MIN_RANGE);
-        if (!(up > lowerT)) throw new InputError(`bounds exclude every point: upper ${up} is not above lower ${lowerT}`);
-        names.push({ importer: world.codes[j], exporter: world.codes[i], sector: group.length === 1 && S > 1 ? world.sectors[group[0]] : 'ALL', before });
-        coefs.push(direction(cells));
-        lo.push(lowerT);
-        hi.push(up);
-        start.push(Math.min(up, Math.max(lowerT, before)));
-      }
-    }
-  }
-  const nT = names.length;
-  const tariffCells = new Set(coefs.flatMap((c) => [...c.cells]));
-  const base = Float64Array.from(sq.tariffs);
-  for (const c of tariffCells) base[c] = 0;
-
-  // Linked issues.
-  const issues = o.issues ?? [];
-  const issueNames = issues.map((is) => is.name);
-  if (new Set(issueNames).size !== issueNames.length) throw new InputError(`linked issues must have distinct names: ${issueNames.join(', ')}`);
-  const issueCoef: SparseDirection[] = [];
-  const retaliations: { issue: number; probability: number; coef: SparseDirection }[] = [];
-  issues.forEach((is, m) => {
-    if (!(Number.isFinite(is.lower) && Number.isFinite(is.upper) && is.upper >= is.lower)) throw new InputError(`issue ${is.name}: bounds exclude every point (lower ${is.lower}, upper ${is.upper})`);
-    for (const [p, v] of Object.entries(is.values)) {
-      if (!parties.includes(p)) throw new InputError(`issue ${is.name}: "${p}" is not a negotiating party (parties: ${parties.join(', ')})`);
-      if (!Number.isFinite(v)) throw new InputError(`issue ${is.name}: value for ${p} must be a finite number, found ${v}`);
-    }
-    const cells: number[] = [];
-    const vals: number[] = [];
-    const mirror: number[] = [];
-    const mirrorVals: number[] = [];
-    for (const c of is.tariffs ?? []) {
-      for (const cell of changeCells(world, c, `issue ${is.name}`)) {
-        if (tariffCells.has(cell)) throw new InputError(`issue ${is.name}: ${c.importer}'s tariff on ${c.exporter} is already negotiated; link a tariff on a third economy`);
-        cells.push(cell);
-        vals.push(c.change);
-      }
-      if (is.retaliation) {
-        if (is.retaliation.by !== c.exporter) continue;
-        for (const cell of changeCells(world, { importer: c.exporter, exporter: c.importer, sector: c.sector, change: c.change }, `issue ${is.name} retaliation`)) {
-          mirror.push(cell);
-          mirrorVals.push(c.change);
-        }
-      }
-    }
-    if (is.retaliation) {
-      economyIndex(world, is.retaliation.by, `issue ${is.name} retaliation`);
-      checkProbability(is.retaliation.probability, `issue ${is.name} retaliation`);
-      if (mirror.length === 0) throw new InputError(`issue ${is.name}: retaliation by ${is.retaliation.by} needs a tariff change on ${is.retaliation.by} to mirror`);
-      retaliations.push({ issue: nT + m, probability: is.retaliation.probability, coef: { cells: Int32Array.from(mirror), values: Float64Array.from(mirrorVals) } });
-    }
-    issueCoef.push(cells.length ? { cells: Int32Array.from(cells), values: Float64Array.from(vals) } : NO_CELLS);
-    lo.push(is.lower);
-    hi.push(is.upper);
-    start.push(is.start ?? is.lower);
-  });
-  // Agreement states: every combination of retaliations happening or not.
-  const states: GameState[] = [];
-  for (let mask = 0; mask < 1 << retaliations.length; mask++) {
-    let prob = 1;
-    const coef = [...coefs, ...issueCoef].map((c) => ({ cells: Array.from(c.cells), values: Array.from(c.values) }));
-    retaliations.forEach((r, q) => {
-      const on = (mask >> q) & 1;
-      prob *= on ? r.probability : 1 - r.probability;
-      if (on) {
-        coef[r.issue].cells.push(...r.coef.cells);
-        coef[r.issue].values.push(...r.coef.values);
-      }
-    });
-    states.push({ probability: prob, base, costFactors: cost, coef: coef.map((c) => ({ cells: Int32Array.from(c.cells), values: Float64Array.from(c.values) })) });
-  }
-  const objectives = P.map((k) => bindObjective(world, k, o.objectives?.[world.codes[k]] ?? WELFARE_ONLY));
-  const issueValue = P.map((k) => {
-    const v = new Float64Array(nT + issues.length);
-    issues.forEach((is, m) => (v[nT + m] = is.values[world.codes[k]] ?? 0));
-    return v;
-  });
-  const variables = lo.map((l, m) => ({ name: m < nT ? `${names[m].importer} on ${names[m].exporter}/${names[m].sector}` : issueNames[m - nT], lower: l, upper: hi[m], start: start[m] }));
-  const ev = new GameEvaluator({ world, rule, variables, states, parties: objectives, issueValue });
-
-  // Disagreement: a lottery over outside options (independent), under the disagreement tariffs (and
-  // before a deadline, the status quo). Linked issues stay at their start values.
-  const opts = o.outsideOptions ?? [];
-  for (const op of opts) {
-    if (!parties.includes(op.party)) throw new InputError(`outside option ${op.name}: "${op.party}" is not a negotiating party`);
-    checkProbability(op.probability, `outside option ${op.name}`);
-  }
-  const disStates: GameState[] = [];
-  const disWeights: Float64Array[] = [];
-  const r = o.patience;
-  if (disagreement.kind === 'deadline' && parties.some((p) => r?.[p] === undefined)) {
-    const missing = parties.filter((p) => r?.[p] === undefined);
-    warn(`deadline: no patience (discount rate) given for ${missing.join(', ')}; the wait until the deadline is discounted at the default ${DEFAULT_DEADLINE_DISCOUNT_RATE} a year`);
-  }
-  const delta = Float64Array.from(parties, (p) => (disagreement.kind === 'deadline' ? Math.exp(-(r?.[p] ?? DEFAULT_DEADLINE_DISCOUNT_RATE) * (disagreement.days / 365)) : 1));
-  if (disagreement.kind === 'deadline' && !(disagreement.days >= 0)) throw new InputError(`deadline: days must be >= 0, found ${disagreement.days}`);
-  // Only the negotiated tariffs differ between agreement and disagreement: third economies' tariffs
-  // stay at the status quo in both, so a deadline that lapses for everyone is not a reason to fail.
-  const onlyNegotiated = (t: Float64Array) => {
-    const out = Float64Array.from(sq.tariffs);
-    for (const c of tariffCells) out[c] = t[c];
-    return out;
-  };
-  const phases = disagreement.kind === 'deadline' ? [{ t: sq.tariffs, w: delta.map((d) => 1 - d) }, { t: onlyNegotiated(disagreement.after), w: delta }] : [{ t: onlyNegotiated(disT), w: new Float64Array(parties.length).fill(1) }];
-  for (const phase of phases) {
-    for (let mask = 0; mask < 1 << opts.length; mask++) {
-      let prob = 1;
-      const t = Float64Array.from(phase.t);
-      opts.forEach((op, q) => {
-        const on = (mask >> q) & 1;
-        prob *= on ? op.probability : 1 - op.probability;
-        // A deal cuts tariffs to zero at most: it does not subsidise imports.
-        if (on) for (const c of op.tariffs) for (const cell of changeCells(world, c, `outside option ${op.name}`)) t[cell] = t[cell] + c.change < 0 && t[cell] >= 0 ? 0 : t[cell] + c.change;
-      });
-      disStates.push({ probability: 1, base: t, costFactors: cost, coef: [] });
-      disWeights.push(phase.w.map((w) => w * prob));
-    }
-  }
-  const dis = new GameEvaluator({ world, rule, variables: [], states: disStates, parties: objectives });
-  return {
-    world,
-    ev,
-    dis,
-    disWeights,
-    names,
-    issueNames,
-    lower: Float64Array.from(lo),
-    upper: Float64Array.from(hi),
-    x0: Float64Array.from(start),
-    theta: bargainingWeights(parties, o.theta, o.patience),
-    parties,
-  };
-}
-
-/** Disagreement: each party's payoff (plus issues at their start) and welfare, weighted over the disagreement states. */
-interface DisagreementValues {
-  U: Float64Array;
-  welfare: Float64Array;
-}
-
-function disagreementPayoffs(b: Built, issueStart: Float64Array): DisagreementValues {
-  const n = b.parties.length;
-  const U = new Float64Array(n);
-  const welfare = new Float64Array(n);
-  b.dis.game.states.forEach((_, s) => {
-    const parts = b.dis.parts([], s);
-    for (let p = 0; p < n; p++) {
-      U[p] += b.disWeights[s][p] * parts[p].value;
-      welfare[p] += b.disWeights[s][p] * parts[p].welfarePct;
-    }
-  });
-  const iv = b.ev.game.issueValue!;
-  const nT = b.names.length;
-  for (let p = 0; p < n; p++) for (let m = 0; m < issueStart.length; m++) U[p] += iv[p][nT + m] * issueStart[m];
-  return { U, welfare };
 }
 
 export function negotiate(world0: World, o: NegotiationOptions, warm?: Float64Array): Negotiation {
-  const b = build(world0, o);
+  const b = setUpBargain(world0, o);
   const nT = b.names.length;
   const issueStart = b.x0.slice(nT);
   return solveBargain(b, disagreementPayoffs(b, issueStart), b.theta, o, warm);
 }
 
-function solveBargain(b: Built, dis: DisagreementValues, theta: Float64Array, o: NegotiationOptions, warm?: Float64Array): Negotiation {
+function solveBargain(b: Bargain, dis: DisagreementValues, theta: Float64Array, o: NegotiationOptions, warm?: Float64Array): Negotiation {
   const Ud = dis.U;
   const n = b.parties.length;
   // The Nash product is O(1) in logs; its value is only good to ~1e-14, so a gradient below 1e-7 is as far as a line search can see.
@@ -403,7 +96,7 @@ function solveBargain(b: Built, dis: DisagreementValues, theta: Float64Array, o:
   const surplus = (U: Float64Array) => U.map((u, p) => (u - Ud[p]) / scale);
   const weights = new Float64Array(n);
   const smoothMin = (tau: number) => (x: Float64Array) => {
-    const { U, G } = b.ev.evaluate(x);
+    const { U, G } = b.agreement.evaluate(x);
     const s = surplus(U);
     const f = -softMin(s, tau, weights);
     const g = new Float64Array(x.length);
@@ -413,7 +106,7 @@ function solveBargain(b: Built, dis: DisagreementValues, theta: Float64Array, o:
   /** Phase 1 from a start: a point every party prefers to disagreement, or undefined. */
   const phase1 = (start: Float64Array): Float64Array | undefined => {
     let x: Float64Array = Float64Array.from(start);
-    let { U } = b.ev.evaluate(x, false);
+    let { U } = b.agreement.evaluate(x, false);
     for (let tau = PHASE1_TAU_FIRST; Math.min(...surplus(U)) <= SURPLUS_CLEAR && tau >= PHASE1_TAU_LAST; tau /= 10) {
       // Stop once every surplus is clearly positive (1e-6 of income): starting the log barrier
       // at a surplus of 1e-12 would leave phase 2 a needle to thread.
@@ -426,7 +119,7 @@ function solveBargain(b: Built, dis: DisagreementValues, theta: Float64Array, o:
       };
       const r = minimise(fg, x, { ...bounds, newtonMax: BARGAIN_NEWTON_MAX, tol: tau * PHASE1_TOL_FACTOR, maxIterations: PHASE1_MAX_ITERATIONS, stop: () => positive });
       x = r.x;
-      U = b.ev.evaluate(x, false).U;
+      U = b.agreement.evaluate(x, false).U;
       // A positive surplus already above the smoothing width will not grow by sharpening further.
       const m = Math.min(...surplus(U));
       if (m > 0 && tau < m) break;
@@ -438,7 +131,7 @@ function solveBargain(b: Built, dis: DisagreementValues, theta: Float64Array, o:
   };
   // Phase 2: the generalised Nash product; points below disagreement are infeasible (f = Infinity).
   const nash = (xx: Float64Array) => {
-    const { U: u, G } = b.ev.evaluate(xx);
+    const { U: u, G } = b.agreement.evaluate(xx);
     const s = surplus(u);
     if (s.some((v) => !(v > 0))) return { f: Infinity, g: new Float64Array(xx.length) };
     let f = 0;
@@ -474,15 +167,30 @@ function solveBargain(b: Built, dis: DisagreementValues, theta: Float64Array, o:
     last = res;
     if (Number.isFinite(res.f) && res.converged && (!best || res.f < best.f - BETTER_BY)) best = res;
   }
-  if (!last) return report(b, b.x0, dis, theta, false, true, 0);
+  if (!last) return negotiationResult(b, b.x0, dis, theta, { agreement: false, converged: true, iterations: 0, projectedGradient: 0 });
   const res = best ?? last;
   if (!Number.isFinite(res.f)) throw new ConvergenceError('Nash bargaining (no feasible point)', res.projectedGradient, res.iterations);
-  return report(b, res.x, dis, theta, true, res.converged, res.iterations, res.projectedGradient);
+  return negotiationResult(b, res.x, dis, theta, { agreement: true, converged: res.converged, iterations: res.iterations, projectedGradient: res.projectedGradient });
 }
 
-function report(b: Built, x: Float64Array, dis: DisagreementValues, theta: Float64Array, agreement: boolean, converged: boolean, iterations: number, projected = 0): Negotiation {
-  if (!converged) throw new ConvergenceError('Nash bargaining', projected, iterations);
-  const { U } = b.ev.evaluate(x, false);
+/** How the search ended. */
+interface SearchEnd {
+  /** Whether a point beats disagreement for every party. */
+  agreement: boolean;
+  converged: boolean;
+  iterations: number;
+  /** Largest projected gradient of the Nash objective where the search stopped. */
+  projectedGradient: number;
+}
+
+/**
+ * The negotiation's outcome at x. An unconverged search is returned with
+ * `converged: false` and its projected gradient, for the caller to report
+ * (the CLI and the scenario report say so; Monte Carlo counts it as a failed draw).
+ */
+function negotiationResult(b: Bargain, x: Float64Array, dis: DisagreementValues, theta: Float64Array, end: SearchEnd): Negotiation {
+  const { agreement, converged, iterations } = end;
+  const { U } = b.agreement.evaluate(x, false);
   const Ud = dis.U;
   const disWelfare = dis.welfare;
   const nT = b.names.length;
@@ -491,7 +199,7 @@ function report(b: Built, x: Float64Array, dis: DisagreementValues, theta: Float
   const income = b.parties.map((p) => base.Y[b.world.codes.indexOf(p)] + base.R[b.world.codes.indexOf(p)]);
   // Money: the welfare part of the gain (U may weigh more than welfare), valued by moneyValue.
   const welfareAt = new Float64Array(b.parties.length);
-  b.ev.game.states.forEach((st, s) => b.ev.parts(x, s).forEach((pp, p) => (welfareAt[p] += st.probability * pp.welfarePct)));
+  b.agreement.game.states.forEach((st, s) => b.agreement.parts(x, s).forEach((pp, p) => (welfareAt[p] += st.probability * pp.welfarePct)));
   const gains = U.map((u, p) => (agreement ? u - Ud[p] : 0));
   return {
     agreement,
@@ -508,6 +216,7 @@ function report(b: Built, x: Float64Array, dis: DisagreementValues, theta: Float
     income: rec(income),
     x,
     iterations,
+    projectedGradient: end.projectedGradient,
     world: b.world,
   };
 }
@@ -517,7 +226,7 @@ function report(b: Built, x: Float64Array, dis: DisagreementValues, theta: Float
  * for theta_1 from near 0 to near 1 (each is Pareto-efficient), as [U_1, U_2].
  */
 export function paretoFrontier(world0: World, o: NegotiationOptions, points = 11): { frontier: [number, number][]; disagreement: [number, number] } {
-  const b = build(world0, o);
+  const b = setUpBargain(world0, o);
   const nT = b.names.length;
   const dis = disagreementPayoffs(b, b.x0.slice(nT));
   const Ud = dis.U;
@@ -536,83 +245,3 @@ export function paretoFrontier(world0: World, o: NegotiationOptions, points = 11
 }
 
 /** A lever of a negotiation: an outside option, a linked issue, or a party's patience. */
-export interface LeverSpec {
-  name: string;
-  /** The party the lever helps (default: the option's party; for an issue, the party valuing it most). */
-  owner?: string;
-}
-
-export interface LeverValue {
-  name: string;
-  owner: string;
-  /**
-   * Change in the trade-weighted tariff the other parties impose on the owner in the deal, with the
-   * lever minus without, in percentage points (negative: the lever buys a lower tariff).
-   */
-  tariff_points: number;
-  /** The owner's gain with the lever minus without, in money (welfare change times baseline income). */
-  ev: number;
-  /** The owner's payoff with minus without (U units). */
-  utility: number;
-  without: Negotiation;
-}
-
-/** Remove one lever from the options; returns the reduced options and the lever's owner. */
-function withoutLever(o: NegotiationOptions, lever: LeverSpec): { options: NegotiationOptions; owner: string } {
-  const option = o.outsideOptions?.find((x) => x.name === lever.name);
-  if (option) return { options: { ...o, outsideOptions: o.outsideOptions!.filter((x) => x !== option) }, owner: lever.owner ?? option.party };
-  const issue = o.issues?.find((x) => x.name === lever.name);
-  if (issue) {
-    const best = Object.entries(issue.values).sort((a, b) => b[1] - a[1])[0]?.[0];
-    return { options: { ...o, issues: o.issues!.filter((x) => x !== issue) }, owner: lever.owner ?? best ?? o.parties[0] };
-  }
-  const m = /^patience(?::(.+))?$/.exec(lever.name);
-  if (m) {
-    const owner = m[1] ?? lever.owner;
-    if (!owner || !o.parties.includes(owner)) throw new InputError(`lever ${lever.name}: name the patient party, e.g. "patience:JPN"`);
-    if (!o.patience) throw new InputError(`lever ${lever.name}: the negotiation gives no patience (discount rates)`);
-    // Without the lever the owner is as impatient as the others on average.
-    const others = o.parties.filter((p) => p !== owner).map((p) => o.patience![p]);
-    const r = others.reduce((a, b) => a + b, 0) / others.length;
-    return { options: { ...o, patience: { ...o.patience, [owner]: r } }, owner };
-  }
-  throw new InputError(`unknown lever "${lever.name}": not an outside option (${(o.outsideOptions ?? []).map((x) => x.name).join(', ') || 'none'}), an issue (${(o.issues ?? []).map((x) => x.name).join(', ') || 'none'}) or "patience:PARTY"`);
-}
-
-/**
- * The tariff (fraction) others impose on `owner` in a set of tariff rows,
- * weighted by the baseline flows each row covers: the one definition of a
- * lever's "tariff points" (options, issues, patience and coalitions alike).
- */
-export function tradeWeightedTariffOn(world: World, tariffs: readonly { importer: string; exporter: string; sector: string; rate: number }[], owner: string): number {
-  const { N, S, Z } = world;
-  const i = world.codes.indexOf(owner);
-  let num = 0;
-  let den = 0;
-  for (const t of tariffs) {
-    if (t.exporter !== owner) continue;
-    const j = world.codes.indexOf(t.importer);
-    let w = 0;
-    for (let s = 0; s < S; s++) if (t.sector === 'ALL' || world.sectors[s] === t.sector) w += Z[(i * N + j) * S + s];
-    num += w * t.rate;
-    den += w;
-  }
-  return den > 0 ? num / den : 0;
-}
-
-/** The value of each lever: the deal with it (`deal`) against the deal without it. */
-export function leverValues(world0: World, o: NegotiationOptions, deal: Negotiation, levers: readonly LeverSpec[], starts?: Readonly<Record<string, ArrayLike<number>>>): LeverValue[] {
-  return levers.map((lever) => {
-    const { options, owner } = withoutLever(o, lever);
-    const without = negotiate(world0, { ...options, start: starts?.[lever.name] });
-    const world = deal.world;
-    return {
-      name: lever.name,
-      owner,
-      tariff_points: 100 * (tradeWeightedTariffOn(world, deal.tariffs, owner) - tradeWeightedTariffOn(world, without.tariffs, owner)),
-      ev: moneyValue((deal.welfare[owner] - without.welfare[owner]) / 100, deal.income[owner]),
-      utility: deal.utility[owner] - without.utility[owner],
-      without,
-    };
-  });
-}
