@@ -12,6 +12,7 @@ import { EquilibriumSystem, type DeficitRule } from './system.js';
 import { dot, luFactor, luSolve, SingularMatrixError } from '../numeric/linalg.js';
 import { gmres, type PreconditionedOperator } from '../numeric/krylov.js';
 import { newton, type NewtonProblem } from '../numeric/newton.js';
+import { droppedMarket, residual, residualJacobian, residualJvp } from './residual.js';
 import { DAMPED_CLAMP, DAMPED_STEPS, DAMPED_UNTIL, DIRECT_MAX_N, KRYLOV_FIRST_TOL, KRYLOV_FLOOR_TOL, KRYLOV_RETRY_TOL, NEWTON_HALVINGS, NEWTON_MAX_ITERATIONS, SOLVE_TOL } from '../numeric/tolerances.js';
 import { createWorld, type World } from '../data/world.js';
 import { ConvergenceError } from '../errors.js';
@@ -152,17 +153,11 @@ export { DIRECT_MAX_N };
 export function solveSystem(sys: EquilibriumSystem, options: SolveOptions = {}): SolveReport {
   const tol = options.tol ?? TOL.solve;
   const { N } = sys;
-  // Rows are scaled by labour income L (= output Y under Armington), the numeraire's weights.
-  const Y = sys.L;
   const w = options.start ? Float64Array.from(options.start) : new Float64Array(N).fill(1);
-  const sumY = sys.sumL;
-  // Numeraire residual: world labour income (world output under Armington) fixed.
-  const numeraire = (x: Float64Array): number => (dot(x, Y) - sumY) / sumY;
-
   const damped = dampedSteps(sys, w);
-  const newtonReport = newton(equilibriumProblem(sys, options.linear, numeraire), w, { tol, maxIterations: options.maxIterations ?? NEWTON_MAX_ITERATIONS, maxHalvings: NEWTON_HALVINGS });
-  const residual = Math.max(sys.evaluate(w), Math.abs(numeraire(w)));
-  return { converged: residual < tol, iterations: damped + newtonReport.iterations, residual };
+  const newtonReport = newton(equilibriumProblem(sys, options.linear), w, { tol, maxIterations: options.maxIterations ?? NEWTON_MAX_ITERATIONS, maxHalvings: NEWTON_HALVINGS });
+  const reached = residual(sys, w, new Float64Array(N));
+  return { converged: reached < tol, iterations: damped + newtonReport.iterations, residual: reached };
 }
 
 /**
@@ -195,11 +190,10 @@ function dampedSteps(sys: EquilibriumSystem, w: Float64Array): number {
  * comes from the factored analytic Jacobian (N <= DIRECT_MAX_N) or from
  * inexact GMRES on analytic Jacobian-vector products.
  */
-function equilibriumProblem(sys: EquilibriumSystem, linear: SolveOptions['linear'], numeraire: (x: Float64Array) => number): NewtonProblem {
+function equilibriumProblem(sys: EquilibriumSystem, linear: SolveOptions['linear']): NewtonProblem {
   const { N } = sys;
   const Y = sys.L;
-  const sumY = sys.sumL;
-  const drop = N - 1;
+  const drop = droppedMarket(sys);
   const direct = linear === 'direct' || (linear !== 'krylov' && N <= DIRECT_MAX_N);
   const J = direct ? new Float64Array(N * N) : new Float64Array(0);
   const piv = new Int32Array(direct ? N : 0);
@@ -208,37 +202,25 @@ function equilibriumProblem(sys: EquilibriumSystem, linear: SolveOptions['linear
   let linTol = KRYLOV_FIRST_TOL;
   const op: PreconditionedOperator = {
     n: N,
-    apply: (v, out) => {
-      sys.jvp(v, out);
-      for (let i = 0; i < N; i++) out[i] /= Y[i];
-      out[drop] = dot(v, Y) / sumY;
-    },
+    apply: (v, out) => residualJvp(sys, v, out),
     precond: (v, out) => {
       for (let i = 0; i < N; i++) out[i] = v[i] / diag[i];
     },
   };
   return {
     n: N,
-    evaluate(x, F) {
-      const worst = sys.evaluate(x);
-      for (let i = 0; i < N; i++) F[i] = sys.excess[i] / Y[i];
-      const num = numeraire(x);
-      F[drop] = num;
-      return Math.max(worst, Math.abs(num));
-    },
+    evaluate: (x, F) => residual(sys, x, F),
     direction(_x, F, measure, dx) {
       for (let i = 0; i < N; i++) rhs[i] = -F[i];
       if (!direct) {
         sys.diagonal(diag);
         for (let i = 0; i < N; i++) diag[i] /= Y[i];
-        diag[drop] = Y[drop] / sumY;
+        diag[drop] = Y[drop] / sys.sumL;
         // Inexact Newton: a loose linear solve far away, a tight one near the root.
         gmres(op, rhs, dx, { tol: Math.min(linTol, Math.max(KRYLOV_FLOOR_TOL, measure)) });
         return true;
       }
-      sys.jacobian(J);
-      for (let i = 0; i < N; i++) for (let k = 0; k < N; k++) J[i * N + k] /= Y[i];
-      for (let k = 0; k < N; k++) J[drop * N + k] = Y[k] / sumY;
+      residualJacobian(sys, J);
       try {
         luFactor(J, N, piv);
       } catch (e) {

@@ -19,6 +19,7 @@ import { InputError } from '../errors.js';
 import type { EquilibriumSystem, Tangent, TariffSeeds } from '../model/system.js';
 import { computeBaseline } from '../model/baseline.js';
 import { luFactor, luSolveTranspose } from '../numeric/linalg.js';
+import { droppedMarket, jacobianColumn } from '../model/residual.js';
 
 /** What a government values, per unit: welfare (%), tariff revenue (% of GDP), bilateral balances (% of GDP). */
 export interface Objective {
@@ -50,6 +51,19 @@ export interface PlayerObjective {
   govIncome0?: number;
   /** The sector weightings government income's derivative sums sales with: lambda, lambda (1 - profit share), 1 - profit share. */
   salesWeightings?: Float64Array[];
+  /** Work buffers of this objective's derivatives (owned here, not by the module, so gradients are re-entrant). */
+  scratch: GradientScratch;
+}
+
+/** Buffers reused across an objective's evaluations: sector sales, the three weighted sums, a direction's row. */
+interface GradientScratch {
+  sales: Float64Array;
+  sums: Float64Array;
+  row: RowCells;
+}
+
+function gradientScratch(S: number): GradientScratch {
+  return { sales: new Float64Array(S), sums: new Float64Array(3), row: { cells: new Int32Array(16), values: new Float64Array(16), count: 0 } };
 }
 
 export function bindObjective(world: World, player: number, objective: Objective = WELFARE_ONLY): PlayerObjective {
@@ -65,7 +79,8 @@ export function bindObjective(world: World, player: number, objective: Objective
   });
   const gdp = computeBaseline(world).Y[player];
   const balance0 = Float64Array.from(partners, (p) => (flowTotal(world, player, p) - flowTotal(world, p, player)) / gdp);
-  if (!objective.industryWeights) return { player, objective, partners, balance0 };
+  const scratch = gradientScratch(S);
+  if (!objective.industryWeights) return { player, objective, partners, balance0, scratch };
   const lambda = Float64Array.from(objective.industryWeights);
   if (lambda.length !== S) throw new InputError(`objective of ${world.codes[player]}: ${lambda.length} industry weights for ${S} sectors`);
   for (const v of lambda) if (!(v >= 0) || !Number.isFinite(v)) throw new InputError(`objective of ${world.codes[player]}: industry weights must be finite and >= 0, found ${v}`);
@@ -73,7 +88,7 @@ export function bindObjective(world: World, player: number, objective: Objective
   const govIncome0 = governmentIncome(lambda, base.profitShare, base.Ys.subarray(player * S, player * S + S), base.R[player]);
   const kap = base.profitShare;
   const salesWeightings = [lambda, lambda.map((l, s) => l * (1 - kap[s])), kap.map((x) => 1 - x)];
-  return { player, objective, partners, balance0, lambda, govIncome0, salesWeightings };
+  return { player, objective, partners, balance0, lambda, govIncome0, salesWeightings, scratch };
 }
 
 /** sum_s lambda_s (sales_s + delta_s R), delta_s = (1 - profitShare_s) sales_s / sum_r (1 - profitShare_r) sales_r. */
@@ -152,8 +167,6 @@ function welfarePart(sys: EquilibriumSystem, k: number, tan: Tangent | null, vk:
   return (L[k] * vk + tan.dProfit[k] + tan.dE[k] * rho[k] + Ep[k] * tan.dRho[k]) / income + minusLnPrice(sys, k, tan);
 }
 
-const salesScratch = new Map<number, Float64Array>();
-
 /** Government income sum_s lambda_s I'_s and its parts at the current point. */
 interface GovernmentState {
   lnG: number;
@@ -168,8 +181,7 @@ function governmentState(sys: EquilibriumSystem, po: PlayerObjective): Governmen
   const lambda = po.lambda!;
   const { S, Ep, rho } = sys;
   const kap = sys.base.profitShare;
-  let sales = salesScratch.get(S);
-  if (!sales) salesScratch.set(S, (sales = new Float64Array(S)));
+  const sales = po.scratch.sales;
   sys.sectorSales(k, sales);
   const R = Ep[k] * rho[k];
   let sl = 0;
@@ -184,16 +196,15 @@ function governmentState(sys: EquilibriumSystem, po: PlayerObjective): Governmen
   return { lnG: Math.log(gov) - Math.log(po.govIncome0!) + minusLnPrice(sys, k, null), gov, R, sll, lab };
 }
 
-const sums3 = new Float64Array(3);
-
 /** d ln G_k (government welfare with political-economy weights) along a tangent; row = the direction's cells in k's exports. */
 function governmentDerivative(sys: EquilibriumSystem, po: PlayerObjective, st: GovernmentState, wj: readonly Float64Array[], tan: Tangent, vk: number, row: RowCells | null): number {
   const k = po.player;
   const { Ep, rho } = sys;
-  sys.weightedSalesTangent(k, po.salesWeightings!, wj, vk, sums3, row?.cells, row?.values, row?.count ?? 0);
-  const dsl = sums3[0];
-  const dsll = sums3[1];
-  const dlab = sums3[2];
+  const sums = po.scratch.sums;
+  sys.weightedSalesTangent(k, po.salesWeightings!, wj, vk, sums, row?.cells, row?.values, row?.count ?? 0);
+  const dsl = sums[0];
+  const dsll = sums[1];
+  const dlab = sums[2];
   const { R, sll, lab, gov } = st;
   const dR = tan.dE[k] * rho[k] + Ep[k] * tan.dRho[k];
   const dgov = dsl + (dR * sll + R * dsll) / lab - (R * sll * dlab) / (lab * lab);
@@ -303,7 +314,7 @@ function objectiveDerivative(sys: EquilibriumSystem, po: PlayerObjective, at: Ob
   const o = po.objective;
   let d = 0;
   if (o.welfare !== 0) {
-    d += o.welfare * 100 * at.level * (at.gov ? governmentDerivative(sys, po, at.gov, at.wj!, tan, vk, dt ? rowCells(dt, k, N * sys.S) : null) : welfarePart(sys, k, tan, vk));
+    d += o.welfare * 100 * at.level * (at.gov ? governmentDerivative(sys, po, at.gov, at.wj!, tan, vk, dt ? rowCells(dt, k, N * sys.S, po.scratch.row) : null) : welfarePart(sys, k, tan, vk));
   }
   if (o.revenue !== 0) {
     const rev = Ep[k] * rho[k];
@@ -333,9 +344,9 @@ export interface ObjectiveGradient {
  */
 export function objectiveGradients(sys: EquilibriumSystem, objectives: readonly PlayerObjective[], directions: readonly Direction[], mode: 'auto' | 'forward' | 'reverse' = 'auto'): ObjectiveGradient[] {
   const { N } = sys;
-  const Y = sys.L; // the solver's row scaling and numeraire weights
-  const drop = N - 1; // same equations as the solver: its market clears by Walras' law
-  const J = new Float64Array(N * N); // scaled dF/dw, filled column by column
+  const Y = sys.L; // the solver's row scaling (model/residual.ts)
+  const drop = droppedMarket(sys);
+  const J = new Float64Array(N * N); // dF/dw of the solver's equations, filled column by column
   const Uw = objectives.map(() => new Float64Array(N));
   const at = objectives.map((po) => objectiveAt(sys, po));
   const e = new Float64Array(N);
@@ -346,7 +357,7 @@ export function objectiveGradients(sys: EquilibriumSystem, objectives: readonly 
     const tan = sys.tangent();
     objectives.forEach((po, o) => (Uw[o][m] = objectiveDerivative(sys, po, at[o], tan, m === po.player ? 1 : 0, null)));
     e[m] = 0;
-    for (let i = 0; i < N; i++) J[i * N + m] = i === drop ? Y[m] / sys.sumL : col[i] / Y[i];
+    jacobianColumn(sys, m, col, J);
   }
   const piv = new Int32Array(N);
   luFactor(J, N, piv);
@@ -386,24 +397,22 @@ export function objectiveGradients(sys: EquilibriumSystem, objectives: readonly 
   return out;
 }
 
-const rowBuf: RowCells = { cells: new Int32Array(16), values: new Float64Array(16), count: 0 };
-
-/** The cells of a direction in exporter k's row ([k][j][s], width = N S), or null when it has none; a shared buffer. */
-function rowCells(dt: Direction, k: number, width: number): RowCells | null {
+/** The cells of a direction in exporter k's row ([k][j][s], width = N S) in `rowBuf`, or null when it has none. */
+function rowCells(dt: Direction, k: number, width: number, rowBuf: RowCells): RowCells | null {
   const lo = k * width;
   const hi = lo + width;
   let count = 0;
   if (dt instanceof Float64Array) {
-    for (let c = lo; c < hi; c++) if (dt[c] !== 0) count = pushRow(count, c, dt[c]);
+    for (let c = lo; c < hi; c++) if (dt[c] !== 0) count = pushRow(rowBuf, count, c, dt[c]);
   } else {
     const cells = dt.cells;
-    for (let m = 0; m < cells.length; m++) if (cells[m] >= lo && cells[m] < hi) count = pushRow(count, cells[m], dt.values[m]);
+    for (let m = 0; m < cells.length; m++) if (cells[m] >= lo && cells[m] < hi) count = pushRow(rowBuf, count, cells[m], dt.values[m]);
   }
   rowBuf.count = count;
   return count ? rowBuf : null;
 }
 
-function pushRow(count: number, c: number, v: number): number {
+function pushRow(rowBuf: RowCells, count: number, c: number, v: number): number {
   if (count === rowBuf.cells.length) {
     const cells = new Int32Array(2 * count);
     const values = new Float64Array(2 * count);
@@ -426,7 +435,7 @@ export interface WelfareGradient {
 
 /** d ln W_k / d theta: the welfare-only case, in logs. */
 export function welfareGradient(sys: EquilibriumSystem, k: number, directions: readonly Float64Array[]): WelfareGradient {
-  const po: PlayerObjective = { player: k, objective: WELFARE_ONLY, partners: new Int32Array(0), balance0: new Float64Array(0) };
+  const po: PlayerObjective = { player: k, objective: WELFARE_ONLY, partners: new Int32Array(0), balance0: new Float64Array(0), scratch: gradientScratch(sys.S) };
   const [{ value, gradient }] = objectiveGradients(sys, [po], directions);
   const W = 1 + value / 100;
   return { lnWelfare: Math.log(W), gradient: gradient.map((g) => g / (100 * W)) };
