@@ -5,6 +5,7 @@
  * loads commander and this file, and only `serve` loads the HTTP stack and SQLite.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { DEFAULT_DATASET } from '../data/datasets.js';
 import { DEFICITS } from '../model/deficits.js';
 import { reportError, EXIT } from './common.js';
 
@@ -77,7 +78,7 @@ export function buildProgram(): Command {
   program
     .command('tariffs')
     .description('the tariff matrix in force on a date, and which measures make up each rate')
-    .option('--data <name-or-dir>', 'data set with dated measures', 'episode-2025')
+    .option('--data <name-or-dir>', 'data set with dated measures', DEFAULT_DATASET)
     .requiredOption('--at <date>', 'date YYYY-MM-DD')
     .option('--as-known', 'ignore measures announced after the date (by default retroactive changes apply)')
     .option('--json', 'print one JSON object')

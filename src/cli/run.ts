@@ -1,12 +1,12 @@
 /** `parley run [SCENARIO] [--branch NAME] [--draws N] [--json] [--out DIR]`: a scenario, its branches and report. */
 import { scenarioMarkdown, writeScenarioOutputs } from '../report/scenario.js';
-import { loadScenario } from '../scenario/load.js';
+import { DEFAULT_SCENARIO, loadScenario } from '../scenario/load.js';
 import { runScenario } from '../scenario/run.js';
 import { parseCount, printJson } from './common.js';
 import { progressBar } from './progress.js';
 
 export async function runCommand(scenario: string | undefined, o: { branch?: string; draws?: string; json?: boolean; out?: string }): Promise<void> {
-  const ls = loadScenario(scenario ?? 'april-2025');
+  const ls = loadScenario(scenario ?? DEFAULT_SCENARIO);
   const bar = progressBar(`${ls.scenario.scenario}`);
   const result = await runScenario(ls, {
     branch: o.branch,

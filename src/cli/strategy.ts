@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { InputError } from '../errors.js';
+import { DEFAULT_DATASET } from '../data/datasets.js';
 import { loadWorld } from '../data/tables.js';
 import { writeCsvAtomic, writeJsonAtomic } from '../report/files.js';
 import { bestResponseText, coalitionsText, negotiationText, warText } from '../report/strategy.js';
@@ -74,7 +75,7 @@ function worldSource(o: StrategyFlags, spec: Record<string, unknown>): WorldSour
     const eps = o.elasticities ? { file: o.elasticities } : parsePositive(o.eps ?? '4', '--eps');
     return { world: loadWorld({ flows: [{ file: o.flows }], tariffs: o.tariffs ? { file: o.tariffs } : undefined, elasticities: eps, meta: { name: o.flows, currency: 'units of the flow file' } }) };
   }
-  const data = o.data ?? (spec.data as string | undefined) ?? 'episode-2025';
+  const data = o.data ?? (spec.data as string | undefined) ?? DEFAULT_DATASET;
   return { data };
 }
 

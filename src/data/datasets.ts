@@ -14,6 +14,9 @@ import type { FlowSource } from './tables.js';
 /** Folder of the built-in data sets (works from src/ and from dist/). */
 export const DATA_DIR = fileURLToPath(new URL('../../data/', import.meta.url));
 
+/** The data set a command, request or spec uses when it names none: the April 2025 world. */
+export const DEFAULT_DATASET = 'episode-2025';
+
 /** Cache kinds (data/cache.ts) of an opened data set, and of one opened with its dated schedule. */
 export const DATASET_CACHE = 'dataset';
 export const SCHEDULED_DATASET_CACHE = 'scheduled-dataset';

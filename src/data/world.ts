@@ -86,7 +86,7 @@ export interface WorldInit {
 
 /**
  * Build a World from arrays already in [i][j][s] order, checking shapes and
- * values. Throws a plain Error (callers with file context wrap it).
+ * values. Throws InputError (callers with file context wrap it in a DataError naming the file).
  *
  * @example
  * const w = createWorld({ codes: ['H', 'F'], Z: [80, 20, 10, 190], eps: 4 });
@@ -96,22 +96,22 @@ export function createWorld(init: WorldInit): World {
   const N = codes.length;
   const sectors = init.sectors ? [...init.sectors] : ['ALL'];
   const S = sectors.length;
-  if (N < 1) throw new Error('a world needs at least one economy');
-  if (new Set(codes).size !== N) throw new Error('economy codes must be unique');
-  if (new Set(sectors).size !== S) throw new Error('sector codes must be unique');
+  if (N < 1) throw new InputError('a world needs at least one economy');
+  if (new Set(codes).size !== N) throw new InputError('economy codes must be unique');
+  if (new Set(sectors).size !== S) throw new InputError('sector codes must be unique');
   const size = N * N * S;
   const Z = Float64Array.from(init.Z);
-  if (Z.length !== size) throw new Error(`Z has ${Z.length} entries, expected N*N*S = ${size}`);
+  if (Z.length !== size) throw new InputError(`Z has ${Z.length} entries, expected N*N*S = ${size}`);
   const t = init.t ? Float64Array.from(init.t) : new Float64Array(size);
-  if (t.length !== size) throw new Error(`t has ${t.length} entries, expected N*N*S = ${size}`);
+  if (t.length !== size) throw new InputError(`t has ${t.length} entries, expected N*N*S = ${size}`);
   const eps = typeof init.eps === 'number' ? new Float64Array(S).fill(init.eps) : Float64Array.from(init.eps);
-  if (eps.length !== S) throw new Error(`eps has ${eps.length} entries, expected one per sector (${S})`);
+  if (eps.length !== S) throw new InputError(`eps has ${eps.length} entries, expected one per sector (${S})`);
   for (let s = 0; s < S; s++) {
-    if (!(eps[s] > 0) || !Number.isFinite(eps[s])) throw new Error(`elasticity of sector ${sectors[s]} must be a positive number, found ${eps[s]}`);
+    if (!(eps[s] > 0) || !Number.isFinite(eps[s])) throw new InputError(`elasticity of sector ${sectors[s]} must be a positive number, found ${eps[s]}`);
   }
   for (let k = 0; k < size; k++) {
-    if (!(Z[k] >= 0) || !Number.isFinite(Z[k])) throw new Error(`flow ${describeCell(codes, sectors, N, S, k)} must be finite and >= 0, found ${Z[k]}`);
-    if (!(t[k] > -1) || !Number.isFinite(t[k])) throw new Error(`tariff ${describeCell(codes, sectors, N, S, k)} must be finite and above -1 (-100%), found ${t[k]}`);
+    if (!(Z[k] >= 0) || !Number.isFinite(Z[k])) throw new InputError(`flow ${describeCell(codes, sectors, N, S, k)} must be finite and >= 0, found ${Z[k]}`);
+    if (!(t[k] > -1) || !Number.isFinite(t[k])) throw new InputError(`tariff ${describeCell(codes, sectors, N, S, k)} must be finite and above -1 (-100%), found ${t[k]}`);
   }
   // Domestic sales carry no tariff (MODEL.md §1: t[j][j][s] = 0).
   for (let j = 0; j < N; j++) for (let s = 0; s < S; s++) t[ijs(N, S, j, j, s)] = 0;
@@ -132,7 +132,7 @@ export function createWorld(init: WorldInit): World {
 }
 
 function checkedProvenance(p: Uint8Array, size: number): Uint8Array {
-  if (p.length !== size) throw new Error(`provenance has ${p.length} entries, expected N*N*S = ${size}`);
+  if (p.length !== size) throw new InputError(`provenance has ${p.length} entries, expected N*N*S = ${size}`);
   return p;
 }
 
@@ -147,8 +147,8 @@ function checkEconomies(codes: readonly string[], N: number, S: number, Z: Float
         spend += Z[ijs(N, S, j, i, s)];
       }
     }
-    if (!(spend > 0)) throw new Error(`economy ${codes[i]} has zero expenditure (no flows into it, domestic included)`);
-    if (!(out > 0)) throw new Error(`economy ${codes[i]} has zero output (no flows out of it, domestic included)`);
+    if (!(spend > 0)) throw new InputError(`economy ${codes[i]} has zero expenditure (no flows into it, domestic included)`);
+    if (!(out > 0)) throw new InputError(`economy ${codes[i]} has zero output (no flows out of it, domestic included)`);
   }
 }
 

@@ -111,6 +111,9 @@ function checkCodes(s: Scenario, world: World): PathIssue | undefined {
   return walk({ events: s.events, questions: s.questions, options: s.options, branches: s.branches }, []);
 }
 
+/** The scenario `parley run` and the API run when none is named. */
+export const DEFAULT_SCENARIO = 'april-2025';
+
 export function loadScenario(nameOrPath: string): LoadedScenario {
   const file = resolveScenario(nameOrPath);
   const scenario = readYamlWith(file, ScenarioSchema, 'scenario', checkStructure);

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import { isBuiltinDataset, listBuiltinDatasets } from '../data/manifest.js';
+import { DEFAULT_DATASET, isBuiltinDataset, listBuiltinDatasets } from '../data/datasets.js';
 import { PROVENANCE } from '../data/provenance.js';
 import { InputError } from '../errors.js';
 import { tariffsJson } from '../report/tariffs.js';
@@ -116,6 +116,18 @@ export interface AppOptions {
   limits?: Partial<Limits>;
 }
 
+/** What the route groups share: limits, the job manager, the run store, the data-set cache. */
+interface Server {
+  limits: Limits;
+  jobs: JobManager;
+  store: RunStore;
+  /** A built-in data set, loaded once: its world, schedule, hash and summary. */
+  dataset: (name: string) => { world: World; schedule?: Schedule; hash: string; summary: Record<string, unknown> };
+  /** The data a computation runs on must be built-in and within the size limit. */
+  sized: (name: string) => void;
+  submit: (input: JobInput) => Job;
+}
+
 export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
   const limits = { ...DEFAULT_LIMITS, ...o.limits };
   const store = o.store;
@@ -125,7 +137,7 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
     job.run_id = store.save({ kind: 'scenario', name: r.scenario, spec: JSON.stringify(job.input), data_hash: r.data_hash, seed: r.seed, created_at: job.created_at, finished_at: job.finished_at!, result: job.result });
   });
   const datasets = new Map<string, { world: World; schedule?: Schedule; hash: string; summary: Record<string, unknown> }>();
-  const dataset = (name: string) => {
+  const dataset: Server['dataset'] = (name: string) => {
     if (!isBuiltinDataset(name)) throw new HttpError(name.includes('/') || name.includes('..') ? 400 : 404, `unknown data set "${name}" (built-in: ${listBuiltinDatasets().join(', ')})`, 'data');
     let d = datasets.get(name);
     if (!d) {
@@ -154,6 +166,14 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
     return d;
   };
 
+  const submit = (input: JobInput) => jobs.submit(input);
+  const sized = (name: string) => {
+    const d = dataset(name);
+    const cells = d.world.N * d.world.N * d.world.S;
+    if (cells > limits.cells) throw new HttpError(413, `data set ${name} has ${cells} flow cells (economies x economies x sectors), above the limit of ${limits.cells}`, 'data');
+  };
+
+  const server: Server = { limits, jobs, store, dataset, sized, submit };
   const app = new Hono();
   app.use('/api/*', bodyLimit({ maxSize: limits.bodyBytes, onError: (c) => c.json({ error: `request body larger than ${limits.bodyBytes} bytes`, field: 'body' }, 413) }));
   app.onError((e, c) => {
@@ -164,6 +184,16 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
   });
   app.notFound((c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));
 
+  datasetRoutes(app, server);
+  computeRoutes(app, server);
+  jobRoutes(app, server);
+  runRoutes(app, server);
+  staticRoutes(app);
+  return { app, jobs };
+}
+
+/** Health, the OpenAPI document, data sets and the tariffs on a date. */
+function datasetRoutes(app: Hono, { dataset }: Server): void {
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
 
@@ -173,7 +203,7 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
     return c.json({ ...d.summary, data_hash: d.hash, codes: d.world.codes, names: d.world.names });
   });
   app.get('/api/tariffs', (c) => {
-    const name = c.req.query('data') ?? 'episode-2025';
+    const name = c.req.query('data') ?? DEFAULT_DATASET;
     const at = c.req.query('at');
     if (!at || !isIsoDate(at)) throw new HttpError(400, `expected a date YYYY-MM-DD, found "${at ?? ''}"`, 'at');
     const d = dataset(name);
@@ -182,14 +212,10 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
     return c.json(tariffsJson(d.world, d.schedule, result));
   });
 
-  const submit = (input: JobInput) => jobs.submit(input);
-  /** The data a computation runs on must be built-in and within the size limit. */
-  const sized = (name: string) => {
-    const d = dataset(name);
-    const cells = d.world.N * d.world.N * d.world.S;
-    if (cells > limits.cells) throw new HttpError(413, `data set ${name} has ${cells} flow cells (economies x economies x sectors), above the limit of ${limits.cells}`, 'data');
-  };
+}
 
+/** Counterfactuals, strategy specs, scenario runs and the Liberation Day replication: each a job in a worker. */
+function computeRoutes(app: Hono, { limits, jobs, sized, submit }: Server): void {
   app.post('/api/counterfactual', async (c) => {
     const body = parse(CounterfactualBody, await jsonBody(c));
     if (body.shock.length > limits.shockRows) throw new HttpError(413, `shock has ${body.shock.length} rows, more than the limit of ${limits.shockRows}`, 'shock');
@@ -201,7 +227,7 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
   for (const kind of ['best-response', 'war', 'negotiate', 'coalitions'] as SpecKind[]) {
     app.post(`/api/strategy/${kind}`, async (c) => {
       const spec = parse(SPEC_SCHEMAS[kind], await jsonBody(c)) as Record<string, unknown>;
-      const data = (spec.data as string | undefined) ?? 'episode-2025';
+      const data = (spec.data as string | undefined) ?? DEFAULT_DATASET;
       if (!isBuiltinDataset(data)) throw new HttpError(400, `expected a built-in data set (${listBuiltinDatasets().join(', ')}), found "${data}"`, 'data');
       const mc = spec.monte_carlo as { draws: number } | undefined;
       if (mc && mc.draws > limits.draws) throw new HttpError(413, `monte_carlo.draws ${mc.draws} is above the limit of ${limits.draws}`, 'monte_carlo.draws');
@@ -231,6 +257,10 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
   app.get('/api/replications/liberation-day', (c) => liberationDay(c, {}));
   app.post('/api/replications/liberation-day', async (c) => liberationDay(c, await jsonBody(c)));
 
+}
+
+/** A job's status and result, and cancelling it. */
+function jobRoutes(app: Hono, { jobs }: Server): void {
   app.get('/api/jobs/:id', (c) => {
     const j = jobs.get(c.req.param('id'));
     if (!j) throw new HttpError(404, `no job ${c.req.param('id')}`, 'id');
@@ -242,6 +272,10 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
     return c.json(jobView(j));
   });
 
+}
+
+/** Saved runs: list, read, delete, re-run. */
+function runRoutes(app: Hono, { store, submit }: Server): void {
   app.get('/api/runs', (c) => c.json(store.list()));
   app.get('/api/runs/:id', (c) => {
     const r = store.get(c.req.param('id'));
@@ -259,7 +293,10 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
     return c.json({ job: job.id, status: job.status, poll: `/api/jobs/${job.id}` }, 202);
   });
 
-  // The web page: static files of the Vite build, never outside it.
+}
+
+/** The web page: static files of the Vite build, never outside it. */
+function staticRoutes(app: Hono): void {
   const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json' };
   app.get('*', (c) => {
     const rel = c.req.path === '/' ? 'index.html' : decodeURIComponent(c.req.path).replace(/^\/+/, '');
@@ -271,5 +308,4 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
     }
     return c.body(readFileSync(file), 200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
   });
-  return { app, jobs };
 }

@@ -8,7 +8,7 @@ import { shockFromRows, type ShockRow } from '../model/shock.js';
 import { counterfactualReport } from '../report/counterfactual.js';
 import { worldAt } from '../schedule/schedule.js';
 import { openScheduledDataset } from '../schedule/open.js';
-import { loadScenario, loadScenarioText } from '../scenario/load.js';
+import { DEFAULT_SCENARIO, loadScenario, loadScenarioText } from '../scenario/load.js';
 import { runScenario } from '../scenario/run.js';
 import { attachUncertainty } from '../run/bands.js';
 import type { SpecKind } from '../run/spec.js';
@@ -32,7 +32,7 @@ export async function runJob(input: JobInput, progress: Progress): Promise<unkno
       return attachUncertainty(run.central, run.uncertainty);
     }
     case 'scenario': {
-      const ls = input.text !== undefined ? loadScenarioText(input.text, 'scenario') : loadScenario(input.name ?? 'april-2025');
+      const ls = input.text !== undefined ? loadScenarioText(input.text, 'scenario') : loadScenario(input.name ?? DEFAULT_SCENARIO);
       return runScenario(ls, { branch: input.branch, draws: input.draws, onProgress: (label, d, t) => progress(d, t, label) });
     }
     case 'counterfactual': {

@@ -1,5 +1,5 @@
 /** The OpenAPI 3.1 description of the HTTP API, with request schemas generated from the validators. */
-import { BUILTIN_NAME } from '../data/datasets.js';
+import { BUILTIN_NAME, DEFAULT_DATASET } from '../data/datasets.js';
 import { z } from 'zod';
 import { SPEC_SCHEMAS } from '../run/spec.js';
 import { CounterfactualBody, LiberationDayBody, ScenarioRunBody } from './schemas.js';
@@ -34,7 +34,7 @@ export function openApiDocument(): object {
         get: {
           summary: 'the tariff matrix in force on a date (as `parley tariffs --json`)',
           parameters: [
-            { name: 'data', in: 'query', schema: { type: 'string', default: 'episode-2025' } },
+            { name: 'data', in: 'query', schema: { type: 'string', default: DEFAULT_DATASET } },
             { name: 'at', in: 'query', required: true, schema: { type: 'string', format: 'date' } },
             { name: 'as_known', in: 'query', schema: { type: 'boolean' } },
           ],

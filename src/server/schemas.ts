@@ -1,6 +1,6 @@
 /** Request bodies of the HTTP API that are not CLI specs (those come from strategy/spec.ts). */
 import { z } from 'zod';
-import { BUILTIN_NAME, isBuiltinDataset, listBuiltinDatasets } from '../data/datasets.js';
+import { BUILTIN_NAME, DEFAULT_DATASET, isBuiltinDataset, listBuiltinDatasets } from '../data/datasets.js';
 import { DEFICITS } from '../model/equilibrium.js';
 import { isIsoDate } from '../schedule/measures.js';
 import { LIBERATION_DAY_SCENARIOS } from '../replicate/liberation-day.js';
@@ -10,7 +10,7 @@ const DateString = z.string().refine(isIsoDate, 'expected a date YYYY-MM-DD');
 
 export const CounterfactualBody = z
   .object({
-    data: BuiltinName.default('episode-2025'),
+    data: BuiltinName.default(DEFAULT_DATASET),
     /** Start from the tariffs in force on this date (data sets with measures). */
     at: DateString.optional(),
     deficits: z.enum(DEFICITS).default('fixed'),
