@@ -12,7 +12,7 @@ import { EquilibriumSystem, type DeficitRule } from './system.js';
 import { dot, luFactor, luSolve, SingularMatrixError } from '../numeric/linalg.js';
 import { gmres, type PreconditionedOperator } from '../numeric/krylov.js';
 import { newton, type NewtonProblem } from '../numeric/newton.js';
-import { droppedMarket, residual, residualJacobian, residualJvp } from './residual.js';
+import { currentResidual, droppedMarket, residual, residualJacobian, residualJvp } from './residual.js';
 import { DAMPED_CLAMP, DAMPED_STEPS, DAMPED_UNTIL, DIRECT_MAX_N, KRYLOV_FIRST_TOL, KRYLOV_FLOOR_TOL, KRYLOV_RETRY_TOL, NEWTON_HALVINGS, NEWTON_MAX_ITERATIONS, SOLVE_TOL } from '../numeric/tolerances.js';
 import { createWorld, type World } from '../data/world.js';
 import { ConvergenceError } from '../errors.js';
@@ -210,6 +210,8 @@ function equilibriumProblem(sys: EquilibriumSystem, linear: SolveOptions['linear
   return {
     n: N,
     evaluate: (x, F) => residual(sys, x, F),
+    // The damped steps end with an evaluation at the starting point.
+    current: (x, F) => currentResidual(sys, x, F),
     direction(_x, F, measure, dx) {
       for (let i = 0; i < N; i++) rhs[i] = -F[i];
       if (!direct) {

@@ -25,9 +25,19 @@ export function numeraireResidual(sys: EquilibriumSystem, w: Float64Array): numb
  * the numeraire residual.
  */
 export function residual(sys: EquilibriumSystem, w: Float64Array, F: Float64Array): number {
-  const worst = sys.evaluate(w);
+  sys.evaluate(w);
+  return currentResidual(sys, w, F);
+}
+
+/** As `residual`, at the point the system last evaluated (w), without evaluating again. */
+export function currentResidual(sys: EquilibriumSystem, w: Float64Array, F: Float64Array): number {
   const L = sys.L;
-  for (let i = 0; i < sys.N; i++) F[i] = sys.excess[i] / L[i];
+  let worst = 0;
+  for (let i = 0; i < sys.N; i++) {
+    F[i] = sys.excess[i] / L[i];
+    const r = Math.abs(sys.excess[i]) / L[i];
+    if (!(r <= worst)) worst = r; // NaN wins, as in EquilibriumSystem.evaluate
+  }
   const num = numeraireResidual(sys, w);
   F[droppedMarket(sys)] = num;
   return Math.max(worst, Math.abs(num));

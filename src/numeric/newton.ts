@@ -15,6 +15,8 @@ export interface NewtonProblem {
   n: number;
   /** Evaluate F at x into F; return the convergence measure there (NaN when the point is broken). */
   evaluate(x: Float64Array, F: Float64Array): number;
+  /** As evaluate, when the problem's state is already at x (it last evaluated there): saves the first evaluation. */
+  current?(x: Float64Array, F: Float64Array): number;
   /** The Newton direction at x, the last point evaluated (F its residual): solve J dx = -F. False = none (singular): stop. */
   direction(x: Float64Array, F: Float64Array, measure: number, dx: Float64Array): boolean;
   /** May this trial point be evaluated (e.g. prices stay positive)? Default: any point. */
@@ -46,7 +48,7 @@ export function newton(problem: NewtonProblem, x: Float64Array, options: NewtonO
   const Ft = new Float64Array(n);
   const dx = new Float64Array(n);
   const trial = new Float64Array(n);
-  let measure = problem.evaluate(x, F);
+  let measure = problem.current ? problem.current(x, F) : problem.evaluate(x, F);
   let norm = norm2(F);
   let iterations = 0;
   while (!(measure < options.tol) && iterations < options.maxIterations && Number.isFinite(measure)) {
