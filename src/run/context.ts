@@ -3,6 +3,7 @@
  * spec says so), the status quo on the spec's date, and the dated tariffs for
  * disagreement points and deadlines. One data-set cache per process.
  */
+import { DEFAULT_DATASET } from '../data/datasets.js';
 import { createWorld, type World } from '../data/world.js';
 import { InputError } from '../errors.js';
 import { noShock, type Shock } from '../model/equilibrium.js';
@@ -27,7 +28,7 @@ const contextCache = new Map<string, { world: World; schedule?: Schedule }>();
 export function specContext(source: WorldSource, spec: { at?: string; eps?: number | unknown; measures?: readonly Measure[] }): Context {
   let base: { world: World; tariffsOn: (d: string) => Float64Array };
   if ('world' in source) {
-    base = { world: source.world, tariffsOn: () => { throw new InputError('dates need a data set with dated measures (--data episode-2025)'); } };
+    base = { world: source.world, tariffsOn: () => { throw new InputError(`dates need a data set with dated measures (e.g. --data ${DEFAULT_DATASET})`); } };
   } else {
     let hit = contextCache.get(source.data);
     if (!hit) {
