@@ -111,3 +111,17 @@ export const START_DEDUP_RADIUS = 1e-4;
 export const BETTER_BY = 1e-12;
 /** A tariff variable's upper bound is at least this above its lower bound. */
 export const MIN_RANGE = 1e-6;
+/** A coalition member would leave its bloc only if alone it gains more than this (U units): ties stay. */
+export const LEAVE_MARGIN = 1e-9;
+/** Cooperative tariffs: the soft minimum's width starts here (or at the final width if larger)... */
+export const COOPERATE_TAU_FIRST = 0.1;
+/** ...and ends here by default, divided by 10 each round (objective units: percent). */
+export const COOPERATE_TAU_LAST = 1e-3;
+/** Cooperative tariffs' gradient tolerance (in log units of the smallest gain). */
+export const COOPERATE_TOL = 1e-9;
+/** Cooperative tariffs stop when the smallest gain improved by less than COOPERATE_STALL_TOL over this many steps... */
+export const COOPERATE_STALL_WINDOW = 25;
+/** ...(in units of ln G: 1e-9 = 1e-7 percentage points), since tariffs on negligible flows can drift long after. */
+export const COOPERATE_STALL_TOL = 1e-9;
+/** Discrete distributions' probabilities must sum to 1 within this. */
+export const PROBABILITY_SUM_TOL = 1e-9;

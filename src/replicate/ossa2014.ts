@@ -6,6 +6,7 @@
  * Every problem is solved by the strategy layer (best responses, trade war,
  * cooperation) on the data the user points at (GTAP-derived; not shipped).
  */
+import { WAR_TOL } from '../numeric/tolerances.js';
 import { ConvergenceError } from '../errors.js';
 import { collectWarnings } from '../warn.js';
 import type { World } from '../data/world.js';
@@ -188,7 +189,7 @@ function runProblems(data: OssaData, o: OssaOptions): OssaReplication {
     say('Nash trade war from the optimal tariffs');
     const t0 = performance.now();
     // `balanced` on the data's world: the purge is cached, so the war runs on `world` itself.
-    const war = tradeWar(data.world, { instrument: 'partner-sector', ...OSSA_BOUNDS, objectives: objs, deficits: 'balanced', start: { tariffs: optimal.combined, costFactors: noShock(world).costFactors }, tol: 1e-6, maxRounds: 40 });
+    const war = tradeWar(data.world, { instrument: 'partner-sector', ...OSSA_BOUNDS, objectives: objs, deficits: 'balanced', start: { tariffs: optimal.combined, costFactors: noShock(world).costFactors }, tol: WAR_TOL, maxRounds: 40 });
     if (!war.converged) throw new ConvergenceError('Nash trade war', war.path[war.path.length - 1]?.maxChange ?? NaN, war.rounds);
     nashTariffs = war.tariffs;
     if (only.has('nash')) out.nash = stateTable(world, objs, war.tariffs, null, performance.now() - t0, war.rounds);

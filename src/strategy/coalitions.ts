@@ -13,6 +13,7 @@
  */
 import { economyIndex, type World } from '../data/world.js';
 import { computeBaseline } from '../model/baseline.js';
+import { LEAVE_MARGIN } from '../numeric/tolerances.js';
 import { InputError } from '../errors.js';
 import { noShock } from '../model/equilibrium.js';
 import { negotiate, type NegotiationOptions } from './bargain.js';
@@ -132,7 +133,7 @@ export function analyseCoalitions(world0: World, o: CoalitionOptions): Coalition
         const split = [...blocs.filter((b) => b !== bloc), ...bloc.map((x) => [x])];
         gainFromJoining[m] = here.utility[m] - at(split).utility[m];
         const left = [...blocs.filter((b) => b !== bloc), bloc.filter((x) => x !== m), [m]];
-        if (at(left).utility[m] > here.utility[m] + 1e-9) wouldLeave.push(m);
+        if (at(left).utility[m] > here.utility[m] + LEAVE_MARGIN) wouldLeave.push(m);
       }
     }
     return { blocs, utility: here.utility, welfare: here.welfare, income, gainFromJoining, wouldLeave, stable: wouldLeave.length === 0, tariffs: here.tariffs };

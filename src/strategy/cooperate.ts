@@ -16,6 +16,7 @@ import { direction, GameEvaluator, harbergerScale } from './game.js';
 import { bindObjective, type Objective } from './gradient.js';
 import { minimise } from '../numeric/minimise.js';
 import { softMin } from '../numeric/softmin.js';
+import { COOPERATE_STALL_TOL, COOPERATE_STALL_WINDOW, COOPERATE_TAU_FIRST, COOPERATE_TAU_LAST, COOPERATE_TOL } from '../numeric/tolerances.js';
 import type { DeficitRule } from '../model/system.js';
 
 export interface CooperationOptions {
@@ -48,9 +49,6 @@ export interface Cooperation {
   spread: number;
 }
 
-/** Steps over which the smallest gain must still improve by STALL_TOL (in units of ln G: 1e-9 = 1e-7 percentage points). */
-const STALL_WINDOW = 25;
-const STALL_TOL = 1e-9;
 
 /** 100 ln((1 + U/100) / (1 + U0/100)): the log gain over the start, in percent. */
 function relGain(U: number, U0: number): number {
@@ -86,8 +84,8 @@ export function cooperate(world: World, o: CooperationOptions): Cooperation {
   let x: Float64Array = x0;
   let iterations = 0;
   let converged = false;
-  const tauFinal = o.tau ?? 1e-3;
-  for (let tau = Math.max(0.1, tauFinal); ; tau = Math.max(tauFinal, tau / 10)) {
+  const tauFinal = o.tau ?? COOPERATE_TAU_LAST;
+  for (let tau = Math.max(COOPERATE_TAU_FIRST, tauFinal); ; tau = Math.max(tauFinal, tau / 10)) {
     // Gains are relative: 100 ln((1 + U/100) / (1 + U0/100)), so "equal gains" means equal percentage
     // changes over the start. f = -softmin / 100, so the tolerances read as in log welfare.
     const fg = (xv: Float64Array) => {
@@ -106,12 +104,11 @@ export function cooperate(world: World, o: CooperationOptions): Cooperation {
     const history: number[] = [];
     const stalled = (_: Float64Array, f: number): boolean => {
       history.push(f);
-      return history.length > STALL_WINDOW && history[history.length - 1 - STALL_WINDOW] - f < STALL_TOL;
+      return history.length > COOPERATE_STALL_WINDOW && history[history.length - 1 - COOPERATE_STALL_WINDOW] - f < COOPERATE_STALL_TOL;
     };
-    const res = minimise(fg, x, { lower: new Float64Array(cells.length).fill(lower), upper: new Float64Array(cells.length).fill(upper), tol: 1e-9, maxIterations: o.maxIterations ?? 3000, scale, stop: stalled });
+    const res = minimise(fg, x, { lower: new Float64Array(cells.length).fill(lower), upper: new Float64Array(cells.length).fill(upper), tol: COOPERATE_TOL, maxIterations: o.maxIterations ?? 3000, scale, stop: stalled });
     x = res.x;
     iterations += res.iterations;
-    if (process.env.PARLEY_TRACE) process.stderr.write(`cooperate: tau ${tau}, ${res.iterations} steps, converged ${res.converged}, projected gradient ${res.projectedGradient.toExponential(2)}\n`);
     converged = res.converged;
     if (tau <= tauFinal) break;
   }

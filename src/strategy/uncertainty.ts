@@ -5,6 +5,7 @@
  * same whichever worker computes it and in whatever order.
  */
 import { z } from 'zod';
+import { PROBABILITY_SUM_TOL } from '../numeric/tolerances.js';
 import { mulberry32 } from '../random.js';
 
 export const DistributionSchema = z.discriminatedUnion('dist', [
@@ -15,7 +16,7 @@ export const DistributionSchema = z.discriminatedUnion('dist', [
     .object({ dist: z.literal('discrete'), values: z.array(z.number()).min(1), probs: z.array(z.number().min(0)).min(1) })
     .strict()
     .refine((d) => d.values.length === d.probs.length, { message: 'discrete needs as many probs as values' })
-    .refine((d) => Math.abs(d.probs.reduce((a, b) => a + b, 0) - 1) < 1e-9, { message: 'discrete probs must sum to 1' }),
+    .refine((d) => Math.abs(d.probs.reduce((a, b) => a + b, 0) - 1) < PROBABILITY_SUM_TOL, { message: 'discrete probs must sum to 1' }),
 ]);
 export type Distribution = z.infer<typeof DistributionSchema>;
 
