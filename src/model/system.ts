@@ -20,7 +20,8 @@
  */
 import type { Baseline } from './baseline.js';
 import { InputError } from '../errors.js';
-import { luFactor, luSolve, luSolveTranspose } from '../numeric/linalg.js';
+import { luFactor, luSolve } from '../numeric/linalg.js';
+import { tariffAdjoint } from './adjoint.js';
 
 /**
  * How deficits behave in the counterfactual (MODEL.md §1):
@@ -76,8 +77,10 @@ export class EquilibriumSystem {
   readonly krugman: boolean;
 
   // Fixed per shock: a = lam * tauhat^-eps and g = 1/(1+t') (so t'/(1+t') = 1 - g).
-  private readonly a: Float64Array;
-  private readonly g: Float64Array;
+  /** @internal (model/adjoint.ts) */
+  readonly a: Float64Array;
+  /** @internal (model/adjoint.ts) */
+  readonly g: Float64Array;
   private readonly YD: Float64Array; // Y + D, for the proportional rule
 
   // State at the last evaluated point.
@@ -87,9 +90,11 @@ export class EquilibriumSystem {
   /** Q[j][s] = Phat[j][s]^-eps_s. */
   readonly Q: Float64Array;
   /** 1 / Q[j][s] (0 where j does not buy s). */
-  private readonly invQ: Float64Array;
+  /** @internal (model/adjoint.ts) */
+  readonly invQ: Float64Array;
   /** beta[j][s] / Q[j][s]: lam' beta = a w^-eps cb. */
-  private readonly cb: Float64Array;
+  /** @internal (model/adjoint.ts) */
+  readonly cb: Float64Array;
   /** eps_s w_i^-eps_s, [i][s]. */
   private readonly ew: Float64Array;
   /** u[i][j] = sum_s lam' beta g: share of j's spending that is i's factory-gate sales (flow i->j = u[i][j] E'[j]). */
@@ -109,8 +114,10 @@ export class EquilibriumSystem {
   /** up[i][j] = sum_s profitShare_s lam' beta g: profits of i per unit of j's spending (Krugman only). */
   readonly up: Float64Array;
   /** LU of diag(1 - rho) - up (Krugman only), for E' and its tangents. */
-  private readonly M: Float64Array;
-  private readonly piv: Int32Array;
+  /** @internal (model/adjoint.ts) */
+  readonly M: Float64Array;
+  /** @internal (model/adjoint.ts) */
+  readonly piv: Int32Array;
   kappa = 1;
 
   /** Importer-sector columns the last sparse tariff tangent touched (null after a jvp or dense tangent). */
@@ -638,109 +645,7 @@ export class EquilibriumSystem {
    *   u, up, rho -> lam', g;  lam' = a w^-eps / Q -> a, Q;  a, g -> t'.
    */
   tariffAdjoint(seeds: TariffSeeds, out: Float64Array): void {
-    const { N, S, a, g, wpow, invQ, cb, u, up, Ep, tPrime } = this;
-    const { beta, world, profitShare } = this.base;
-    const eps = world.eps;
-    const krugman = this.krugman;
-    const NS = N * S;
-    const sc = this.getAdjointScratch();
-    const { ubar, upbar, rhobar, ebar, z, Qbar } = sc;
-    ubar.set(seeds.u);
-    if (krugman) upbar.set(seeds.up);
-    rhobar.set(seeds.rho);
-    ebar.set(seeds.E);
-    const x = seeds.excess;
-    for (let i = 0; i < N; i++) {
-      if (x[i] === 0) continue;
-      for (let j = 0; j < N; j++) {
-        const ij = i * N + j;
-        ubar[ij] += x[i] * Ep[j];
-        ebar[j] += x[i] * u[ij];
-        if (krugman) {
-          upbar[ij] -= x[i] * Ep[j];
-          ebar[j] -= x[i] * up[ij];
-        }
-      }
-    }
-    const sales = seeds.sales;
-    if (sales) {
-      const k = sales.exporter;
-      for (let j = 0; j < N; j++) {
-        const b = (k * N + j) * S;
-        let v = 0;
-        for (let s = 0; s < S; s++) v += sales.weight[s] * a[b + s] * wpow[k * S + s] * cb[j * S + s] * g[b + s];
-        ebar[j] += v;
-      }
-    }
-    if (krugman) luSolveTranspose(this.M, N, this.piv, ebar, z);
-    else for (let j = 0; j < N; j++) z[j] = ebar[j] / (1 - this.rho[j]);
-    for (let j = 0; j < N; j++) {
-      rhobar[j] += z[j] * Ep[j];
-      if (krugman) for (let k = 0; k < N; k++) upbar[j * N + k] += z[j] * Ep[k];
-    }
-    // lam'-bar and g-bar per cell, from u, up, rho (and the sales seed); Q-bar summed per column.
-    for (let js = 0; js < NS; js++) Qbar[js] = seeds.lnQ[js] * invQ[js];
-    const lgBar = (i: number, j: number, s: number, k: number, l: number, out2: Float64Array): void => {
-      const ij = i * N + j;
-      const bj = beta[j * S + s];
-      const coef = ubar[ij] + (krugman ? profitShare[s] * upbar[ij] : 0);
-      let lb = bj * (coef * g[k] + rhobar[j] * (1 - g[k]));
-      let gb = bj * l * (coef - rhobar[j]);
-      if (sales && i === sales.exporter) {
-        lb += sales.weight[s] * bj * g[k] * Ep[j];
-        gb += sales.weight[s] * bj * l * Ep[j];
-      }
-      out2[0] = lb;
-      out2[1] = gb;
-    }
-    const pair = sc.pair;
-    for (let i = 0; i < N; i++) {
-      for (let js = 0, s = 0, j = 0; js < NS; js++) {
-        const k = i * NS + js;
-        const l = a[k] * wpow[i * S + s] * invQ[js];
-        if (l !== 0) {
-          lgBar(i, j, s, k, l, pair);
-          Qbar[js] -= pair[0] * l * invQ[js];
-        }
-        if (++s === S) {
-          s = 0;
-          j++;
-        }
-      }
-    }
-    for (let i = 0; i < N; i++) {
-      for (let js = 0, s = 0, j = 0; js < NS; js++) {
-        const k = i * NS + js;
-        const l = a[k] * wpow[i * S + s] * invQ[js];
-        let abar = Qbar[js] * wpow[i * S + s];
-        let gb = 0;
-        if (l !== 0) {
-          lgBar(i, j, s, k, l, pair);
-          abar += pair[0] * wpow[i * S + s] * invQ[js];
-          gb = pair[1];
-        }
-        out[k] = (abar * -eps[s] * a[k]) / (1 + tPrime[k]) - gb * g[k] * g[k];
-        if (++s === S) {
-          s = 0;
-          j++;
-        }
-      }
-    }
-  }
-
-  private adjointScratch?: { ubar: Float64Array; upbar: Float64Array; rhobar: Float64Array; ebar: Float64Array; z: Float64Array; Qbar: Float64Array; pair: Float64Array };
-
-  private getAdjointScratch() {
-    const { N, S } = this;
-    return (this.adjointScratch ??= {
-      ubar: new Float64Array(N * N),
-      upbar: new Float64Array(N * N),
-      rhobar: new Float64Array(N),
-      ebar: new Float64Array(N),
-      z: new Float64Array(N),
-      Qbar: new Float64Array(N * S),
-      pair: new Float64Array(2),
-    });
+    tariffAdjoint(this, seeds, out);
   }
 
   /**
