@@ -7,8 +7,12 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 const pct = (x: number, d = 1) => `${(100 * x).toFixed(d)}%`;
 const status = (s: string) => ($('status').textContent = s);
 
+/** A server started with --token prints the page's address with #token=...; the page sends it on every API call. */
+const token = new URLSearchParams(location.hash.slice(1)).get('token');
+const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+
 async function api(path: string, body?: unknown): Promise<Json> {
-  const r = await fetch(path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const r = await fetch(path, body === undefined ? { headers: auth } : { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const j = await r.json();
   if (!r.ok) throw new Error(j.error ?? `HTTP ${r.status}`);
   return j;

@@ -59,6 +59,7 @@ export function buildProgram(): Command {
     .option('--port <n>', 'port (default 8080)')
     .option('--host <host>', 'interface (default 127.0.0.1)')
     .option('--db <file>', 'SQLite file of saved runs (default in the user data folder)')
+    .option('--token <token>', 'require Authorization: Bearer TOKEN on every API request (default $PARLEY_TOKEN; needed for a non-loopback --host)')
     .action(serveCommand);
 
   program.command('demo').description('the 2 April 2025 US tariffs on the 194-economy BACI 2023 world (what `npm start` runs)').action(demoCommand);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from '../server/app.js';
 import { RunStore } from '../server/store.js';
+import { InputError } from '../errors.js';
 import { parseCount } from './common.js';
 
 /** Default database: the user's data folder (XDG_DATA_HOME or ~/.local/share). */
@@ -11,13 +12,24 @@ export function defaultDb(): string {
   return join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'parley', 'runs.sqlite');
 }
 
-export async function serveCommand(o: { port?: string; host?: string; db?: string }): Promise<void> {
+/** Hosts only this machine can reach. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+export async function serveCommand(o: { port?: string; host?: string; db?: string; token?: string }): Promise<void> {
   const port = o.port === undefined ? 8080 : parseCount(o.port, '--port');
   const host = o.host ?? '127.0.0.1';
+  const token = o.token ?? process.env.PARLEY_TOKEN;
+  // Anyone who can reach a non-loopback address could run jobs and read saved runs: require a token there.
+  if (!isLoopback(host) && !token) {
+    throw new InputError(`--host ${host} is reachable from other machines: give --token TOKEN (or PARLEY_TOKEN) so only holders of the token can use the API, or serve on 127.0.0.1`);
+  }
   const store = new RunStore(o.db ?? defaultDb());
-  const { app, jobs } = createApp({ store });
+  const { app, jobs } = createApp({ store, token });
   const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
-    process.stdout.write(`parley serving on http://${host}:${info.port} (runs in ${o.db ?? defaultDb()})\n`);
+    const page = `http://${host}:${info.port}/${token ? '#token=<your token>' : ''}`;
+    process.stdout.write(`parley serving on ${page} (runs in ${o.db ?? defaultDb()})\n`);
   });
   const stop = async () => {
     server.close();

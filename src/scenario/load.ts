@@ -3,7 +3,7 @@
  * (ids, order of events, codes the data set knows, levers that exist), each
  * error naming the file, line and field.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUILTIN_NAME, isBuiltinDataset, listBuiltinDatasets } from '../data/datasets.js';
@@ -27,9 +27,42 @@ export interface LoadedScenario {
   dataHash: string;
 }
 
+/** Is `name` a built-in scenario (scenarios/NAME.yaml)? Names are plain words, so never a path. */
+export function isBuiltinScenario(name: string): boolean {
+  return BUILTIN_NAME.test(name) && existsSync(join(SCENARIO_DIR, `${name}.yaml`));
+}
+
+/** Names of the built-in scenarios. */
+export function listBuiltinScenarios(): string[] {
+  return readdirSync(SCENARIO_DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.slice(0, -'.yaml'.length))
+    .sort();
+}
+
+/**
+ * A scenario's text checked without its data: the schema and the structure
+ * (order, ids, sources, references), with line and field. What the API checks
+ * at submission, before a job is queued.
+ */
+export function checkScenarioText(text: string, label: string): Scenario {
+  return parseYamlWith(text, label, ScenarioSchema, checkStructure);
+}
+
+/** A built-in scenario's text checked without its data (see checkScenarioText). */
+export function checkBuiltinScenario(name: string): Scenario {
+  const file = join(SCENARIO_DIR, `${name}.yaml`);
+  return checkScenarioText(readFileSync(file, 'utf8'), `${name}.yaml`);
+}
+
+/** Branch names a scenario runs: `main` and its branches. */
+export function branchNames(s: Scenario): string[] {
+  return ['main', ...s.branches.map((b) => b.name)];
+}
+
 /** A built-in scenario name (scenarios/NAME.yaml) or a path. */
 export function resolveScenario(nameOrPath: string): string {
-  if (BUILTIN_NAME.test(nameOrPath) && existsSync(join(SCENARIO_DIR, `${nameOrPath}.yaml`))) return join(SCENARIO_DIR, `${nameOrPath}.yaml`);
+  if (isBuiltinScenario(nameOrPath)) return join(SCENARIO_DIR, `${nameOrPath}.yaml`);
   const p = resolve(nameOrPath);
   if (existsSync(p)) return p;
   throw new InputError(`unknown scenario "${nameOrPath}": not a built-in name nor a file`);

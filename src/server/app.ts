@@ -4,7 +4,9 @@
  * with a 4xx status (5xx only for a fault of ours), and the server keeps
  * serving. Computations run as jobs in worker threads (jobs.ts).
  */
+import { timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono, type Context } from 'hono';
@@ -18,6 +20,7 @@ import { isIsoDate } from '../schedule/measures.js';
 import { tariffsAt, type Schedule } from '../schedule/schedule.js';
 import { openScheduledDataset } from '../schedule/open.js';
 import { SPEC_SCHEMAS, type SpecKind } from '../run/spec.js';
+import { branchNames, checkBuiltinScenario, checkScenarioText, DEFAULT_SCENARIO, isBuiltinScenario, listBuiltinScenarios } from '../scenario/load.js';
 import { collectWarnings } from '../warn.js';
 import type { World } from '../data/world.js';
 import type { JobInput } from './compute.js';
@@ -52,7 +55,7 @@ export const WEB_DIR = join(ROOT, 'dist', 'web');
 /** A 4xx error naming the field. */
 class HttpError extends Error {
   constructor(
-    readonly status: 400 | 404 | 413 | 422 | 429,
+    readonly status: 400 | 401 | 404 | 413 | 415 | 422 | 429,
     message: string,
     readonly field?: string,
   ) {
@@ -71,7 +74,10 @@ function fieldOf(location: { field?: string; column?: string } | undefined): str
   return location?.field ?? location?.column;
 }
 
+/** A POST body: JSON only, so a form or a text/plain post from another web page is refused before it is read. */
 async function jsonBody(c: Context): Promise<unknown> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/json\s*(;|$)/i.test(type)) throw new HttpError(415, `expected Content-Type: application/json, found "${type}"`, 'content-type');
   const text = await c.req.text();
   if (text.trim() === '') throw new HttpError(400, 'empty body: expected a JSON object');
   try {
@@ -96,7 +102,7 @@ function jobView(j: Job) {
     created_at: j.created_at,
     finished_at: j.finished_at ?? null,
     ...(j.run_id ? { run_id: j.run_id } : {}),
-    ...(j.error ? { error: j.error.message, error_kind: j.error.kind } : {}),
+    ...(j.error ? { error: redact(j.error.message), error_kind: j.error.kind } : {}),
     ...(j.status === 'done' ? { result: j.result } : {}),
     warnings: j.warnings,
   };
@@ -105,15 +111,33 @@ function jobView(j: Job) {
 /** A finished job as a response: its result, or its error with the right status. */
 function jobResponse(c: Context, j: Job) {
   if (j.status === 'done') return c.json(j.result as object, 200);
-  if (j.error?.kind === 'input') return c.json({ error: j.error.message, ...(fieldOf(j.error.location) ? { field: fieldOf(j.error.location) } : {}) }, 400);
-  if (j.error?.kind === 'convergence') return c.json({ error: j.error.message }, 422);
-  if (j.error?.kind === 'limit') return c.json({ error: j.error.message, field: 'time' }, 422);
-  return c.json({ error: j.error?.message ?? 'job did not finish' }, 500);
+  const message = redact(j.error?.message ?? 'job did not finish');
+  if (j.error?.kind === 'input') return c.json({ error: message, ...(fieldOf(j.error.location) ? { field: fieldOf(j.error.location) } : {}) }, 400);
+  if (j.error?.kind === 'convergence') return c.json({ error: message }, 422);
+  if (j.error?.kind === 'limit') return c.json({ error: message, field: 'time' }, 422);
+  return c.json({ error: message }, 500);
 }
 
 export interface AppOptions {
   store: RunStore;
   limits?: Partial<Limits>;
+  /** When set, every /api/ request needs `Authorization: Bearer TOKEN` (parley serve --token, PARLEY_TOKEN). */
+  token?: string;
+}
+
+/** Server paths never leave the server: the project folder and the home folder are cut from error messages. */
+function redact(message: string): string {
+  const home = homedir();
+  let out = message.split(ROOT).join('');
+  if (home && home !== '/') out = out.split(home).join('~');
+  return out;
+}
+
+/** Constant-time comparison of a request's bearer token with the server's. */
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(/^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '', 'utf8');
+  const want = Buffer.from(token, 'utf8');
+  return given.length === want.length && timingSafeEqual(given, want);
 }
 
 /** What the route groups share: limits, the job manager, the run store, the data-set cache. */
@@ -175,12 +199,19 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
 
   const server: Server = { limits, jobs, store, dataset, sized, submit };
   const app = new Hono();
+  if (o.token) {
+    const token = o.token;
+    app.use('/api/*', async (c, next) => {
+      if (!tokenMatches(c.req.header('authorization'), token)) return c.json({ error: 'this server needs Authorization: Bearer <token> (parley serve --token)', field: 'authorization' }, 401);
+      await next();
+    });
+  }
   app.use('/api/*', bodyLimit({ maxSize: limits.bodyBytes, onError: (c) => c.json({ error: `request body larger than ${limits.bodyBytes} bytes`, field: 'body' }, 413) }));
   app.onError((e, c) => {
-    if (e instanceof HttpError) return c.json({ error: e.message, ...(e.field ? { field: e.field } : {}) }, e.status);
+    if (e instanceof HttpError) return c.json({ error: redact(e.message), ...(e.field ? { field: e.field } : {}) }, e.status);
     if (e instanceof QueueFullError) return c.json({ error: e.message }, 429);
-    if (e instanceof InputError) return c.json({ error: e.message, ...(fieldOf(e.location) ? { field: fieldOf(e.location) } : {}) }, 400);
-    return c.json({ error: `internal error: ${e.message}` }, 500);
+    if (e instanceof InputError) return c.json({ error: redact(e.message), ...(fieldOf(e.location) ? { field: fieldOf(e.location) } : {}) }, 400);
+    return c.json({ error: `internal error: ${redact(e.message)}` }, 500);
   });
   app.notFound((c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));
 
@@ -244,6 +275,10 @@ function computeRoutes(app: Hono, { limits, jobs, sized, submit }: Server): void
     if (body.scenario && body.text !== undefined) throw new HttpError(400, 'give either "scenario" (a built-in name) or "text", not both', 'scenario');
     if (body.text !== undefined && body.text.length > limits.scenarioChars) throw new HttpError(413, `scenario text longer than ${limits.scenarioChars} characters`, 'text');
     if (body.draws !== undefined && body.draws > limits.draws) throw new HttpError(413, `draws ${body.draws} is above the limit of ${limits.draws}`, 'draws');
+    // Checked here, before a job is queued: only built-in names (never a file of the server's), valid text, known branches.
+    if (body.scenario !== undefined && !isBuiltinScenario(body.scenario)) throw new HttpError(400, `unknown scenario "${body.scenario}" (built-in: ${listBuiltinScenarios().join(', ')}), or send its YAML as "text"`, 'scenario');
+    const scenario = body.text !== undefined ? checkScenarioText(body.text, 'scenario') : checkBuiltinScenario(body.scenario ?? DEFAULT_SCENARIO);
+    if (body.branch !== undefined && !branchNames(scenario).includes(body.branch)) throw new HttpError(400, `unknown branch "${body.branch}" (this scenario has ${branchNames(scenario).join(', ')})`, 'branch');
     const job = submit({ type: 'scenario', name: body.scenario, text: body.text, branch: body.branch, draws: body.draws });
     return c.json({ job: job.id, status: job.status, poll: `/api/jobs/${job.id}` }, 202);
   });

@@ -5,7 +5,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -119,12 +119,53 @@ test('every limit and bad input is a 4xx JSON error naming the field, and the se
     assert.equal(typeof r.body.error, 'string');
     if (field) assert.equal(r.body.field, field, `${path}: field`);
   }
-  // A scenario with a bad field fails as a job with the file-less message of the loader.
+  // A scenario with a bad field is refused at submission (no job), with the line and field of the text.
   const bad = await call('POST', '/api/scenarios/run', { text: TINY.replace('2025-04-21, pairs', '2025-13-01, pairs') });
-  const j = await finished(bad.body.job);
-  assert.equal(j.status, 'failed');
-  assert.match(j.error, /field "questions\.0\.at": expected a date/);
+  assert.equal(bad.status, 400);
+  assert.match(bad.body.error, /scenario, line \d+: field "questions\.0\.at": expected a date/);
+  assert.equal(bad.body.job, undefined);
   assert.equal((await call('GET', '/health')).status, 200);
+});
+
+test('no way in: JSON bodies only, built-in scenario names only, known branches, no server paths in errors, no CORS', async () => {
+  for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+    const r = await app.request('/api/strategy/negotiate', { method: 'POST', body: JSON.stringify({ parties: ['USA', 'JPN'] }), headers: { 'content-type': type } });
+    assert.equal(r.status, 415, type);
+    assert.equal((await r.json()).field, 'content-type');
+  }
+  // 'scripts' is a folder of the server's working directory and 'package' names a file there: neither is a scenario.
+  for (const name of ['scripts', 'package', 'nope']) {
+    const r = await call('POST', '/api/scenarios/run', { scenario: name });
+    assert.equal(r.status, 400, name);
+    assert.equal(r.body.field, 'scenario');
+    assert.match(r.body.error, /unknown scenario .*built-in: april-2025, us-china-eu-2025/);
+    assert.doesNotMatch(r.body.error, /\//, 'no path in the message');
+  }
+  const branch = await call('POST', '/api/scenarios/run', { scenario: 'april-2025', branch: 'no-such-branch' });
+  assert.equal(branch.status, 400);
+  assert.equal(branch.body.field, 'branch');
+  assert.match(branch.body.error, /has main, pause-lapses, /);
+  const cross = await app.request('/api/datasets', { headers: { origin: 'https://evil.example' } });
+  assert.equal(cross.headers.get('access-control-allow-origin'), null, 'no CORS header for another origin');
+  const preflight = await app.request('/api/strategy/negotiate', { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+  assert.equal(preflight.headers.get('access-control-allow-origin'), null, 'no CORS preflight approval');
+});
+
+test('with a token, every API request needs it (constant-time check); without one the server is loopback-only', async () => {
+  const s2 = new RunStore(join(dir, 'token.sqlite'));
+  const secured = createApp({ store: s2, token: 's3cret-token' });
+  try {
+    assert.equal((await secured.app.request('/api/datasets')).status, 401);
+    assert.equal((await secured.app.request('/api/datasets', { headers: { authorization: 'Bearer wrong-token!' } })).status, 401);
+    assert.equal((await secured.app.request('/api/datasets', { headers: { authorization: 'Bearer s3cret-token' } })).status, 200);
+    assert.equal((await secured.app.request('/health')).status, 200, 'health needs no token');
+  } finally {
+    await secured.jobs.close();
+    s2.close();
+  }
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test/cli/parley.ts'), 'serve', '--host', '0.0.0.0', '--db', join(dir, 'open.sqlite')], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PARLEY_TOKEN: '' }, timeout: 20000 });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /^parley: --host 0\.0\.0\.0 is reachable from other machines: give --token/);
 });
 
 test('a scenario run is saved; it can be read, re-run to the same result, and deleted', async () => {
