@@ -14,11 +14,13 @@ export interface CounterfactualFlags extends WorldFlags {
 }
 
 export async function counterfactualCommand(o: CounterfactualFlags): Promise<void> {
+  // Flags are checked before any data is loaded.
+  const maxIterations = o.maxIterations === undefined ? undefined : parseCount(o.maxIterations, '--max-iterations');
+  const deficits = parseDeficits(o.deficits);
   const world = await worldFromFlags(o);
   const shock = readShockCsv(o.shock, world);
-  const maxIterations = o.maxIterations === undefined ? undefined : parseCount(o.maxIterations, '--max-iterations');
   // Never present an unconverged point as a result: solveOrThrow raises ConvergenceError (exit 3).
-  const eq = solveOrThrow(world, shock, { deficits: parseDeficits(o.deficits), maxIterations });
+  const eq = solveOrThrow(world, shock, { deficits, maxIterations });
   const report = counterfactualReport(eq);
   if (o.out) {
     const files = writeCounterfactualCsv(report, o.out);

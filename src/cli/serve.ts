@@ -19,13 +19,20 @@ function isLoopback(host: string): boolean {
 
 export async function serveCommand(o: { port?: string; host?: string; db?: string; token?: string }): Promise<void> {
   const port = o.port === undefined ? 8080 : parseCount(o.port, '--port');
+  if (port < 1 || port > 65535) throw new InputError(`--port: expected a port number from 1 to 65535, found ${port}`);
   const host = o.host ?? '127.0.0.1';
   const token = o.token ?? process.env.PARLEY_TOKEN;
   // Anyone who can reach a non-loopback address could run jobs and read saved runs: require a token there.
   if (!isLoopback(host) && !token) {
     throw new InputError(`--host ${host} is reachable from other machines: give --token TOKEN (or PARLEY_TOKEN) so only holders of the token can use the API, or serve on 127.0.0.1`);
   }
-  const store = new RunStore(o.db ?? defaultDb());
+  const db = o.db ?? defaultDb();
+  let store: RunStore;
+  try {
+    store = new RunStore(db);
+  } catch (e) {
+    throw new InputError(`--db ${db}: cannot open it as a SQLite database of saved runs (${(e as Error).message})`);
+  }
   const { app, jobs } = createApp({ store, token });
   const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
     const page = `http://${host}:${info.port}/${token ? '#token=<your token>' : ''}`;
@@ -37,6 +44,15 @@ export async function serveCommand(o: { port?: string; host?: string; db?: strin
     store.close();
     process.exit(0);
   };
+  // A busy port or an unresolvable host: one line and exit 2, as for any bad argument.
+  server.on('error', (e: NodeJS.ErrnoException) => {
+    const why = e.code === 'EADDRINUSE' ? `port ${port} is already in use` : e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN' ? `host "${host}" does not resolve` : e.code === 'EADDRNOTAVAIL' ? `host "${host}" is not an address of this machine` : e.message;
+    process.stderr.write(`parley: cannot serve on ${host}:${port}: ${why}\n`);
+    void jobs.close().finally(() => {
+      store.close();
+      process.exit(2);
+    });
+  });
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
   await new Promise(() => {});

@@ -239,7 +239,9 @@ function datasetRoutes(app: Hono, { dataset }: Server): void {
     if (!at || !isIsoDate(at)) throw new HttpError(400, `expected a date YYYY-MM-DD, found "${at ?? ''}"`, 'at');
     const d = dataset(name);
     if (!d.schedule) throw new HttpError(400, `data set ${name} has no dated measures`, 'data');
-    const result = tariffsAt(d.world, d.schedule, at, { asKnown: c.req.query('as_known') === 'true' });
+    const asKnown = c.req.query('as_known');
+    if (asKnown !== undefined && asKnown !== 'true' && asKnown !== 'false') throw new HttpError(400, `expected true or false, found "${asKnown}"`, 'as_known');
+    const result = tariffsAt(d.world, d.schedule, at, { asKnown: asKnown === 'true' });
     return c.json(tariffsJson(d.world, d.schedule, result));
   });
 

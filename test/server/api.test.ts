@@ -109,6 +109,7 @@ test('every limit and bad input is a 4xx JSON error naming the field, and the se
     ['POST', '/api/scenarios/run', { scenario: '../x' }, 400, 'scenario'],
     ['POST', '/api/scenarios/run', { text: 'x'.repeat(30000) }, 413, 'body'],
     ['GET', '/api/tariffs?at=yesterday', undefined, 400, 'at'],
+    ['GET', '/api/tariffs?at=2025-04-21&as_known=maybe', undefined, 400, 'as_known'],
     ['GET', '/api/datasets/..%2F..%2Fetc%2Fpasswd', undefined, 400, 'data'],
     ['GET', '/api/jobs/nope', undefined, 404, 'id'],
     ['GET', '/api/runs/nope', undefined, 404, 'id'],
