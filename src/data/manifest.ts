@@ -92,7 +92,7 @@ export interface LoadedManifest {
   dir: string;
 }
 
-/** A data set opened: its manifest, its World and its content hash (see datasetHash). */
+/** A data set opened: its manifest, its World and its content hash (SHA-256 of the manifest and every file it reads). */
 export interface OpenedDataset {
   loaded: LoadedManifest;
   world: World;
@@ -133,7 +133,7 @@ function rawWorld(loaded: LoadedManifest, depth = 0): RawWorld {
     if (m.flows) {
       const more = readFlowCells(refs(dir, m.flows));
       raw.read.reserve(more.count);
-      for (let k = 0; k < more.count; k++) raw.read.pushFrom(more, k);
+      for (let k = 0; k < more.count; k++) raw.read.copyFrom(more, k);
     }
   } else {
     raw = { read: readFlowCells(refs(dir, m.flows)) };
@@ -160,17 +160,14 @@ function fillCells(base: FlowCells, fill: FlowCells): void {
   for (let k = 0; k < fill.count; k++) {
     const b = at.get(key(fill, k));
     if (b === undefined) {
-      base.pushFrom(fill, k);
+      base.copyFrom(fill, k);
       continue;
     }
     if (base.v[b] > 0) {
       const what = `${fill.codes[fill.i[k]]}->${fill.codes[fill.j[k]]}`;
       throw new DataError(`fill ${what} would overwrite a non-zero value (${base.v[b]}) from ${base.where(b)}`, { file: fill.files[fill.file[k]], line: fill.line[k], column: 'value' });
     }
-    // Overwrite the empty base row in place with the fill's row.
-    const n = base.pushFrom(fill, k);
-    for (const a of [base.i, base.j, base.s, base.v, base.p, base.file, base.line]) a[b] = a[n];
-    base.count--;
+    base.copyFrom(fill, k, b); // the empty base row takes the fill's row
   }
   base.notes.push(`filled ${fill.count} empty cell(s) from ${fill.files.map((f) => basename(f)).join(', ')}`);
 }
@@ -232,10 +229,6 @@ export function loadDataset(nameOrPath: string): World {
  * Content hash (SHA-256) of a data set: its manifest and every file it reads,
  * base data sets included, so a result can say exactly which numbers it used.
  */
-export function datasetHash(nameOrPath: string): string {
-  return openDataset(nameOrPath).hash;
-}
-
 function hashManifest(manifestFile: string): string {
   const hash = createHash('sha256');
   // A missing file hashes as missing here; the reader that needs it reports it (a DataError naming the file).

@@ -67,26 +67,12 @@ export class FlowCells {
 
   constructor(readonly hasSector: boolean) {}
 
-  codeId(code: string): number | undefined {
-    return this.codeIx.get(code);
-  }
-
   internCode(code: string): number {
-    let k = this.codeIx.get(code);
-    if (k === undefined) {
-      k = this.codes.push(code) - 1;
-      this.codeIx.set(code, k);
-    }
-    return k;
+    return intern(this.codes, this.codeIx, code);
   }
 
   internSector(sector: string): number {
-    let k = this.sectorIx.get(sector);
-    if (k === undefined) {
-      k = this.sectors.push(sector) - 1;
-      this.sectorIx.set(sector, k);
-    }
-    return k;
+    return intern(this.sectors, this.sectorIx, sector);
   }
 
   fileId(file: string): number {
@@ -99,23 +85,39 @@ export class FlowCells {
     const need = this.count + extra;
     if (need <= this.v.length) return;
     const cap = Math.max(need, 2 * this.v.length);
-    const grow = <A extends Int32Array | Float64Array | Uint8Array | Uint16Array>(a: A, make: (n: number) => A): A => {
-      const b = make(cap);
+    const grow = <A extends Int32Array | Float64Array | Uint8Array | Uint16Array>(a: A): A => {
+      const b = new (a.constructor as new (n: number) => A)(cap);
       b.set(a.subarray(0, this.count));
       return b;
     };
-    this.i = grow(this.i, (n) => new Int32Array(n));
-    this.j = grow(this.j, (n) => new Int32Array(n));
-    this.s = grow(this.s, (n) => new Int32Array(n));
-    this.v = grow(this.v, (n) => new Float64Array(n));
-    this.p = grow(this.p, (n) => new Uint8Array(n));
-    this.file = grow(this.file, (n) => new Uint16Array(n));
-    this.line = grow(this.line, (n) => new Int32Array(n));
+    this.i = grow(this.i);
+    this.j = grow(this.j);
+    this.s = grow(this.s);
+    this.v = grow(this.v);
+    this.p = grow(this.p);
+    this.file = grow(this.file);
+    this.line = grow(this.line);
   }
 
   push(i: number, j: number, s: number, v: number, p: number, file: number, line: number): number {
     this.reserve(1);
     const k = this.count++;
+    this.write(k, i, j, s, v, p, file, line);
+    return k;
+  }
+
+  /** Row k of `other` (its codes re-interned here) as row `at`: a new row by default, or over an existing one. */
+  copyFrom(other: FlowCells, k: number, at = this.count): number {
+    if (at === this.count) {
+      this.reserve(1);
+      this.count++;
+    }
+    const code = (id: number) => this.internCode(other.codes[id]);
+    this.write(at, code(other.i[k]), code(other.j[k]), this.internSector(other.sectors[other.s[k]]), other.v[k], other.p[k], this.fileId(other.files[other.file[k]]), other.line[k]);
+    return at;
+  }
+
+  private write(k: number, i: number, j: number, s: number, v: number, p: number, file: number, line: number): void {
     this.i[k] = i;
     this.j[k] = j;
     this.s[k] = s;
@@ -123,26 +125,22 @@ export class FlowCells {
     this.p[k] = p;
     this.file[k] = file;
     this.line[k] = line;
-    return k;
-  }
-
-  /** Copy row k of `other` into this set (re-interning its codes); returns the new row. */
-  pushFrom(other: FlowCells, k: number): number {
-    return this.push(
-      this.internCode(other.codes[other.i[k]]),
-      this.internCode(other.codes[other.j[k]]),
-      this.internSector(other.sectors[other.s[k]]),
-      other.v[k],
-      other.p[k],
-      this.fileId(other.files[other.file[k]]),
-      other.line[k],
-    );
   }
 
   /** "file line L" of row k, for messages. */
   where(k: number): string {
     return `${this.files[this.file[k]]} line ${this.line[k]}`;
   }
+}
+
+/** Position of `value` in `list`, appending it (and indexing it) the first time. */
+function intern(list: string[], index: Map<string, number>, value: string): number {
+  let k = index.get(value);
+  if (k === undefined) {
+    k = list.push(value) - 1;
+    index.set(value, k);
+  }
+  return k;
 }
 
 const CODE = /^[A-Za-z0-9_.-]{1,24}$/;
