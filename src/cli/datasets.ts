@@ -4,15 +4,23 @@
  * imported. The library's openDataset / openScheduledDataset give the same
  * values, synchronously.
  */
-import { lookupCached } from '../data/cache.js';
+import { cachedLazily } from '../data/cache.js';
 import { DATASET_CACHE, SCHEDULED_DATASET_CACHE, resolveManifest } from '../data/datasets.js';
 import type { OpenedDataset } from '../data/manifest.js';
 import type { ScheduledDataset } from '../schedule/open.js';
 
 export async function openDatasetFast(nameOrPath: string): Promise<OpenedDataset> {
-  return lookupCached<OpenedDataset>(DATASET_CACHE, resolveManifest(nameOrPath)) ?? (await import('../data/manifest.js')).openDataset(nameOrPath);
+  const file = resolveManifest(nameOrPath);
+  return cachedLazily(DATASET_CACHE, file, async () => {
+    const { buildDataset } = await import('../data/manifest.js');
+    return () => buildDataset(file);
+  });
 }
 
 export async function openScheduledDatasetFast(nameOrPath: string): Promise<ScheduledDataset> {
-  return lookupCached<ScheduledDataset>(SCHEDULED_DATASET_CACHE, resolveManifest(nameOrPath)) ?? (await import('../schedule/open.js')).openScheduledDataset(nameOrPath);
+  const file = resolveManifest(nameOrPath);
+  return cachedLazily(SCHEDULED_DATASET_CACHE, file, async () => {
+    const { buildScheduledDataset } = await import('../schedule/open.js');
+    return () => buildScheduledDataset(file);
+  });
 }

@@ -151,25 +151,31 @@ function writeEntry(path: string, header: Omit<Header, 'payloadBytes' | 'payload
  * the data readers (data/csv.ts, data/yaml.ts), which record them.
  */
 export function cached<T>(kind: string, key: string, build: () => T): T {
-  const dir = cacheDir();
-  if (!dir) return build();
-  const path = entryPath(dir, kind, key);
-  const found = readEntry<T>(path, key);
-  if (found.hit) return found.value;
-  if (found.corrupt) warn(`cache entry ${path} was corrupt (${found.corrupt}); rebuilt it`);
-  return store(path, key, build);
+  const entry = lookup<T>(kind, key);
+  if (!entry) return build();
+  return entry.hit ? entry.value : store(entry.path, key, build);
 }
 
 /**
- * The cached value for `key` if a valid entry exists, else undefined (a
- * corrupt entry is left for `cached` to report and rebuild). Lets a caller
- * skip loading the code that builds the value when the cache has it.
+ * As `cached`, for a caller that loads the code of its builder only on a miss
+ * (the CLI reads a cached data set without loading zod and YAML): the entry is
+ * read once either way.
  */
-export function lookupCached<T>(kind: string, key: string): T | undefined {
+export async function cachedLazily<T>(kind: string, key: string, loadBuild: () => Promise<() => T>): Promise<T> {
+  const entry = lookup<T>(kind, key);
+  if (!entry) return (await loadBuild())();
+  return entry.hit ? entry.value : store(entry.path, key, await loadBuild());
+}
+
+/** The entry for `key`: its value on a hit, else its path to rebuild (a corrupt one reported); undefined when caching is off. */
+function lookup<T>(kind: string, key: string): ({ hit: true; value: T } | { hit: false; path: string }) | undefined {
   const dir = cacheDir();
   if (!dir) return undefined;
-  const found = readEntry<T>(entryPath(dir, kind, key), key);
-  return found.hit ? found.value : undefined;
+  const path = entryPath(dir, kind, key);
+  const found = readEntry<T>(path, key);
+  if (found.hit) return found;
+  if (found.corrupt) warn(`cache entry ${path} was corrupt (${found.corrupt}); rebuilt it`);
+  return { hit: false, path };
 }
 
 function store<T>(path: string, key: string, build: () => T): T {

@@ -9,8 +9,11 @@ export type ScheduledDataset = OpenedDataset & { schedule: Schedule };
 /** A data set opened with its dated schedule (measures, parameters, sector shares). */
 export function openScheduledDataset(nameOrPath: string): ScheduledDataset {
   const file = resolveManifest(nameOrPath);
-  return cached(SCHEDULED_DATASET_CACHE, file, () => {
-    const opened = buildDataset(file);
-    return { ...opened, schedule: scheduleFromManifest(opened.loaded, opened.world) };
-  });
+  return cached(SCHEDULED_DATASET_CACHE, file, () => buildScheduledDataset(file));
+}
+
+/** Build a data set and its schedule from its manifest file, without the cache (what the cache stores). */
+export function buildScheduledDataset(manifestFile: string): ScheduledDataset {
+  const opened = buildDataset(manifestFile);
+  return { ...opened, schedule: scheduleFromManifest(opened.loaded, opened.world) };
 }
