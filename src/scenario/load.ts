@@ -3,7 +3,7 @@
  * (ids, order of events, codes the data set knows, levers that exist), each
  * error naming the file, line and field.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUILTIN_NAME, isBuiltinDataset, listBuiltinDatasets } from '../data/datasets.js';
@@ -49,10 +49,14 @@ export function checkScenarioText(text: string, label: string): Scenario {
   return parseYamlWith(text, label, ScenarioSchema, checkStructure);
 }
 
-/** A built-in scenario's text checked without its data (see checkScenarioText). */
+/** A built-in scenario checked without its data (see checkScenarioText). */
 export function checkBuiltinScenario(name: string): Scenario {
-  const file = join(SCENARIO_DIR, `${name}.yaml`);
-  return checkScenarioText(readFileSync(file, 'utf8'), `${name}.yaml`);
+  return readScenarioFile(join(SCENARIO_DIR, `${name}.yaml`));
+}
+
+/** A scenario file, validated by the schema and the structural checks (no data needed). */
+function readScenarioFile(file: string): Scenario {
+  return readYamlWith(file, ScenarioSchema, 'scenario', checkStructure);
 }
 
 /** Branch names a scenario runs: `main` and its branches. */
@@ -149,7 +153,7 @@ export const DEFAULT_SCENARIO = 'april-2025';
 
 export function loadScenario(nameOrPath: string): LoadedScenario {
   const file = resolveScenario(nameOrPath);
-  const scenario = readYamlWith(file, ScenarioSchema, 'scenario', checkStructure);
+  const scenario = readScenarioFile(file);
   // Data names resolve as built-ins, else relative to the scenario's folder.
   const dataRef = BUILTIN_NAME.test(scenario.data) ? scenario.data : resolve(file, '..', scenario.data);
   const { loaded, world, schedule, hash } = openScheduledDataset(dataRef);
