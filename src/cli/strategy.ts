@@ -85,7 +85,7 @@ export async function strategyCommand(kind: SpecKind, o: StrategyFlags): Promise
   const monteCarlo = spec.monte_carlo as { draws: number; seed: number } | undefined;
   const bar = monteCarlo ? progressBar(`${kind} Monte Carlo`) : undefined;
   const run = await runStrategy(kind, spec, source, { monteCarlo, onProgress: bar?.update });
-  bar?.end();
+  if (run.uncertainty) bar?.end(); // the bar drew only if draws ran
   if (run.skipped) process.stderr.write('note: monte_carlo ignored: no input of the spec is a distribution\n');
   const result = attachUncertainty(run.central, run.uncertainty);
   if (o.out) writeOutputs(o.out, result);

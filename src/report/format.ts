@@ -16,7 +16,7 @@ export function textTable<T>(rows: readonly T[], columns: readonly Column<T>[]):
   return [line(columns.map((c) => c.header)), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }
 
-/** A fraction as a percentage with its sign: 0.257 -> "25.7%". The one place results turn fractions into percent text. */
+/** A fraction as percent text with a % sign: 0.257 -> "25.7%". The one place results turn fractions into percent text. */
 export function percent(x: number, digits = 1): string {
   return `${points(x, digits)}%`;
 }
