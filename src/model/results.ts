@@ -3,6 +3,7 @@
  * "Outputs"). Money values are in the data set's currency, with world output
  * as numeraire (so "after" values are comparable with "before").
  */
+import type { Baseline } from './baseline.js';
 import type { Equilibrium } from './equilibrium.js';
 
 export interface EconomyResult {
@@ -54,6 +55,11 @@ export function moneyValue(welfareChange: number, incomeWithRevenue: number): nu
   return welfareChange * incomeWithRevenue;
 }
 
+/** Baseline income including tariff revenue, Y + R, of economy j: what moneyValue scales. */
+export function incomeWithRevenue(base: Pick<Baseline, 'Y' | 'R'>, j: number): number {
+  return base.Y[j] + base.R[j];
+}
+
 export function economyResults(eq: Equilibrium): EconomyResult[] {
   const { baseline, what, Phat, Zp, Rp, Yp } = eq;
   const { N, S, Y, R, world } = baseline;
@@ -84,7 +90,7 @@ export function economyResults(eq: Equilibrium): EconomyResult[] {
       name: world.names[j],
       welfare_pct: 100 * (Wj - 1),
       real_gdp_pct: 100 * (Yp[j] / Y[j] / Phat[j] - 1),
-      ev: moneyValue(Wj - 1, Y[j] + R[j]),
+      ev: moneyValue(Wj - 1, incomeWithRevenue(baseline, j)),
       income_before: Y[j],
       income_after: Yp[j],
       price_index_pct: 100 * (Phat[j] - 1),

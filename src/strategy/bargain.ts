@@ -20,7 +20,7 @@
 import type { World } from '../data/world.js';
 import { ConvergenceError } from '../errors.js';
 import { computeBaseline } from '../model/baseline.js';
-import { moneyValue } from '../model/results.js';
+import { incomeWithRevenue, moneyValue } from '../model/results.js';
 import { minimise, type Minimised } from '../numeric/minimise.js';
 import { softMin } from '../numeric/softmin.js';
 import {
@@ -196,7 +196,7 @@ function negotiationResult(b: Bargain, x: Float64Array, dis: DisagreementValues,
   const nT = b.names.length;
   const rec = (a: ArrayLike<number>) => Object.fromEntries(b.parties.map((p, k) => [p, a[k]]));
   const base = computeBaseline(b.world);
-  const income = b.parties.map((p) => base.Y[b.world.codes.indexOf(p)] + base.R[b.world.codes.indexOf(p)]);
+  const income = b.parties.map((p) => incomeWithRevenue(base, b.world.codes.indexOf(p)));
   // Money: the welfare part of the gain (U may weigh more than welfare), valued by moneyValue.
   const welfareAt = new Float64Array(b.parties.length);
   b.agreement.game.states.forEach((st, s) => b.agreement.parts(x, s).forEach((pp, p) => (welfareAt[p] += st.probability * pp.welfarePct)));

@@ -13,6 +13,7 @@
  */
 import { economyIndex, type World } from '../data/world.js';
 import { computeBaseline } from '../model/baseline.js';
+import { incomeWithRevenue } from '../model/results.js';
 import { LEAVE_MARGIN } from '../numeric/tolerances.js';
 import { InputError } from '../errors.js';
 import { noShock } from '../model/equilibrium.js';
@@ -73,7 +74,7 @@ export function analyseCoalitions(world0: World, o: CoalitionOptions): Coalition
   const sq = o.statusQuo ?? noShock(world);
   const everyone = [o.counterpart, ...members];
   const base = computeBaseline(world);
-  const income = Object.fromEntries(everyone.map((c) => [c, base.Y[world.codes.indexOf(c)] + base.R[world.codes.indexOf(c)]]));
+  const income = Object.fromEntries(everyone.map((c) => [c, incomeWithRevenue(base, world.codes.indexOf(c))]));
   const evaluator = new GameEvaluator({
     world,
     rule,
