@@ -69,27 +69,29 @@ export interface MinimiseOptions {
 export function minimise(fg: ObjectiveWithGradient, x0: Float64Array, o: MinimiseOptions): Minimised {
   const n = x0.length;
   const method = o.method && o.method !== 'auto' ? o.method : n <= (o.newtonMax ?? 0) ? 'newton' : n <= DENSE_BFGS_MAX ? 'bfgs' : 'lbfgs';
-  if (method === 'newton') return minimiseBoxNewton(fg, x0, o);
-  if (method === 'bfgs') return minimiseBox(fg, x0, o);
-  return minimiseBoxLbfgs(fg, x0, o);
-}
-
-/** The clamped start and its value, shared by the three methods; undefined when f is not finite there. */
-function start(fg: ObjectiveWithGradient, x0: Float64Array, o: MinimiseOptions): { x: Float64Array; f: number; g: Float64Array; failed?: Minimised } {
+  // The start, clamped into the box, for every method; f not finite there is reported, not minimised.
   const x: Float64Array = x0.map((v, k) => Math.min(o.upper[k], Math.max(o.lower[k], v)));
   const { f, g } = fg(x);
-  if (!Number.isFinite(f)) return { x, f, g, failed: { x, f, g, converged: false, iterations: 0, projectedGradient: Infinity } };
-  return { x, f, g };
+  if (!Number.isFinite(f)) return { x, f, g, converged: false, iterations: 0, projectedGradient: Infinity };
+  const at: Start = { x, f, g };
+  if (method === 'newton') return minimiseBoxNewton(fg, at, o);
+  if (method === 'bfgs') return minimiseBox(fg, at, o);
+  return minimiseBoxLbfgs(fg, at, o);
+}
+
+/** Where a method starts: x inside the box (updated in place), f and its gradient there. */
+interface Start {
+  x: Float64Array;
+  f: number;
+  g: Float64Array;
 }
 
 /** Projected BFGS with a dense inverse Hessian (hundreds of variables). */
-export function minimiseBox(fg: ObjectiveWithGradient, x0: Float64Array, o: MinimiseOptions): Minimised {
-  const n = x0.length;
+function minimiseBox(fg: ObjectiveWithGradient, at: Start, o: MinimiseOptions): Minimised {
+  const x = at.x;
+  let { f, g } = at;
+  const n = x.length;
   const { lower, upper } = o;
-  const s0 = start(fg, x0, o);
-  if (s0.failed) return s0.failed;
-  const x = s0.x;
-  let { f, g } = s0;
   const H0 = o.scale ? diagonal(o.scale) : identity(n);
   const H = Float64Array.from(H0);
   const free = (k: number) => !((x[k] <= lower[k] && g[k] > 0) || (x[k] >= upper[k] && g[k] < 0));
@@ -139,15 +141,13 @@ export function minimiseBox(fg: ObjectiveWithGradient, x0: Float64Array, o: Mini
  * costs more per step than the gradient. Same stopping rule and line search
  * as minimiseBox.
  */
-export function minimiseBoxLbfgs(fg: ObjectiveWithGradient, x0: Float64Array, o: MinimiseOptions): Minimised {
-  const n = x0.length;
+function minimiseBoxLbfgs(fg: ObjectiveWithGradient, at: Start, o: MinimiseOptions): Minimised {
+  const x = at.x;
+  let { f, g } = at;
+  const n = x.length;
   const { lower, upper } = o;
   const m = o.memory ?? LBFGS_MEMORY;
   const D = o.scale ?? new Float64Array(n).fill(1);
-  const s0 = start(fg, x0, o);
-  if (s0.failed) return s0.failed;
-  const x = s0.x;
-  let { f, g } = s0;
   const S: Float64Array[] = [];
   const Yv: Float64Array[] = [];
   const rho: number[] = [];
@@ -304,13 +304,11 @@ function bfgsUpdate(H: Float64Array, s: Float64Array, y: Float64Array, n: number
  * differences of the exact gradient (n extra gradients per step), damped
  * (Levenberg) until positive definite.
  */
-export function minimiseBoxNewton(fg: ObjectiveWithGradient, x0: Float64Array, o: MinimiseOptions): Minimised {
-  const n = x0.length;
+function minimiseBoxNewton(fg: ObjectiveWithGradient, at: Start, o: MinimiseOptions): Minimised {
+  const x = at.x;
+  let { f, g } = at;
+  const n = x.length;
   const { lower, upper } = o;
-  const s0 = start(fg, x0, o);
-  if (s0.failed) return s0.failed;
-  const x = s0.x;
-  let { f, g } = s0;
   const isFree = new Uint8Array(n);
   // Bertsekas' epsilon-active set: a variable a hair from a bound it is pushed against is held
   // there, or the projection truncates its Newton step and the rest is no longer a descent.
