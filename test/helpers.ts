@@ -21,6 +21,17 @@ export function assertClose(actual: number, expected: number, tol: number, label
  * markets clear (what Y = sum of sales), budgets hold (E' = what Y + D' + R' and
  * E' = sum of tariff-inclusive purchases), world revenue = sum t' Z'.
  */
+/** Central difference of a vector function along coordinate k: (f(x + h e_k) - f(x - h e_k)) / 2h. */
+export function centralDifference(x: Float64Array, k: number, h: number, f: (x: Float64Array) => Float64Array): Float64Array {
+  const up = Float64Array.from(x);
+  const dn = Float64Array.from(x);
+  up[k] += h;
+  dn[k] -= h;
+  const fu = Float64Array.from(f(up));
+  const fd = f(dn);
+  return fu.map((v, i) => (v - fd[i]) / (2 * h));
+}
+
 export function assertIdentities(eq: Equilibrium, tol = 1e-9): void {
   assert.ok(eq.converged, `solve did not converge (residual ${eq.residual})`);
   const { N, S, Y } = eq.baseline;
