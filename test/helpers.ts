@@ -5,6 +5,9 @@ import type { Equilibrium } from '../src/model/equilibrium.js';
 import { createWorld, type World } from '../src/data/world.js';
 import { mulberry32 } from '../src/random.js';
 import { InputError } from '../src/errors.js';
+import { finalDemandShares } from '../src/data/io.js';
+import { computeBaseline } from '../src/model/baseline.js';
+import { noShock, solveRule, worldAt } from '../src/model/equilibrium.js';
 
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const DATA = fileURLToPath(new URL('../data/', import.meta.url));
@@ -99,4 +102,30 @@ export function rejectsInput(fn: () => unknown, pattern: RegExp): void {
     assert.ok(!e.message.includes('\n'), 'one line');
     return true;
   });
+}
+
+/**
+ * A random input-output world (MODEL.md §4): randomWorld's flows with
+ * value-added shares in [0.3, 0.8], the rest of each sector's costs split at
+ * random over all sectors, and final-demand shares derived from the flows.
+ * Rebuilt at its own no-shock equilibrium, so the baseline is consistent
+ * (no shock gives every hat 1) and deficits are kept.
+ */
+export function randomIoWorld(N: number, S: number, seed: number, opts: { tariffs?: boolean } = {}): World {
+  const flows = randomWorld(N, S, seed, opts);
+  const r = rng(seed + 1000);
+  const gva = new Float64Array(N * S);
+  const gamma = new Float64Array(N * S * S);
+  for (let n = 0; n < N; n++) {
+    for (let s = 0; s < S; s++) {
+      const v = 0.3 + 0.5 * r();
+      gva[n * S + s] = v;
+      const weights = Array.from({ length: S }, () => r());
+      const total = weights.reduce((a, b) => a + b, 0);
+      for (let k = 0; k < S; k++) gamma[(n * S + k) * S + s] = ((1 - v) * weights[k]) / total;
+    }
+  }
+  const { alpha } = finalDemandShares(N, S, flows.Z, flows.t, gamma);
+  const raw = createWorld({ ...flows, io: { gva, gamma, alpha } });
+  return worldAt(solveRule(computeBaseline(raw), noShock(raw), 'fixed', {}), 'random io world');
 }

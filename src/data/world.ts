@@ -56,8 +56,26 @@ export interface World {
   readonly provenance?: Uint8Array;
   /** Market structure; absent = `armington`. */
   readonly model?: MarketModel;
+  /** Input-output structure (MODEL.md §4, Caliendo & Parro 2015); absent = labour is the only input. */
+  readonly io?: IoStructure;
   readonly meta: WorldMeta;
 }
+
+/**
+ * How each economy's sectors produce and spend (MODEL.md §4). Per economy n
+ * and sector s: gva[n][s] + sum_k gamma[n][k][s] = 1, alpha[n][.] sums to 1.
+ */
+export interface IoStructure {
+  /** Value-added share of gross output, [n][s], in (0, 1]. */
+  readonly gva: Float64Array;
+  /** Share of input sector k (any origin) in the gross output of (n, s), [n][k][s]. */
+  readonly gamma: Float64Array;
+  /** Final-demand share of sector s in n's income, [n][s]. */
+  readonly alpha: Float64Array;
+}
+
+/** Shares must add up to within this (data rounding). */
+export const IO_SHARE_TOL = 1e-6;
 
 /** Flat index of (i, j, s) in an N x N x S array. */
 export function ijs(N: number, S: number, i: number, j: number, s: number): number {
@@ -81,6 +99,7 @@ export interface WorldInit {
   eps: number | Float64Array | number[];
   provenance?: Uint8Array;
   model?: MarketModel;
+  io?: IoStructure;
   meta?: Partial<WorldMeta>;
 }
 
@@ -116,6 +135,8 @@ export function createWorld(init: WorldInit): World {
   // Domestic sales carry no tariff (MODEL.md §1: t[j][j][s] = 0).
   for (let j = 0; j < N; j++) for (let s = 0; s < S; s++) t[ijs(N, S, j, j, s)] = 0;
   checkEconomies(codes, N, S, Z);
+  const model = init.model && init.model !== 'armington' ? init.model : undefined;
+  if (init.io && model) throw new InputError(`input-output linkages are defined for the armington model only, not ${model}`);
   return {
     codes,
     names: init.names ? [...init.names] : codes,
@@ -126,9 +147,45 @@ export function createWorld(init: WorldInit): World {
     t,
     eps,
     ...(init.provenance ? { provenance: checkedProvenance(init.provenance, size) } : {}),
-    ...(init.model && init.model !== 'armington' ? { model: init.model } : {}),
+    ...(model ? { model } : {}),
+    ...(init.io ? { io: checkedIo(init.io, codes, sectors) } : {}),
     meta: { name: 'world', currency: 'units', ...init.meta },
   };
+}
+
+/**
+ * Copy and check an input-output structure: shares finite and in range,
+ * gva + sum_k gamma = 1 and sum_s alpha = 1 per economy (within IO_SHARE_TOL).
+ */
+export function checkedIo(io: IoStructure, codes: readonly string[], sectors: readonly string[]): IoStructure {
+  const N = codes.length;
+  const S = sectors.length;
+  const gva = Float64Array.from(io.gva);
+  const gamma = Float64Array.from(io.gamma);
+  const alpha = Float64Array.from(io.alpha);
+  if (gva.length !== N * S) throw new InputError(`value-added shares have ${gva.length} entries, expected N*S = ${N * S}`, { field: 'gva' });
+  if (gamma.length !== N * S * S) throw new InputError(`input shares have ${gamma.length} entries, expected N*S*S = ${N * S * S}`, { field: 'gamma' });
+  if (alpha.length !== N * S) throw new InputError(`final-demand shares have ${alpha.length} entries, expected N*S = ${N * S}`, { field: 'alpha' });
+  for (let n = 0; n < N; n++) {
+    let a = 0;
+    for (let s = 0; s < S; s++) {
+      const at = `${codes[n]} [${sectors[s]}]`;
+      const v = gva[n * S + s];
+      if (!(v > 0 && v <= 1 + IO_SHARE_TOL)) throw new InputError(`value-added share of ${at} must be in (0, 1], found ${v}`, { field: 'gva' });
+      let sum = v;
+      for (let k = 0; k < S; k++) {
+        const g = gamma[(n * S + k) * S + s];
+        if (!(g >= 0 && g <= 1 + IO_SHARE_TOL)) throw new InputError(`share of input ${sectors[k]} in ${at} must be in [0, 1], found ${g}`, { field: 'gamma' });
+        sum += g;
+      }
+      if (Math.abs(sum - 1) > IO_SHARE_TOL) throw new InputError(`value-added and input shares of ${at} sum to ${sum}, expected 1`, { field: 'gamma' });
+      const f = alpha[n * S + s];
+      if (!(f >= 0 && f <= 1 + IO_SHARE_TOL)) throw new InputError(`final-demand share of ${at} must be in [0, 1], found ${f}`, { field: 'alpha' });
+      a += f;
+    }
+    if (Math.abs(a - 1) > IO_SHARE_TOL) throw new InputError(`final-demand shares of ${codes[n]} sum to ${a}, expected 1`, { field: 'alpha' });
+  }
+  return { gva, gamma, alpha };
 }
 
 function checkedProvenance(p: Uint8Array, size: number): Uint8Array {

@@ -30,6 +30,12 @@ export interface Baseline {
   readonly L: Float64Array;
   /** Profits sum_s profitShare_s Ys (0 under `armington`); Y = L + Pi. */
   readonly Pi: Float64Array;
+  /**
+   * Factor income L + Pi: what welfare and money are measured on. Equal to
+   * output Y without input-output links; value added under them (gross output
+   * also pays for intermediate inputs).
+   */
+  readonly income: Float64Array;
 }
 
 const cache = new WeakMap<World, Baseline>();
@@ -84,12 +90,16 @@ function deriveBaseline(world: World): Baseline {
   const Ys = new Float64Array(N * S);
   const L = new Float64Array(N);
   const Pi = new Float64Array(N);
+  const gva = world.io?.gva;
   for (let i = 0; i < N; i++) {
     for (let j = 0; j < N; j++) for (let s = 0; s < S; s++) Ys[i * S + s] += Z[(i * N + j) * S + s];
     for (let s = 0; s < S; s++) {
       Pi[i] += profitShare[s] * Ys[i * S + s];
+      // Under input-output links labour is paid only the value-added share of sales (MODEL.md §4: VA).
+      if (gva) L[i] += gva[i * S + s] * Ys[i * S + s];
     }
-    L[i] = Y[i] - Pi[i];
+    if (!gva) L[i] = Y[i] - Pi[i];
   }
-  return { world, N, S, Y, R, E, D, beta, lam, profitShare, Ys, L, Pi };
+  const income = Float64Array.from(L, (l, i) => l + Pi[i]);
+  return { world, N, S, Y, R, E, D, beta, lam, profitShare, Ys, L, Pi, income };
 }

@@ -12,7 +12,8 @@ import { EquilibriumSystem, type DeficitRule } from './system.js';
 import { dot, luFactor, luSolve, SingularMatrixError } from '../numeric/linalg.js';
 import { gmres, type PreconditionedOperator } from '../numeric/krylov.js';
 import { newton, type NewtonProblem } from '../numeric/newton.js';
-import { currentResidual, droppedMarket, residual, residualJacobian, residualJvp } from './residual.js';
+import { currentResidual, droppedMarket, residual, residualJacobian, residualJvp, type MarketSystem } from './residual.js';
+import { IoSystem } from './io-system.js';
 import { DAMPED_CLAMP, DAMPED_STEPS, DAMPED_UNTIL, DIRECT_MAX_N, KRYLOV_FIRST_TOL, KRYLOV_FLOOR_TOL, KRYLOV_RETRY_TOL, NEWTON_HALVINGS, NEWTON_MAX_ITERATIONS, SOLVE_TOL } from '../numeric/tolerances.js';
 import { createWorld, type World } from '../data/world.js';
 import { ConvergenceError } from '../errors.js';
@@ -76,6 +77,19 @@ export interface Equilibrium {
   Dp: Float64Array;
   /** The shock that was solved (tariffs and cost factors actually applied). */
   shock: Shock;
+  /** Input-output worlds only (MODEL.md §4): what happened inside each economy. */
+  io?: IoOutcome;
+}
+
+/** The sector detail of an input-output equilibrium, [n][s] unless said. */
+export interface IoOutcome {
+  /** Change in the cost of the input bundle chat. */
+  chat: Float64Array;
+  /** Spending X' (tariff-inclusive, intermediate and final) and gross output GO' at factory prices. */
+  Xp: Float64Array;
+  GOp: Float64Array;
+  /** Income I' = w VA + R' + D', per economy. */
+  Ip: Float64Array;
 }
 
 /** The no-change shock for a world: baseline tariffs, unit cost factors. */
@@ -93,21 +107,31 @@ const purged = new WeakMap<World, World>();
 export function purgeDeficits(world: World): World {
   const hit = purged.get(world);
   if (hit) return hit;
-  const base = computeBaseline(world);
-  const eq = solveRule(base, noShock(world), 'zero', {});
+  const eq = solveRule(computeBaseline(world), noShock(world), 'zero', {});
   if (!eq.converged) throw new ConvergenceError('purging deficits', eq.residual, eq.iterations);
-  const out = createWorld({
+  const out = worldAt(eq, `${world.meta.name} (deficits purged)`);
+  purged.set(world, out);
+  return out;
+}
+
+/**
+ * The world whose baseline is this equilibrium: its flows Z' at its tariffs
+ * (same economies, elasticities and input-output shares). Hat algebra
+ * composes, so a shock solved from here is the change relative to eq.
+ */
+export function worldAt(eq: Equilibrium, name: string): World {
+  const world = eq.baseline.world;
+  return createWorld({
     codes: world.codes,
     names: world.names,
     sectors: world.sectors,
     Z: eq.Zp,
-    t: world.t,
+    t: eq.shock.tariffs,
     eps: world.eps,
     model: world.model,
-    meta: { ...world.meta, name: `${world.meta.name} (deficits purged)` },
+    io: world.io,
+    meta: { ...world.meta, name },
   });
-  purged.set(world, out);
-  return out;
 }
 
 /**
@@ -132,9 +156,14 @@ export function solveOrThrow(world: World, shock: Shock, options: SolveOptions =
 
 /** Solve on a prepared baseline with an internal deficit rule (no purge). */
 export function solveRule(base: Baseline, shock: Shock, rule: DeficitRule, options: SolveOptions): Equilibrium {
+  const deficits = rule === 'proportional' ? 'proportional' : 'fixed';
+  if (base.world.io) {
+    const io = new IoSystem(base, shock.tariffs, shock.costFactors, rule);
+    return assembleIo(io, solveSystem(io, options), deficits, shock);
+  }
   const sys = new EquilibriumSystem(base, shock.tariffs, shock.costFactors, rule);
   const report = solveSystem(sys, options);
-  return assemble(sys, report, rule === 'proportional' ? 'proportional' : 'fixed', shock);
+  return assemble(sys, report, deficits, shock);
 }
 
 export interface SolveReport {
@@ -150,7 +179,7 @@ export { DIRECT_MAX_N };
  * last evaluated point (the solution when converged). Reused by the strategy
  * layer, which keeps one system and changes its tariffs in place.
  */
-export function solveSystem(sys: EquilibriumSystem, options: SolveOptions = {}): SolveReport {
+export function solveSystem(sys: MarketSystem, options: SolveOptions = {}): SolveReport {
   const tol = options.tol ?? TOL.solve;
   const { N } = sys;
   const w = options.start ? Float64Array.from(options.start) : new Float64Array(N).fill(1);
@@ -164,7 +193,7 @@ export function solveSystem(sys: EquilibriumSystem, options: SolveOptions = {}):
  * Damped excess-demand steps (Alvarez & Lucas 2007) while far from the root:
  * cheap, and they keep Newton out of bad regions. Updates w; returns the steps taken.
  */
-function dampedSteps(sys: EquilibriumSystem, w: Float64Array): number {
+function dampedSteps(sys: MarketSystem, w: Float64Array): number {
   const { N } = sys;
   const Y = sys.L;
   let worst = sys.evaluate(w);
@@ -190,11 +219,11 @@ function dampedSteps(sys: EquilibriumSystem, w: Float64Array): number {
  * comes from the factored analytic Jacobian (N <= DIRECT_MAX_N) or from
  * inexact GMRES on analytic Jacobian-vector products.
  */
-function equilibriumProblem(sys: EquilibriumSystem, linear: SolveOptions['linear']): NewtonProblem {
+function equilibriumProblem(sys: MarketSystem, linear: SolveOptions['linear']): NewtonProblem {
   const { N } = sys;
   const Y = sys.L;
   const drop = droppedMarket(sys);
-  const direct = linear === 'direct' || (linear !== 'krylov' && N <= DIRECT_MAX_N);
+  const direct = linear === 'direct' || (linear !== 'krylov' && N <= sys.directMaxN);
   const J = direct ? new Float64Array(N * N) : new Float64Array(0);
   const piv = new Int32Array(direct ? N : 0);
   const diag = new Float64Array(N);
@@ -294,5 +323,50 @@ function assemble(sys: EquilibriumSystem, report: SolveReport, deficits: Deficit
     Rp,
     Dp,
     shock,
+  };
+}
+
+/** Copy an input-output system's state at its last point into an Equilibrium. */
+function assembleIo(sys: IoSystem, report: SolveReport, deficits: Deficits, shock: Shock): Equilibrium {
+  const { N, S, lnP, lnc, X, GO, R, D, L, w } = sys;
+  const alpha = sys.base.world.io!.alpha;
+  const PhatS = Float64Array.from(lnP, Math.exp);
+  const Phat = new Float64Array(N);
+  for (let n = 0; n < N; n++) {
+    let l = 0;
+    for (let s = 0; s < S; s++) l += alpha[n * S + s] * lnP[n * S + s];
+    Phat[n] = Math.exp(l);
+  }
+  const Zp = new Float64Array(N * N * S);
+  for (let i = 0; i < N; i++) {
+    for (let n = 0; n < N; n++) {
+      const b = (i * N + n) * S;
+      for (let s = 0; s < S; s++) Zp[b + s] = (sys.share(i, n, s) * X[n * S + s]) / (1 + shock.tariffs[b + s]);
+    }
+  }
+  const Ep = new Float64Array(N);
+  for (let n = 0; n < N; n++) for (let s = 0; s < S; s++) Ep[n] += X[n * S + s];
+  const Yp = Float64Array.from(w, (wn, n) => wn * L[n]);
+  return {
+    baseline: sys.base,
+    deficits,
+    converged: report.converged,
+    iterations: report.iterations,
+    residual: report.residual,
+    what: Float64Array.from(w),
+    PhatS,
+    Phat,
+    Zp,
+    Ep,
+    Yp,
+    Rp: Float64Array.from(R),
+    Dp: Float64Array.from(D),
+    shock,
+    io: {
+      chat: Float64Array.from(lnc, Math.exp),
+      Xp: Float64Array.from(X),
+      GOp: Float64Array.from(GO),
+      Ip: Float64Array.from(Yp, (y, n) => y + R[n] + D[n]),
+    },
   };
 }

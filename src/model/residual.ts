@@ -7,15 +7,37 @@
  * equation reads as a share of the economy's income.
  */
 import { dot } from '../numeric/linalg.js';
-import type { EquilibriumSystem } from './system.js';
+import type { Baseline } from './baseline.js';
+
+/**
+ * What the solver needs of an equilibrium system in factor prices: the core
+ * model (system.ts) and the input-output model (io-system.ts) both are one.
+ */
+export interface MarketSystem {
+  readonly N: number;
+  readonly base: Baseline;
+  /** Labour income per economy at baseline, the rows' scale and the numeraire's weights. */
+  readonly L: Float64Array;
+  readonly sumL: number;
+  /** Excess demand for labour at the last evaluated point. */
+  readonly excess: Float64Array;
+  /** Largest N for which Newton forms the Jacobian and factors it; above it, GMRES on jvp(). */
+  readonly directMaxN: number;
+  /** Evaluate at factor prices w; returns max_i |excess_i| / L_i (NaN if undefined). */
+  evaluate(w: ArrayLike<number>): number;
+  jvp(v: ArrayLike<number>, out: Float64Array): void;
+  jacobian(J: Float64Array): void;
+  /** An approximation of the Jacobian's diagonal (GMRES preconditioner). */
+  diagonal(out: Float64Array): void;
+}
 
 /** The market whose equation is replaced by the numeraire. */
-export function droppedMarket(sys: Pick<EquilibriumSystem, 'N'>): number {
+export function droppedMarket(sys: Pick<MarketSystem, 'N'>): number {
   return sys.N - 1;
 }
 
 /** Numeraire residual: world labour income fixed, sum_i w_i L_i = sum_i L_i. */
-export function numeraireResidual(sys: EquilibriumSystem, w: Float64Array): number {
+export function numeraireResidual(sys: MarketSystem, w: Float64Array): number {
   return (dot(w, sys.L) - sys.sumL) / sys.sumL;
 }
 
@@ -24,19 +46,19 @@ export function numeraireResidual(sys: EquilibriumSystem, w: Float64Array): numb
  * largest |excess_i| / L_i over every market (the dropped one included) and
  * the numeraire residual.
  */
-export function residual(sys: EquilibriumSystem, w: Float64Array, F: Float64Array): number {
+export function residual(sys: MarketSystem, w: Float64Array, F: Float64Array): number {
   sys.evaluate(w);
   return currentResidual(sys, w, F);
 }
 
 /** As `residual`, at the point the system last evaluated (w), without evaluating again. */
-export function currentResidual(sys: EquilibriumSystem, w: Float64Array, F: Float64Array): number {
+export function currentResidual(sys: MarketSystem, w: Float64Array, F: Float64Array): number {
   const L = sys.L;
   let worst = 0;
   for (let i = 0; i < sys.N; i++) {
     F[i] = sys.excess[i] / L[i];
     const r = Math.abs(sys.excess[i]) / L[i];
-    if (!(r <= worst)) worst = r; // NaN wins, as in EquilibriumSystem.evaluate
+    if (!(r <= worst)) worst = r; // NaN wins, as in the systems' evaluate
   }
   const num = numeraireResidual(sys, w);
   F[droppedMarket(sys)] = num;
@@ -44,7 +66,7 @@ export function currentResidual(sys: EquilibriumSystem, w: Float64Array, F: Floa
 }
 
 /** dF/dw at the system's current point, row-major N x N (from the analytic Jacobian of excess demand). */
-export function residualJacobian(sys: EquilibriumSystem, J: Float64Array): void {
+export function residualJacobian(sys: MarketSystem, J: Float64Array): void {
   const { N } = sys;
   sys.jacobian(J);
   for (let m = 0; m < N; m++) jacobianColumn(sys, m, J, J, m, N);
@@ -54,7 +76,7 @@ export function residualJacobian(sys: EquilibriumSystem, J: Float64Array): void 
  * Column m of dF/dw from column m of the excess-demand Jacobian (`raw`, read at
  * raw[i * stride + offset]), written into J (row-major N x N).
  */
-export function jacobianColumn(sys: EquilibriumSystem, m: number, raw: Float64Array, J: Float64Array, offset = 0, stride = 1): void {
+export function jacobianColumn(sys: MarketSystem, m: number, raw: Float64Array, J: Float64Array, offset = 0, stride = 1): void {
   const { N } = sys;
   const L = sys.L;
   const drop = droppedMarket(sys);
@@ -62,7 +84,7 @@ export function jacobianColumn(sys: EquilibriumSystem, m: number, raw: Float64Ar
 }
 
 /** dF/dw times v (for GMRES): out = scaled J v. */
-export function residualJvp(sys: EquilibriumSystem, v: Float64Array, out: Float64Array): void {
+export function residualJvp(sys: MarketSystem, v: Float64Array, out: Float64Array): void {
   sys.jvp(v, out);
   const L = sys.L;
   for (let i = 0; i < sys.N; i++) out[i] /= L[i];

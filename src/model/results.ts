@@ -55,14 +55,14 @@ export function moneyValue(welfareChange: number, incomeWithRevenue: number): nu
   return welfareChange * incomeWithRevenue;
 }
 
-/** Baseline income including tariff revenue, Y + R, of economy j: what moneyValue scales. */
-export function incomeWithRevenue(base: Pick<Baseline, 'Y' | 'R'>, j: number): number {
-  return base.Y[j] + base.R[j];
+/** Baseline income including tariff revenue, Y + R (value added + R under input-output links), of economy j: what moneyValue scales. */
+export function incomeWithRevenue(base: Pick<Baseline, 'income' | 'R'>, j: number): number {
+  return base.income[j] + base.R[j];
 }
 
 export function economyResults(eq: Equilibrium): EconomyResult[] {
   const { baseline, what, Phat, Zp, Rp, Yp } = eq;
-  const { N, S, Y, R, world } = baseline;
+  const { N, S, income: Y, R, world } = baseline;
   const Z = world.Z;
   const out: EconomyResult[] = [];
   for (let j = 0; j < N; j++) {

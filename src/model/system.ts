@@ -22,6 +22,8 @@ import type { Baseline } from './baseline.js';
 import { InputError } from '../errors.js';
 import { luFactor, luSolve } from '../numeric/linalg.js';
 import { tariffAdjoint } from './adjoint.js';
+import type { MarketSystem } from './residual.js';
+import { DIRECT_MAX_N } from '../numeric/tolerances.js';
 
 /**
  * How deficits behave in the counterfactual (MODEL.md §1):
@@ -62,7 +64,7 @@ export interface TariffSeeds {
   sales?: { exporter: number; weight: Float64Array };
 }
 
-export class EquilibriumSystem {
+export class EquilibriumSystem implements MarketSystem {
   readonly N: number;
   readonly S: number;
   readonly base: Baseline;
@@ -75,6 +77,7 @@ export class EquilibriumSystem {
   readonly sumL: number;
   /** Monopolistic competition (Ossa 2014): profits enter spending, the wage clears the labour market. */
   readonly krugman: boolean;
+  readonly directMaxN = DIRECT_MAX_N;
 
   // Fixed per shock: a = lam * tauhat^-eps and g = 1/(1+t') (so t'/(1+t') = 1 - g).
   /** @internal (model/adjoint.ts) */

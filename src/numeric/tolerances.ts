@@ -36,6 +36,14 @@ export const EXTENDED_KRYLOV_MIN_TOL = 1e-13;
 /** GMRES restart length and cap on operator products for the extended model's 4N unknowns. */
 export const EXTENDED_KRYLOV_RESTART = 80;
 export const EXTENDED_KRYLOV_MAX_PRODUCTS = 2000;
+/** Input-output model: sector prices are iterated until no log price moves more than this... */
+export const IO_PRICE_TOL = 1e-14;
+/** ...within this many steps (the map contracts by the largest intermediate share, ~0.7 in the data). */
+export const IO_PRICE_MAX_STEPS = 5000;
+/** Input-output model: relative residual of the inner linear solves (spending, and both tangents). */
+export const IO_LINEAR_TOL = 1e-13;
+/** Cap on operator products of one inner linear solve. */
+export const IO_LINEAR_MAX_PRODUCTS = 2000;
 /** GMRES defaults for the core model. */
 export const KRYLOV_RESTART = 40;
 export const KRYLOV_MAX_PRODUCTS = 400;

@@ -1,0 +1,473 @@
+/**
+ * The equilibrium system with input-output linkages (MODEL.md §4, Caliendo &
+ * Parro 2015), in changes. Unknowns are the wages `what` (one labour market
+ * per economy); given them, two inner problems are solved exactly:
+ *
+ * - prices: ln c[i][s] = gva ln w_i + sum_k gamma[i][k][s] ln P[i][k] and
+ *   P[n][s]^-eps = sum_i lam[i][n][s] (c[i][s] tauhat)^-eps, a contraction in
+ *   ln P (modulus the largest intermediate share), iterated from the last point;
+ * - spending: X[n][s] = sum_k gamma[n][s][k] GO'[n][k] + alpha[n][s] I'[n],
+ *   with GO'[i][k] = sum_m lam' X[m][k] / (1 + t') and I' = w VA + D' + R'(X),
+ *   a linear system (I - T) X = alpha (w VA + D') solved by GMRES.
+ *
+ * Excess demand for labour is sum_s gva GO' - w VA. Its analytic derivatives
+ * in w follow by the implicit-function theorem: a tangent of each inner
+ * problem is the same linear operator with a new right-hand side (jvp()).
+ *
+ * With gva = 1 and gamma = 0 every formula reduces to MODEL.md §1, which a
+ * test checks to 1e-10.
+ */
+import type { Baseline } from './baseline.js';
+import type { DeficitRule } from './system.js';
+import type { MarketSystem } from './residual.js';
+import { gmres, type PreconditionedOperator } from '../numeric/krylov.js';
+import { IO_LINEAR_MAX_PRODUCTS, IO_LINEAR_TOL, IO_PRICE_MAX_STEPS, IO_PRICE_TOL } from '../numeric/tolerances.js';
+import { ConvergenceError, InputError } from '../errors.js';
+
+const identity = (v: Float64Array, out: Float64Array): void => out.set(v);
+
+export class IoSystem implements MarketSystem {
+  readonly N: number;
+  readonly S: number;
+  readonly base: Baseline;
+  readonly rule: DeficitRule;
+  readonly tPrime: Float64Array;
+  readonly dhat: Float64Array;
+  /** Value added per economy: labour's income, the numeraire's weights. */
+  readonly L: Float64Array;
+  readonly sumL: number;
+  /** Forming the Jacobian costs N tangents of both inner problems: Newton uses GMRES on jvp() instead. */
+  readonly directMaxN = 0;
+
+  private readonly gva: Float64Array;
+  private readonly gamma: Float64Array;
+  private readonly alpha: Float64Array;
+  /** a = lam tauhat^-eps and g = 1 / (1 + t'), [i][n][s], fixed per shock. */
+  private readonly a: Float64Array;
+  private readonly g: Float64Array;
+
+  // State at the last evaluated point.
+  readonly w: Float64Array;
+  /** ln Phat[n][s]. */
+  readonly lnP: Float64Array;
+  /** ln chat[i][s]: change in the cost of the input bundle. */
+  readonly lnc: Float64Array;
+  /** chat[i][s]^-eps_s. */
+  private readonly cp: Float64Array;
+  /** 1 / sum_i a cp (0 where n buys no s). */
+  private readonly invQ: Float64Array;
+  /** lam' g = lam' / (1 + t'), [i][n][s]: the factory-gate share of n's spending on s that goes to i. */
+  private readonly lg: Float64Array;
+  /** Tariff share of n's spending on s, sum_i lam' t' / (1 + t'), [n][s]. */
+  readonly rho: Float64Array;
+  /** Spending X'[n][s] (tariff-inclusive, intermediate and final). */
+  readonly X: Float64Array;
+  /** Gross output GO'[i][s] at factory prices. */
+  readonly GO: Float64Array;
+  /** Tariff revenue R'[n] and deficits D'[n]. */
+  readonly R: Float64Array;
+  readonly D: Float64Array;
+  readonly excess: Float64Array;
+
+  private readonly lnPNext: Float64Array;
+  private readonly rhs: Float64Array;
+  private readonly dX: Float64Array;
+  private readonly goBuf: Float64Array;
+  private readonly revBuf: Float64Array;
+  private readonly dlnP: Float64Array;
+  private readonly dlnc: Float64Array;
+  private readonly dGO: Float64Array;
+  private readonly spendingOp: PreconditionedOperator;
+  private readonly priceOp: PreconditionedOperator;
+
+  constructor(base: Baseline, tPrime: Float64Array, dhat: Float64Array, rule: DeficitRule) {
+    const io = base.world.io;
+    if (!io) throw new Error('IoSystem needs a world with input-output structure');
+    if (rule === 'proportional') throw new InputError('proportional deficits are not defined with input-output linkages; use fixed or balanced');
+    const { N, S } = base;
+    const size = N * N * S;
+    if (tPrime.length !== size || dhat.length !== size) throw new Error(`shock arrays must have N*N*S = ${size} entries`);
+    this.N = N;
+    this.S = S;
+    this.base = base;
+    this.rule = rule;
+    this.tPrime = tPrime;
+    this.dhat = dhat;
+    this.gva = io.gva;
+    this.gamma = io.gamma;
+    this.alpha = io.alpha;
+    this.L = base.L;
+    let sumL = 0;
+    for (let i = 0; i < N; i++) sumL += base.L[i];
+    this.sumL = sumL;
+    this.a = new Float64Array(size);
+    this.g = new Float64Array(size);
+    this.lg = new Float64Array(size);
+    this.w = new Float64Array(N).fill(1);
+    const NS = N * S;
+    this.lnP = new Float64Array(NS);
+    this.lnPNext = new Float64Array(NS);
+    this.lnc = new Float64Array(NS);
+    this.cp = new Float64Array(NS);
+    this.invQ = new Float64Array(NS);
+    this.rho = new Float64Array(NS);
+    this.X = new Float64Array(NS);
+    this.GO = new Float64Array(NS);
+    this.R = new Float64Array(N);
+    this.D = new Float64Array(N);
+    this.excess = new Float64Array(N);
+    this.rhs = new Float64Array(NS);
+    this.dX = new Float64Array(NS);
+    this.goBuf = new Float64Array(NS);
+    this.revBuf = new Float64Array(N);
+    this.dlnP = new Float64Array(NS);
+    this.dlnc = new Float64Array(NS);
+    this.dGO = new Float64Array(NS);
+    this.spendingOp = { n: NS, apply: (v, out) => this.spendingApply(v, out), precond: identity };
+    this.priceOp = { n: NS, apply: (v, out) => this.priceApply(v, out), precond: identity };
+    this.setShock();
+  }
+
+  /** Recompute the fixed coefficients after tPrime or dhat changed in place. */
+  setShock(): void {
+    const { N, S, tPrime, dhat, a, g } = this;
+    const { lam, world } = this.base;
+    const t0 = world.t;
+    const eps = world.eps;
+    for (let k = 0, s = 0; k < N * N * S; k++) {
+      const tauhat = (dhat[k] * (1 + tPrime[k])) / (1 + t0[k]);
+      a[k] = lam[k] === 0 ? 0 : tauhat === 1 ? lam[k] : lam[k] * Math.pow(tauhat, -eps[s]);
+      g[k] = 1 / (1 + tPrime[k]);
+      if (++s === S) s = 0;
+    }
+  }
+
+  /** Evaluate every quantity at wages w; returns max_i |excess_i| / VA_i (NaN if undefined). */
+  evaluate(w: ArrayLike<number>): number {
+    const { N, S, L } = this;
+    for (let i = 0; i < N; i++) this.w[i] = w[i];
+    this.solvePrices();
+    this.solveSpending();
+    let worst = 0;
+    const { gva, GO, excess } = this;
+    for (let i = 0; i < N; i++) {
+      let labour = 0;
+      for (let s = 0; s < S; s++) labour += gva[i * S + s] * GO[i * S + s];
+      excess[i] = labour - this.w[i] * L[i];
+      const r = Math.abs(excess[i]) / L[i];
+      if (!(r <= worst)) worst = r;
+    }
+    return worst;
+  }
+
+  /** lam'[i][n][s] at the last evaluated point. */
+  share(i: number, n: number, s: number): number {
+    const { N, S } = this;
+    return this.a[(i * N + n) * S + s] * this.cp[i * S + s] * this.invQ[n * S + s];
+  }
+
+  /**
+   * Input costs and prices given w: iterate ln P <- f(ln P) from the last
+   * solution (a contraction; ln P starts at 0), then fix lam' / (1 + t') and
+   * the tariff shares.
+   */
+  private solvePrices(): void {
+    const { N, S, lnP, lnPNext } = this;
+    let change = Infinity;
+    let steps = 0;
+    for (; steps < IO_PRICE_MAX_STEPS; steps++) {
+      this.costsAt(lnP);
+      change = this.pricesFromCosts(lnPNext);
+      lnP.set(lnPNext);
+      if (change <= IO_PRICE_TOL) break;
+      if (!Number.isFinite(change)) break;
+    }
+    if (!(change <= IO_PRICE_TOL)) {
+      if (!Number.isFinite(change)) throw new InputError('sector prices are undefined at these wages (a prohibitive shock leaves some sector with no source)');
+      throw new ConvergenceError('sector prices', change, steps);
+    }
+    this.costsAt(lnP);
+    this.pricesFromCosts(lnPNext);
+    const { a, g, cp, invQ, lg, rho } = this;
+    const NS = N * S;
+    rho.fill(0);
+    for (let i = 0; i < N; i++) {
+      const b0 = i * NS;
+      for (let ns = 0, s = 0; ns < NS; ns++) {
+        const k = b0 + ns;
+        const l = a[k] * cp[i * S + s] * invQ[ns];
+        lg[k] = l * g[k];
+        rho[ns] += l - lg[k];
+        if (++s === S) s = 0;
+      }
+    }
+  }
+
+  /** ln c and c^-eps from wages and the log prices given. */
+  private costsAt(lnPin: Float64Array): void {
+    const { N, S, gva, gamma, lnc, cp, w } = this;
+    const eps = this.base.world.eps;
+    for (let i = 0; i < N; i++) {
+      const lw = Math.log(w[i]);
+      const o = i * S;
+      for (let s = 0; s < S; s++) lnc[o + s] = gva[o + s] * lw;
+      for (let k = 0; k < S; k++) {
+        const p = lnPin[o + k];
+        if (p === 0) continue;
+        const gk = (o + k) * S;
+        for (let s = 0; s < S; s++) lnc[o + s] += gamma[gk + s] * p;
+      }
+      for (let s = 0; s < S; s++) cp[o + s] = Math.exp(-eps[s] * lnc[o + s]);
+    }
+  }
+
+  /** New log prices from the current costs into out (and invQ); returns max |change| against lnP. */
+  private pricesFromCosts(out: Float64Array): number {
+    const { N, S, a, cp, invQ, lnP } = this;
+    const eps = this.base.world.eps;
+    const NS = N * S;
+    out.fill(0);
+    for (let i = 0; i < N; i++) {
+      const b0 = i * NS;
+      const ci = i * S;
+      for (let ns = 0, s = 0; ns < NS; ns++) {
+        out[ns] += a[b0 + ns] * cp[ci + s];
+        if (++s === S) s = 0;
+      }
+    }
+    let change = 0;
+    for (let ns = 0, s = 0; ns < NS; ns++) {
+      const q = out[ns];
+      if (q > 0) {
+        invQ[ns] = 1 / q;
+        out[ns] = Math.log(q) / -eps[s];
+      } else {
+        invQ[ns] = 0;
+        out[ns] = 0;
+      }
+      const d = Math.abs(out[ns] - lnP[ns]);
+      if (!(d <= change)) change = d;
+      if (++s === S) s = 0;
+    }
+    return change;
+  }
+
+  /** Deficits in the counterfactual under the rule (in units of the numeraire). */
+  private deficit(n: number): number {
+    return this.rule === 'fixed' ? this.base.D[n] : 0;
+  }
+
+  /**
+   * Spending X given prices: (I - T) X = alpha (w VA + D'), solved for the
+   * correction to the last solution (X starts at 0), to IO_LINEAR_TOL of the
+   * right-hand side.
+   */
+  private solveSpending(): void {
+    const { N, S, alpha, X, rhs, dX, L, w } = this;
+    const NS = N * S;
+    this.spendingApply(X, rhs);
+    let size = 0;
+    for (let n = 0; n < N; n++) {
+      const income = w[n] * L[n] + this.deficit(n);
+      for (let s = 0; s < S; s++) {
+        const b = alpha[n * S + s] * income;
+        size += b * b;
+        rhs[n * S + s] = b - rhs[n * S + s];
+      }
+    }
+    const target = IO_LINEAR_TOL * Math.sqrt(size);
+    const left = norm(rhs);
+    if (left > target) {
+      const r = gmres(this.spendingOp, rhs, dX, { tol: Math.min(0.5, target / left), maxProducts: IO_LINEAR_MAX_PRODUCTS });
+      if (!(r.relResidual * left <= 10 * target)) throw new ConvergenceError('sector spending', (r.relResidual * left) / Math.sqrt(size), r.products);
+      for (let k = 0; k < NS; k++) X[k] += dX[k];
+    }
+    this.factoryGate(X, this.GO, this.R);
+    for (let n = 0; n < N; n++) this.D[n] = this.deficit(n);
+  }
+
+  /** GO[i][k] = sum_m lg[i][m][k] v[m][k] and rev[n] = sum_s rho[n][s] v[n][s]. */
+  private factoryGate(v: Float64Array, go: Float64Array, rev: Float64Array): void {
+    const { N, S, lg, rho } = this;
+    const NS = N * S;
+    go.fill(0);
+    for (let i = 0; i < N; i++) {
+      const b0 = i * NS;
+      const o = i * S;
+      for (let ms = 0, s = 0; ms < NS; ms++) {
+        go[o + s] += lg[b0 + ms] * v[ms];
+        if (++s === S) s = 0;
+      }
+    }
+    for (let n = 0; n < N; n++) {
+      let r = 0;
+      for (let s = 0; s < S; s++) r += rho[n * S + s] * v[n * S + s];
+      rev[n] = r;
+    }
+  }
+
+  /** out = (I - T) v: spending minus the intermediate and revenue-funded final demand it generates. */
+  private spendingApply(v: Float64Array, out: Float64Array): void {
+    const { N, S, gamma, alpha, goBuf, revBuf } = this;
+    this.factoryGate(v, goBuf, revBuf);
+    for (let n = 0; n < N; n++) {
+      const o = n * S;
+      for (let s = 0; s < S; s++) {
+        let inter = 0;
+        const gs = (o + s) * S;
+        for (let k = 0; k < S; k++) inter += gamma[gs + k] * goBuf[o + k];
+        out[o + s] = v[o + s] - inter - alpha[o + s] * revBuf[n];
+      }
+    }
+  }
+
+  /** out = (I - K) v, K v[n][s] = sum_i lam'[i][n][s] sum_k gamma[i][k][s] v[i][k]: the price tangent operator. */
+  private priceApply(v: Float64Array, out: Float64Array): void {
+    const { N, S, gamma, a, cp, invQ, dlnc } = this;
+    const NS = N * S;
+    dlnc.fill(0);
+    for (let i = 0; i < N; i++) {
+      const o = i * S;
+      for (let k = 0; k < S; k++) {
+        const p = v[o + k];
+        if (p === 0) continue;
+        const gk = (o + k) * S;
+        for (let s = 0; s < S; s++) dlnc[o + s] += gamma[gk + s] * p;
+      }
+    }
+    out.set(v);
+    for (let i = 0; i < N; i++) {
+      const b0 = i * NS;
+      const o = i * S;
+      for (let ns = 0, s = 0; ns < NS; ns++) {
+        out[ns] -= a[b0 + ns] * cp[o + s] * invQ[ns] * dlnc[o + s];
+        if (++s === S) s = 0;
+      }
+    }
+  }
+
+  /**
+   * Jacobian-vector product at the last evaluated point: out = d excess / d w
+   * times v. With dlnw = v / w:
+   *   (I - K) dlnP = Lam (gva dlnw),  dlnc = gva dlnw + Gamma dlnP,
+   *   dlam' = -eps lam' (dlnc_i - dlnP_n),
+   *   (I - T) dX = Gamma dGO|X + alpha (VA v + dR|X),
+   *   dexcess_i = sum_s gva (dGO|X + lam' g dX) - VA_i v_i.
+   */
+  jvp(v: ArrayLike<number>, out: Float64Array): void {
+    const { N, S, gva, gamma, alpha, a, g, cp, invQ, X, L, w, rhs, dX, dlnP, dlnc, dGO, revBuf } = this;
+    const eps = this.base.world.eps;
+    const NS = N * S;
+    // Price tangent: right-hand side Lam (gva dlnw).
+    rhs.fill(0);
+    for (let i = 0; i < N; i++) {
+      const dw = v[i] / w[i];
+      if (dw === 0) continue;
+      const b0 = i * NS;
+      const o = i * S;
+      for (let ns = 0, s = 0; ns < NS; ns++) {
+        rhs[ns] += a[b0 + ns] * cp[o + s] * invQ[ns] * gva[o + s] * dw;
+        if (++s === S) s = 0;
+      }
+    }
+    this.linearSolve(this.priceOp, rhs, dlnP, 'price tangent');
+    // dlnc (priceApply left Gamma v in dlnc for its last argument, not dlnP: recompute).
+    for (let i = 0; i < N; i++) {
+      const o = i * S;
+      const dw = v[i] / w[i];
+      for (let s = 0; s < S; s++) dlnc[o + s] = gva[o + s] * dw;
+      for (let k = 0; k < S; k++) {
+        const p = dlnP[o + k];
+        if (p === 0) continue;
+        const gk = (o + k) * S;
+        for (let s = 0; s < S; s++) dlnc[o + s] += gamma[gk + s] * p;
+      }
+    }
+    // Changes at fixed X: dGO0[i][s] and the revenue change per importer.
+    dGO.fill(0);
+    revBuf.fill(0);
+    for (let i = 0; i < N; i++) {
+      const b0 = i * NS;
+      const o = i * S;
+      for (let ns = 0, s = 0, n = 0; ns < NS; ns++) {
+        const k = b0 + ns;
+        const dl = -eps[s] * a[k] * cp[o + s] * invQ[ns] * (dlnc[o + s] - dlnP[ns]) * X[ns];
+        dGO[o + s] += dl * g[k];
+        revBuf[n] += dl * (1 - g[k]);
+        if (++s === S) {
+          s = 0;
+          n++;
+        }
+      }
+    }
+    for (let n = 0; n < N; n++) {
+      const o = n * S;
+      const dinc = L[n] * v[n] + revBuf[n];
+      for (let s = 0; s < S; s++) {
+        let inter = 0;
+        const gs = (o + s) * S;
+        for (let k = 0; k < S; k++) inter += gamma[gs + k] * dGO[o + k];
+        rhs[o + s] = inter + alpha[o + s] * dinc;
+      }
+    }
+    this.linearSolve(this.spendingOp, rhs, dX, 'spending tangent');
+    const { lg } = this;
+    for (let i = 0; i < N; i++) {
+      const b0 = i * NS;
+      const o = i * S;
+      for (let ms = 0, s = 0; ms < NS; ms++) {
+        dGO[o + s] += lg[b0 + ms] * dX[ms];
+        if (++s === S) s = 0;
+      }
+      let d = 0;
+      for (let s = 0; s < S; s++) d += gva[o + s] * dGO[o + s];
+      out[i] = d - L[i] * v[i];
+    }
+  }
+
+  private linearSolve(op: PreconditionedOperator, b: Float64Array, x: Float64Array, what: string): void {
+    const r = gmres(op, b, x, { tol: IO_LINEAR_TOL, maxProducts: IO_LINEAR_MAX_PRODUCTS });
+    if (!(r.relResidual <= IO_LINEAR_TOL * 10)) throw new ConvergenceError(what, r.relResidual, r.products);
+  }
+
+  /** Full Jacobian by N products (tests and small worlds). */
+  jacobian(J: Float64Array): void {
+    const { N } = this;
+    const e = new Float64Array(N);
+    const col = new Float64Array(N);
+    for (let k = 0; k < N; k++) {
+      e[k] = 1;
+      this.jvp(e, col);
+      e[k] = 0;
+      for (let i = 0; i < N; i++) J[i * N + k] = col[i];
+    }
+  }
+
+  /**
+   * Jacobian diagonal without income and input-cost effects, for the GMRES
+   * preconditioner: -(VA_i + (1/w_i) sum eps_s gva_is^2 GO'_ins (1 - lam'_ins)).
+   */
+  diagonal(out: Float64Array): void {
+    const { N, S, gva, a, cp, invQ, g, X, L, w } = this;
+    const eps = this.base.world.eps;
+    const NS = N * S;
+    for (let i = 0; i < N; i++) {
+      const b0 = i * NS;
+      const o = i * S;
+      let d = 0;
+      for (let ns = 0, s = 0; ns < NS; ns++) {
+        const k = b0 + ns;
+        const l = a[k] * cp[o + s] * invQ[ns];
+        d += eps[s] * gva[o + s] * gva[o + s] * l * g[k] * X[ns] * (1 - l);
+        if (++s === S) s = 0;
+      }
+      out[i] = -(L[i] + d / w[i]);
+    }
+  }
+}
+
+function norm(v: Float64Array): number {
+  let s = 0;
+  for (let k = 0; k < v.length; k++) s += v[k] * v[k];
+  return Math.sqrt(s);
+}
