@@ -156,6 +156,9 @@ export function createWorld(init: WorldInit): World {
 /**
  * Copy and check an input-output structure: shares finite and in range,
  * gva + sum_k gamma = 1 and sum_s alpha = 1 per economy (within IO_SHARE_TOL).
+ * Within that tolerance the shares are then made to add up exactly (input
+ * shares and final-demand shares rescaled): Walras' law, which lets the
+ * solver drop one market, holds only if they do.
  */
 export function checkedIo(io: IoStructure, codes: readonly string[], sectors: readonly string[]): IoStructure {
   const N = codes.length;
@@ -179,11 +182,16 @@ export function checkedIo(io: IoStructure, codes: readonly string[], sectors: re
         sum += g;
       }
       if (Math.abs(sum - 1) > IO_SHARE_TOL) throw new InputError(`value-added and input shares of ${at} sum to ${sum}, expected 1`, { field: 'gamma' });
+      const inputs = sum - v;
+      gva[n * S + s] = Math.min(v, 1);
+      if (inputs > 0) for (let k = 0; k < S; k++) gamma[(n * S + k) * S + s] *= (1 - gva[n * S + s]) / inputs;
+      else gva[n * S + s] = 1;
       const f = alpha[n * S + s];
       if (!(f >= 0 && f <= 1 + IO_SHARE_TOL)) throw new InputError(`final-demand share of ${at} must be in [0, 1], found ${f}`, { field: 'alpha' });
       a += f;
     }
     if (Math.abs(a - 1) > IO_SHARE_TOL) throw new InputError(`final-demand shares of ${codes[n]} sum to ${a}, expected 1`, { field: 'alpha' });
+    for (let s = 0; s < S; s++) alpha[n * S + s] /= a;
   }
   return { gva, gamma, alpha };
 }

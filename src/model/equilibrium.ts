@@ -14,7 +14,7 @@ import { gmres, type PreconditionedOperator } from '../numeric/krylov.js';
 import { newton, type NewtonProblem } from '../numeric/newton.js';
 import { currentResidual, droppedMarket, residual, residualJacobian, residualJvp, type MarketSystem } from './residual.js';
 import { IoSystem } from './io-system.js';
-import { DAMPED_CLAMP, DAMPED_STEPS, DAMPED_UNTIL, DIRECT_MAX_N, KRYLOV_FIRST_TOL, KRYLOV_FLOOR_TOL, KRYLOV_RETRY_TOL, NEWTON_HALVINGS, NEWTON_MAX_ITERATIONS, SOLVE_TOL } from '../numeric/tolerances.js';
+import { DAMPED_CLAMP, DAMPED_STEPS, DAMPED_UNTIL, DIRECT_MAX_N, IO_CONSISTENCY_TOL, KRYLOV_FIRST_TOL, KRYLOV_FLOOR_TOL, KRYLOV_RETRY_TOL, NEWTON_HALVINGS, NEWTON_MAX_ITERATIONS, SOLVE_TOL } from '../numeric/tolerances.js';
 import { createWorld, type World } from '../data/world.js';
 import { ConvergenceError } from '../errors.js';
 import { warn } from '../warn.js';
@@ -114,12 +114,53 @@ export function purgeDeficits(world: World): World {
   return out;
 }
 
+const consistent = new WeakMap<World, World>();
+
+/**
+ * An input-output world whose final-demand shares match its flows (spending
+ * = intermediate use + alpha I in every cell, to IO_CONSISTENCY_TOL); one
+ * whose shares do not (clipped negative final demand, shares from another
+ * year) is replaced by its own no-shock equilibrium, as Caliendo & Parro's
+ * code does, so that "no change" means no change. Cached per World object.
+ */
+export function consistentWorld(world: World): World {
+  const hit = consistent.get(world);
+  if (hit) return hit;
+  let out = world;
+  if (ioInconsistency(world) > IO_CONSISTENCY_TOL) {
+    const eq = solveRule(computeBaseline(world), noShock(world), 'fixed', {});
+    if (!eq.converged) throw new ConvergenceError('making the input-output baseline consistent', eq.residual, eq.iterations);
+    out = worldAt(eq, world.meta.name, 'final-demand shares did not match the flows: the baseline is the no-shock equilibrium of the data (as Caliendo & Parro 2015 do)');
+  }
+  consistent.set(world, out);
+  return out;
+}
+
+/** Largest |X - Gamma GO - alpha I| / X over the cells with spending: how far the IO data are from a baseline equilibrium. */
+function ioInconsistency(world: World): number {
+  const { N, S, io } = world;
+  if (!io) return 0;
+  const base = computeBaseline(world);
+  let worst = 0;
+  for (let n = 0; n < N; n++) {
+    const income = base.L[n] + base.R[n] + base.D[n];
+    for (let s = 0; s < S; s++) {
+      const X = base.beta[n * S + s] * base.E[n];
+      if (!(X > 0)) continue;
+      let use = io.alpha[n * S + s] * income;
+      for (let k = 0; k < S; k++) use += io.gamma[(n * S + s) * S + k] * base.Ys[n * S + k];
+      worst = Math.max(worst, Math.abs(X - use) / X);
+    }
+  }
+  return worst;
+}
+
 /**
  * The world whose baseline is this equilibrium: its flows Z' at its tariffs
  * (same economies, elasticities and input-output shares). Hat algebra
  * composes, so a shock solved from here is the change relative to eq.
  */
-export function worldAt(eq: Equilibrium, name: string): World {
+export function worldAt(eq: Equilibrium, name: string, note?: string): World {
   const world = eq.baseline.world;
   return createWorld({
     codes: world.codes,
@@ -130,7 +171,7 @@ export function worldAt(eq: Equilibrium, name: string): World {
     eps: world.eps,
     model: world.model,
     io: world.io,
-    meta: { ...world.meta, name },
+    meta: { ...world.meta, name, ...(note ? { notes: [...(world.meta.notes ?? []), note] } : {}) },
   });
 }
 
@@ -140,6 +181,7 @@ export function worldAt(eq: Equilibrium, name: string): World {
  */
 export function solve(world: World, shock: Shock, options: SolveOptions = {}): Equilibrium {
   const deficits = options.deficits ?? 'fixed';
+  if (world.io && deficits === 'fixed') world = consistentWorld(world);
   if (deficits === 'balanced') {
     const pw = purgeDeficits(world);
     return { ...solveRule(computeBaseline(pw), shock, 'fixed', options), deficits };
@@ -201,7 +243,7 @@ function dampedSteps(sys: MarketSystem, w: Float64Array): number {
   for (const e of sys.base.world.eps) epsMax = Math.max(epsMax, e);
   const damp = 1 / (1 + epsMax);
   let steps = 0;
-  for (; steps < DAMPED_STEPS && worst > DAMPED_UNTIL && Number.isFinite(worst); steps++) {
+  for (; sys.dampedStart && steps < DAMPED_STEPS && worst > DAMPED_UNTIL && Number.isFinite(worst); steps++) {
     for (let i = 0; i < N; i++) {
       const f = 1 + (damp * sys.excess[i]) / (w[i] * Y[i]);
       w[i] *= Math.min(DAMPED_CLAMP, Math.max(1 / DAMPED_CLAMP, f));
@@ -243,6 +285,7 @@ function equilibriumProblem(sys: MarketSystem, linear: SolveOptions['linear']): 
     current: (x, F) => currentResidual(sys, x, F),
     direction(_x, F, measure, dx) {
       for (let i = 0; i < N; i++) rhs[i] = -F[i];
+      sys.tangentAccuracy?.(measure);
       if (!direct) {
         sys.diagonal(diag);
         for (let i = 0; i < N; i++) diag[i] /= Y[i];

@@ -21,7 +21,7 @@ import type { Baseline } from './baseline.js';
 import type { DeficitRule } from './system.js';
 import type { MarketSystem } from './residual.js';
 import { gmres, type PreconditionedOperator } from '../numeric/krylov.js';
-import { IO_LINEAR_MAX_PRODUCTS, IO_LINEAR_TOL, IO_PRICE_MAX_STEPS, IO_PRICE_TOL } from '../numeric/tolerances.js';
+import { IO_LINEAR_MAX_PRODUCTS, IO_LINEAR_TOL, IO_PRICE_MAX_STEPS, IO_PRICE_NEWTON_LINEAR_TOL, IO_PRICE_NEWTON_SHRINK, IO_PRICE_TOL, IO_TANGENT_FACTOR, IO_TANGENT_MAX_TOL } from '../numeric/tolerances.js';
 import { ConvergenceError, InputError } from '../errors.js';
 
 const identity = (v: Float64Array, out: Float64Array): void => out.set(v);
@@ -38,6 +38,8 @@ export class IoSystem implements MarketSystem {
   readonly sumL: number;
   /** Forming the Jacobian costs N tangents of both inner problems: Newton uses GMRES on jvp() instead. */
   readonly directMaxN = 0;
+  /** An evaluation solves both inner problems, and damped steps barely move with large elasticities (CP's go to 64). */
+  readonly dampedStart = false;
 
   private readonly gva: Float64Array;
   private readonly gamma: Float64Array;
@@ -56,6 +58,8 @@ export class IoSystem implements MarketSystem {
   private readonly cp: Float64Array;
   /** 1 / sum_i a cp (0 where n buys no s). */
   private readonly invQ: Float64Array;
+  /** lam'[i][n][s], kept explicitly: the inner operators stream it many times per evaluation. */
+  private readonly lp: Float64Array;
   /** lam' g = lam' / (1 + t'), [i][n][s]: the factory-gate share of n's spending on s that goes to i. */
   private readonly lg: Float64Array;
   /** Tariff share of n's spending on s, sum_i lam' t' / (1 + t'), [n][s]. */
@@ -103,6 +107,7 @@ export class IoSystem implements MarketSystem {
     this.a = new Float64Array(size);
     this.g = new Float64Array(size);
     this.lg = new Float64Array(size);
+    this.lp = new Float64Array(size);
     this.w = new Float64Array(N).fill(1);
     const NS = N * S;
     this.lnP = new Float64Array(NS);
@@ -163,24 +168,39 @@ export class IoSystem implements MarketSystem {
   /** lam'[i][n][s] at the last evaluated point. */
   share(i: number, n: number, s: number): number {
     const { N, S } = this;
-    return this.a[(i * N + n) * S + s] * this.cp[i * S + s] * this.invQ[n * S + s];
+    return this.lp[(i * N + n) * S + s];
   }
 
   /**
-   * Input costs and prices given w: iterate ln P <- f(ln P) from the last
-   * solution (a contraction; ln P starts at 0), then fix lam' / (1 + t') and
-   * the tariff shares.
+   * Input costs and prices given w: solve ln P = f(ln P) from the last
+   * solution (ln P starts at 0) by Newton steps, falling back to the
+   * contraction's own step, then fix lam' / (1 + t') and the tariff shares.
    */
   private solvePrices(): void {
-    const { N, S, lnP, lnPNext } = this;
+    const { N, S, lnP, lnPNext, dlnP } = this;
+    const NS = N * S;
     let change = Infinity;
     let steps = 0;
     for (; steps < IO_PRICE_MAX_STEPS; steps++) {
       this.costsAt(lnP);
+      const before = change;
       change = this.pricesFromCosts(lnPNext);
-      lnP.set(lnPNext);
-      if (change <= IO_PRICE_TOL) break;
-      if (!Number.isFinite(change)) break;
+      if (change <= IO_PRICE_TOL || !Number.isFinite(change)) {
+        lnP.set(lnPNext);
+        break;
+      }
+      // Newton on ln P - f(ln P) = 0: its Jacobian I - K is the price-tangent operator at this point.
+      // Where Newton does not shrink the step, the plain fixed-point step (a contraction) is taken instead.
+      for (let k = 0; k < NS; k++) lnPNext[k] -= lnP[k];
+      if (change < before * IO_PRICE_NEWTON_SHRINK) {
+        this.sharesAt();
+        const r = gmres(this.priceOp, lnPNext, dlnP, { tol: IO_PRICE_NEWTON_LINEAR_TOL, maxProducts: IO_LINEAR_MAX_PRODUCTS });
+        if (r.relResidual <= IO_PRICE_NEWTON_LINEAR_TOL) {
+          for (let k = 0; k < NS; k++) lnP[k] += dlnP[k];
+          continue;
+        }
+      }
+      for (let k = 0; k < NS; k++) lnP[k] += lnPNext[k];
     }
     if (!(change <= IO_PRICE_TOL)) {
       if (!Number.isFinite(change)) throw new InputError('sector prices are undefined at these wages (a prohibitive shock leaves some sector with no source)');
@@ -188,16 +208,28 @@ export class IoSystem implements MarketSystem {
     }
     this.costsAt(lnP);
     this.pricesFromCosts(lnPNext);
-    const { a, g, cp, invQ, lg, rho } = this;
-    const NS = N * S;
+    this.sharesAt();
+    const { g, lp, lg, rho } = this;
     rho.fill(0);
     for (let i = 0; i < N; i++) {
       const b0 = i * NS;
-      for (let ns = 0, s = 0; ns < NS; ns++) {
+      for (let ns = 0; ns < NS; ns++) {
         const k = b0 + ns;
-        const l = a[k] * cp[i * S + s] * invQ[ns];
-        lg[k] = l * g[k];
-        rho[ns] += l - lg[k];
+        lg[k] = lp[k] * g[k];
+        rho[ns] += lp[k] - lg[k];
+      }
+    }
+  }
+
+  /** lam' = a c^-eps / Q at the current costs. */
+  private sharesAt(): void {
+    const { N, S, a, cp, invQ, lp } = this;
+    const NS = N * S;
+    for (let i = 0; i < N; i++) {
+      const b0 = i * NS;
+      const o = i * S;
+      for (let ns = 0, s = 0; ns < NS; ns++) {
+        lp[b0 + ns] = a[b0 + ns] * cp[o + s] * invQ[ns];
         if (++s === S) s = 0;
       }
     }
@@ -323,7 +355,7 @@ export class IoSystem implements MarketSystem {
 
   /** out = (I - K) v, K v[n][s] = sum_i lam'[i][n][s] sum_k gamma[i][k][s] v[i][k]: the price tangent operator. */
   private priceApply(v: Float64Array, out: Float64Array): void {
-    const { N, S, gamma, a, cp, invQ, dlnc } = this;
+    const { N, S, gamma, lp, dlnc } = this;
     const NS = N * S;
     dlnc.fill(0);
     for (let i = 0; i < N; i++) {
@@ -340,7 +372,7 @@ export class IoSystem implements MarketSystem {
       const b0 = i * NS;
       const o = i * S;
       for (let ns = 0, s = 0; ns < NS; ns++) {
-        out[ns] -= a[b0 + ns] * cp[o + s] * invQ[ns] * dlnc[o + s];
+        out[ns] -= lp[b0 + ns] * dlnc[o + s];
         if (++s === S) s = 0;
       }
     }
@@ -355,7 +387,7 @@ export class IoSystem implements MarketSystem {
    *   dexcess_i = sum_s gva (dGO|X + lam' g dX) - VA_i v_i.
    */
   jvp(v: ArrayLike<number>, out: Float64Array): void {
-    const { N, S, gva, gamma, alpha, a, g, cp, invQ, X, L, w, rhs, dX, dlnP, dlnc, dGO, revBuf } = this;
+    const { N, S, gva, gamma, alpha, g, lp, X, L, w, rhs, dX, dlnP, dlnc, dGO, revBuf } = this;
     const eps = this.base.world.eps;
     const NS = N * S;
     // Price tangent: right-hand side Lam (gva dlnw).
@@ -366,12 +398,12 @@ export class IoSystem implements MarketSystem {
       const b0 = i * NS;
       const o = i * S;
       for (let ns = 0, s = 0; ns < NS; ns++) {
-        rhs[ns] += a[b0 + ns] * cp[o + s] * invQ[ns] * gva[o + s] * dw;
+        rhs[ns] += lp[b0 + ns] * gva[o + s] * dw;
         if (++s === S) s = 0;
       }
     }
     this.linearSolve(this.priceOp, rhs, dlnP, 'price tangent');
-    // dlnc (priceApply left Gamma v in dlnc for its last argument, not dlnP: recompute).
+    // dlnc (priceApply left Gamma of its last argument there, not of dlnP: recompute).
     for (let i = 0; i < N; i++) {
       const o = i * S;
       const dw = v[i] / w[i];
@@ -391,7 +423,7 @@ export class IoSystem implements MarketSystem {
       const o = i * S;
       for (let ns = 0, s = 0, n = 0; ns < NS; ns++) {
         const k = b0 + ns;
-        const dl = -eps[s] * a[k] * cp[o + s] * invQ[ns] * (dlnc[o + s] - dlnP[ns]) * X[ns];
+        const dl = -eps[s] * lp[k] * (dlnc[o + s] - dlnP[ns]) * X[ns];
         dGO[o + s] += dl * g[k];
         revBuf[n] += dl * (1 - g[k]);
         if (++s === S) {
@@ -426,8 +458,21 @@ export class IoSystem implements MarketSystem {
   }
 
   private linearSolve(op: PreconditionedOperator, b: Float64Array, x: Float64Array, what: string): void {
-    const r = gmres(op, b, x, { tol: IO_LINEAR_TOL, maxProducts: IO_LINEAR_MAX_PRODUCTS });
-    if (!(r.relResidual <= IO_LINEAR_TOL * 10)) throw new ConvergenceError(what, r.relResidual, r.products);
+    const tol = this.tangentTol;
+    const r = gmres(op, b, x, { tol, maxProducts: IO_LINEAR_MAX_PRODUCTS });
+    if (!(r.relResidual <= tol * 10)) throw new ConvergenceError(what, r.relResidual, r.products);
+  }
+
+  /** Relative accuracy of the tangents' inner solves (jvp()); IO_LINEAR_TOL unless the solver loosens it. */
+  private tangentTol = IO_LINEAR_TOL;
+
+  /**
+   * Inexact Newton: far from the root the outer linear solve is loose, and
+   * the products it is made of may be too. Tangents are solved to the
+   * residual times IO_TANGENT_FACTOR, between IO_LINEAR_TOL and IO_TANGENT_MAX_TOL.
+   */
+  tangentAccuracy(measure: number): void {
+    this.tangentTol = Math.min(IO_TANGENT_MAX_TOL, Math.max(IO_LINEAR_TOL, measure * IO_TANGENT_FACTOR));
   }
 
   /** Full Jacobian by N products (tests and small worlds). */
@@ -448,7 +493,7 @@ export class IoSystem implements MarketSystem {
    * preconditioner: -(VA_i + (1/w_i) sum eps_s gva_is^2 GO'_ins (1 - lam'_ins)).
    */
   diagonal(out: Float64Array): void {
-    const { N, S, gva, a, cp, invQ, g, X, L, w } = this;
+    const { N, S, gva, lp, g, X, L, w } = this;
     const eps = this.base.world.eps;
     const NS = N * S;
     for (let i = 0; i < N; i++) {
@@ -457,7 +502,7 @@ export class IoSystem implements MarketSystem {
       let d = 0;
       for (let ns = 0, s = 0; ns < NS; ns++) {
         const k = b0 + ns;
-        const l = a[k] * cp[o + s] * invQ[ns];
+        const l = lp[k];
         d += eps[s] * gva[o + s] * gva[o + s] * l * g[k] * X[ns] * (1 - l);
         if (++s === S) s = 0;
       }

@@ -23,12 +23,16 @@ export interface MarketSystem {
   readonly excess: Float64Array;
   /** Largest N for which Newton forms the Jacobian and factors it; above it, GMRES on jvp(). */
   readonly directMaxN: number;
+  /** Run damped excess-demand steps before Newton: worth it only where an evaluation is much cheaper than a Newton step. */
+  readonly dampedStart: boolean;
   /** Evaluate at factor prices w; returns max_i |excess_i| / L_i (NaN if undefined). */
   evaluate(w: ArrayLike<number>): number;
   jvp(v: ArrayLike<number>, out: Float64Array): void;
   jacobian(J: Float64Array): void;
   /** An approximation of the Jacobian's diagonal (GMRES preconditioner). */
   diagonal(out: Float64Array): void;
+  /** Told the current residual before a Newton direction, so products may be computed only as accurately as needed. */
+  tangentAccuracy?(measure: number): void;
 }
 
 /** The market whose equation is replaced by the numeraire. */

@@ -78,6 +78,7 @@ export class EquilibriumSystem implements MarketSystem {
   /** Monopolistic competition (Ossa 2014): profits enter spending, the wage clears the labour market. */
   readonly krugman: boolean;
   readonly directMaxN = DIRECT_MAX_N;
+  readonly dampedStart = true;
 
   // Fixed per shock: a = lam * tauhat^-eps and g = 1/(1+t') (so t'/(1+t') = 1 - g).
   /** @internal (model/adjoint.ts) */

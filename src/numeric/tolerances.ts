@@ -40,8 +40,17 @@ export const EXTENDED_KRYLOV_MAX_PRODUCTS = 2000;
 export const IO_PRICE_TOL = 1e-14;
 /** ...within this many steps (the map contracts by the largest intermediate share, ~0.7 in the data). */
 export const IO_PRICE_MAX_STEPS = 5000;
+/** A price Newton step is tried while the last step shrank the change by at least this factor (else the contraction step)... */
+export const IO_PRICE_NEWTON_SHRINK = 1;
+/** ...with its linear solve this loose (an inexact Newton step still converges fast near the solution). */
+export const IO_PRICE_NEWTON_LINEAR_TOL = 1e-4;
 /** Input-output model: relative residual of the inner linear solves (spending, and both tangents). */
 export const IO_LINEAR_TOL = 1e-13;
+/** An input-output world is a baseline equilibrium when every sector's spending matches its uses to this (relative). */
+export const IO_CONSISTENCY_TOL = 1e-9;
+/** Newton's tangents (jvp) are solved to the current residual times this, never looser than IO_TANGENT_MAX_TOL. */
+export const IO_TANGENT_FACTOR = 1e-2;
+export const IO_TANGENT_MAX_TOL = 1e-5;
 /** Cap on operator products of one inner linear solve. */
 export const IO_LINEAR_MAX_PRODUCTS = 2000;
 /** GMRES defaults for the core model. */
