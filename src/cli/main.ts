@@ -27,6 +27,7 @@ const runCommand = lazy(async () => (await import('./run.js')).runCommand);
 const serveCommand = lazy(async () => (await import('./serve.js')).serveCommand);
 const liberationDayCommand = lazy(async () => (await import('./replicate.js')).liberationDayCommand);
 const ossaCommand = lazy(async () => (await import('./replicate.js')).ossaCommand);
+const cp2015Command = lazy(async () => (await import('./replicate.js')).cp2015Command);
 
 function worldOptions(cmd: Command): Command {
   return cmd
@@ -123,6 +124,13 @@ export function buildProgram(): Command {
     .option('--json', 'print one JSON object')
     .option('--only <problems>', `comma-separated: ${'optimal,nash,cooperative'}`)
     .action(ossaCommand);
+  replicate
+    .command('caliendo-parro-2015')
+    .description("Caliendo & Parro (2015): NAFTA's tariff cuts in the input-output model, welfare decomposed, on the paper's own data")
+    .option('--data <dir>', "folder of the paper's Equilibrium files (default: $PARLEY_CP2015); not shipped")
+    .option('--deficits <rule>', 'balanced (deficits purged first: the paper\'s case, default) or fixed')
+    .option('--json', 'print one JSON object')
+    .action(cp2015Command);
 
   const data = program.command('data').description('built-in data sets');
   data.command('list').description('list the built-in data sets').option('--json', 'print JSON').action(dataListCommand);

@@ -6,6 +6,10 @@ import { printJson } from './common.js';
 import { loadOssa2014 } from '../replicate/ossa2014-data.js';
 import { OSSA_PROBLEMS, replicateOssa2014, type OssaProblem, type OssaTable } from '../replicate/ossa2014.js';
 import { ossaText } from '../report/ossa2014.js';
+import { loadCp2015 } from '../replicate/cp2015-data.js';
+import { replicateCp2015 } from '../replicate/cp2015.js';
+import { cp2015Json, cp2015Text } from '../report/cp2015.js';
+import { parseDeficits } from './common.js';
 
 export interface LiberationDayFlags {
   json?: boolean;
@@ -75,4 +79,20 @@ export function ossaCommand(o: OssaFlags): void {
     },
     seconds: Math.round(r.ms) / 1000,
   });
+}
+
+export interface Cp2015Flags {
+  data?: string;
+  json?: boolean;
+  deficits?: string;
+}
+
+export function cp2015Command(o: Cp2015Flags): void {
+  const dir = o.data ?? process.env.PARLEY_CP2015;
+  if (!dir) throw new InputError("no data: give --data DIR, the folder of Caliendo & Parro's Equilibrium files (academic material Parley does not ship), or set PARLEY_CP2015");
+  const deficits = parseDeficits(o.deficits, 'balanced');
+  if (deficits === 'proportional') throw new InputError('--deficits: expected balanced (the paper\'s case) or fixed, found "proportional"');
+  const r = replicateCp2015(loadCp2015(dir), deficits);
+  if (o.json) printJson(cp2015Json(r));
+  else process.stdout.write(`${cp2015Text(r)}\n`);
 }

@@ -5,11 +5,12 @@
  * redistributed, so Parley ships none of it; this reads the package's own
  * files (in the folder or its `original/` subfolder) and checks their shapes.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError, InputError } from '../errors.js';
 import { createWorld, type World } from '../data/world.js';
 import { numberCell, readCsv } from '../data/csv.js';
+import { readMatrix } from '../data/matrix.js';
 
 /** Regions in the package's order (alphabetical; RoW before US). */
 export const OSSA_REGIONS = ['BRA', 'CHN', 'EU', 'IND', 'JPN', 'ROW', 'USA'] as const;
@@ -44,30 +45,6 @@ function need(dir: string, name: string, what: string): string {
   const p = find(dir, name);
   if (!p) throw new InputError(`${dir}: no ${name} (${what}) in the folder or its original/ subfolder; point --data at Ossa's replication package`);
   return p;
-}
-
-/**
- * A headerless numeric matrix with exactly rows x cols cells; each cell passes `ok`.
- * `shape` says what the rows and columns are, for the error message.
- */
-function readMatrix(file: string, rows: number, cols: number, shape: string, ok: (v: number) => boolean, expected: string): Float64Array {
-  const lines = readFileSync(file, 'utf8').split(/\r?\n/);
-  while (lines.length && lines[lines.length - 1].trim() === '') lines.pop();
-  const first = 0;
-  const found = lines.length;
-  if (found !== rows) throw new DataError(`expected ${rows} rows x ${cols} columns (${shape}), found ${found} rows`, { file });
-  const out = new Float64Array(rows * cols);
-  for (let r = 0; r < rows; r++) {
-    const cells = lines[r + first].split(',');
-    if (cells.length < cols) throw new DataError(`expected ${cols} columns (${shape}), found ${cells.length}`, { file, line: r + first + 1 });
-    for (let c = 0; c < cols; c++) {
-      const raw = cells[c].trim().replace(/^"|"$/g, '');
-      const v = Number(raw);
-      if (raw === '' || !Number.isFinite(v) || !ok(v)) throw new DataError(`expected ${expected}, found "${cells[c]}"`, { file, line: r + first + 1, column: String(c + 1) });
-      out[r * cols + c] = v;
-    }
-  }
-  return out;
 }
 
 /** Stacked (s - 1) * N + i rows, importer columns -> [i][j][s]. */
