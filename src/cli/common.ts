@@ -13,21 +13,43 @@ export interface WorldFlags {
   tariffs?: string;
   eps?: string;
   elasticities?: string;
+  aggregate?: string;
 }
 
-/** A World from `--data NAME_OR_DIR` or from `--flows [--tariffs] (--eps | --elasticities)`. */
+/**
+ * A World from `--data NAME_OR_DIR [--elasticities SET]` or from `--flows
+ * [--tariffs] (--eps | --elasticities FILE)`, then `--aggregate FILE` if given.
+ */
 export async function worldFromFlags(o: WorldFlags): Promise<World> {
+  const world = await unaggregatedWorld(o);
+  if (!o.aggregate) return world;
+  const { aggregateWithFile } = await import('../data/aggregation-file.js');
+  return aggregateWithFile(world, o.aggregate);
+}
+
+async function unaggregatedWorld(o: WorldFlags): Promise<World> {
   if (o.data && o.flows) throw new InputError('give either --data or --flows, not both');
   if (o.data) {
-    if (o.tariffs || o.elasticities || o.eps) throw new InputError('--tariffs, --eps and --elasticities go with --flows; a --data manifest names its own');
+    if (o.tariffs || o.eps) throw new InputError('--tariffs and --eps go with --flows; a --data manifest names its own');
     const { openDatasetFast } = await import('./datasets.js');
-    return (await openDatasetFast(o.data)).world;
+    const world = (await openDatasetFast(o.data)).world;
+    return o.elasticities ? withElasticitySet(world, o.elasticities) : world;
   }
   if (!o.flows) throw new InputError('no data: give --data NAME_OR_DIR or --flows FLOWS.csv');
   if (o.eps && o.elasticities) throw new InputError('give either --eps or --elasticities, not both');
   const eps = o.elasticities ? { file: o.elasticities } : parsePositive(o.eps ?? '4', '--eps');
   const { loadWorld } = await import('../data/tables.js');
   return loadWorld({ flows: [{ file: o.flows }], tariffs: o.tariffs ? { file: o.tariffs } : undefined, elasticities: eps, meta: { name: o.flows, currency: 'units of the flow file' } });
+}
+
+/** The world with one of its data set's named elasticity sets (`--elasticities CP` on icio-2022). */
+async function withElasticitySet(world: World, name: string): Promise<World> {
+  const sets = world.meta.elasticitySets;
+  if (!sets) throw new InputError(`--elasticities: data set ${world.meta.name} offers no named elasticity sets (with --data, --elasticities names one)`);
+  const eps = sets[name];
+  if (!eps) throw new InputError(`--elasticities: data set ${world.meta.name} has no set "${name}" (known: ${Object.keys(sets).join(', ')})`);
+  const { createWorld } = await import('../data/world.js');
+  return createWorld({ ...world, eps, meta: { ...world.meta, elasticitySet: name } });
 }
 
 export function parsePositive(raw: string, flag: string): number {

@@ -35,7 +35,8 @@ function worldOptions(cmd: Command): Command {
     .option('--flows <file>', 'flows CSV: exporter,importer[,sector],value (domestic flows included)')
     .option('--tariffs <file>', 'baseline tariffs CSV: exporter,importer[,sector],rate (0.25 = 25%)')
     .option('--eps <number>', 'one trade elasticity for every sector (default 4)')
-    .option('--elasticities <file>', 'elasticities CSV: sector,eps');
+    .option('--elasticities <file-or-set>', 'elasticities CSV sector,eps (with --flows), or a named set of the --data set (icio-2022: BSY, CP, FGO, GYY, IS, LL, Shap, U4)')
+    .option('--aggregate <file>', 'merge economies and sectors as a YAML file says (e.g. data/icio-2022/episode-13x14.yaml)');
 }
 
 export function buildProgram(): Command {
@@ -74,7 +75,8 @@ export function buildProgram(): Command {
     .addOption(new Option('--deficits <rule>', 'deficit convention').choices([...DEFICITS]).default('fixed'))
     .option('--max-iterations <n>', 'cap on Newton iterations (default 60)')
     .option('--json', 'print one JSON object')
-    .option('--out <dir>', 'write economies.csv and flows.csv to this folder')
+    .option('--out <dir>', 'write economies.csv and flows.csv (input-output worlds: also io-economies.csv, sectors.csv) to this folder')
+    .option('--sectors-of <codes>', 'input-output worlds: print the sector results of these economies (e.g. USA,JPN)')
     .action(counterfactualCommand);
 
   program

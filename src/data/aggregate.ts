@@ -6,10 +6,15 @@
  * - Tariffs are trade-weighted with the flows before tariffs (the simple mean
  *   where the aggregated flow is zero); tariffs inside a group vanish.
  * - A merged sector's elasticity is the world-flow-weighted mean of its parts'
- *   (an approximation: Armington sectors do not aggregate exactly).
+ *   (an approximation: Armington sectors do not aggregate exactly); so are the
+ *   data set's other elasticity sets.
+ * - Input-output shares aggregate as values: value added and each input's cost
+ *   add up over members and merged sectors and are divided by the merged gross
+ *   output; final-demand shares are derived again from the merged flows.
  */
 import { InputError } from '../errors.js';
-import { createWorld, type World } from './world.js';
+import { createWorld, type IoStructure, type World } from './world.js';
+import { withFinalDemand } from './io.js';
 
 export interface AggregationSpec {
   /** New economy code -> member codes. Economies not listed stay as they are. */
@@ -86,14 +91,7 @@ export function aggregateWorld(world: World, spec: AggregationSpec): World {
   const tsum = new Float64Array(n * n * m); // sum t, for the simple mean
   const prov = world.provenance ? new Uint8Array(n * n * m) : undefined; // least reliable part with value
   const cnt = new Float64Array(n * n * m);
-  const epsW = new Float64Array(m);
-  const epsZ = new Float64Array(m);
-  const epsSimple = new Float64Array(m);
-  const epsCnt = new Float64Array(m);
-  for (let s = 0; s < S; s++) {
-    epsSimple[sm.to[s]] += eps[s];
-    epsCnt[sm.to[s]] += 1;
-  }
+  const sectorZ = new Float64Array(S); // world flow per old sector: the elasticities' weights
   for (let i = 0; i < N; i++) {
     for (let j = 0; j < N; j++) {
       for (let s = 0; s < S; s++) {
@@ -104,15 +102,64 @@ export function aggregateWorld(world: World, spec: AggregationSpec): World {
         tsum[kk] += t[k];
         cnt[kk] += 1;
         if (prov && Z[k] > 0 && world.provenance![k] > prov[kk]) prov[kk] = world.provenance![k];
-        epsW[sm.to[s]] += eps[s] * Z[k];
-        epsZ[sm.to[s]] += Z[k];
+        sectorZ[s] += Z[k];
       }
     }
   }
   const tn = new Float64Array(n * n * m);
   for (let kk = 0; kk < tn.length; kk++) tn[kk] = Zn[kk] > 0 ? tz[kk] / Zn[kk] : tsum[kk] / cnt[kk];
-  const epsN = Float64Array.from({ length: m }, (_, s) => (epsZ[s] > 0 ? epsW[s] / epsZ[s] : epsSimple[s] / epsCnt[s]));
-  const groups = { ...(world.meta.groups ?? {}), ...Object.fromEntries(Object.entries(spec.economies ?? {}).map(([g, ms]) => [g, [...ms]])) };
+  const mergeEps = (e: ArrayLike<number>): Float64Array => {
+    const w = new Float64Array(m);
+    const z = new Float64Array(m);
+    const simple = new Float64Array(m);
+    const count = new Float64Array(m);
+    for (let s = 0; s < S; s++) {
+      w[sm.to[s]] += e[s] * sectorZ[s];
+      z[sm.to[s]] += sectorZ[s];
+      simple[sm.to[s]] += e[s];
+      count[sm.to[s]] += 1;
+    }
+    return Float64Array.from({ length: m }, (_, s) => (z[s] > 0 ? w[s] / z[s] : simple[s] / count[s]));
+  };
+  const sets = world.meta.elasticitySets;
+  const meta = {
+    ...world.meta,
+    groups: { ...(world.meta.groups ?? {}), ...Object.fromEntries(Object.entries(spec.economies ?? {}).map(([g, ms]) => [g, [...ms]])) },
+    ...(sets ? { elasticitySets: Object.fromEntries(Object.entries(sets).map(([name, e]) => [name, [...mergeEps(e)]])) } : {}),
+  };
+  const io = world.io ? mergeIo(world, em.to, sm.to, n, m) : undefined;
   // createWorld zeroes tariffs on the (new) domestic flows.
-  return createWorld({ codes: em.codes, names: em.names, sectors: sm.codes, Z: Zn, t: tn, eps: epsN, provenance: prov, meta: { ...world.meta, groups } });
+  const merged = createWorld({ codes: em.codes, names: em.names, sectors: sm.codes, Z: Zn, t: tn, eps: mergeEps(eps), provenance: prov, io, meta });
+  return io ? withFinalDemand(merged) : merged;
+}
+
+/** Value-added and input shares of the merged economies and sectors (final demand is derived later from the flows). */
+function mergeIo(world: World, econTo: Int32Array, sectorTo: Int32Array, n: number, m: number): IoStructure {
+  const { N, S, Z } = world;
+  const { gva, gamma } = world.io!;
+  const GO = new Float64Array(N * S);
+  for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) for (let s = 0; s < S; s++) GO[i * S + s] += Z[(i * N + j) * S + s];
+  const go = new Float64Array(n * m);
+  const va = new Float64Array(n * m);
+  const inputs = new Float64Array(n * m * m);
+  for (let i = 0; i < N; i++) {
+    for (let s = 0; s < S; s++) {
+      const out = GO[i * S + s];
+      const to = econTo[i] * m + sectorTo[s];
+      go[to] += out;
+      va[to] += gva[i * S + s] * out;
+      for (let k = 0; k < S; k++) inputs[(econTo[i] * m + sectorTo[k]) * m + sectorTo[s]] += gamma[(i * S + k) * S + s] * out;
+    }
+  }
+  const gvaN = new Float64Array(n * m);
+  const gammaN = new Float64Array(n * m * m);
+  for (let e = 0; e < n; e++) {
+    for (let s = 0; s < m; s++) {
+      const out = go[e * m + s];
+      // A merged sector without output keeps labour as its only input (its shares never matter).
+      gvaN[e * m + s] = out > 0 ? va[e * m + s] / out : 1;
+      if (out > 0) for (let k = 0; k < m; k++) gammaN[(e * m + k) * m + s] = inputs[(e * m + k) * m + s] / out;
+    }
+  }
+  return { gva: gvaN, gamma: gammaN, alpha: new Float64Array(n * m).fill(1 / m) };
 }

@@ -6,6 +6,12 @@
  * Parro's code does the same and clips negative remainders (inventories and
  * data noise) to zero before renormalising; so does this.
  */
+import { basename } from 'node:path';
+import { DataError } from '../errors.js';
+import { numberAt, readCsv } from './csv.js';
+import { lookupText, type FlowSource } from './tables.js';
+import { createWorld, IO_SHARE_TOL, type IoStructure, type World } from './world.js';
+
 export interface FinalDemand {
   /** Final-demand shares [n][s], each economy's summing to 1. */
   alpha: Float64Array;
@@ -40,4 +46,97 @@ export function finalDemandShares(N: number, S: number, Z: Float64Array, t: Floa
     for (let s = 0; s < S; s++) alpha[n * S + s] = total > 0 ? alpha[n * S + s] / total : 1 / S;
   }
   return { alpha, clipped };
+}
+
+/**
+ * The input-output structure of a World from two long-form files (MODEL.md §4):
+ *   value added  economy,sector,share           every economy and sector, share in (0, 1]
+ *   inputs       economy,input,sector,share     share of input sector in the sector's gross output; missing rows are 0
+ * Shares of one economy and sector must add up to 1 (value added + inputs).
+ * Final-demand shares are derived from the flows (finalDemandShares). Every
+ * rejected cell is a DataError naming file, line and column.
+ */
+export function readIoStructure(valueAdded: FlowSource, inputs: FlowSource, world: World): { io: IoStructure; notes: string[] } {
+  const { N, S, codes, sectors } = world;
+  const ex = new Map(codes.map((c, k) => [c, k]));
+  const sx = new Map(sectors.map((c, k) => [c, k]));
+  const gva = new Float64Array(N * S).fill(NaN);
+  const vaLine = new Int32Array(N * S);
+  const va = readCsv(valueAdded.file, ['economy', 'sector', 'share'], valueAdded.columns);
+  const [ve, vs, vv] = ['economy', 'sector', 'share'].map((c) => va.column(c));
+  for (let r = 0; r < va.count; r++) {
+    const n = lookupText(va, r, ve, ex, 'economy');
+    const s = lookupText(va, r, vs, sx, 'sector');
+    const loc = { file: va.file, line: va.line(r), column: 'share' };
+    if (!Number.isNaN(gva[n * S + s])) throw new DataError(`duplicate value-added share for ${codes[n]} [${sectors[s]}] (first given at line ${vaLine[n * S + s]})`, { ...loc, column: 'economy' });
+    const v = numberAt(va, r, vv, { above: 0, expected: 'a value-added share in (0, 1]' });
+    if (v > 1 + IO_SHARE_TOL) throw new DataError(`expected a value-added share in (0, 1], found ${v}`, loc);
+    gva[n * S + s] = v;
+    vaLine[n * S + s] = va.line(r);
+  }
+  for (let k = 0; k < N * S; k++) {
+    if (Number.isNaN(gva[k])) throw new DataError(`no value-added share for ${codes[Math.floor(k / S)]} [${sectors[k % S]}]: every economy and sector needs one`, { file: va.file });
+  }
+  const gamma = new Float64Array(N * S * S);
+  const used = new Float64Array(N * S);
+  const inp = readCsv(inputs.file, ['economy', 'input', 'sector', 'share'], inputs.columns);
+  const [ie, ii, is, iv] = ['economy', 'input', 'sector', 'share'].map((c) => inp.column(c));
+  for (let r = 0; r < inp.count; r++) {
+    const n = lookupText(inp, r, ie, ex, 'economy');
+    const k = lookupText(inp, r, ii, sx, 'sector');
+    const s = lookupText(inp, r, is, sx, 'sector');
+    const v = numberAt(inp, r, iv, { min: 0, expected: 'an input share >= 0' });
+    const c = (n * S + k) * S + s;
+    if (gamma[c] !== 0) throw new DataError(`duplicate input share ${sectors[k]} into ${codes[n]} [${sectors[s]}]`, { file: inp.file, line: inp.line(r), column: 'economy' });
+    gamma[c] = v;
+    used[n * S + s] += v;
+  }
+  for (let n = 0; n < N; n++) {
+    for (let s = 0; s < S; s++) {
+      const sum = gva[n * S + s] + used[n * S + s];
+      if (Math.abs(sum - 1) > IO_SHARE_TOL) {
+        throw new DataError(`value added and inputs of ${codes[n]} [${sectors[s]}] sum to ${sum.toPrecision(6)} (value added ${gva[n * S + s]}, inputs ${used[n * S + s].toPrecision(6)} from ${basename(inp.file)}); expected 1`, { file: va.file, line: vaLine[n * S + s], column: 'share' });
+      }
+    }
+  }
+  // A sector nobody produces cannot be bought, as an input or for final use.
+  const output = new Float64Array(S);
+  for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) for (let s = 0; s < S; s++) output[s] += world.Z[(i * N + j) * S + s];
+  for (let r = 0; r < inp.count; r++) {
+    const k = sx.get(inp.text(r, ii))!;
+    if (!(output[k] > 0) && Number(inp.text(r, iv)) > 0) throw new DataError(`sector ${sectors[k]} has no output anywhere in the flows, but is used as an input here`, { file: inp.file, line: inp.line(r), column: 'input' });
+  }
+  const { alpha, clipped } = finalDemandShares(N, S, world.Z, world.t, gamma);
+  const notes = [`input-output structure from ${basename(va.file)} and ${basename(inp.file)}; final-demand shares derived from the flows (spending less intermediate use)`];
+  if (clipped.length) notes.push(`${clipped.length} economy-sector cells had intermediate use above spending: final demand set to 0 there (the baseline is then the data's no-shock equilibrium)`);
+  return { io: { gva, gamma, alpha }, notes };
+}
+
+/** The world with its final-demand shares derived again from its flows and tariffs (after tariffs or economies change). */
+export function withFinalDemand(world: World): World {
+  if (!world.io) return world;
+  const { alpha } = finalDemandShares(world.N, world.S, world.Z, world.t, world.io.gamma);
+  return createWorld({ ...world, io: { ...world.io, alpha } });
+}
+
+/**
+ * Named elasticity sets from one file, sector,eps_<NAME>,...: every column
+ * eps_<NAME> is a set (e.g. eps_CP, Caliendo & Parro 2015), in the world's sector order.
+ */
+export function readElasticitySets(src: FlowSource, sectors: readonly string[]): Record<string, number[]> {
+  const table = readCsv(src.file, ['sector'], src.columns);
+  const names = table.header.filter((h) => h.startsWith('eps_'));
+  if (!names.length) throw new DataError('no elasticity set: expected columns named eps_<SET> (eps_CP, eps_IS, ...)', { file: table.file, line: 1 });
+  const sx = new Map(sectors.map((c, k) => [c, k]));
+  const sets: Record<string, number[]> = Object.fromEntries(names.map((h) => [h.slice(4), new Array<number>(sectors.length).fill(NaN)]));
+  const cs = table.column('sector');
+  for (let r = 0; r < table.count; r++) {
+    const s = lookupText(table, r, cs, sx, 'sector');
+    for (const h of names) sets[h.slice(4)][s] = numberAt(table, r, table.column(h), { above: 0, expected: 'a trade elasticity > 0' });
+  }
+  for (const [name, eps] of Object.entries(sets)) {
+    const missing = sectors.filter((_, s) => Number.isNaN(eps[s]));
+    if (missing.length) throw new DataError(`elasticity set ${name} has no value for ${missing.join(', ')}`, { file: table.file });
+  }
+  return sets;
 }

@@ -26,6 +26,7 @@ import type { DomesticRule } from './domestic.js';
 import { PROVENANCE } from './provenance.js';
 import { assembleWorld, readFlowCells, readTariffs, type FlowCells, type FlowSource } from './tables.js';
 import { createWorld, type World } from './world.js';
+import { readElasticitySets, readIoStructure, withFinalDemand } from './io.js';
 
 export { DATA_DIR, fileRef, isBuiltinDataset, listBuiltinDatasets, resolveManifest, type FileRefSpec } from './datasets.js';
 
@@ -76,6 +77,12 @@ export const ManifestSchema = z
     measures: FileRef.optional(),
     /** Named values the measures refer to (name, value, kind, why). */
     parameters: FileRef.optional(),
+    /** Several published elasticity sets: a file sector,eps_<SET>,... (the one used is named by `elasticities`). */
+    elasticity_sets: FileRef.optional(),
+    /** Input-output structure (MODEL.md §4): value-added shares economy,sector,share and input shares economy,input,sector,share. */
+    io: z.object({ value_added: FileRef, inputs: FileRef }).strict().optional(),
+    /** What the data set's build changed (repairs, estimates), one line each; shown with the loader's own notes. */
+    notes: z.array(z.string().min(1)).optional(),
   })
   .strict()
   .superRefine((m, ctx) => {
@@ -174,14 +181,19 @@ function fillCells(base: FlowCells, fill: FlowCells): void {
 
 /** Build the World a manifest describes. */
 export function worldFromManifest(loaded: LoadedManifest): World {
+  return withManifestExtras(loaded, assembleFromManifest(loaded));
+}
+
+/** Flows, domestic rule, aggregation and tariffs, with the input-output structure read against the unaggregated economies. */
+function assembleFromManifest(loaded: LoadedManifest): World {
   const { manifest: m, dir } = loaded;
   const raw = rawWorld(loaded);
   if (raw.elasticities === undefined) throw new DataError('no elasticities given', { file: loaded.file });
   const meta = { name: m.name, currency: m.currency, year: m.year, source: m.title ?? m.description, groups: m.groups };
   if (!m.aggregate) {
-    return assembleWorld(raw.read, { economies: raw.economies, domestic: raw.domestic, tariffs: m.tariffs ? fileRef(dir, m.tariffs) : undefined, elasticities: raw.elasticities, meta });
+    return withIo(loaded, assembleWorld(raw.read, { economies: raw.economies, domestic: raw.domestic, tariffs: m.tariffs ? fileRef(dir, m.tariffs) : undefined, elasticities: raw.elasticities, meta }));
   }
-  const fine = assembleWorld(raw.read, { economies: raw.economies, domestic: raw.domestic, elasticities: raw.elasticities, meta });
+  const fine = withIo(loaded, assembleWorld(raw.read, { economies: raw.economies, domestic: raw.domestic, elasticities: raw.elasticities, meta }));
   const groups: Record<string, string[]> = {};
   let rest: string | undefined;
   for (const [g, members] of Object.entries(m.aggregate)) {
@@ -204,9 +216,33 @@ export function worldFromManifest(loaded: LoadedManifest): World {
   }
   if (!m.tariffs) return world;
   const t = readTariffs(fileRef(dir, m.tariffs), world.codes, world.sectors);
-  return createWorld({ ...world, t, meta: { ...world.meta, groups: { ...world.meta.groups, ...groups } } });
+  return withFinalDemand(createWorld({ ...world, t, meta: { ...world.meta, groups: { ...world.meta.groups, ...groups } } }));
 }
 
+/** Attach the manifest's input-output structure, if it has one. */
+function withIo(loaded: LoadedManifest, world: World): World {
+  const { manifest: m, dir } = loaded;
+  if (!m.io) return world;
+  const { io, notes } = readIoStructure(fileRef(dir, m.io.value_added), fileRef(dir, m.io.inputs), world);
+  try {
+    return createWorld({ ...world, io, meta: { ...world.meta, notes: [...(world.meta.notes ?? []), ...notes] } });
+  } catch (e) {
+    throw new DataError((e as Error).message, { file: fileRef(dir, m.io.value_added).file });
+  }
+}
+
+/** The manifest's build notes and elasticity sets, on the finished world. */
+function withManifestExtras(loaded: LoadedManifest, world: World): World {
+  const { manifest: m, dir } = loaded;
+  if (!m.notes && !m.elasticity_sets) return world;
+  const meta = { ...world.meta, notes: [...(m.notes ?? []), ...(world.meta.notes ?? [])] };
+  if (m.elasticity_sets) {
+    const sets = readElasticitySets(fileRef(dir, m.elasticity_sets), world.sectors);
+    meta.elasticitySets = sets;
+    meta.elasticitySet = Object.keys(sets).find((name) => sets[name].every((e, s) => Math.abs(e - world.eps[s]) <= 1e-12 * e));
+  }
+  return { ...world, meta };
+}
 
 /** Build a data set from its manifest file, without the cache (what the cache stores). */
 export function buildDataset(manifestFile: string): OpenedDataset {
@@ -240,7 +276,7 @@ function hashManifest(manifestFile: string): string {
     if (depth > 4) return;
     const { manifest: m, dir } = readManifest(manifestFile);
     hash.update(read(manifestFile));
-    const refs = [m.economies, ...(m.flows === undefined ? [] : Array.isArray(m.flows) ? m.flows : [m.flows]), ...(m.fill === undefined ? [] : Array.isArray(m.fill) ? m.fill : [m.fill]), m.tariffs, typeof m.elasticities === 'number' ? undefined : m.elasticities, m.sector_shares, m.measures, m.parameters];
+    const refs = [m.economies, ...(m.flows === undefined ? [] : Array.isArray(m.flows) ? m.flows : [m.flows]), ...(m.fill === undefined ? [] : Array.isArray(m.fill) ? m.fill : [m.fill]), m.tariffs, typeof m.elasticities === 'number' ? undefined : m.elasticities, m.sector_shares, m.measures, m.parameters, m.elasticity_sets, m.io?.value_added, m.io?.inputs];
     for (const r of refs) if (r !== undefined) hash.update(read(fileRef(dir, r).file));
     if (m.base) visit(resolveManifest(resolve(dir, m.base)), depth + 1);
   };

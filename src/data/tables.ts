@@ -330,7 +330,7 @@ export function readTariffs(src: FlowSource, codes: readonly string[], sectors: 
 }
 
 /** Resolve code cell (r, c) against a known list, or throw "unknown ..." with the row. */
-function lookupText(table: CsvTable, r: number, c: number, index: Map<string, number>, what: string): number {
+export function lookupText(table: CsvTable, r: number, c: number, index: Map<string, number>, what: string): number {
   const v = table.text(r, c);
   const column = table.header[c];
   if (v === '') throw new DataError('empty value, expected a value', { file: table.file, line: table.line(r), column });

@@ -23,6 +23,9 @@ export interface WorldMeta {
   provenance?: ProvenanceSummary;
   /** What the loader changed or left out (floors applied, rows filtered, gaps filled), one line each. */
   notes?: string[];
+  /** Named trade-elasticity sets the data set offers (sector order), and the one `eps` holds. */
+  elasticitySets?: Record<string, number[]>;
+  elasticitySet?: string;
 }
 
 /**

@@ -23,8 +23,59 @@ import type { MarketSystem } from './residual.js';
 import { gmres, type PreconditionedOperator } from '../numeric/krylov.js';
 import { IO_LINEAR_MAX_PRODUCTS, IO_LINEAR_TOL, IO_PRICE_MAX_STEPS, IO_PRICE_NEWTON_LINEAR_TOL, IO_PRICE_NEWTON_SHRINK, IO_PRICE_TOL, IO_TANGENT_FACTOR, IO_TANGENT_MAX_TOL } from '../numeric/tolerances.js';
 import { ConvergenceError, InputError } from '../errors.js';
+import { luFactor } from '../numeric/linalg.js';
 
-const identity = (v: Float64Array, out: Float64Array): void => out.set(v);
+/**
+ * Block-Jacobi preconditioner by economy: the inner operators are I minus a
+ * matrix whose largest part is each economy's purchases from itself (domestic
+ * shares are 0.6-1), so the S x S diagonal blocks, factored once per point,
+ * leave GMRES only the trade linkages to resolve.
+ */
+class EconomyBlocks {
+  private readonly lu: Float64Array;
+  private readonly piv: Int32Array;
+  /** Views of the buffers per economy (made once) for factoring. */
+  private readonly luViews: Float64Array[];
+  private readonly pivViews: Int32Array[];
+
+  constructor(
+    readonly N: number,
+    readonly S: number,
+  ) {
+    this.lu = new Float64Array(N * S * S);
+    this.piv = new Int32Array(N * S);
+    this.luViews = Array.from({ length: N }, (_, n) => this.lu.subarray(n * S * S, (n + 1) * S * S));
+    this.pivViews = Array.from({ length: N }, (_, n) => this.piv.subarray(n * S, (n + 1) * S));
+  }
+
+  /** Factor every block after `fill(n, block)` wrote economy n's S x S block (row-major). */
+  factor(fill: (n: number, block: Float64Array) => void): void {
+    for (let n = 0; n < this.N; n++) {
+      fill(n, this.luViews[n]);
+      luFactor(this.luViews[n], this.S, this.pivViews[n]);
+    }
+  }
+
+  /** out = blockdiag^-1 v (v and out distinct): luSolve per block, written with offsets so it allocates nothing. */
+  apply(v: Float64Array, out: Float64Array): void {
+    const { N, S, lu, piv } = this;
+    for (let n = 0; n < N; n++) {
+      const o = n * S;
+      const L = n * S * S;
+      for (let i = 0; i < S; i++) out[o + i] = v[o + piv[o + i]];
+      for (let i = 0; i < S; i++) {
+        let x = out[o + i];
+        for (let k = 0; k < i; k++) x -= lu[L + i * S + k] * out[o + k];
+        out[o + i] = x;
+      }
+      for (let i = S - 1; i >= 0; i--) {
+        let x = out[o + i];
+        for (let k = i + 1; k < S; k++) x -= lu[L + i * S + k] * out[o + k];
+        out[o + i] = x / lu[L + i * S + i];
+      }
+    }
+  }
+}
 
 export class IoSystem implements MarketSystem {
   readonly N: number;
@@ -83,6 +134,8 @@ export class IoSystem implements MarketSystem {
   private readonly dGO: Float64Array;
   private readonly spendingOp: PreconditionedOperator;
   private readonly priceOp: PreconditionedOperator;
+  private readonly priceBlocks: EconomyBlocks;
+  private readonly spendingBlocks: EconomyBlocks;
 
   constructor(base: Baseline, tPrime: Float64Array, dhat: Float64Array, rule: DeficitRule) {
     const io = base.world.io;
@@ -128,8 +181,10 @@ export class IoSystem implements MarketSystem {
     this.dlnP = new Float64Array(NS);
     this.dlnc = new Float64Array(NS);
     this.dGO = new Float64Array(NS);
-    this.spendingOp = { n: NS, apply: (v, out) => this.spendingApply(v, out), precond: identity };
-    this.priceOp = { n: NS, apply: (v, out) => this.priceApply(v, out), precond: identity };
+    this.priceBlocks = new EconomyBlocks(N, S);
+    this.spendingBlocks = new EconomyBlocks(N, S);
+    this.spendingOp = { n: NS, apply: (v, out) => this.spendingApply(v, out), precond: (v, out) => this.spendingBlocks.apply(v, out) };
+    this.priceOp = { n: NS, apply: (v, out) => this.priceApply(v, out), precond: (v, out) => this.priceBlocks.apply(v, out) };
     this.setShock();
   }
 
@@ -219,11 +274,12 @@ export class IoSystem implements MarketSystem {
         rho[ns] += lp[k] - lg[k];
       }
     }
+    this.factorSpendingBlocks();
   }
 
-  /** lam' = a c^-eps / Q at the current costs. */
+  /** lam' = a c^-eps / Q at the current costs, and the price operator's domestic blocks I - diag(lam'_nn) Gamma_n. */
   private sharesAt(): void {
-    const { N, S, a, cp, invQ, lp } = this;
+    const { N, S, a, cp, invQ, lp, gamma } = this;
     const NS = N * S;
     for (let i = 0; i < N; i++) {
       const b0 = i * NS;
@@ -233,6 +289,23 @@ export class IoSystem implements MarketSystem {
         if (++s === S) s = 0;
       }
     }
+    this.priceBlocks.factor((n, block) => {
+      const own = (n * N + n) * S;
+      for (let s = 0; s < S; s++) {
+        for (let k = 0; k < S; k++) block[s * S + k] = (s === k ? 1 : 0) - lp[own + s] * gamma[(n * S + k) * S + s];
+      }
+    });
+  }
+
+  /** The spending operator's domestic blocks: I - Gamma_n diag(lam'_nn g_nn) - alpha_n rho_n'. */
+  private factorSpendingBlocks(): void {
+    const { N, S, lg, rho, gamma, alpha } = this;
+    this.spendingBlocks.factor((n, block) => {
+      const own = (n * N + n) * S;
+      for (let s = 0; s < S; s++) {
+        for (let k = 0; k < S; k++) block[s * S + k] = (s === k ? 1 : 0) - gamma[(n * S + s) * S + k] * lg[own + k] - alpha[n * S + s] * rho[n * S + k];
+      }
+    });
   }
 
   /** ln c and c^-eps from wages and the log prices given. */
