@@ -122,3 +122,41 @@ test('parley run (npm start) prints the April 2025 report; --out writes report.m
   assert.equal(bad.code, 2);
   assert.match(bad.err, /unknown scenario/);
 });
+
+test('parley counterfactual on icio-2022: --sectors-of prints sector tables, --elasticities picks a named set, --out adds sectors.csv', () => {
+  const cars = join(dir, 'cars.csv');
+  writeFileSync(cars, 'exporter,importer,sector,tariff,cost_factor\nJPN,USA,C29,0.25,\n');
+  const out = join(dir, 'icio-out');
+  const r = parley('counterfactual', '--data', 'icio-2022', '--shock', cars, '--sectors-of', 'USA,JPN', '--elasticities', 'CP', '--out', out);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /81 economies x 28 sectors, input-output links, elasticities CP/);
+  assert.match(r.out, /Sectors of USA/);
+  assert.match(r.out, /Sectors of JPN/);
+  const sectors = readFileSync(join(out, 'sectors.csv'), 'utf8').trim().split('\n');
+  assert.equal(sectors[0], 'code,sector,output_before,output_after,output_pct,real_output_pct,price_pct,cost_pct');
+  assert.equal(sectors.length, 1 + 2 * 28, 'the sectors of the two economies asked for');
+  assert.ok(existsSync(join(out, 'io-economies.csv')));
+  const bad = parley('counterfactual', '--data', 'icio-2022', '--shock', cars, '--elasticities', 'XX');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /no set "XX" \(known: BSY, CP, FGO, GYY, IS, LL, Shap, U4\)/);
+  const noIo = parley('counterfactual', '--data', 'gegravity-sample', '--shock', shockFile, '--sectors-of', 'CAN');
+  assert.equal(noIo.code, 2);
+  assert.match(noIo.err, /no input-output structure/);
+});
+
+test('parley counterfactual --aggregate: icio-2022 at 13 regions x 14 sectors', () => {
+  const cars = join(dir, 'cars14.csv');
+  writeFileSync(cars, 'exporter,importer,sector,tariff,cost_factor\nJPN,USA,TRANSP,0.25,\n');
+  const r = parley('counterfactual', '--data', 'icio-2022', '--aggregate', join(ROOT, 'data/icio-2022/episode-13x14.yaml'), '--shock', cars, '--sectors-of', 'JPN', '--json');
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  assert.equal(j.economies.length, 13);
+  assert.equal(j.io.sectors.length, 14);
+  assert.ok(j.io.sectors.find((s: { sector: string }) => s.sector === 'TRANSP').real_output_pct < 0);
+});
+
+test('parley replicate caliendo-parro-2015 without data says where to point it (exit 2)', () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test/cli/parley.ts'), 'replicate', 'caliendo-parro-2015'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PARLEY_CP2015: '' } });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /give --data DIR.*PARLEY_CP2015/);
+});
