@@ -33,23 +33,15 @@ async function unaggregatedWorld(o: WorldFlags): Promise<World> {
     if (o.tariffs || o.eps) throw new InputError('--tariffs and --eps go with --flows; a --data manifest names its own');
     const { openDatasetFast } = await import('./datasets.js');
     const world = (await openDatasetFast(o.data)).world;
-    return o.elasticities ? withElasticitySet(world, o.elasticities) : world;
+    if (!o.elasticities) return world;
+    const { withElasticitySet } = await import('../data/elasticity-sets.js');
+    return withElasticitySet(world, o.elasticities);
   }
   if (!o.flows) throw new InputError('no data: give --data NAME_OR_DIR or --flows FLOWS.csv');
   if (o.eps && o.elasticities) throw new InputError('give either --eps or --elasticities, not both');
   const eps = o.elasticities ? { file: o.elasticities } : parsePositive(o.eps ?? '4', '--eps');
   const { loadWorld } = await import('../data/tables.js');
   return loadWorld({ flows: [{ file: o.flows }], tariffs: o.tariffs ? { file: o.tariffs } : undefined, elasticities: eps, meta: { name: o.flows, currency: 'units of the flow file' } });
-}
-
-/** The world with one of its data set's named elasticity sets (`--elasticities CP` on icio-2022). */
-async function withElasticitySet(world: World, name: string): Promise<World> {
-  const sets = world.meta.elasticitySets;
-  if (!sets) throw new InputError(`--elasticities: data set ${world.meta.name} offers no named elasticity sets (with --data, --elasticities names one)`);
-  const eps = sets[name];
-  if (!eps) throw new InputError(`--elasticities: data set ${world.meta.name} has no set "${name}" (known: ${Object.keys(sets).join(', ')})`);
-  const { createWorld } = await import('../data/world.js');
-  return createWorld({ ...world, eps, meta: { ...world.meta, elasticitySet: name } });
 }
 
 export function parsePositive(raw: string, flag: string): number {

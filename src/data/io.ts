@@ -118,25 +118,3 @@ export function withFinalDemand(world: World): World {
   const { alpha } = finalDemandShares(world.N, world.S, world.Z, world.t, world.io.gamma);
   return createWorld({ ...world, io: { ...world.io, alpha } });
 }
-
-/**
- * Named elasticity sets from one file, sector,eps_<NAME>,...: every column
- * eps_<NAME> is a set (e.g. eps_CP, Caliendo & Parro 2015), in the world's sector order.
- */
-export function readElasticitySets(src: FlowSource, sectors: readonly string[]): Record<string, number[]> {
-  const table = readCsv(src.file, ['sector'], src.columns);
-  const names = table.header.filter((h) => h.startsWith('eps_'));
-  if (!names.length) throw new DataError('no elasticity set: expected columns named eps_<SET> (eps_CP, eps_IS, ...)', { file: table.file, line: 1 });
-  const sx = new Map(sectors.map((c, k) => [c, k]));
-  const sets: Record<string, number[]> = Object.fromEntries(names.map((h) => [h.slice(4), new Array<number>(sectors.length).fill(NaN)]));
-  const cs = table.column('sector');
-  for (let r = 0; r < table.count; r++) {
-    const s = lookupText(table, r, cs, sx, 'sector');
-    for (const h of names) sets[h.slice(4)][s] = numberAt(table, r, table.column(h), { above: 0, expected: 'a trade elasticity > 0' });
-  }
-  for (const [name, eps] of Object.entries(sets)) {
-    const missing = sectors.filter((_, s) => Number.isNaN(eps[s]));
-    if (missing.length) throw new DataError(`elasticity set ${name} has no value for ${missing.join(', ')}`, { file: table.file });
-  }
-  return sets;
-}

@@ -26,7 +26,8 @@ import type { DomesticRule } from './domestic.js';
 import { PROVENANCE } from './provenance.js';
 import { assembleWorld, readFlowCells, readTariffs, type FlowCells, type FlowSource } from './tables.js';
 import { createWorld, type World } from './world.js';
-import { readElasticitySets, readIoStructure, withFinalDemand } from './io.js';
+import { readIoStructure, withFinalDemand } from './io.js';
+import { readElasticitySets } from './elasticity-sets.js';
 
 export { DATA_DIR, fileRef, isBuiltinDataset, listBuiltinDatasets, resolveManifest, type FileRefSpec } from './datasets.js';
 

@@ -47,7 +47,7 @@ export interface Limits {
   queue: number;
 }
 
-export const DEFAULT_LIMITS: Limits = { bodyBytes: 256 * 1024, shockRows: 10000, draws: 2000, scenarioChars: 200000, cells: 50000, jobMs: 300000, concurrency: 2, queue: 16 };
+export const DEFAULT_LIMITS: Limits = { bodyBytes: 256 * 1024, shockRows: 10000, draws: 2000, scenarioChars: 200000, cells: 200000, jobMs: 300000, concurrency: 2, queue: 16 };
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const WEB_DIR = join(ROOT, 'dist', 'web');
@@ -253,7 +253,7 @@ function computeRoutes(app: Hono, { limits, jobs, sized, submit }: Server): void
     const body = parse(CounterfactualBody, await jsonBody(c));
     if (body.shock.length > limits.shockRows) throw new HttpError(413, `shock has ${body.shock.length} rows, more than the limit of ${limits.shockRows}`, 'shock');
     sized(body.data);
-    const job = submit({ type: 'counterfactual', data: body.data, at: body.at, shock: body.shock, deficits: body.deficits });
+    const job = submit({ type: 'counterfactual', data: body.data, at: body.at, shock: body.shock, deficits: body.deficits, elasticities: body.elasticities, sectorsOf: body.sectors_of });
     return jobResponse(c, await jobs.wait(job.id));
   });
 

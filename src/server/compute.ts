@@ -3,6 +3,8 @@
  * CLI: strategy specs, scenario runs, counterfactuals from a date's tariffs.
  */
 import { openDataset } from '../data/manifest.js';
+import { withElasticitySet } from '../data/elasticity-sets.js';
+import { economyIndex } from '../data/world.js';
 import { solveOrThrow, type Deficits } from '../model/equilibrium.js';
 import { shockFromRows, type ShockRow } from '../model/shock.js';
 import { counterfactualReport } from '../report/counterfactual.js';
@@ -19,7 +21,7 @@ import { liberationDayJson } from '../report/liberation-day.js';
 export type JobInput =
   | { type: 'strategy'; kind: SpecKind; spec: Record<string, unknown>; data: string }
   | { type: 'scenario'; name?: string; text?: string; branch?: string; draws?: number }
-  | { type: 'counterfactual'; data: string; at?: string; shock: ShockRow[]; deficits: Deficits }
+  | { type: 'counterfactual'; data: string; at?: string; shock: ShockRow[]; deficits: Deficits; elasticities?: string; sectorsOf?: string[] }
   | { type: 'liberation-day'; only?: LiberationDayScenario[]; eps?: number; kappa?: number; beta?: number };
 
 type Progress = (done: number, total: number, label: string) => void;
@@ -38,9 +40,11 @@ export async function runJob(input: JobInput, progress: Progress): Promise<unkno
     case 'counterfactual': {
       const opened = input.at ? openScheduledDataset(input.data) : undefined;
       const base = opened?.world ?? openDataset(input.data).world;
-      const world = opened && input.at ? worldAt(base, opened.schedule, input.at) : base;
+      const dated = opened && input.at ? worldAt(base, opened.schedule, input.at) : base;
+      const world = input.elasticities ? withElasticitySet(dated, input.elasticities, 'elasticities') : dated;
+      for (const c of input.sectorsOf ?? []) economyIndex(world, c, 'sectors_of');
       const shock = shockFromRows(world, input.shock, (k, column) => ({ file: 'request body', column: `shock.${k}${column ? `.${column}` : ''}` }));
-      return counterfactualReport(solveOrThrow(world, shock, { deficits: input.deficits }));
+      return counterfactualReport(solveOrThrow(world, shock, { deficits: input.deficits }), { sectorsOf: input.sectorsOf });
     }
     case 'liberation-day': {
       const overrides = Object.fromEntries((['eps', 'kappa', 'beta'] as const).filter((k) => input[k] !== undefined).map((k) => [k, input[k]]));

@@ -14,6 +14,10 @@ export const CounterfactualBody = z
     /** Start from the tariffs in force on this date (data sets with measures). */
     at: DateString.optional(),
     deficits: z.enum(DEFICITS).default('fixed'),
+    /** A named elasticity set of the data set (icio-2022: BSY, CP, FGO, GYY, IS, LL, Shap, U4). */
+    elasticities: z.string().regex(/^[A-Za-z0-9_]{1,16}$/).optional(),
+    /** Input-output data sets: the economies whose sector results to return (default: every economy). */
+    sectors_of: z.array(z.string().min(1).max(24)).min(1).max(300).optional(),
     shock: z.array(
       z
         .object({ exporter: z.string().min(1).max(24), importer: z.string().min(1).max(24), sector: z.string().max(64).optional(), tariff: z.number().gt(-1).optional(), cost_factor: z.number().positive().optional() })

@@ -79,6 +79,30 @@ test('counterfactual, best response and negotiation answer at once; a war is a j
   assert.equal(done.result.converged, true);
 });
 
+test('counterfactual on the input-output world: sector results for the economies asked, a named elasticity set; strategy there is refused', async () => {
+  // The default limits admit icio-2022's 183,708 flow cells (this file's app is built tighter).
+  const roomy = createApp({ store });
+  const call = async (method: string, path: string, body: unknown) => {
+    const r = await roomy.app.request(path, { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    return { status: r.status, body: await r.json() };
+  };
+  after(() => roomy.jobs.close());
+  const shock = [{ exporter: 'JPN', importer: 'USA', sector: 'C29', tariff: 0.25 }];
+  const cf = await call('POST', '/api/counterfactual', { data: 'icio-2022', shock, elasticities: 'CP', sectors_of: ['USA', 'JPN'] });
+  assert.equal(cf.status, 200);
+  assert.equal(cf.body.io.sectors.length, 2 * 28);
+  assert.equal(cf.body.io.economies.length, 81);
+  const bad = await call('POST', '/api/counterfactual', { data: 'icio-2022', shock, elasticities: 'XX' });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.field, 'elasticities');
+  const who = await call('POST', '/api/counterfactual', { data: 'icio-2022', shock, sectors_of: ['ATL'] });
+  assert.equal(who.status, 400);
+  assert.equal(who.body.field, 'sectors_of');
+  const br = await call('POST', '/api/strategy/best-response', { data: 'icio-2022', player: 'USA', instrument: 'uniform' });
+  assert.equal(br.status, 400);
+  assert.match(br.body.error, /input-output worlds are not supported yet/);
+});
+
 test('a Monte Carlo job reports progress and can be cancelled', async () => {
   const r = await call('POST', '/api/strategy/negotiate', { parties: ['USA', 'JPN'], at: '2025-04-21', frontier: 0, eps: { dist: 'uniform', min: 3, max: 5 }, monte_carlo: { draws: 50, seed: 1 } });
   assert.equal(r.status, 202);
