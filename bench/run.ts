@@ -212,5 +212,8 @@ if (process.env.PARLEY_OSSA2014) {
   console.log('\nOssa (2014): skipped (set PARLEY_OSSA2014 to the replication package folder)');
 }
 
+// Input-output model (issue 14).
+await import('./io.js');
+
 // Whole-process startup and data-set load times (issue 17).
 await import('./startup.js');
