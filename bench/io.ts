@@ -100,6 +100,13 @@ const small = aggregateWithFile(icio, join(DATA_DIR, 'icio-2022', 'episode-13x14
 const smallRun = timed(9, () => solveOrThrow(small, raiseTariffsOf0(small)));
 line('  13 x 14 aggregate: USA +25 points on every import', smallRun.ms, smallRun.value.iterations, '20');
 
+const { bestResponse } = await import('../src/strategy/best-response.js');
+for (const instrument of ['uniform', 'partner-sector'] as const) {
+  const t0 = performance.now();
+  const br = bestResponse(small, 'USA', { instrument });
+  line(`  13 x 14: US best response, ${br.variables.length} ${instrument} tariff${br.variables.length > 1 ? 's' : ''}`, performance.now() - t0, br.iterations, instrument === 'uniform' ? '' : '5000');
+}
+
 console.log('  growth with N and S (synthetic IO worlds, economy 0 +25 points on every import):');
 for (const [N, S] of [[20, 28], [40, 28], [80, 28], [40, 10], [40, 20], [40, 40]]) {
   const w = syntheticIo(N, S, 7);

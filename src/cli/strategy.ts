@@ -7,14 +7,13 @@ import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { DEFAULT_DATASET } from '../data/datasets.js';
-import { loadWorld } from '../data/tables.js';
 import { writeCsvAtomic, writeJsonAtomic } from '../report/files.js';
 import { bestResponseText, coalitionsText, negotiationText, warText } from '../report/strategy.js';
 import { attachUncertainty } from '../run/bands.js';
 import type { WorldSource } from '../run/context.js';
 import { readSpec, SPEC_SCHEMAS, type SpecKind } from '../run/spec.js';
 import { runStrategy } from '../run/strategy.js';
-import { parseCount, parsePositive, printJson, type WorldFlags } from './common.js';
+import { parseCount, parsePositive, printJson, worldFromFlags, type WorldFlags } from './common.js';
 import { progressBar } from './progress.js';
 
 export interface StrategyFlags extends WorldFlags {
@@ -68,20 +67,18 @@ function buildSpec(kind: SpecKind, o: StrategyFlags): Record<string, unknown> {
   return parsed.data as Record<string, unknown>;
 }
 
-function worldSource(o: StrategyFlags, spec: Record<string, unknown>): WorldSource {
+async function worldSource(o: StrategyFlags, spec: Record<string, unknown>): Promise<WorldSource> {
   if (o.data && o.flows) throw new InputError('give either --data or --flows, not both');
-  if (o.flows) {
-    if (o.eps && o.elasticities) throw new InputError('give either --eps or --elasticities, not both');
-    const eps = o.elasticities ? { file: o.elasticities } : parsePositive(o.eps ?? '4', '--eps');
-    return { world: loadWorld({ flows: [{ file: o.flows }], tariffs: o.tariffs ? { file: o.tariffs } : undefined, elasticities: eps, meta: { name: o.flows, currency: 'units of the flow file' } }) };
-  }
   const data = o.data ?? (spec.data as string | undefined) ?? DEFAULT_DATASET;
+  // A named elasticity set or an aggregation makes a world of its own (dates then need the data set's measures, which it drops).
+  if (o.flows || o.aggregate || (o.data && o.elasticities)) return { world: await worldFromFlags(o.flows ? o : { ...o, data, eps: undefined }) };
+  // (With --data, --eps is the spec's eps, applied by the run context.)
   return { data };
 }
 
 export async function strategyCommand(kind: SpecKind, o: StrategyFlags): Promise<void> {
   const spec = buildSpec(kind, o);
-  const source = worldSource(o, spec);
+  const source = await worldSource(o, spec);
   const monteCarlo = spec.monte_carlo as { draws: number; seed: number } | undefined;
   const bar = monteCarlo ? progressBar(`${kind} Monte Carlo`) : undefined;
   const run = await runStrategy(kind, spec, source, { monteCarlo, onProgress: bar?.update });

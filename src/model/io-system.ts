@@ -126,12 +126,15 @@ export class IoSystem implements MarketSystem {
 
   private readonly lnPNext: Float64Array;
   private readonly rhs: Float64Array;
-  private readonly dX: Float64Array;
   private readonly goBuf: Float64Array;
   private readonly revBuf: Float64Array;
-  private readonly dlnP: Float64Array;
-  private readonly dlnc: Float64Array;
-  private readonly dGO: Float64Array;
+  /** The last tangent (jvp or tariffTangent): d ln Phat, d ln chat, dX', dGO' ([n][s]); dR', d excess (per economy). */
+  readonly dlnP: Float64Array;
+  readonly dlnc: Float64Array;
+  readonly dX: Float64Array;
+  readonly dGO: Float64Array;
+  readonly dR: Float64Array;
+  readonly dExcess: Float64Array;
   private readonly spendingOp: PreconditionedOperator;
   private readonly priceOp: PreconditionedOperator;
   private readonly priceBlocks: EconomyBlocks;
@@ -181,6 +184,8 @@ export class IoSystem implements MarketSystem {
     this.dlnP = new Float64Array(NS);
     this.dlnc = new Float64Array(NS);
     this.dGO = new Float64Array(NS);
+    this.dR = new Float64Array(N);
+    this.dExcess = new Float64Array(N);
     this.priceBlocks = new EconomyBlocks(N, S);
     this.spendingBlocks = new EconomyBlocks(N, S);
     this.spendingOp = { n: NS, apply: (v, out) => this.spendingApply(v, out), precond: (v, out) => this.spendingBlocks.apply(v, out) };
@@ -453,34 +458,58 @@ export class IoSystem implements MarketSystem {
 
   /**
    * Jacobian-vector product at the last evaluated point: out = d excess / d w
-   * times v. With dlnw = v / w:
-   *   (I - K) dlnP = Lam (gva dlnw),  dlnc = gva dlnw + Gamma dlnP,
-   *   dlam' = -eps lam' (dlnc_i - dlnP_n),
-   *   (I - T) dX = Gamma dGO|X + alpha (VA v + dR|X),
-   *   dexcess_i = sum_s gva (dGO|X + lam' g dX) - VA_i v_i.
+   * times v. The tangent's quantities stay readable (dlnP, dX, dR, ...) until
+   * the next call.
    */
   jvp(v: ArrayLike<number>, out: Float64Array): void {
-    const { N, S, gva, gamma, alpha, g, lp, X, L, w, rhs, dX, dlnP, dlnc, dGO, revBuf } = this;
+    this.tangentAlong(v, null, null);
+    out.set(this.dExcess);
+  }
+
+  /**
+   * Directional derivative at fixed w along a tariff change (cells and their
+   * changes dt): the partial dF/dt of strategy's implicit-function gradients.
+   * Read the result from dExcess, dlnP, dlnc, dX, dR and shareTangent().
+   */
+  tariffTangent(cells: ArrayLike<number>, values: ArrayLike<number>): void {
+    this.tangentAlong(null, cells, values);
+  }
+
+  /**
+   * The tangent along dw = v (or 0) and dt' = (cells, values) (or none). With dlnw = v / w:
+   *   (I - K) dlnP = Lam (gva dlnw) + sum_i lam' dt / (1 + t'),  dlnc = gva dlnw + Gamma dlnP,
+   *   dlam' = -eps lam' (dlnc_i - dlnP_n + dt / (1 + t')),  d(lam' g) = dlam' g - lam' g^2 dt,
+   *   (I - T) dX = Gamma dGO|X + alpha (VA v + dR|X),
+   *   dexcess_i = sum_s gva (dGO|X + lam' g dX) - VA_i v_i,  dR = dR|X + rho dX.
+   */
+  private tangentAlong(v: ArrayLike<number> | null, cells: ArrayLike<number> | null, values: ArrayLike<number> | null): void {
+    const { N, S, gva, gamma, alpha, g, lp, X, L, w, rhs, dX, dlnP, dlnc, dGO, revBuf, tPrime } = this;
     const eps = this.base.world.eps;
     const NS = N * S;
-    // Price tangent: right-hand side Lam (gva dlnw).
+    const dw = (i: number) => (v ? v[i] / w[i] : 0);
+    // Price tangent: right-hand side Lam (gva dlnw) plus the tariff cells' direct effect.
     rhs.fill(0);
-    for (let i = 0; i < N; i++) {
-      const dw = v[i] / w[i];
-      if (dw === 0) continue;
+    for (let i = 0; i < N && v; i++) {
+      const d = dw(i);
+      if (d === 0) continue;
       const b0 = i * NS;
       const o = i * S;
       for (let ns = 0, s = 0; ns < NS; ns++) {
-        rhs[ns] += lp[b0 + ns] * gva[o + s] * dw;
+        rhs[ns] += lp[b0 + ns] * gva[o + s] * d;
         if (++s === S) s = 0;
       }
+    }
+    const nc = cells ? cells.length : 0;
+    for (let m = 0; m < nc; m++) {
+      const k = cells![m];
+      rhs[k % NS] += (lp[k] * values![m]) / (1 + tPrime[k]);
     }
     this.linearSolve(this.priceOp, rhs, dlnP, 'price tangent');
     // dlnc (priceApply left Gamma of its last argument there, not of dlnP: recompute).
     for (let i = 0; i < N; i++) {
       const o = i * S;
-      const dw = v[i] / w[i];
-      for (let s = 0; s < S; s++) dlnc[o + s] = gva[o + s] * dw;
+      const d = dw(i);
+      for (let s = 0; s < S; s++) dlnc[o + s] = gva[o + s] * d;
       for (let k = 0; k < S; k++) {
         const p = dlnP[o + k];
         if (p === 0) continue;
@@ -505,9 +534,23 @@ export class IoSystem implements MarketSystem {
         }
       }
     }
+    for (let m = 0; m < nc; m++) {
+      const k = cells![m];
+      const s = k % S;
+      const ns = k % NS;
+      const i = (k - ns) / NS;
+      const dt = values![m];
+      const dl = (-eps[s] * lp[k] * dt) / (1 + tPrime[k]);
+      const dlg = dl * g[k] - lp[k] * g[k] * g[k] * dt;
+      dGO[i * S + s] += dlg * X[ns];
+      revBuf[(ns - s) / S] += (dl - dlg) * X[ns];
+    }
+    const { dR } = this;
+    // The spending solve uses revBuf as scratch: keep the revenue change at fixed X in dR.
+    dR.set(revBuf);
     for (let n = 0; n < N; n++) {
       const o = n * S;
-      const dinc = L[n] * v[n] + revBuf[n];
+      const dinc = (v ? L[n] * v[n] : 0) + dR[n];
       for (let s = 0; s < S; s++) {
         let inter = 0;
         const gs = (o + s) * S;
@@ -516,7 +559,7 @@ export class IoSystem implements MarketSystem {
       }
     }
     this.linearSolve(this.spendingOp, rhs, dX, 'spending tangent');
-    const { lg } = this;
+    const { lg, rho, dExcess } = this;
     for (let i = 0; i < N; i++) {
       const b0 = i * NS;
       const o = i * S;
@@ -526,8 +569,29 @@ export class IoSystem implements MarketSystem {
       }
       let d = 0;
       for (let s = 0; s < S; s++) d += gva[o + s] * dGO[o + s];
-      out[i] = d - L[i] * v[i];
+      dExcess[i] = d - (v ? L[i] * v[i] : 0);
+      for (let s = 0; s < S; s++) dR[i] += rho[o + s] * dX[o + s];
     }
+  }
+
+  /**
+   * d(lam' / (1 + t')) of cell k = (i, n, s) along the last tangent, dt its tariff change
+   * in that direction: what a bilateral flow's derivative needs besides dX.
+   */
+  shareTangent(k: number, dt: number): number {
+    const { N, S, lp, g, dlnc, dlnP, tPrime } = this;
+    const NS = N * S;
+    const s = k % S;
+    const ns = k % NS;
+    const i = (k - ns) / NS;
+    const eps = this.base.world.eps[s];
+    const dl = -eps * lp[k] * (dlnc[i * S + s] - dlnP[ns] + dt / (1 + tPrime[k]));
+    return dl * g[k] - lp[k] * g[k] * g[k] * dt;
+  }
+
+  /** lam'[i][n][s] / (1 + t'): cell k's factory-gate share of the importer's spending on the sector. */
+  factoryShare(k: number): number {
+    return this.lg[k];
   }
 
   private linearSolve(op: PreconditionedOperator, b: Float64Array, x: Float64Array, what: string): void {

@@ -154,8 +154,7 @@ export class EquilibriumSystem implements MarketSystem {
     this.a = new Float64Array(size);
     this.g = new Float64Array(size);
     this.YD = new Float64Array(N);
-    // Strategy (best responses, wars, talks) still runs on this system only: say so rather than ignore the IO links.
-    if (base.world.io) throw new InputError('optimal tariffs, wars and talks on input-output worlds are not supported yet: use a world without input-output links (e.g. episode-2025) or a counterfactual');
+    if (base.world.io) throw new Error('a world with input-output links needs IoSystem (model/io-system.ts)');
     this.krugman = base.world.model === 'krugman';
     if (this.krugman && rule === 'proportional') throw new InputError('proportional deficits are not defined for the Krugman model; use fixed or balanced');
     this.L = base.L;

@@ -2,17 +2,17 @@
  * A government's best response (MODEL.md §2): the import tariffs of `player`
  * (uniform, by partner, by sector, or by partner x sector, within bounds)
  * that maximise its welfare given everyone else's tariffs. Gradients come
- * from the adjoint (gradient.ts); the optimiser is the projected BFGS of
- * optimize.ts.
+ * from the adjoint (gradient.ts; io-gradient.ts on input-output worlds); the
+ * optimiser is numeric/minimise.ts.
  */
 import { economyIndex, type World } from '../data/world.js';
 import { computeBaseline } from '../model/baseline.js';
 import { noShock, solveSystem, type Deficits, type Shock } from '../model/equilibrium.js';
-import { EquilibriumSystem, type DeficitRule } from '../model/system.js';
+import type { DeficitRule } from '../model/system.js';
 import { ConvergenceError, InputError } from '../errors.js';
 import { warn } from '../warn.js';
-import { direction, GameEvaluator, harbergerScale, strategicWorld } from './game.js';
-import { bindObjective, objectiveParts, type Objective } from './gradient.js';
+import { direction, GameEvaluator, harbergerScale, partsOf, strategicWorld, strategySystem } from './game.js';
+import { bindObjective, type Objective } from './gradient.js';
 import { minimise } from '../numeric/minimise.js';
 import { BEST_RESPONSE_NEWTON_MAX, BEST_RESPONSE_STEP_TOL, BEST_RESPONSE_TOL } from '../numeric/tolerances.js';
 
@@ -102,10 +102,10 @@ export function bestResponse(world0: World, playerCode: string, options: BestRes
     parties: [bindObjective(world, player, options.objective)],
   });
   // The objective at the start tariffs exactly as given (a variable's cells need not share one rate there).
-  const sysStart = new EquilibriumSystem(computeBaseline(world), Float64Array.from(start.tariffs), Float64Array.from(start.costFactors), rule);
+  const sysStart = strategySystem(computeBaseline(world), Float64Array.from(start.tariffs), Float64Array.from(start.costFactors), rule);
   const rep = solveSystem(sysStart);
   if (!rep.converged) throw new ConvergenceError('equilibrium at the start tariffs', rep.residual, rep.iterations);
-  const before = objectiveParts(sysStart, ev.game.parties[0]);
+  const before = partsOf(sysStart, ev.game.parties[0]);
   // Minimise -U/100 so the tolerance reads as in ln W for the welfare-only objective.
   const fg = (x: Float64Array) => {
     const { U, G } = ev.evaluate(x);

@@ -12,9 +12,30 @@ import { ConvergenceError, InputError } from '../errors.js';
 import { computeBaseline } from '../model/baseline.js';
 import { purgeDeficits, solveSystem, TOL, type Deficits } from '../model/equilibrium.js';
 import { EquilibriumSystem, type DeficitRule } from '../model/system.js';
+import { IoSystem } from '../model/io-system.js';
+import type { Baseline } from '../model/baseline.js';
+import { ioObjectiveGradients, ioObjectiveParts } from './io-gradient.js';
 import { warn } from '../warn.js';
 import { CURVATURE_FLOOR, STRATEGY_SOLVE_TOL } from '../numeric/tolerances.js';
-import { objectiveGradients, objectiveParts, type ObjectiveParts, type PlayerObjective } from './gradient.js';
+import { objectiveGradients, objectiveParts, type Direction, type ObjectiveGradient, type ObjectiveParts, type PlayerObjective } from './gradient.js';
+
+/** The equilibrium system strategy runs on: the core model's, or the input-output model's (MODEL.md §4). */
+export type StrategySystem = EquilibriumSystem | IoSystem;
+
+/** A system for these tariffs and cost factors, of the kind the world needs. */
+export function strategySystem(base: Baseline, tariffs: Float64Array, costFactors: Float64Array, rule: DeficitRule): StrategySystem {
+  return base.world.io ? new IoSystem(base, tariffs, costFactors, rule) : new EquilibriumSystem(base, tariffs, costFactors, rule);
+}
+
+/** An objective's parts at the system's current point, on either model. */
+export function partsOf(sys: StrategySystem, po: PlayerObjective): ObjectiveParts {
+  return sys instanceof IoSystem ? ioObjectiveParts(sys, po) : objectiveParts(sys, po);
+}
+
+/** Objectives' values and gradients along tariff directions, on either model. */
+export function gradientsOf(sys: StrategySystem, objectives: readonly PlayerObjective[], directions: readonly Direction[]): ObjectiveGradient[] {
+  return sys instanceof IoSystem ? ioObjectiveGradients(sys, objectives, directions) : objectiveGradients(sys, objectives, directions);
+}
 
 /** Equilibrium tolerance inside strategic computations (max |excess| / Y). */
 export { STRATEGY_SOLVE_TOL };
@@ -61,7 +82,7 @@ export interface GameValue {
 
 export class GameEvaluator {
   readonly game: Game;
-  private readonly systems: EquilibriumSystem[];
+  private readonly systems: StrategySystem[];
   private readonly starts: Float64Array[];
 
   constructor(game: Game) {
@@ -70,7 +91,7 @@ export class GameEvaluator {
     for (const s of game.states) {
       if (s.coef.length !== game.variables.length) throw new Error('every state needs one coefficient array per variable');
     }
-    this.systems = game.states.map((s) => new EquilibriumSystem(base, Float64Array.from(s.base), Float64Array.from(s.costFactors), game.rule));
+    this.systems = game.states.map((s) => strategySystem(base, Float64Array.from(s.base), Float64Array.from(s.costFactors), game.rule));
     this.starts = game.states.map(() => new Float64Array(game.world.N).fill(1));
   }
 
@@ -85,7 +106,7 @@ export class GameEvaluator {
     return t;
   }
 
-  private solveState(x: ArrayLike<number>, s: number): EquilibriumSystem {
+  private solveState(x: ArrayLike<number>, s: number): StrategySystem {
     const sys = this.systems[s];
     sys.tPrime.set(this.tariffs(x, s));
     for (let k = 0; k < sys.tPrime.length; k++) {
@@ -111,13 +132,13 @@ export class GameEvaluator {
       if (st.probability === 0) return;
       const sys = this.solveState(x, s);
       if (withGradient) {
-        const grads = objectiveGradients(sys, game.parties, st.coef);
+        const grads = gradientsOf(sys, game.parties, st.coef);
         grads.forEach((g, p) => {
           U[p] += st.probability * g.value;
           for (let m = 0; m < n; m++) G[p][m] += st.probability * g.gradient[m];
         });
       } else {
-        game.parties.forEach((po, p) => (U[p] += st.probability * objectiveParts(sys, po).value));
+        game.parties.forEach((po, p) => (U[p] += st.probability * partsOf(sys, po).value));
       }
     });
     game.issueValue?.forEach((vals, p) => {
@@ -132,11 +153,11 @@ export class GameEvaluator {
   /** The parts (welfare, revenue, balances) of each party's objective in state s at x. */
   parts(x: ArrayLike<number>, s = 0): ObjectiveParts[] {
     const sys = this.solveState(x, s);
-    return this.game.parties.map((po) => objectiveParts(sys, po));
+    return this.game.parties.map((po) => partsOf(sys, po));
   }
 
   /** The solved system of state s at x (for reports). */
-  system(x: ArrayLike<number>, s = 0): EquilibriumSystem {
+  system(x: ArrayLike<number>, s = 0): StrategySystem {
     return this.solveState(x, s);
   }
 }

@@ -77,7 +77,7 @@ export function bindObjective(world: World, player: number, objective: Objective
     if (!Number.isFinite(b.weight)) throw new InputError(`objective of ${world.codes[player]}: balance weight for ${b.partner} must be finite, found ${b.weight}`);
     return p;
   });
-  const gdp = computeBaseline(world).Y[player];
+  const gdp = computeBaseline(world).income[player];
   const balance0 = Float64Array.from(partners, (p) => (flowTotal(world, player, p) - flowTotal(world, p, player)) / gdp);
   const scratch = gradientScratch(S);
   if (!objective.industryWeights) return { player, objective, partners, balance0, scratch };

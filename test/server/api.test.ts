@@ -79,7 +79,7 @@ test('counterfactual, best response and negotiation answer at once; a war is a j
   assert.equal(done.result.converged, true);
 });
 
-test('counterfactual on the input-output world: sector results for the economies asked, a named elasticity set; strategy there is refused', async () => {
+test('counterfactual on the input-output world: sector results for the economies asked, a named elasticity set', async () => {
   // The default limits admit icio-2022's 183,708 flow cells (this file's app is built tighter).
   const roomy = createApp({ store });
   const call = async (method: string, path: string, body: unknown) => {
@@ -98,9 +98,6 @@ test('counterfactual on the input-output world: sector results for the economies
   const who = await call('POST', '/api/counterfactual', { data: 'icio-2022', shock, sectors_of: ['ATL'] });
   assert.equal(who.status, 400);
   assert.equal(who.body.field, 'sectors_of');
-  const br = await call('POST', '/api/strategy/best-response', { data: 'icio-2022', player: 'USA', instrument: 'uniform' });
-  assert.equal(br.status, 400);
-  assert.match(br.body.error, /input-output worlds are not supported yet/);
 });
 
 test('a Monte Carlo job reports progress and can be cancelled', async () => {

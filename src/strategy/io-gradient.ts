@@ -1,0 +1,135 @@
+/**
+ * Government objectives and their tariff gradients on an input-output world
+ * (MODEL.md §2 and §4): the same payoff as gradient.ts,
+ *
+ *   U_k = a_w welfare% + a_rev revenue (% of GDP) + sum_p a_p d balance_kp (% of GDP),
+ *
+ * with GDP = value added w_k VA_k and welfare W_k = ((w_k VA_k + R'_k) / (VA_k + R_k)) / Phat_k,
+ * Phat_k = prod_s Phat[k][s]^alpha[k][s]. The gradient is the same adjoint:
+ * dU/dt = dU/dt|_w - mu' dF/dt|_w with (dF/dw)' mu = (dU/dw)', the columns of
+ * dF/dw from N tangents of IoSystem and dF/dt|_w from one tariff tangent per
+ * direction (forward mode: each costs two inner linear solves, so this suits
+ * the small and medium worlds strategy runs on).
+ */
+import { InputError } from '../errors.js';
+import type { IoSystem } from '../model/io-system.js';
+import { droppedMarket, jacobianColumn } from '../model/residual.js';
+import { luFactor, luSolveTranspose } from '../numeric/linalg.js';
+import type { Direction, ObjectiveGradient, ObjectiveParts, PlayerObjective } from './gradient.js';
+
+function noIndustryWeights(sys: IoSystem, po: PlayerObjective): void {
+  if (po.lambda) throw new InputError(`objective of ${sys.base.world.codes[po.player]}: political-economy industry weights are not supported on input-output worlds`);
+}
+
+/** Factory-gate exports of k to p minus its imports from p. */
+function balance(sys: IoSystem, k: number, p: number): number {
+  const { N, S, X } = sys;
+  let b = 0;
+  for (let s = 0; s < S; s++) b += sys.factoryShare((k * N + p) * S + s) * X[p * S + s] - sys.factoryShare((p * N + k) * S + s) * X[k * S + s];
+  return b;
+}
+
+/** ln W_k at the current point. */
+function lnWelfare(sys: IoSystem, k: number): number {
+  const { S, lnP, L, w, R } = sys;
+  const alpha = sys.base.world.io!.alpha;
+  let lnPk = 0;
+  for (let s = 0; s < S; s++) lnPk += alpha[k * S + s] * lnP[k * S + s];
+  return Math.log(w[k] * L[k] + R[k]) - Math.log(L[k] + sys.base.R[k]) - lnPk;
+}
+
+export function ioObjectiveParts(sys: IoSystem, po: PlayerObjective): ObjectiveParts {
+  noIndustryWeights(sys, po);
+  const k = po.player;
+  const gdp = sys.w[k] * sys.L[k];
+  const welfarePct = 100 * (Math.exp(lnWelfare(sys, k)) - 1);
+  const revenuePctGdp = (100 * sys.R[k]) / gdp;
+  const balancePctGdp = Array.from(po.partners, (p, m) => 100 * (balance(sys, k, p) / gdp - po.balance0[m]));
+  const o = po.objective;
+  let value = o.welfare * welfarePct + o.revenue * revenuePctGdp;
+  balancePctGdp.forEach((b, m) => (value += o.balances[m].weight * b));
+  return { value, welfarePct, governmentPct: welfarePct, revenuePctGdp, balancePctGdp };
+}
+
+/** The tariff change of cell c in direction dt (0 along w). */
+type CellChange = (c: number) => number;
+const NONE: CellChange = () => 0;
+
+/** dU along the system's last tangent; vk = dw_k (0 for a tariff tangent), dt = the direction's change per cell. */
+function objectiveDerivative(sys: IoSystem, po: PlayerObjective, W: number, vk: number, dt: CellChange): number {
+  const k = po.player;
+  const { N, S, L, w, R, X, dX, dR, dlnP } = sys;
+  const alpha = sys.base.world.io!.alpha;
+  const gdp = w[k] * L[k];
+  const dgdp = L[k] * vk;
+  const o = po.objective;
+  let d = 0;
+  if (o.welfare !== 0) {
+    let dlnPk = 0;
+    for (let s = 0; s < S; s++) dlnPk += alpha[k * S + s] * dlnP[k * S + s];
+    d += o.welfare * 100 * W * ((dgdp + dR[k]) / (gdp + R[k]) - dlnPk);
+  }
+  if (o.revenue !== 0) d += o.revenue * 100 * (dR[k] / gdp - (R[k] * dgdp) / (gdp * gdp));
+  po.partners.forEach((p, m) => {
+    let db = 0;
+    for (let s = 0; s < S; s++) {
+      const out = (k * N + p) * S + s;
+      const inn = (p * N + k) * S + s;
+      db += sys.shareTangent(out, dt(out)) * X[p * S + s] + sys.factoryShare(out) * dX[p * S + s];
+      db -= sys.shareTangent(inn, dt(inn)) * X[k * S + s] + sys.factoryShare(inn) * dX[k * S + s];
+    }
+    d += o.balances[m].weight * 100 * (db / gdp - (balance(sys, k, p) * dgdp) / (gdp * gdp));
+  });
+  return d;
+}
+
+/** Values and gradients of several objectives at the equilibrium `sys` holds, along tariff directions. */
+export function ioObjectiveGradients(sys: IoSystem, objectives: readonly PlayerObjective[], directions: readonly Direction[]): ObjectiveGradient[] {
+  for (const po of objectives) noIndustryWeights(sys, po);
+  const { N } = sys;
+  const drop = droppedMarket(sys);
+  const W = objectives.map((po) => Math.exp(lnWelfare(sys, po.player)));
+  const J = new Float64Array(N * N);
+  const Uw = objectives.map(() => new Float64Array(N));
+  const e = new Float64Array(N);
+  const col = new Float64Array(N);
+  for (let m = 0; m < N; m++) {
+    e[m] = 1;
+    sys.jvp(e, col);
+    objectives.forEach((po, o) => (Uw[o][m] = objectiveDerivative(sys, po, W[o], m === po.player ? 1 : 0, NONE)));
+    e[m] = 0;
+    jacobianColumn(sys, m, col, J);
+  }
+  const piv = new Int32Array(N);
+  luFactor(J, N, piv);
+  const mus = Uw.map((rhs) => {
+    const mu = new Float64Array(N);
+    luSolveTranspose(J, N, piv, rhs, mu);
+    return mu;
+  });
+  const out = objectives.map((po) => ({ value: ioObjectiveParts(sys, po).value, gradient: new Float64Array(directions.length) }));
+  const change = new Map<number, number>();
+  directions.forEach((dt, d) => {
+    const { cells, values } = dt instanceof Float64Array ? sparse(dt) : dt;
+    change.clear();
+    for (let m = 0; m < cells.length; m++) change.set(cells[m], (change.get(cells[m]) ?? 0) + values[m]);
+    sys.tariffTangent(cells, values);
+    const at: CellChange = (c) => change.get(c) ?? 0;
+    objectives.forEach((po, o) => {
+      let g = objectiveDerivative(sys, po, W[o], 0, at);
+      for (let i = 0; i < N; i++) if (i !== drop) g -= (mus[o][i] * sys.dExcess[i]) / sys.L[i];
+      out[o].gradient[d] = g;
+    });
+  });
+  return out;
+}
+
+function sparse(dt: Float64Array): { cells: Int32Array; values: Float64Array } {
+  const cells: number[] = [];
+  const values: number[] = [];
+  for (let c = 0; c < dt.length; c++) if (dt[c] !== 0) {
+    cells.push(c);
+    values.push(dt[c]);
+  }
+  return { cells: Int32Array.from(cells), values: Float64Array.from(values) };
+}
