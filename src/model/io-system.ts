@@ -34,6 +34,7 @@ import { luFactor } from '../numeric/linalg.js';
 class EconomyBlocks {
   private readonly lu: Float64Array;
   private readonly piv: Int32Array;
+  private readonly scratch: Float64Array;
   /** Views of the buffers per economy (made once) for factoring. */
   private readonly luViews: Float64Array[];
   private readonly pivViews: Int32Array[];
@@ -44,6 +45,7 @@ class EconomyBlocks {
   ) {
     this.lu = new Float64Array(N * S * S);
     this.piv = new Int32Array(N * S);
+    this.scratch = new Float64Array(S);
     this.luViews = Array.from({ length: N }, (_, n) => this.lu.subarray(n * S * S, (n + 1) * S * S));
     this.pivViews = Array.from({ length: N }, (_, n) => this.piv.subarray(n * S, (n + 1) * S));
   }
@@ -53,6 +55,28 @@ class EconomyBlocks {
     for (let n = 0; n < this.N; n++) {
       fill(n, this.luViews[n]);
       luFactor(this.luViews[n], this.S, this.pivViews[n]);
+    }
+  }
+
+  /** out = blockdiag^-T v (v and out distinct): the transposed solve U' L' P, for the adjoint systems. */
+  applyTranspose(v: Float64Array, out: Float64Array): void {
+    const { N, S, lu, piv } = this;
+    const y = this.scratch;
+    for (let n = 0; n < N; n++) {
+      const o = n * S;
+      const L = n * S * S;
+      // U' y = v (forward), L' z = y (backward), x = P' z.
+      for (let i = 0; i < S; i++) {
+        let x = v[o + i];
+        for (let k = 0; k < i; k++) x -= lu[L + k * S + i] * y[k];
+        y[i] = x / lu[L + i * S + i];
+      }
+      for (let i = S - 1; i >= 0; i--) {
+        let x = y[i];
+        for (let k = i + 1; k < S; k++) x -= lu[L + k * S + i] * y[k];
+        y[i] = x;
+      }
+      for (let i = 0; i < S; i++) out[o + piv[o + i]] = y[i];
     }
   }
 
@@ -75,6 +99,18 @@ class EconomyBlocks {
       }
     }
   }
+}
+
+/** Seeds of a scalar linear in an IoSystem tangent's quantities (see IoSystem.tariffAdjoint). */
+export interface IoTariffSeeds {
+  /** Per economy: weight on dR' and on d excess. */
+  R: Float64Array;
+  excess: Float64Array;
+  /** Per [n][s]: weight on d ln Phat and on dX'. */
+  P: Float64Array;
+  X: Float64Array;
+  /** Per cell [i][n][s], optional: weight on d(lam' / (1 + t')). */
+  share?: Float64Array;
 }
 
 export class IoSystem implements MarketSystem {
@@ -137,6 +173,8 @@ export class IoSystem implements MarketSystem {
   readonly dExcess: Float64Array;
   private readonly spendingOp: PreconditionedOperator;
   private readonly priceOp: PreconditionedOperator;
+  private readonly spendingOpT: PreconditionedOperator;
+  private readonly priceOpT: PreconditionedOperator;
   private readonly priceBlocks: EconomyBlocks;
   private readonly spendingBlocks: EconomyBlocks;
 
@@ -190,6 +228,8 @@ export class IoSystem implements MarketSystem {
     this.spendingBlocks = new EconomyBlocks(N, S);
     this.spendingOp = { n: NS, apply: (v, out) => this.spendingApply(v, out), precond: (v, out) => this.spendingBlocks.apply(v, out) };
     this.priceOp = { n: NS, apply: (v, out) => this.priceApply(v, out), precond: (v, out) => this.priceBlocks.apply(v, out) };
+    this.spendingOpT = { n: NS, apply: (v, out) => this.spendingApplyTranspose(v, out), precond: (v, out) => this.spendingBlocks.applyTranspose(v, out) };
+    this.priceOpT = { n: NS, apply: (v, out) => this.priceApplyTranspose(v, out), precond: (v, out) => this.priceBlocks.applyTranspose(v, out) };
     this.setShock();
   }
 
@@ -453,6 +493,136 @@ export class IoSystem implements MarketSystem {
         out[ns] -= lp[b0 + ns] * dlnc[o + s];
         if (++s === S) s = 0;
       }
+    }
+  }
+
+  /** out = (I - T)' z: T' z[m][k] = sum_i lg[i][m][k] a[i][k] + rho[m][k] b[m], a = Gamma' z, b = alpha' z. */
+  private spendingApplyTranspose(z: Float64Array, out: Float64Array): void {
+    const { N, S, gamma, alpha, lg, rho, goBuf: a, revBuf: b } = this;
+    const NS = N * S;
+    for (let n = 0; n < N; n++) {
+      const o = n * S;
+      let bn = 0;
+      for (let k = 0; k < S; k++) a[o + k] = 0;
+      for (let s = 0; s < S; s++) {
+        const zs = z[o + s];
+        bn += alpha[o + s] * zs;
+        if (zs === 0) continue;
+        const gs = (o + s) * S;
+        for (let k = 0; k < S; k++) a[o + k] += gamma[gs + k] * zs;
+      }
+      b[n] = bn;
+    }
+    for (let ms = 0; ms < NS; ms++) out[ms] = z[ms] - rho[ms] * b[(ms - (ms % S)) / S];
+    for (let i = 0; i < N; i++) {
+      const b0 = i * NS;
+      const o = i * S;
+      for (let ms = 0, s = 0; ms < NS; ms++) {
+        out[ms] -= lg[b0 + ms] * a[o + s];
+        if (++s === S) s = 0;
+      }
+    }
+  }
+
+  /** out = (I - K)' y: K' y[i][k] = sum_s gamma[i][k][s] u[i][s], u[i][s] = sum_n lam'[i][n][s] y[n][s]. */
+  private priceApplyTranspose(y: Float64Array, out: Float64Array): void {
+    const { N, S, gamma, lp, dlnc: u } = this;
+    const NS = N * S;
+    u.fill(0);
+    for (let i = 0; i < N; i++) {
+      const b0 = i * NS;
+      const o = i * S;
+      for (let ns = 0, s = 0; ns < NS; ns++) {
+        u[o + s] += lp[b0 + ns] * y[ns];
+        if (++s === S) s = 0;
+      }
+    }
+    for (let i = 0; i < N; i++) {
+      const o = i * S;
+      for (let k = 0; k < S; k++) {
+        const gk = (o + k) * S;
+        let v = 0;
+        for (let s = 0; s < S; s++) v += gamma[gk + s] * u[o + s];
+        out[o + k] = y[o + k] - v;
+      }
+    }
+  }
+
+  /**
+   * Reverse mode of tariffTangent: dPhi/dt'[c] for every cell at once, where
+   * Phi is linear in the tangent's quantities with the given seeds (what
+   * strategy's adjoint needs: one pass per objective, whatever the number of
+   * tariffs). Phi = sum_n R[n] dR[n] + sum P[n][s] dlnP[n][s] + sum X[n][s] dX[n][s]
+   * + sum excess[i] dexcess[i] + sum_c share(c) d(lam'/(1+t'))[c].
+   */
+  tariffAdjoint(seeds: IoTariffSeeds, out: Float64Array): void {
+    const { N, S, gva, gamma, alpha, g, lp, lg, rho, X, tPrime } = this;
+    const eps = this.base.world.eps;
+    const NS = N * S;
+    const barGO = new Float64Array(NS); // bar dGO, then bar dGO0
+    const barX = Float64Array.from(seeds.X);
+    const barRev = Float64Array.from(seeds.R); // bar drev0
+    // dexcess = gva dGO; dGO = dGO0 + LG dX; dR = drev0 + rho dX.
+    for (let i = 0; i < N; i++) for (let s = 0; s < S; s++) barGO[i * S + s] = seeds.excess[i] * gva[i * S + s];
+    for (let i = 0; i < N; i++) {
+      const b0 = i * NS;
+      const o = i * S;
+      for (let ms = 0, s = 0; ms < NS; ms++) {
+        barX[ms] += lg[b0 + ms] * barGO[o + s];
+        if (++s === S) s = 0;
+      }
+    }
+    for (let ns = 0; ns < NS; ns++) barX[ns] += seeds.R[(ns - (ns % S)) / S] * rho[ns];
+    // (I - T) dX = Gamma dGO0 + alpha drev0: z = (I - T)^-T barX.
+    const z = new Float64Array(NS);
+    this.linearSolve(this.spendingOpT, barX, z, 'spending adjoint');
+    for (let n = 0; n < N; n++) {
+      const o = n * S;
+      for (let s = 0; s < S; s++) {
+        const zs = z[o + s];
+        barRev[n] += alpha[o + s] * zs;
+        const gs = (o + s) * S;
+        for (let k = 0; k < S; k++) barGO[o + k] += gamma[gs + k] * zs;
+      }
+    }
+    // dGO0[i][s] = sum_n dlg X[n][s], drev0[n] = sum (dlam' - dlg) X[n][s]; dlg = g dlam' - lam' g^2 dt;
+    // dlam' = -eps lam' (dlnc_i - dlnP_n + dt / (1 + t')).
+    const barLnc = new Float64Array(NS);
+    const barLnP = Float64Array.from(seeds.P);
+    out.fill(0);
+    for (let i = 0; i < N; i++) {
+      const b0 = i * NS;
+      const o = i * S;
+      for (let ns = 0, s = 0, n = 0; ns < NS; ns++) {
+        const c = b0 + ns;
+        const barLg = barGO[o + s] * X[ns] - barRev[n] * X[ns] + (seeds.share ? seeds.share[c] : 0);
+        const barLam = barRev[n] * X[ns] + g[c] * barLg;
+        const q = -eps[s] * lp[c] * barLam;
+        barLnc[o + s] += q;
+        barLnP[ns] -= q;
+        out[c] = q / (1 + tPrime[c]) - lp[c] * g[c] * g[c] * barLg;
+        if (++s === S) {
+          s = 0;
+          n++;
+        }
+      }
+    }
+    // dlnc = Gamma dlnP (w fixed).
+    for (let i = 0; i < N; i++) {
+      const o = i * S;
+      for (let k = 0; k < S; k++) {
+        const gk = (o + k) * S;
+        let v = 0;
+        for (let s = 0; s < S; s++) v += gamma[gk + s] * barLnc[o + s];
+        barLnP[o + k] += v;
+      }
+    }
+    // (I - K) dlnP = sum_i lam' dt / (1 + t') (+ the w part, zero here): y = (I - K)^-T barLnP.
+    const y = new Float64Array(NS);
+    this.linearSolve(this.priceOpT, barLnP, y, 'price adjoint');
+    for (let i = 0; i < N; i++) {
+      const b0 = i * NS;
+      for (let ns = 0; ns < NS; ns++) out[b0 + ns] += (y[ns] * lp[b0 + ns]) / (1 + tPrime[b0 + ns]);
     }
   }
 

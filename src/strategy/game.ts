@@ -33,8 +33,8 @@ export function partsOf(sys: StrategySystem, po: PlayerObjective): ObjectivePart
 }
 
 /** Objectives' values and gradients along tariff directions, on either model. */
-export function gradientsOf(sys: StrategySystem, objectives: readonly PlayerObjective[], directions: readonly Direction[]): ObjectiveGradient[] {
-  return sys instanceof IoSystem ? ioObjectiveGradients(sys, objectives, directions) : objectiveGradients(sys, objectives, directions);
+export function gradientsOf(sys: StrategySystem, objectives: readonly PlayerObjective[], directions: readonly Direction[], mode: 'auto' | 'forward' | 'reverse' = 'auto'): ObjectiveGradient[] {
+  return sys instanceof IoSystem ? ioObjectiveGradients(sys, objectives, directions, mode) : objectiveGradients(sys, objectives, directions, mode);
 }
 
 /** Equilibrium tolerance inside strategic computations (max |excess| / Y). */

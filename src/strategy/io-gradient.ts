@@ -7,12 +7,13 @@
  * with GDP = value added w_k VA_k and welfare W_k = ((w_k VA_k + R'_k) / (VA_k + R_k)) / Phat_k,
  * Phat_k = prod_s Phat[k][s]^alpha[k][s]. The gradient is the same adjoint:
  * dU/dt = dU/dt|_w - mu' dF/dt|_w with (dF/dw)' mu = (dU/dw)', the columns of
- * dF/dw from N tangents of IoSystem and dF/dt|_w from one tariff tangent per
- * direction (forward mode: each costs two inner linear solves, so this suits
- * the small and medium worlds strategy runs on).
+ * dF/dw from N tangents of IoSystem; dF/dt|_w either from one tariff tangent
+ * per direction (forward: two inner linear solves each) or, for many
+ * directions, from one reverse pass per objective through the transposed
+ * inner problems (IoSystem.tariffAdjoint).
  */
 import { InputError } from '../errors.js';
-import type { IoSystem } from '../model/io-system.js';
+import type { IoSystem, IoTariffSeeds } from '../model/io-system.js';
 import { droppedMarket, jacobianColumn } from '../model/residual.js';
 import { luFactor, luSolveTranspose } from '../numeric/linalg.js';
 import type { Direction, ObjectiveGradient, ObjectiveParts, PlayerObjective } from './gradient.js';
@@ -83,8 +84,51 @@ function objectiveDerivative(sys: IoSystem, po: PlayerObjective, W: number, vk: 
   return d;
 }
 
-/** Values and gradients of several objectives at the equilibrium `sys` holds, along tariff directions. */
-export function ioObjectiveGradients(sys: IoSystem, objectives: readonly PlayerObjective[], directions: readonly Direction[]): ObjectiveGradient[] {
+/**
+ * The seeds of Phi = U - sum_i mu_i excess_i / L_i (i != drop) for the reverse pass
+ * (IoSystem.tariffAdjoint): objectiveDerivative's formulas along a tariff tangent, read backwards.
+ */
+function tariffSeeds(sys: IoSystem, po: PlayerObjective, W: number, mu: Float64Array, drop: number): IoTariffSeeds {
+  const { N, S, L, w, R, X } = sys;
+  const alpha = sys.base.world.io!.alpha;
+  const k = po.player;
+  const o = po.objective;
+  const gdp = w[k] * L[k];
+  const seeds: IoTariffSeeds = {
+    R: new Float64Array(N),
+    excess: Float64Array.from({ length: N }, (_, i) => (i === drop ? 0 : -mu[i] / L[i])),
+    P: new Float64Array(N * S),
+    X: new Float64Array(N * S),
+  };
+  if (o.welfare !== 0) {
+    const c = o.welfare * 100 * W;
+    seeds.R[k] += c / (gdp + R[k]);
+    for (let s = 0; s < S; s++) seeds.P[k * S + s] -= c * alpha[k * S + s];
+  }
+  if (o.revenue !== 0) seeds.R[k] += (o.revenue * 100) / gdp;
+  if (po.partners.length) {
+    const share = (seeds.share = new Float64Array(N * N * S));
+    po.partners.forEach((p, m) => {
+      const c = (o.balances[m].weight * 100) / gdp;
+      for (let s = 0; s < S; s++) {
+        const out = (k * N + p) * S + s;
+        const inn = (p * N + k) * S + s;
+        share[out] += c * X[p * S + s];
+        seeds.X[p * S + s] += c * sys.factoryShare(out);
+        share[inn] -= c * X[k * S + s];
+        seeds.X[k * S + s] -= c * sys.factoryShare(inn);
+      }
+    });
+  }
+  return seeds;
+}
+
+/**
+ * Values and gradients of several objectives at the equilibrium `sys` holds,
+ * along tariff directions: forward (one tariff tangent per direction) for a
+ * few directions, reverse (one adjoint pass per objective) for many.
+ */
+export function ioObjectiveGradients(sys: IoSystem, objectives: readonly PlayerObjective[], directions: readonly Direction[], mode: 'auto' | 'forward' | 'reverse' = 'auto'): ObjectiveGradient[] {
   for (const po of objectives) noIndustryWeights(sys, po);
   const { N } = sys;
   const drop = droppedMarket(sys);
@@ -108,6 +152,22 @@ export function ioObjectiveGradients(sys: IoSystem, objectives: readonly PlayerO
     return mu;
   });
   const out = objectives.map((po) => ({ value: ioObjectiveParts(sys, po).value, gradient: new Float64Array(directions.length) }));
+  if (mode === 'reverse' || (mode === 'auto' && directions.length > 2 * objectives.length)) {
+    const cellGrad = new Float64Array(sys.tPrime.length);
+    objectives.forEach((po, o) => {
+      sys.tariffAdjoint(tariffSeeds(sys, po, W[o], mus[o], drop), cellGrad);
+      directions.forEach((dt, d) => {
+        let v = 0;
+        if (dt instanceof Float64Array) {
+          for (let c = 0; c < dt.length; c++) if (dt[c] !== 0) v += dt[c] * cellGrad[c];
+        } else {
+          for (let m = 0; m < dt.cells.length; m++) v += dt.values[m] * cellGrad[dt.cells[m]];
+        }
+        out[o].gradient[d] = v;
+      });
+    });
+    return out;
+  }
   const change = new Map<number, number>();
   directions.forEach((dt, d) => {
     const { cells, values } = dt instanceof Float64Array ? sparse(dt) : dt;

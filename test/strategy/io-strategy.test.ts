@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { noShock, solveOrThrow } from '../../src/model/equilibrium.js';
 import { economyResults } from '../../src/model/results.js';
 import { bestResponse, instrumentCells } from '../../src/strategy/best-response.js';
-import { direction, GameEvaluator, strategicWorld } from '../../src/strategy/game.js';
-import { bindObjective, type Objective } from '../../src/strategy/gradient.js';
+import { direction, GameEvaluator, gradientsOf, strategicWorld } from '../../src/strategy/game.js';
+import { bindObjective, WELFARE_ONLY as WELFARE, type Objective } from '../../src/strategy/gradient.js';
 import { tradeWar } from '../../src/strategy/war.js';
 import { assertClose, randomIoWorld } from '../helpers.js';
 
@@ -87,5 +87,24 @@ test('IO strategy: at a trade war\'s equilibrium no player gains by changing its
     const k = war.world.codes.indexOf(p);
     const current = war.tariffs[(((k + 1) % 3) * 3 + k) * 2];
     assertClose(br.variables[0].rate, current, 1e-5, `${p}'s tariff is already its best response`);
+  }
+});
+
+test('IO strategy: the reverse pass through the transposed inner problems gives the forward gradients', () => {
+  const { world, rule } = strategicWorld(randomIoWorld(5, 3, 21, { tariffs: true }), 'balanced', 'test');
+  const vars = instrumentCells(world, 1, 'partner-sector');
+  const base = Float64Array.from(world.t);
+  const ev = new GameEvaluator({
+    world,
+    rule,
+    variables: vars.map((v) => ({ name: v.exporter, lower: 0, upper: 5, start: 0 })),
+    states: [{ probability: 1, base, costFactors: noShock(world).costFactors, coef: vars.map((v) => direction(v.cells)) }],
+    parties: [bindObjective(world, 1, { welfare: 1, revenue: 0.3, balances: [{ partner: 'E3', weight: 1.5 }] }), bindObjective(world, 3, WELFARE)],
+  });
+  const sys = ev.system(Float64Array.from(vars, (_, m) => 0.02 * m));
+  const forward = gradientsOf(sys, ev.game.parties, ev.game.states[0].coef, 'forward');
+  const reverse = gradientsOf(sys, ev.game.parties, ev.game.states[0].coef, 'reverse');
+  for (let p = 0; p < 2; p++) {
+    for (let m = 0; m < vars.length; m++) assertClose(reverse[p].gradient[m], forward[p].gradient[m], 1e-8 * Math.max(1, Math.abs(forward[p].gradient[m])), `party ${p}, variable ${m}`);
   }
 });
