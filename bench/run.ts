@@ -4,10 +4,10 @@
  */
 import { join } from 'node:path';
 import { DATA_DIR, loadDataset } from '../src/data/manifest.js';
-import { createWorld, type World } from '../src/data/world.js';
+import type { World } from '../src/data/world.js';
 import { noShock, solve, type Shock } from '../src/model/equilibrium.js';
 import { readShockCsv } from '../src/model/shock.js';
-import { mulberry32 } from '../src/random.js';
+import { median, synthetic, syntheticShock } from './worlds.js';
 import { availableParallelism } from 'node:os';
 import { bestResponse, type Instrument } from '../src/strategy/best-response.js';
 import { runSpec } from '../src/run/runners.js';
@@ -23,40 +23,6 @@ interface Case {
   world: World;
   shock: Shock;
   target?: string;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-/** A reproducible synthetic world: home bias, random flows, 0-30% tariffs, elasticities 2-8. */
-function synthetic(N: number, S: number, seed: number): World {
-  const r = mulberry32(seed);
-  const Z = new Float64Array(N * N * S);
-  const t = new Float64Array(N * N * S);
-  for (let i = 0; i < N; i++)
-    for (let j = 0; j < N; j++)
-      for (let s = 0; s < S; s++) {
-        const k = (i * N + j) * S + s;
-        Z[k] = i === j ? 20 + 40 * r() : 0.5 + 5 * r();
-        if (i !== j) t[k] = 0.3 * r();
-      }
-  return createWorld({
-    codes: Array.from({ length: N }, (_, k) => `E${k}`),
-    sectors: Array.from({ length: S }, (_, k) => `S${k}`),
-    Z,
-    t,
-    eps: Array.from({ length: S }, () => 2 + 6 * r()),
-  });
-}
-
-/** Economy 0 raises every tariff it sets by 25 points. */
-function syntheticShock(world: World): Shock {
-  const shock = noShock(world);
-  const { N, S } = world;
-  for (let i = 1; i < N; i++) for (let s = 0; s < S; s++) shock.tariffs[(i * N + 0) * S + s] += 0.25;
-  return shock;
 }
 
 function gegravityCase(): Case {

@@ -19,7 +19,7 @@
  */
 import type { Baseline } from './baseline.js';
 import type { DeficitRule } from './system.js';
-import type { MarketSystem } from './residual.js';
+import { jacobianByProducts, type MarketSystem } from './residual.js';
 import { gmres, type PreconditionedOperator } from '../numeric/krylov.js';
 import { IO_LINEAR_MAX_PRODUCTS, IO_LINEAR_TOL, IO_PRICE_MAX_STEPS, IO_PRICE_NEWTON_LINEAR_TOL, IO_PRICE_NEWTON_SHRINK, IO_PRICE_TOL, IO_TANGENT_FACTOR, IO_TANGENT_MAX_TOL } from '../numeric/tolerances.js';
 import { ConvergenceError, InputError } from '../errors.js';
@@ -784,15 +784,7 @@ export class IoSystem implements MarketSystem {
 
   /** Full Jacobian by N products (tests and small worlds). */
   jacobian(J: Float64Array): void {
-    const { N } = this;
-    const e = new Float64Array(N);
-    const col = new Float64Array(N);
-    for (let k = 0; k < N; k++) {
-      e[k] = 1;
-      this.jvp(e, col);
-      e[k] = 0;
-      for (let i = 0; i < N; i++) J[i * N + k] = col[i];
-    }
+    jacobianByProducts(this, J);
   }
 
   /**

@@ -94,3 +94,16 @@ export function residualJvp(sys: MarketSystem, v: Float64Array, out: Float64Arra
   for (let i = 0; i < sys.N; i++) out[i] /= L[i];
   out[droppedMarket(sys)] = dot(v, L) / sys.sumL;
 }
+
+/** The full Jacobian d(excess)/dw (row-major N x N) by N Jacobian-vector products on unit vectors. */
+export function jacobianByProducts(sys: Pick<MarketSystem, 'N' | 'jvp'>, J: Float64Array): void {
+  const { N } = sys;
+  const e = new Float64Array(N);
+  const col = new Float64Array(N);
+  for (let k = 0; k < N; k++) {
+    e[k] = 1;
+    sys.jvp(e, col);
+    e[k] = 0;
+    for (let i = 0; i < N; i++) J[i * N + k] = col[i];
+  }
+}

@@ -22,7 +22,7 @@ import type { Baseline } from './baseline.js';
 import { InputError } from '../errors.js';
 import { luFactor, luSolve } from '../numeric/linalg.js';
 import { tariffAdjoint } from './adjoint.js';
-import type { MarketSystem } from './residual.js';
+import { jacobianByProducts, type MarketSystem } from './residual.js';
 import { DIRECT_MAX_N } from '../numeric/tolerances.js';
 
 /**
@@ -660,16 +660,9 @@ export class EquilibriumSystem implements MarketSystem {
    * jvp() inside a Krylov solver instead.
    */
   jacobian(J: Float64Array): void {
-    const { N } = this;
-    const e = new Float64Array(N);
-    const col = new Float64Array(N);
-    for (let k = 0; k < N; k++) {
-      e[k] = 1;
-      this.jvp(e, col);
-      e[k] = 0;
-      for (let i = 0; i < N; i++) J[i * N + k] = col[i];
-    }
+    jacobianByProducts(this, J);
   }
+
 
   /**
    * Diagonal of the Jacobian without income effects:

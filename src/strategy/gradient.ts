@@ -19,7 +19,7 @@ import { InputError } from '../errors.js';
 import type { EquilibriumSystem, Tangent, TariffSeeds } from '../model/system.js';
 import { computeBaseline } from '../model/baseline.js';
 import { luFactor, luSolveTranspose } from '../numeric/linalg.js';
-import { droppedMarket, jacobianColumn } from '../model/residual.js';
+import { droppedMarket, jacobianColumn, type MarketSystem } from '../model/residual.js';
 
 /** What a government values, per unit: welfare (%), tariff revenue (% of GDP), bilateral balances (% of GDP). */
 export interface Objective {
@@ -346,25 +346,10 @@ export function objectiveGradients(sys: EquilibriumSystem, objectives: readonly 
   const { N } = sys;
   const Y = sys.L; // the solver's row scaling (model/residual.ts)
   const drop = droppedMarket(sys);
-  const J = new Float64Array(N * N); // dF/dw of the solver's equations, filled column by column
-  const Uw = objectives.map(() => new Float64Array(N));
   const at = objectives.map((po) => objectiveAt(sys, po));
-  const e = new Float64Array(N);
-  const col = new Float64Array(N);
-  for (let m = 0; m < N; m++) {
-    e[m] = 1;
-    sys.jvp(e, col);
-    const tan = sys.tangent();
-    objectives.forEach((po, o) => (Uw[o][m] = objectiveDerivative(sys, po, at[o], tan, m === po.player ? 1 : 0, null)));
-    e[m] = 0;
-    jacobianColumn(sys, m, col, J);
-  }
-  const piv = new Int32Array(N);
-  luFactor(J, N, piv);
-  const mus = Uw.map((rhs) => {
-    const mu = new Float64Array(N);
-    luSolveTranspose(J, N, piv, rhs, mu);
-    return mu;
+  const mus = adjointMultipliers(sys, objectives.length, (o, m) => {
+    const po = objectives[o];
+    return objectiveDerivative(sys, po, at[o], sys.tangent(), m === po.player ? 1 : 0, null);
   });
   const out = objectives.map((po) => ({ value: objectiveParts(sys, po).value, gradient: new Float64Array(directions.length) }));
   if (mode === 'reverse' || (mode === 'auto' && directions.length > N)) {
@@ -372,15 +357,7 @@ export function objectiveGradients(sys: EquilibriumSystem, objectives: readonly 
     const cellGrad = new Float64Array(sys.tPrime.length);
     objectives.forEach((po, o) => {
       sys.tariffAdjoint(tariffSeeds(sys, po, at[o], mus[o], drop), cellGrad);
-      directions.forEach((dt, d) => {
-        let v = 0;
-        if (dt instanceof Float64Array) {
-          for (let c = 0; c < dt.length; c++) if (dt[c] !== 0) v += dt[c] * cellGrad[c];
-        } else {
-          for (let m = 0; m < dt.cells.length; m++) v += dt.values[m] * cellGrad[dt.cells[m]];
-        }
-        out[o].gradient[d] = v;
-      });
+      alongDirections(cellGrad, directions, out[o].gradient);
     });
     return out;
   }
@@ -395,6 +372,47 @@ export function objectiveGradients(sys: EquilibriumSystem, objectives: readonly 
     });
   });
   return out;
+}
+
+/**
+ * The adjoint multipliers mu of each objective: (dF/dw)' mu = (dU/dw)', with
+ * dF/dw (the solver's equations, model/residual.ts) built column by column
+ * from N Jacobian-vector products; dUdw(o, m) is objective o's derivative
+ * along w_m, read from the system's tangent right after the product.
+ */
+export function adjointMultipliers(sys: MarketSystem, count: number, dUdw: (o: number, m: number) => number): Float64Array[] {
+  const { N } = sys;
+  const J = new Float64Array(N * N);
+  const Uw = Array.from({ length: count }, () => new Float64Array(N));
+  const e = new Float64Array(N);
+  const col = new Float64Array(N);
+  for (let m = 0; m < N; m++) {
+    e[m] = 1;
+    sys.jvp(e, col);
+    for (let o = 0; o < count; o++) Uw[o][m] = dUdw(o, m);
+    e[m] = 0;
+    jacobianColumn(sys, m, col, J);
+  }
+  const piv = new Int32Array(N);
+  luFactor(J, N, piv);
+  return Uw.map((rhs) => {
+    const mu = new Float64Array(N);
+    luSolveTranspose(J, N, piv, rhs, mu);
+    return mu;
+  });
+}
+
+/** gradient[d] = the derivative along direction d, given the derivative for every cell (a reverse pass's output). */
+export function alongDirections(cellGrad: Float64Array, directions: readonly Direction[], gradient: Float64Array): void {
+  directions.forEach((dt, d) => {
+    let v = 0;
+    if (dt instanceof Float64Array) {
+      for (let c = 0; c < dt.length; c++) if (dt[c] !== 0) v += dt[c] * cellGrad[c];
+    } else {
+      for (let m = 0; m < dt.cells.length; m++) v += dt.values[m] * cellGrad[dt.cells[m]];
+    }
+    gradient[d] = v;
+  });
 }
 
 /** The cells of a direction in exporter k's row ([k][j][s], width = N S) in `rowBuf`, or null when it has none. */

@@ -14,9 +14,8 @@
  */
 import { InputError } from '../errors.js';
 import type { IoSystem, IoTariffSeeds } from '../model/io-system.js';
-import { droppedMarket, jacobianColumn } from '../model/residual.js';
-import { luFactor, luSolveTranspose } from '../numeric/linalg.js';
-import type { Direction, ObjectiveGradient, ObjectiveParts, PlayerObjective } from './gradient.js';
+import { droppedMarket } from '../model/residual.js';
+import { adjointMultipliers, alongDirections, type Direction, type ObjectiveGradient, type ObjectiveParts, type PlayerObjective } from './gradient.js';
 
 function noIndustryWeights(sys: IoSystem, po: PlayerObjective): void {
   if (po.lambda) throw new InputError(`objective of ${sys.base.world.codes[po.player]}: political-economy industry weights are not supported on input-output worlds`);
@@ -133,38 +132,13 @@ export function ioObjectiveGradients(sys: IoSystem, objectives: readonly PlayerO
   const { N } = sys;
   const drop = droppedMarket(sys);
   const W = objectives.map((po) => Math.exp(lnWelfare(sys, po.player)));
-  const J = new Float64Array(N * N);
-  const Uw = objectives.map(() => new Float64Array(N));
-  const e = new Float64Array(N);
-  const col = new Float64Array(N);
-  for (let m = 0; m < N; m++) {
-    e[m] = 1;
-    sys.jvp(e, col);
-    objectives.forEach((po, o) => (Uw[o][m] = objectiveDerivative(sys, po, W[o], m === po.player ? 1 : 0, NONE)));
-    e[m] = 0;
-    jacobianColumn(sys, m, col, J);
-  }
-  const piv = new Int32Array(N);
-  luFactor(J, N, piv);
-  const mus = Uw.map((rhs) => {
-    const mu = new Float64Array(N);
-    luSolveTranspose(J, N, piv, rhs, mu);
-    return mu;
-  });
+  const mus = adjointMultipliers(sys, objectives.length, (o, m) => objectiveDerivative(sys, objectives[o], W[o], m === objectives[o].player ? 1 : 0, NONE));
   const out = objectives.map((po) => ({ value: ioObjectiveParts(sys, po).value, gradient: new Float64Array(directions.length) }));
   if (mode === 'reverse' || (mode === 'auto' && directions.length > 2 * objectives.length)) {
     const cellGrad = new Float64Array(sys.tPrime.length);
     objectives.forEach((po, o) => {
       sys.tariffAdjoint(tariffSeeds(sys, po, W[o], mus[o], drop), cellGrad);
-      directions.forEach((dt, d) => {
-        let v = 0;
-        if (dt instanceof Float64Array) {
-          for (let c = 0; c < dt.length; c++) if (dt[c] !== 0) v += dt[c] * cellGrad[c];
-        } else {
-          for (let m = 0; m < dt.cells.length; m++) v += dt.values[m] * cellGrad[dt.cells[m]];
-        }
-        out[o].gradient[d] = v;
-      });
+      alongDirections(cellGrad, directions, out[o].gradient);
     });
     return out;
   }
