@@ -16,6 +16,7 @@ import {
   DAMPING_SCALE_FLOOR,
   HESSIAN_STEP,
   LBFGS_MEMORY,
+  FLAT_WINDOW,
   OBJECTIVE_NOISE,
   PROJECTED_NEWTON_HALVINGS,
   QUASI_NEWTON_HALVINGS,
@@ -39,6 +40,13 @@ export interface Minimised {
   iterations: number;
   /** Largest |projected gradient| at the end. */
   projectedGradient: number;
+  /**
+   * The objective stopped changing measurably (by flatTol of its size over FLAT_WINDOW steps)
+   * before the gradient reached tol: the run counts as converged, but the variables whose
+   * projected gradient is still above tol are not pinned down by the objective (flatVariables).
+   */
+  flat?: boolean;
+  flatVariables?: number[];
 }
 
 export interface MinimiseOptions {
@@ -51,6 +59,12 @@ export interface MinimiseOptions {
   stop?: (x: Float64Array, f: number) => boolean;
   /** Newton only: also converged when the full Newton step moves no variable more than this. */
   stepTol?: number;
+  /**
+   * (L-)BFGS: stop as converged but `flat` when FLAT_WINDOW accepted steps together lower f by at
+   * most flatTol * max(1, |f|): for objectives known only to about that (payoffs from equilibria);
+   * default: never (an exact objective is minimised to tol).
+   */
+  flatTol?: number;
   /**
    * BFGS only: a diagonal guess of the inverse Hessian (e.g. 1 / the import
    * value a tariff acts on). Variables of very different curvature (tariffs on
@@ -79,6 +93,36 @@ export function minimise(fg: ObjectiveWithGradient, x0: Float64Array, o: Minimis
   return minimiseBoxLbfgs(fg, at, o);
 }
 
+/**
+ * Watches a descent for an objective that no longer changes measurably: a payoff is known to about
+ * OBJECTIVE_NOISE of its size, so once FLAT_WINDOW accepted steps together lower f by less than
+ * flatTol (e.g. FLAT_REL_CHANGE) of it, no further step can be told from noise.
+ */
+class FlatWatch {
+  private readonly history: number[] = [];
+
+  constructor(private readonly tol: number | undefined) {}
+
+  /** Record f after an accepted step; true when the objective has been flat for the window. */
+  step(f: number): boolean {
+    if (this.tol === undefined) return false;
+    this.history.push(f);
+    if (this.history.length <= FLAT_WINDOW) return false;
+    const before = this.history.shift()!;
+    return before - f <= this.tol * Math.max(1, Math.abs(f));
+  }
+}
+
+/** The result of a descent that stopped because the objective went flat (see Minimised.flat). */
+function flatResult(x: Float64Array, f: number, g: Float64Array, it: number, o: MinimiseOptions): Minimised {
+  const flatVariables: number[] = [];
+  for (let k = 0; k < x.length; k++) {
+    const bound = (x[k] <= o.lower[k] && g[k] > 0) || (x[k] >= o.upper[k] && g[k] < 0);
+    if (!bound && Math.abs(g[k]) >= o.tol) flatVariables.push(k);
+  }
+  return { x, f, g, converged: true, iterations: it, projectedGradient: projectedNorm(x, g, o.lower, o.upper), flat: true, flatVariables };
+}
+
 /** Where a method starts: x inside the box (updated in place), f and its gradient there. */
 interface Start {
   x: Float64Array;
@@ -101,6 +145,7 @@ function minimiseBox(fg: ObjectiveWithGradient, at: Start, o: MinimiseOptions): 
   let converged = projGradNorm() < o.tol;
   const d = new Float64Array(n);
   const isFree = new Uint8Array(n);
+  const flat = new FlatWatch(o.flatTol);
   while (!converged && it < o.maxIterations) {
     it++;
     for (let k = 0; k < n; k++) isFree[k] = free(k) ? 1 : 0;
@@ -130,6 +175,7 @@ function minimiseBox(fg: ObjectiveWithGradient, at: Start, o: MinimiseOptions): 
     f = trial.f;
     g = trial.g;
     converged = projGradNorm() < o.tol || (o.stop?.(x, f) ?? false);
+    if (!converged && flat.step(f)) return flatResult(x, f, g, it, o);
   }
   return { x, f, g, converged, iterations: it, projectedGradient: projGradNorm() };
 }
@@ -156,6 +202,7 @@ function minimiseBoxLbfgs(fg: ObjectiveWithGradient, at: Start, o: MinimiseOptio
   const d = new Float64Array(n);
   let it = 0;
   let converged = projectedNorm(x, g, lower, upper) < o.tol;
+  const flat = new FlatWatch(o.flatTol);
   while (!converged && it < o.maxIterations) {
     it++;
     for (let k = 0; k < n; k++) isFree[k] = (x[k] <= lower[k] && g[k] > 0) || (x[k] >= upper[k] && g[k] < 0) ? 0 : 1;
@@ -212,6 +259,7 @@ function minimiseBoxLbfgs(fg: ObjectiveWithGradient, at: Start, o: MinimiseOptio
     f = trial.f;
     g = trial.g;
     converged = projectedNorm(x, g, lower, upper) < o.tol || (o.stop?.(x, f) ?? false);
+    if (!converged && flat.step(f)) return flatResult(x, f, g, it, o);
   }
   return { x, f, g, converged, iterations: it, projectedGradient: projectedNorm(x, g, lower, upper) };
 }

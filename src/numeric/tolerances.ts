@@ -5,12 +5,27 @@
  * to, not here.
  */
 
+/**
+ * A verification knob, not a setting: PARLEY_TOLERANCE_SCALE (in (0, 1], default 1) multiplies every
+ * stopping tolerance marked "(scaled)" below, so a run can check that its reported numbers do not move
+ * when all of them are tightened (`test/strategy/tolerance.test.ts` does, 10x). Precision floors and
+ * tuning constants are not scaled.
+ */
+export const TOLERANCE_SCALE = toleranceScale(typeof process === 'undefined' ? undefined : process.env.PARLEY_TOLERANCE_SCALE);
+
+function toleranceScale(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 1;
+  const v = Number(raw);
+  if (!(v > 0 && v <= 1)) throw new Error(`PARLEY_TOLERANCE_SCALE must be a number in (0, 1], found "${raw}"`);
+  return v;
+}
+
 // ---- Equilibrium solves (model/) ----
 
 /** A counterfactual is solved when max_i |excess demand_i| / output_i is below this (docs/model.md §1). */
-export const SOLVE_TOL = 1e-10;
+export const SOLVE_TOL = 1e-10 * TOLERANCE_SCALE; // (scaled)
 /** Strategy solves tighter: optimisers compare payoffs that differ by 1e-12 near an optimum. */
-export const STRATEGY_SOLVE_TOL = 1e-13;
+export const STRATEGY_SOLVE_TOL = 1e-13 * TOLERANCE_SCALE; // (scaled)
 /** Newton iterations allowed in a counterfactual before it is reported unconverged. */
 export const NEWTON_MAX_ITERATIONS = 60;
 /** Newton iterations allowed in the extended (Liberation Day) model. */
@@ -76,6 +91,11 @@ export const OBJECTIVE_NOISE = 1e-12;
 
 // ---- Box-constrained minimisation (numeric/minimise.ts) ----
 
+/** (L-)BFGS given a flatTol stop as flat when FLAT_WINDOW accepted steps together lower f by at most flatTol of |f| (at least 1). */
+export const FLAT_WINDOW = 20;
+/** Strategy's flatTol: 10x the noise a payoff from equilibria solved to ~1e-13 carries (OBJECTIVE_NOISE). */
+export const FLAT_REL_CHANGE = 1e-11;
+
 /** Curvature pairs with s'y at or below this are skipped by (L-)BFGS updates. */
 export const CURVATURE_MIN = 1e-16;
 /** L-BFGS memory (pairs kept). */
@@ -94,23 +114,23 @@ export const STEP_TOL_SLACK = 100;
 // ---- Strategy ----
 
 /** Best responses: stop when the projected gradient of U/100 is below this. */
-export const BEST_RESPONSE_TOL = 1e-8;
+export const BEST_RESPONSE_TOL = 1e-8 * TOLERANCE_SCALE; // (scaled)
 /** Best responses with at most this many tariffs use projected Newton (n extra gradients per step); above, BFGS. */
 export const BEST_RESPONSE_NEWTON_MAX = 8;
 /** Projected Newton's step tolerance in best responses (tariffs as fractions). */
-export const BEST_RESPONSE_STEP_TOL = 1e-9;
+export const BEST_RESPONSE_STEP_TOL = 1e-9 * TOLERANCE_SCALE; // (scaled)
 /** The Harberger curvature guess of a tariff is floored at this fraction of the largest one. */
 export const CURVATURE_FLOOR = 1e-4;
 /** Trade wars: a round moving no tariff more than this ends the war. */
-export const WAR_TOL = 1e-6;
+export const WAR_TOL = 1e-6 * TOLERANCE_SCALE; // (scaled)
 /** Each best response inside a war is solved this much tighter than the war's own tolerance. */
 export const WAR_INNER_FACTOR = 1e-2;
 /** Nash bargaining: the Nash product is O(1) in logs and known to ~1e-14, so a gradient below this is as far as a line search can see. */
-export const BARGAIN_TOL = 1e-7;
+export const BARGAIN_TOL = 1e-7 * TOLERANCE_SCALE; // (scaled)
 /** Bargaining problems are small and badly conditioned (transfers, corners): projected Newton up to this many variables. */
 export const BARGAIN_NEWTON_MAX = 40;
 /** Projected Newton's step tolerance in bargaining. */
-export const BARGAIN_STEP_TOL = 1e-8;
+export const BARGAIN_STEP_TOL = 1e-8 * TOLERANCE_SCALE; // (scaled)
 /** Phase 1 of bargaining stops once every surplus is above this (fraction of income)... */
 export const SURPLUS_CLEAR = 1e-6;
 /** ...and a starting point counts as inside the bargaining set only if every surplus is above this. */
@@ -135,10 +155,10 @@ export const COOPERATE_TAU_FIRST = 0.1;
 /** ...and ends here by default, divided by 10 each round (objective units: percent). */
 export const COOPERATE_TAU_LAST = 1e-3;
 /** Cooperative tariffs' gradient tolerance (in log units of the smallest gain). */
-export const COOPERATE_TOL = 1e-9;
+export const COOPERATE_TOL = 1e-9 * TOLERANCE_SCALE; // (scaled)
 /** Cooperative tariffs stop when the smallest gain improved by less than COOPERATE_STALL_TOL over this many steps... */
 export const COOPERATE_STALL_WINDOW = 25;
 /** ...(in units of ln G: 1e-9 = 1e-7 percentage points), since tariffs on negligible flows can drift long after. */
-export const COOPERATE_STALL_TOL = 1e-9;
+export const COOPERATE_STALL_TOL = 1e-9 * TOLERANCE_SCALE; // (scaled)
 /** Discrete distributions' probabilities must sum to 1 within this. */
 export const PROBABILITY_SUM_TOL = 1e-9;

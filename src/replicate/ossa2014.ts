@@ -136,7 +136,7 @@ function table(rows: OssaRow[], relativeTo: OssaTable['relativeTo'], ms: number,
 }
 
 /** Optimal tariffs of each region against factual tariffs; returns the table and the combined tariffs (each region's own optimum). */
-function optimalTariffs(world: World, objs: Record<string, Objective>, instrument: Instrument): { table: OssaTable; combined: Float64Array } {
+function optimalTariffs(world: World, objs: Record<string, Objective>, instrument: Instrument, notes: string[]): { table: OssaTable; combined: Float64Array } {
   const t0 = performance.now();
   const { N, S } = world;
   const combined = Float64Array.from(world.t);
@@ -146,6 +146,7 @@ function optimalTariffs(world: World, objs: Record<string, Objective>, instrumen
     const br = bestResponse(world, code, { instrument, ...OSSA_BOUNDS, objective: objs[code], deficits: 'fixed', maxIterations: 3000, prepared: { world, rule: 'fixed' } });
     if (!br.converged) throw new ConvergenceError(`optimal ${instrument === 'sector' ? 'MFN ' : ''}tariffs of ${code}`, br.projectedGradient, br.iterations);
     steps += br.iterations;
+    if (br.undetermined.length) notes.push(`optimal ${instrument === 'sector' ? 'MFN ' : ''}tariffs of ${code}: the payoff is flat in ${br.undetermined.length} of them (a plateau: not determined by it)`);
     for (let i = 0; i < N; i++) if (i !== j) for (let s = 0; s < S; s++) combined[(i * N + j) * S + s] = br.tariffs[(i * N + j) * S + s];
     rows.push(row(levels(world, br.tariffs, objs, [j])[0], null, regionTariffs(world, br.tariffs, j)));
   });
@@ -163,7 +164,7 @@ function stateTable(world: World, objs: Record<string, Objective>, t: Float64Arr
 export function replicateOssa2014(data: OssaData, o: OssaOptions = {}): OssaReplication {
   const { value, warnings } = collectWarnings(() => runProblems(data, o));
   const atBound = warnings.filter((w) => w.includes('ends at the upper bound'));
-  const notes = warnings.filter((w) => !w.includes('ends at the upper bound'));
+  const notes = [...warnings.filter((w) => !w.includes('ends at the upper bound')), ...value.notes];
   if (atBound.length) notes.unshift(`${atBound.length} best-response tariffs end at the upper bound ${OSSA_BOUNDS.upper} (the paper's bound), e.g. ${atBound[0].replace(/^best response of /, '')}`);
   return { ...value, notes };
 }
@@ -178,11 +179,11 @@ function runProblems(data: OssaData, o: OssaOptions): OssaReplication {
   const objs = objectives(data, pol);
   const out: OssaReplication = { pol, notes: [], ms: 0 };
   say('optimal tariffs (partner x industry), 7 regions');
-  const optimal = optimalTariffs(world, objs, 'partner-sector');
+  const optimal = optimalTariffs(world, objs, 'partner-sector', out.notes);
   if (only.has('optimal')) {
     out.optimal = optimal.table;
     say('optimal MFN tariffs (one per industry), 7 regions');
-    out.optimal_mfn = optimalTariffs(world, objs, 'sector').table;
+    out.optimal_mfn = optimalTariffs(world, objs, 'sector', out.notes).table;
   }
   let nashTariffs: Float64Array | undefined;
   if (only.has('nash') || only.has('cooperative')) {
@@ -192,6 +193,7 @@ function runProblems(data: OssaData, o: OssaOptions): OssaReplication {
     const war = tradeWar(data.world, { instrument: 'partner-sector', ...OSSA_BOUNDS, objectives: objs, deficits: 'balanced', start: { tariffs: optimal.combined, costFactors: noShock(world).costFactors }, tol: WAR_TOL, maxRounds: 40 });
     if (!war.converged) throw new ConvergenceError('Nash trade war', war.path[war.path.length - 1]?.maxChange ?? NaN, war.rounds);
     nashTariffs = war.tariffs;
+    if (war.undetermined.length) out.notes.push(`Nash tariffs: the payoffs are flat in ${war.undetermined.length} of them (a plateau: not determined by them)`);
     if (only.has('nash')) out.nash = stateTable(world, objs, war.tariffs, null, performance.now() - t0, war.rounds);
   }
   if (only.has('cooperative')) {

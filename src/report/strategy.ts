@@ -22,6 +22,7 @@ export function bestResponseText(r: BestResponseResult): string {
   const out = [`Best response of ${r.player} (${r.instrument} tariffs): ${r.converged ? 'converged' : 'NOT CONVERGED'} in ${r.iterations} steps`];
   out.push(`objective ${signed(r.utility_before, 3)} -> ${signed(r.utility_after, 3)} (welfare % when welfare is all it values)`);
   if (r.at_bound.length) out.push(`at a bound: ${r.at_bound.join(', ')}`);
+  if (r.undetermined.length) out.push(`payoff flat in ${r.undetermined.join(', ')}: these rates are one point of a plateau, not determined by the payoff`);
   out.push('', textTable(r.tariffs, [
     { header: 'on exporter', value: (t) => t.exporter, right: false },
     { header: 'sector', value: (t) => t.sector, right: false },
@@ -39,6 +40,7 @@ export function warText(r: WarResult): string {
     { header: 'mean war tariff', value: (p) => pct(r.path.at(-1)!.mean_tariff[p]) },
     { header: 'welfare %', value: (p) => signed(r.economies.find((e) => e.code === p)?.welfare_pct ?? NaN, 3) },
   ]));
+  if (r.undetermined.length) out.push('', `payoffs flat in ${r.undetermined.length} tariff(s) (one point of a plateau, not determined): ${r.undetermined.slice(0, 12).join('; ')}${r.undetermined.length > 12 ? '; ...' : ''}`);
   out.push('', 'Every economy at the war equilibrium:', economiesText(r.economies));
   return out.join('\n');
 }

@@ -122,6 +122,8 @@ export function runBestResponse(spec: Resolved<BestResponseSpec>, ctx: Context) 
     utility_before: br.utilityBefore,
     utility_after: br.utilityAfter,
     at_bound: br.atBound.map((k) => br.variables[k].exporter + '/' + br.variables[k].sector),
+    /** Tariffs the payoff does not pin down (a plateau: their rates are not an optimum). */
+    undetermined: br.undetermined.map((k) => br.variables[k].exporter + '/' + br.variables[k].sector),
     economies: economiesAt(ctx, spec.deficits, br.tariffs),
   };
 }
@@ -132,6 +134,8 @@ export function runWar(spec: Resolved<WarSpec>, ctx: Context, onRound?: (r: { ro
     converged: war.converged,
     rounds: war.rounds,
     path: war.path.map((r) => ({ round: r.round, max_change: r.maxChange, mean_tariff: r.meanTariff })),
+    /** Tariffs (importer: exporter/sector) the last round's payoffs did not pin down. */
+    undetermined: war.undetermined,
     tariffs: tariffRows(war.world, war.tariffs, war.players).filter((t) => !spec.among_players || war.players.includes(t.exporter)),
     economies: economiesAt(ctx, spec.deficits, war.tariffs),
   };

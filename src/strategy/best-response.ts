@@ -14,7 +14,7 @@ import { warn } from '../warn.js';
 import { direction, GameEvaluator, harbergerScale, partsOf, strategicWorld, strategySystem } from './game.js';
 import { bindObjective, type Objective } from './gradient.js';
 import { minimise } from '../numeric/minimise.js';
-import { BEST_RESPONSE_NEWTON_MAX, BEST_RESPONSE_STEP_TOL, BEST_RESPONSE_TOL } from '../numeric/tolerances.js';
+import { BEST_RESPONSE_NEWTON_MAX, BEST_RESPONSE_STEP_TOL, BEST_RESPONSE_TOL, FLAT_REL_CHANGE } from '../numeric/tolerances.js';
 
 export type Instrument = 'uniform' | 'partner' | 'sector' | 'partner-sector';
 
@@ -55,6 +55,13 @@ export interface BestResponse {
   utilityAfter: number;
   /** Variables that ended at a bound. */
   atBound: number[];
+  /**
+   * Variables the payoff does not pin down: the optimiser stopped because the payoff no longer
+   * changed measurably while their gradient was still above tol (numeric/minimise.ts `flat`);
+   * typically tariffs on flows that are negligible or already choked off. Their rates are one
+   * point of a plateau, not an optimum.
+   */
+  undetermined: number[];
   /** Largest projected gradient entry at the end. */
   projectedGradient: number;
   /** The world the response was computed on (purged under `balanced`). */
@@ -117,7 +124,8 @@ export function bestResponse(world0: World, playerCode: string, options: BestRes
   const box = { lower: new Float64Array(vars.length).fill(lower), upper: new Float64Array(vars.length).fill(upper), tol, maxIterations: options.maxIterations ?? 200 };
   const newtonMax = BEST_RESPONSE_NEWTON_MAX;
   // BFGS starts from the Harberger curvature of each tariff; projected Newton measures it.
-  const res = minimise(fg, x0, { ...box, newtonMax, stepTol: BEST_RESPONSE_STEP_TOL, scale: vars.length > newtonMax ? harbergerScale(world, vars.map((v) => v.cells)) : undefined });
+  // A payoff is known only to ~1e-12 of its size: past that, BFGS stops as flat and says which tariffs it left undetermined.
+  const res = minimise(fg, x0, { ...box, newtonMax, stepTol: BEST_RESPONSE_STEP_TOL, flatTol: FLAT_REL_CHANGE, scale: vars.length > newtonMax ? harbergerScale(world, vars.map((v) => v.cells)) : undefined });
   const after = ev.parts(res.x)[0];
   const atBound = [...res.x.keys()].filter((k) => res.x[k] <= lower || res.x[k] >= upper);
   for (const k of atBound) if (res.x[k] >= upper) warn(`best response of ${playerCode}: tariff ${vars[k].exporter}/${vars[k].sector} ends at the upper bound ${upper}`);
@@ -134,6 +142,7 @@ export function bestResponse(world0: World, playerCode: string, options: BestRes
     utilityBefore: before.value,
     utilityAfter: after.value,
     atBound,
+    undetermined: res.flatVariables ?? [],
     world,
   };
 }

@@ -46,6 +46,8 @@ export interface TradeWar {
   /** The world the war was computed on (purged under `balanced`). */
   world: World;
   players: string[];
+  /** Tariffs ("importer: exporter/sector") the last round's payoffs did not pin down (see BestResponse.undetermined). */
+  undetermined: string[];
 }
 
 export function tradeWar(world0: World, options: WarOptions = {}): TradeWar {
@@ -61,8 +63,10 @@ export function tradeWar(world0: World, options: WarOptions = {}): TradeWar {
   const costFactors = Float64Array.from(start.costFactors);
   const path: WarRound[] = [];
   let converged = false;
+  let undetermined: string[] = [];
   for (let round = 1; round <= maxRounds && !converged; round++) {
     let maxChange = 0;
+    undetermined = [];
     const meanTariff: Record<string, number> = {};
     for (const p of players) {
       const br = bestResponse(world, p, {
@@ -81,6 +85,7 @@ export function tradeWar(world0: World, options: WarOptions = {}): TradeWar {
         if (d > maxChange) maxChange = d;
       }
       t.set(br.tariffs);
+      for (const k of br.undetermined) undetermined.push(`${p}: ${br.variables[k].exporter}/${br.variables[k].sector}`);
       meanTariff[p] = br.variables.reduce((a, v) => a + v.rate, 0) / br.variables.length;
     }
     const r = { round, maxChange, meanTariff };
@@ -88,5 +93,5 @@ export function tradeWar(world0: World, options: WarOptions = {}): TradeWar {
     options.onRound?.(r);
     converged = maxChange < tol;
   }
-  return { converged, rounds: path.length, path, tariffs: t, world, players };
+  return { converged, rounds: path.length, path, tariffs: t, world, players, undetermined };
 }

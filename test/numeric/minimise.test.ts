@@ -113,3 +113,20 @@ test('f = Infinity at the start is reported, not minimised; stop() ends early as
   const stopped = minimise(rosenbrock, Float64Array.from([-1.2, 1]), { ...box(2, -2, 2), tol: 1e-12, maxIterations: 500, method: 'bfgs', stop: (_x, f) => f < 1 });
   assert.ok(stopped.converged && stopped.f < 1 && stopped.f > 1e-6, `stopped at f = ${stopped.f}`);
 });
+
+test('a payoff too flat to measure: (L-)BFGS given flatTol stop as converged but flat and name the variable left undetermined', () => {
+  // x0 matters; x1 moves f by at most 1e-12 in all (below flatTol 1e-11), though its gradient never vanishes.
+  const fg = (x: Float64Array) => ({ f: (x[0] - 1) ** 2 + 1e-12 / (1 + x[1]), g: Float64Array.from([2 * (x[0] - 1), -1e-12 / (1 + x[1]) ** 2]) });
+  const bounds = { lower: Float64Array.from([-2, 0]), upper: Float64Array.from([2, 1e12]) };
+  for (const method of ['bfgs', 'lbfgs'] as const) {
+    // tol is out of reach: only the flat rule can stop it.
+    const r = minimise(fg, Float64Array.from([0, 0]), { ...bounds, tol: 1e-30, maxIterations: 5000, method, flatTol: 1e-11 });
+    assert.ok(r.converged, method);
+    assert.equal(r.flat, true, `${method}: flat`);
+    assertClose(r.x[0], 1, 1e-6, `${method}: the variable that matters is found`);
+    assert.deepEqual(r.flatVariables, [1], `${method}: x1 is the one left undetermined`);
+    // Without flatTol the same descent runs to its iteration cap: the rule is what stopped it.
+    const plain = minimise(fg, Float64Array.from([0, 0]), { ...bounds, tol: 1e-30, maxIterations: 200, method });
+    assert.ok(!plain.flat && plain.iterations > 21, `${method}: without flatTol no flat stop`);
+  }
+});
