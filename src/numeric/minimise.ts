@@ -146,6 +146,7 @@ function minimiseBox(fg: ObjectiveWithGradient, at: Start, o: MinimiseOptions): 
   const d = new Float64Array(n);
   const isFree = new Uint8Array(n);
   const flat = new FlatWatch(o.flatTol);
+  let fresh = true; // H is the initial guess (no curvature pairs yet)
   while (!converged && it < o.maxIterations) {
     it++;
     for (let k = 0; k < n; k++) isFree[k] = free(k) ? 1 : 0;
@@ -163,10 +164,23 @@ function minimiseBox(fg: ObjectiveWithGradient, at: Start, o: MinimiseOptions): 
       // Not a descent direction: forget the curvature and take the (scaled) gradient.
       H.set(H0);
       scaled = false;
+      fresh = true;
       for (let k = 0; k < n; k++) d[k] = free(k) ? -H0[k * n + k] * g[k] : 0;
     }
     const trial = projectedSearch(fg, x, f, g, d, lower, upper, QUASI_NEWTON_HALVINGS);
-    if (!trial) break;
+    if (!trial) {
+      // No acceptable step: retry once along the scaled gradient; if even that finds none, f cannot be
+      // lowered measurably from here, which with a flatTol is a flat stop.
+      if (!fresh) {
+        H.set(H0);
+        scaled = false;
+        fresh = true;
+        continue;
+      }
+      if (o.flatTol !== undefined) return flatResult(x, f, g, it, o);
+      break;
+    }
+    fresh = false;
     const s = trial.x.map((v, k) => v - x[k]);
     const y = trial.g.map((v, k) => v - g[k]);
     if (!scaled) scaled = scaleInitial(H, H0, s, y, n); // Shanno-Phua: start from the right magnitude
@@ -240,7 +254,17 @@ function minimiseBoxLbfgs(fg: ObjectiveWithGradient, at: Start, o: MinimiseOptio
       for (let k = 0; k < n; k++) d[k] = isFree[k] ? -D[k] * g[k] : 0;
     }
     const trial = projectedSearch(fg, x, f, g, d, lower, upper, QUASI_NEWTON_HALVINGS);
-    if (!trial) break;
+    if (!trial) {
+      // As in minimiseBox: once more along the scaled gradient, then a flat stop (with a flatTol).
+      if (S.length) {
+        S.length = 0;
+        Yv.length = 0;
+        rho.length = 0;
+        continue;
+      }
+      if (o.flatTol !== undefined) return flatResult(x, f, g, it, o);
+      break;
+    }
     const s = trial.x.map((v, k) => v - x[k]);
     const y = trial.g.map((v, k) => v - g[k]);
     let sy = 0;

@@ -121,6 +121,8 @@ export const BEST_RESPONSE_NEWTON_MAX = 8;
 export const BEST_RESPONSE_STEP_TOL = 1e-9 * TOLERANCE_SCALE; // (scaled)
 /** The Harberger curvature guess of a tariff is floored at this fraction of the largest one. */
 export const CURVATURE_FLOOR = 1e-4;
+/** A reported tariff counts as determined by the payoff if moving it this far (0.1 points) changes the payoff measurably. */
+export const DETERMINED_TARIFF_STEP = 1e-3;
 /** Trade wars: a round moving no tariff more than this ends the war. */
 export const WAR_TOL = 1e-6 * TOLERANCE_SCALE; // (scaled)
 /** Each best response inside a war is solved this much tighter than the war's own tolerance. */

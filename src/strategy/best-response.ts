@@ -7,14 +7,14 @@
  */
 import { economyIndex, type World } from '../data/world.js';
 import { computeBaseline } from '../model/baseline.js';
-import { noShock, solveSystem, type Deficits, type Shock } from '../model/equilibrium.js';
+import { noShock, solveOrThrow, solveSystem, type Deficits, type Shock } from '../model/equilibrium.js';
 import type { DeficitRule } from '../model/system.js';
 import { ConvergenceError, InputError } from '../errors.js';
 import { warn } from '../warn.js';
 import { direction, GameEvaluator, harbergerScale, partsOf, strategicWorld, strategySystem } from './game.js';
 import { bindObjective, type Objective } from './gradient.js';
 import { minimise } from '../numeric/minimise.js';
-import { BEST_RESPONSE_NEWTON_MAX, BEST_RESPONSE_STEP_TOL, BEST_RESPONSE_TOL, FLAT_REL_CHANGE } from '../numeric/tolerances.js';
+import { BEST_RESPONSE_NEWTON_MAX, BEST_RESPONSE_STEP_TOL, BEST_RESPONSE_TOL, DETERMINED_TARIFF_STEP, FLAT_REL_CHANGE } from '../numeric/tolerances.js';
 
 export type Instrument = 'uniform' | 'partner' | 'sector' | 'partner-sector';
 
@@ -56,10 +56,10 @@ export interface BestResponse {
   /** Variables that ended at a bound. */
   atBound: number[];
   /**
-   * Variables the payoff does not pin down: the optimiser stopped because the payoff no longer
-   * changed measurably while their gradient was still above tol (numeric/minimise.ts `flat`);
-   * typically tariffs on flows that are negligible or already choked off. Their rates are one
-   * point of a plateau, not an optimum.
+   * Variables the payoff does not pin down to DETERMINED_TARIFF_STEP: the optimiser stopped as flat
+   * while their gradient was above tol (numeric/minimise.ts), or the flow they act on is so small
+   * at the solution (negligible, or choked off by the tariff) that moving them that far changes the
+   * payoff by less than it can measure. Their rates are one point of a plateau, not an optimum.
    */
   undetermined: number[];
   /** Largest projected gradient entry at the end. */
@@ -127,6 +127,8 @@ export function bestResponse(world0: World, playerCode: string, options: BestRes
   // A payoff is known only to ~1e-12 of its size: past that, BFGS stops as flat and says which tariffs it left undetermined.
   const res = minimise(fg, x0, { ...box, newtonMax, stepTol: BEST_RESPONSE_STEP_TOL, flatTol: FLAT_REL_CHANGE, scale: vars.length > newtonMax ? harbergerScale(world, vars.map((v) => v.cells)) : undefined });
   const after = ev.parts(res.x)[0];
+  const tariffs = ev.tariffs(res.x);
+  const undetermined = [...new Set([...(res.flatVariables ?? []), ...weaklyCurved(world, rule, tariffs, start.costFactors, vars.map((v) => v.cells))])].sort((a, b) => a - b);
   const atBound = [...res.x.keys()].filter((k) => res.x[k] <= lower || res.x[k] >= upper);
   for (const k of atBound) if (res.x[k] >= upper) warn(`best response of ${playerCode}: tariff ${vars[k].exporter}/${vars[k].sector} ends at the upper bound ${upper}`);
   return {
@@ -136,13 +138,38 @@ export function bestResponse(world0: World, playerCode: string, options: BestRes
     iterations: res.iterations,
     projectedGradient: res.projectedGradient,
     variables: vars.map((v, k) => ({ exporter: v.exporter, sector: v.sector, rate: res.x[k] })),
-    tariffs: ev.tariffs(res.x),
+    tariffs,
     welfareBefore: before.welfarePct,
     welfareAfter: after.welfarePct,
     utilityBefore: before.value,
     utilityAfter: after.value,
     atBound,
-    undetermined: res.flatVariables ?? [],
+    undetermined,
     world,
   };
+}
+
+/**
+ * The variables whose payoff curvature at the solution is too small to pin them down to
+ * DETERMINED_TARIFF_STEP: moving such a tariff that far changes the importer's income by less than
+ * FLAT_REL_CHANGE (Harberger: half eps M' t^2 / Y per unit, M' the flow at the solution, which a
+ * prohibitive tariff has choked off). Their reported rates are one point of a plateau.
+ */
+function weaklyCurved(world: World, rule: DeficitRule, tariffs: Float64Array, costFactors: Float64Array, variables: readonly (readonly number[])[]): number[] {
+  const { N, S, eps } = world;
+  const eq = solveOrThrow(world, { tariffs, costFactors: Float64Array.from(costFactors) }, { deficits: rule === 'proportional' ? 'proportional' : 'fixed' });
+  const income = eq.baseline.income;
+  const limit = (2 * FLAT_REL_CHANGE) / (DETERMINED_TARIFF_STEP * DETERMINED_TARIFF_STEP);
+  const out: number[] = [];
+  variables.forEach((cells, k) => {
+    let c = 0;
+    let importer = 0;
+    for (const cell of cells) {
+      const s = cell % S;
+      importer = ((cell - s) / S) % N;
+      c += (eps[s] * eq.Zp[cell]) / ((1 + tariffs[cell]) * (1 + tariffs[cell]));
+    }
+    if (c / income[importer] < limit) out.push(k);
+  });
+  return out;
 }
