@@ -1,7 +1,42 @@
-// The Parley web page: a thin shell over the HTTP API (the same library the CLI calls).
+// The Parley web page: a thin shell over the HTTP API (the same library the CLI calls). It knows no
+// scenario, economy or data set by name: it reads them from the scenario's result (its focus, data,
+// questions and negotiation specs), so every built-in scenario renders with no change here.
 import * as echarts from 'echarts';
+import type { NegotiationWithBands, UncertaintySummary } from '../src/run/results.js';
+import type { BranchResult, ScenarioResult } from '../src/scenario/run.js';
+import type { CounterfactualReport } from '../src/report/counterfactual.js';
+import type { TariffCell } from '../src/schedule/schedule.js';
 
-type Json = Record<string, any>;
+/** A negotiation question's result: the deal (with bands where Monte Carlo ran) and the central spec it came from. */
+type Negotiation = NegotiationWithBands & { spec: NegotiationSpec; uncertainty?: UncertaintySummary };
+/** The parts of a negotiation spec the controls change (the rest goes back to the API as it came). */
+interface NegotiationSpec {
+  parties: string[];
+  outside_options?: { name: string; probability: number }[];
+  issues?: { name: string }[];
+  coalitions?: { id: string }[];
+  patience?: Record<string, number>;
+  levers?: string[];
+  [key: string]: unknown;
+}
+interface Job<T> {
+  status: string;
+  result: T;
+  error?: string;
+  progress?: { done: number; total: number } | null;
+}
+interface PaperFigure {
+  scenario: string;
+  economy: string | null;
+  field: string;
+  digits: number;
+  paper: number;
+}
+interface PaperRun {
+  scenarios: Record<string, { title: string; economies: Record<string, Record<string, number>>; non_us_welfare_pct: number }>;
+  published: PaperFigure[];
+}
+type EconomyRow = { code: string; welfare_pct: number };
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const pct = (x: number, d = 1) => `${(100 * x).toFixed(d)}%`;
@@ -11,18 +46,18 @@ const status = (s: string) => ($('status').textContent = s);
 const token = new URLSearchParams(location.hash.slice(1)).get('token');
 const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
 
-async function api(path: string, body?: unknown): Promise<Json> {
+async function api<T>(path: string, body?: unknown): Promise<T> {
   const r = await fetch(path, body === undefined ? { headers: auth } : { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const j = await r.json();
   if (!r.ok) throw new Error(j.error ?? `HTTP ${r.status}`);
-  return j;
+  return j as T;
 }
 
 /** Submit a job and poll it to the end, reporting progress. */
-async function job(path: string, body: unknown, label: string): Promise<Json> {
-  const { job: id } = await api(path, body);
+async function job<T>(path: string, body: unknown, label: string): Promise<T> {
+  const { job: id } = await api<{ job: string }>(path, body);
   for (;;) {
-    const j = await api(`/api/jobs/${id}`);
+    const j = await api<Job<T>>(`/api/jobs/${id}`);
     if (j.status === 'done') return j.result;
     if (j.status !== 'running' && j.status !== 'queued') throw new Error(j.error ?? j.status);
     if (j.progress) status(`${label}: ${j.progress.done}/${j.progress.total}`);
@@ -37,33 +72,50 @@ const charts = {
 };
 window.addEventListener('resize', () => Object.values(charts).forEach((c) => c.resize()));
 
-/** What the page shows now, for export. */
-const view: Json = { tariffs: [], welfare: [], deal: null, paper: null };
+/** The scenario on show: its name, data set, focus and date, and the deal's spec the levers change. */
+const state = {
+  scenario: '',
+  data: '',
+  date: '',
+  focus: { economies: [] as string[], reference: '' },
+  spec: null as NegotiationSpec | null,
+};
 
-function drawHeat(date: string, rates: Json[]): void {
+/** What the page shows now, for export. */
+const view = { tariffs: [] as { date: string; importer: string; exporter: string; rate: number }[], welfare: [] as EconomyRow[], deal: null as Negotiation | null, paper: null as PaperRun['scenarios'] | null };
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, children: (Node | string)[] = []): HTMLElementTagNameMap[K] {
+  const e = Object.assign(document.createElement(tag), props);
+  for (const c of children) e.append(c);
+  return e;
+}
+
+function drawHeat(date: string, rates: TariffCell[]): void {
   const all = rates.filter((r) => r.sector === 'ALL');
   const codes = [...new Set(all.map((r) => r.importer))];
   view.tariffs = all.map((r) => ({ date, importer: r.importer, exporter: r.exporter, rate: r.rate }));
   $('heat-date').textContent = date;
   charts.heat.setOption(
     {
-      tooltip: { formatter: (p: any) => `${codes[p.value[1]]} on ${codes[p.value[0]]}: ${p.value[2].toFixed(1)}%` },
+      tooltip: { formatter: (p: { value: number[] }) => `${codes[p.value[1]]} on ${codes[p.value[0]]}: ${p.value[2].toFixed(1)}%` },
       grid: { left: 50, right: 10, top: 10, bottom: 60 },
       xAxis: { type: 'category', data: codes, name: 'exporter', nameLocation: 'middle', nameGap: 28, axisLabel: { fontSize: 10 } },
       yAxis: { type: 'category', data: codes, name: 'importer', axisLabel: { fontSize: 10 } },
       visualMap: { min: 0, max: 150, calculable: false, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, text: ['150%', '0%'] },
-      series: [{ type: 'heatmap', data: all.map((r) => [codes.indexOf(r.exporter), codes.indexOf(r.importer), 100 * r.rate]), label: { show: codes.length <= 13, fontSize: 8, formatter: (p: any) => p.value[2].toFixed(0) } }],
+      series: [{ type: 'heatmap', data: all.map((r) => [codes.indexOf(r.exporter), codes.indexOf(r.importer), 100 * r.rate]), label: { show: codes.length <= 13, fontSize: 8, formatter: (p: { value: number[] }) => p.value[2].toFixed(0) } }],
     },
     true,
   );
 }
 
-async function showTariffs(date: string): Promise<void> {
-  const t = await api(`/api/tariffs?data=episode-2025&at=${date}`);
+/** The tariffs in force on a date; returns them (the what-if starts from the reference economy's). */
+async function showTariffs(date: string): Promise<TariffCell[]> {
+  const t = await api<{ rates: TariffCell[] }>(`/api/tariffs?data=${encodeURIComponent(state.data)}&at=${date}`);
   drawHeat(date, t.rates);
+  return t.rates;
 }
 
-function drawWelfare(economies: Json[], caption: string, bands?: Record<string, [number, number]>): void {
+function drawWelfare(economies: EconomyRow[], caption: string, bands?: Record<string, [number, number]>): void {
   const rows = [...economies].sort((a, b) => a.welfare_pct - b.welfare_pct);
   view.welfare = rows.map((r) => ({ code: r.code, welfare_pct: r.welfare_pct }));
   $('welfare-caption').textContent = caption;
@@ -76,7 +128,7 @@ function drawWelfare(economies: Json[], caption: string, bands?: Record<string, 
       xAxis: { type: 'value', name: '%' },
       yAxis: { type: 'category', data: rows.map((r) => r.code), axisLabel: { fontSize: 10 } },
       series: [
-        { type: 'bar', data: rows.map((r) => +r.welfare_pct.toFixed(3)), itemStyle: { color: (p: any) => (p.value < 0 ? '#c0392b' : '#2e86c1') } },
+        { type: 'bar', data: rows.map((r) => +r.welfare_pct.toFixed(3)), itemStyle: { color: (p: { value: number }) => (p.value < 0 ? '#c0392b' : '#2e86c1') } },
         // 5th-95th percentile whiskers where Monte Carlo ran.
         ...(bands
           ? [
@@ -84,16 +136,19 @@ function drawWelfare(economies: Json[], caption: string, bands?: Record<string, 
                 type: 'custom',
                 name: '90% band',
                 data: rows.map((r, k) => (bands[r.code] ? [bands[r.code][0], k, bands[r.code][1]] : [NaN, k, NaN])),
-                renderItem: (_: unknown, api: any) => {
+                renderItem: (_: unknown, api: { coord: (v: number[]) => number[]; value: (i: number) => number }) => {
                   const lo = api.coord([api.value(0), api.value(1)]);
                   const hi = api.coord([api.value(2), api.value(1)]);
                   if (!Number.isFinite(lo[0]) || !Number.isFinite(hi[0])) return null;
                   const style = { stroke: '#1d2433', lineWidth: 2 };
-                  return { type: 'group', children: [
-                    { type: 'line', shape: { x1: lo[0], y1: lo[1], x2: hi[0], y2: hi[1] }, style },
-                    { type: 'line', shape: { x1: lo[0], y1: lo[1] - 5, x2: lo[0], y2: lo[1] + 5 }, style },
-                    { type: 'line', shape: { x1: hi[0], y1: hi[1] - 5, x2: hi[0], y2: hi[1] + 5 }, style },
-                  ] };
+                  return {
+                    type: 'group',
+                    children: [
+                      { type: 'line', shape: { x1: lo[0], y1: lo[1], x2: hi[0], y2: hi[1] }, style },
+                      { type: 'line', shape: { x1: lo[0], y1: lo[1] - 5, x2: lo[0], y2: lo[1] + 5 }, style },
+                      { type: 'line', shape: { x1: hi[0], y1: hi[1] - 5, x2: hi[0], y2: hi[1] + 5 }, style },
+                    ],
+                  };
                 },
                 z: 10,
               },
@@ -105,50 +160,78 @@ function drawWelfare(economies: Json[], caption: string, bands?: Record<string, 
   );
 }
 
-function drawDeal(d: Json): void {
+/** The deal's tariff of the first party on the second (all sectors). */
+function dealTariff(d: Negotiation): Negotiation['agreement']['tariffs'][number] | undefined {
+  const [a, b] = d.parties;
+  return d.agreement.tariffs.find((x) => x.importer === a && x.exporter === b && x.sector === 'ALL') ?? d.agreement.tariffs.find((x) => x.importer === a && x.exporter === b);
+}
+
+function drawDeal(d: Negotiation): void {
   view.deal = d;
-  const t = d.agreement.tariffs.find((x: Json) => x.importer === 'USA' && x.exporter === 'JPN');
-  $('deal').textContent = d.agreement.reached ? `Predicted deal: US tariff on Japan ${pct(t.rate)} (now ${pct(t.before)}); Japan gains ${d.gains.JPN.toFixed(4)}, the US ${d.gains.USA.toFixed(4)} (welfare points).` : `No deal: nothing beats disagreement for both (US tariff on Japan stays ${pct(t.before)}).`;
-  const dis = [d.disagreement.utility.USA, d.disagreement.utility.JPN];
+  const [a, b] = d.parties;
+  const t = dealTariff(d);
+  const gains = d.parties.map((p) => `${p} ${d.gains[p].toFixed(4)}`).join(', ');
+  const tariff = t ? `${a}'s tariff on ${b} ${pct(t.rate)} (now ${pct(t.before)})` : 'no tariff of theirs moves';
+  $('deal').textContent = d.agreement.reached ? `Predicted deal: ${tariff}; gains ${gains} (payoff points).` : `No deal: nothing beats disagreement for both${t ? ` (${a}'s tariff on ${b} stays ${pct(t.before)})` : ''}.`;
+  const dis = [d.disagreement.utility[a], d.disagreement.utility[b]];
   charts.frontier.setOption(
     {
       tooltip: {},
       legend: { bottom: 0 },
       grid: { left: 60, right: 20, top: 10, bottom: 50 },
-      xAxis: { type: 'value', name: 'US payoff', scale: true },
-      yAxis: { type: 'value', name: 'Japan payoff', scale: true },
+      xAxis: { type: 'value', name: `${a} payoff`, scale: true },
+      yAxis: { type: 'value', name: `${b} payoff`, scale: true },
       series: [
         { name: 'frontier', type: 'line', data: d.frontier, symbolSize: 5 },
         { name: 'disagreement', type: 'scatter', data: [dis], symbolSize: 12 },
-        { name: 'deal', type: 'scatter', data: d.agreement.reached ? [[d.utility.USA, d.utility.JPN]] : [], symbolSize: 14, symbol: 'diamond' },
+        { name: 'deal', type: 'scatter', data: d.agreement.reached ? [[d.utility[a], d.utility[b]]] : [], symbolSize: 14, symbol: 'diamond' },
       ],
     },
     true,
   );
-  const levers = (d.levers ?? []).map((l: Json) => `${l.name}: ${l.tariff_points >= 0 ? '+' : ''}${l.tariff_points.toFixed(2)} tariff points for ${l.owner}`);
+  const levers = (d.levers ?? []).map((l) => `${l.name}: ${l.tariff_points >= 0 ? '+' : ''}${l.tariff_points.toFixed(2)} tariff points for ${l.owner}`);
   $('lever-values').textContent = levers.length ? `Lever values: ${levers.join('; ')}.` : '';
 }
 
-let baseSpec: Json | null = null;
+/** One control per lever the negotiation's spec has: each outside option's probability, each issue, each coalition, each party's patience. */
+function leverControls(spec: NegotiationSpec): void {
+  const box = $('levers');
+  box.querySelectorAll('label').forEach((l) => l.remove());
+  const slider = (id: string, text: string, value: number, min: number, max: number, step: number) => {
+    const out = el('output', { id: `${id}-value`, textContent: value.toFixed(2) });
+    const input = el('input', { id, type: 'range', min: String(min), max: String(max), step: String(step), value: String(value) });
+    input.addEventListener('change', () => void renegotiate());
+    box.append(el('label', {}, [`${text} `, out, input]));
+  };
+  const check = (id: string, text: string, checked: boolean) => {
+    const input = el('input', { id, type: 'checkbox', checked });
+    input.addEventListener('change', () => void renegotiate());
+    box.append(el('label', {}, [input, ` ${text}`]));
+  };
+  for (const o of spec.outside_options ?? []) slider(`option-${o.name}`, `${o.name} probability`, o.probability, 0, 1, 0.05);
+  for (const i of spec.issues ?? []) check(`issue-${i.name}`, `${i.name} on the table`, true);
+  for (const c of spec.coalitions ?? []) check(`coalition-${c.id}`, `value the ${c.id} coalition`, false);
+  for (const [party, r] of Object.entries(spec.patience ?? {})) slider(`patience-${party}`, `${party}'s discount rate`, r, 0.02, 0.6, 0.02);
+}
 
 /** Re-compute the deal with the levers as the controls say. */
 async function renegotiate(): Promise<void> {
-  if (!baseSpec) return;
-  const card = Number(($('card') as HTMLInputElement).value);
-  const patience = Number(($('patience') as HTMLInputElement).value);
-  $('card-value').textContent = card.toFixed(2);
-  $('patience-value').textContent = patience.toFixed(2);
-  const keep = (name: string) => (name === 'defence' ? ($('defence') as HTMLInputElement).checked : name === 'decoupling' ? ($('decoupling') as HTMLInputElement).checked : true);
-  const spec = {
-    ...baseSpec,
-    outside_options: (baseSpec.outside_options ?? []).map((o: Json) => (o.name === 'china-card' ? { ...o, probability: card } : o)),
-    issues: (baseSpec.issues ?? []).filter((i: Json) => keep(i.name)),
-    patience: { ...baseSpec.patience, JPN: patience },
-    levers: ($('asean') as HTMLInputElement).checked ? ['asean-bloc'] : [],
+  const base = state.spec;
+  if (!base) return;
+  const num = (id: string) => Number(($(id) as HTMLInputElement).value);
+  const on = (id: string) => ($(id) as HTMLInputElement).checked;
+  for (const o of base.outside_options ?? []) $(`option-${o.name}-value`).textContent = num(`option-${o.name}`).toFixed(2);
+  for (const p of Object.keys(base.patience ?? {})) $(`patience-${p}-value`).textContent = num(`patience-${p}`).toFixed(2);
+  const spec: NegotiationSpec = {
+    ...base,
+    outside_options: (base.outside_options ?? []).map((o) => ({ ...o, probability: num(`option-${o.name}`) })),
+    issues: (base.issues ?? []).filter((i) => on(`issue-${i.name}`)),
+    ...(base.patience ? { patience: Object.fromEntries(Object.keys(base.patience).map((p) => [p, num(`patience-${p}`)])) } : {}),
+    levers: (base.coalitions ?? []).filter((c) => on(`coalition-${c.id}`)).map((c) => c.id),
   };
   status('Re-computing the deal…');
   try {
-    drawDeal(await api('/api/strategy/negotiate', spec));
+    drawDeal(await api<Negotiation>('/api/strategy/negotiate', spec));
     status('Deal re-computed.');
   } catch (e) {
     status(`Could not compute the deal: ${(e as Error).message}`);
@@ -156,15 +239,18 @@ async function renegotiate(): Promise<void> {
 }
 
 let whatIfTimer: ReturnType<typeof setTimeout> | undefined;
+/** The reference economy's tariff on a partner set by the slider, everything else as on the scenario's date. */
 function whatIf(): void {
   const v = Number(($('whatif') as HTMLInputElement).value);
+  const partner = ($('whatif-partner') as HTMLSelectElement).value;
+  const importer = state.focus.reference;
   $('whatif-value').textContent = `${v}%`;
   clearTimeout(whatIfTimer);
   whatIfTimer = setTimeout(async () => {
     status('Solving the what-if…');
     try {
-      const r = await api('/api/counterfactual', { data: 'episode-2025', at: '2025-04-21', deficits: 'balanced', shock: [{ exporter: 'CHN', importer: 'USA', tariff: v / 100 }] });
-      drawWelfare(r.economies, `US tariff on China at ${v}% instead of the 21 April rate (everything else as on 21 April).`);
+      const r = await api<CounterfactualReport>('/api/counterfactual', { data: state.data, at: state.date, deficits: 'balanced', shock: [{ exporter: partner, importer, tariff: v / 100 }] });
+      drawWelfare(r.economies, `${importer}'s tariff on ${partner} at ${v}% instead of the ${state.date} rate (everything else as on ${state.date}).`);
       status('What-if solved.');
     } catch (e) {
       status(`What-if failed: ${(e as Error).message}`);
@@ -172,17 +258,41 @@ function whatIf(): void {
   }, 250);
 }
 
-/** The deal under uncertainty: Monte Carlo on the trade elasticity and the China card, then welfare bands. */
+/** The what-if controls for the reference economy and its focus partners, starting at the rates of the date. */
+function whatIfControls(rates: TariffCell[]): void {
+  const importer = state.focus.reference;
+  const partners = state.focus.economies.filter((c) => c !== importer);
+  const rateOn = (p: string) => rates.find((r) => r.importer === importer && r.exporter === p && r.sector === 'ALL')?.rate ?? 0;
+  // Start on the partner it taxes most: the question of the day.
+  const first = [...partners].sort((x, y) => rateOn(y) - rateOn(x))[0];
+  const select = $('whatif-partner') as HTMLSelectElement;
+  select.replaceChildren(...partners.map((p) => el('option', { value: p, textContent: p, selected: p === first })));
+  $('whatif-importer').textContent = importer;
+  const slider = $('whatif') as HTMLInputElement;
+  const setFrom = () => {
+    const r = Math.round((100 * rateOn(select.value)) / 5) * 5;
+    slider.max = String(Math.max(150, r));
+    slider.value = String(r);
+    $('whatif-value').textContent = `${r}%`;
+  };
+  select.onchange = () => {
+    setFrom();
+    whatIf();
+  };
+  setFrom();
+}
+
+/** The deal under uncertainty: Monte Carlo on the trade elasticity, then welfare bands. */
 async function uncertainty(): Promise<void> {
-  if (!baseSpec) return;
-  const spec = { ...baseSpec, frontier: 0, eps: { dist: 'lognormal', median: 4, sigma: 0.2 }, monte_carlo: { draws: 40, seed: 1 } };
+  if (!state.spec) return;
+  const spec = { ...state.spec, frontier: 0, eps: { dist: 'lognormal', median: 4, sigma: 0.2 }, monte_carlo: { draws: 40, seed: 1 } };
   try {
-    const r = await job('/api/strategy/negotiate', spec, 'Monte Carlo');
-    const p = r.uncertainty.percentiles as Record<string, Json>;
+    const r = await job<Negotiation>('/api/strategy/negotiate', spec, 'Monte Carlo');
+    const p = r.uncertainty!.percentiles;
     const bands: Record<string, [number, number]> = {};
-    const rows = r.parties.map((c: string) => ({ code: c, welfare_pct: r.welfare[c] }));
+    const rows = r.parties.map((c) => ({ code: c, welfare_pct: r.welfare[c] }));
     for (const c of r.parties) if (p[`welfare.${c}`]) bands[c] = [p[`welfare.${c}`].p5, p[`welfare.${c}`].p95];
-    drawWelfare(rows, `Welfare at the predicted US-Japan deal, with 90% bands from ${r.uncertainty.draws} Monte Carlo draws (trade elasticity lognormal around 4).`, bands);
+    drawWelfare(rows, `Welfare at the predicted ${r.parties.join('-')} deal, with 90% bands from ${r.uncertainty!.draws} Monte Carlo draws (trade elasticity lognormal around 4).`, bands);
     drawDeal(r);
     status('Monte Carlo done.');
   } catch (e) {
@@ -191,9 +301,7 @@ async function uncertainty(): Promise<void> {
 }
 
 function download(name: string, text: string, type: string): void {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([text], { type }));
-  a.download = name;
+  const a = el('a', { href: URL.createObjectURL(new Blob([text], { type })), download: name });
   document.body.appendChild(a);
   a.click();
   a.remove();
@@ -203,97 +311,106 @@ function exportCsv(): void {
   const lines = ['table,key,value'];
   for (const r of view.welfare) lines.push(`welfare_pct,${r.code},${r.welfare_pct}`);
   for (const r of view.tariffs) lines.push(`tariff ${r.date},${r.importer} on ${r.exporter},${r.rate}`);
-  if (view.deal) for (const t of view.deal.agreement.tariffs) lines.push(`deal,${t.importer} on ${t.exporter},${t.rate}`);
+  if (view.deal) for (const t of view.deal.agreement.tariffs) lines.push(`deal,${t.importer} on ${t.exporter}${t.sector && t.sector !== 'ALL' ? ` ${t.sector}` : ''},${t.rate}`);
   download('parley-view.csv', `${lines.join('\n')}\n`, 'text/csv');
 }
 
-function timeline(sources: Json[]): void {
+function timeline(sources: ScenarioResult['sources']): void {
   const ol = $('timeline');
-  ol.innerHTML = '';
+  ol.replaceChildren();
   for (const s of sources) {
-    const li = document.createElement('li');
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.textContent = `${s.date} ${s.id} (${s.type})`;
-    b.title = s.source ?? `assumption: ${s.assumption}`;
+    const b = el('button', { type: 'button', textContent: `${s.date} ${s.id} (${s.type})`, title: s.source ?? `assumption: ${s.assumption}` });
     b.setAttribute('aria-pressed', 'false');
     b.addEventListener('click', () => {
       ol.querySelectorAll('button').forEach((x) => x.setAttribute('aria-pressed', 'false'));
       b.setAttribute('aria-pressed', 'true');
       void showTariffs(s.date);
     });
-    li.appendChild(b);
-    ol.appendChild(li);
+    ol.append(el('li', {}, [b]));
   }
 }
 
-function branchTable(result: Json): void {
-  const tbody = $('branches').querySelector('tbody')!;
-  tbody.innerHTML = '';
-  for (const b of result.branches) {
-    const deal = b.questions.find((q: Json) => q.type === 'negotiate')?.result;
-    const eff = b.questions.find((q: Json) => q.type === 'counterfactual')?.result;
-    const t = deal?.agreement.tariffs.find((x: Json) => x.importer === 'USA' && x.exporter === 'JPN');
-    const w = (c: string) => eff?.economies.find((e: Json) => e.code === c)?.welfare_pct?.toFixed(3) ?? '';
-    const tr = document.createElement('tr');
-    for (const cell of [`${b.name}: ${b.title}`, deal ? (deal.agreement.reached ? pct(t.rate) : `no deal (${pct(t.before)})`) : '', w('JPN'), w('CHN')]) {
-      const td = document.createElement('td');
-      td.textContent = cell;
-      tr.appendChild(td);
-    }
-    tbody.appendChild(tr);
-  }
+/** The question results of one type on a branch, typed by what the caller expects. */
+function answers<T>(b: BranchResult, type: string): T[] {
+  return b.questions.filter((q) => q.type === type).map((q) => q.result as T);
 }
 
+/** Branches side by side: the deal's tariff and each focus economy's welfare at the first counterfactual. */
+function branchTable(result: ScenarioResult): void {
+  const table = $('branches');
+  const first = answers<Negotiation>(result.branches[0], 'negotiate')[0];
+  const [a, b] = first?.parties ?? [];
+  const head = ['branch', ...(first ? [`${a} tariff on ${b} in the deal`] : []), ...result.focus.economies.map((c) => `${c} welfare %`)];
+  table.querySelector('thead')!.replaceChildren(el('tr', {}, head.map((h) => el('th', { textContent: h }))));
+  const rows = result.branches.map((br) => {
+    const deal = answers<Negotiation>(br, 'negotiate')[0];
+    const eff = answers<CounterfactualReport>(br, 'counterfactual')[0];
+    const t = deal ? dealTariff(deal) : undefined;
+    const w = (c: string) => eff?.economies.find((e) => e.code === c)?.welfare_pct?.toFixed(3) ?? '';
+    const cells = [`${br.name}: ${br.title}`, ...(first ? [deal && t ? (deal.agreement.reached ? pct(t.rate) : `no deal (${pct(t.before)})`) : ''] : []), ...result.focus.economies.map(w)];
+    return el('tr', {}, cells.map((c) => el('td', { textContent: c })));
+  });
+  table.querySelector('tbody')!.replaceChildren(...rows);
+}
+
+/** The Liberation Day replication: one column per figure the paper publishes, the paper's value in brackets. */
 async function paper(): Promise<void> {
   status('Running the Liberation Day paper\'s scenarios…');
-  const r = await api('/api/replications/liberation-day');
+  const r = await api<PaperRun>('/api/replications/liberation-day');
   view.paper = r.scenarios;
-  const tbody = $('paper').querySelector('tbody')!;
-  tbody.innerHTML = '';
-  for (const [id, s] of Object.entries(r.scenarios as Record<string, Json>)) {
-    // The paper's printed figure, from the API's `published` list, in brackets beside Parley's.
-    const cite = (economy: string | null, field: string, v: number, d: number) => {
-      const fig = (r.published as Json[]).find((f) => f.scenario === id && f.economy === economy && f.field === field);
-      return `${v.toFixed(d)}${fig ? ` [${fig.paper.toFixed(d)}]` : ''}`;
-    };
-    const tr = document.createElement('tr');
-    const cells = [s.title, cite('USA', 'welfare_pct', s.economies.USA.welfare_pct, 2), cite('CHN', 'welfare_pct', s.economies.CHN.welfare_pct, 2), s.economies.EU27.welfare_pct.toFixed(2), cite(null, 'non_us_welfare_pct', s.non_us_welfare_pct, 2), cite('USA', 'prices_pct', s.economies.USA.prices_pct, 1)];
-    for (const c of cells) {
-      const td = document.createElement('td');
-      td.textContent = c;
-      tr.appendChild(td);
-    }
-    tbody.appendChild(tr);
-  }
+  const columns = [...new Map(r.published.map((f) => [`${f.economy}|${f.field}`, f])).values()];
+  const label = (f: PaperFigure) => `${f.economy ?? 'non-US average'} ${f.field.replace(/_pct$/, ' %').replace(/_/g, ' ')}`;
+  const table = $('paper');
+  table.querySelector('thead')!.replaceChildren(el('tr', {}, ['scenario', ...columns.map(label)].map((h) => el('th', { textContent: h }))));
+  const rows = Object.entries(r.scenarios).map(([id, s]) => {
+    const cells = columns.map((col) => {
+      const v = col.economy === null ? s.non_us_welfare_pct : s.economies[col.economy]?.[col.field];
+      if (v === undefined) return '';
+      const fig = r.published.find((f) => f.scenario === id && f.economy === col.economy && f.field === col.field);
+      return `${v.toFixed(col.digits)}${fig ? ` [${fig.paper.toFixed(col.digits)}]` : ''}`;
+    });
+    return el('tr', {}, [s.title, ...cells].map((c) => el('td', { textContent: c })));
+  });
+  table.querySelector('tbody')!.replaceChildren(...rows);
   status('Paper replicated.');
+}
+
+/** Load a scenario: its main line first (a few seconds), then every branch for the comparison. */
+async function load(name: string): Promise<void> {
+  status(`Running the scenario ${name}…`);
+  const main = await job<ScenarioResult>('/api/scenarios/run', { scenario: name, branch: 'main', draws: 0 }, 'Running the scenario');
+  const branch = main.branches[0];
+  const effects = branch.questions.find((q) => q.type === 'counterfactual');
+  Object.assign(state, { scenario: name, data: main.data, focus: main.focus, date: effects?.at ?? branch.questions[0]?.at ?? '' });
+  $('scenario-title').textContent = main.title;
+  document.title = `Parley: ${main.title}`;
+  timeline(main.sources);
+  whatIfControls(await showTariffs(state.date));
+  if (effects) drawWelfare((effects.result as CounterfactualReport).economies, `${effects.title ?? `The tariffs of ${effects.at} against the scenario's baseline`} (deficits purged first).`);
+  const talksQ = branch.questions.find((q) => q.type === 'negotiate');
+  const talks = talksQ?.result as Negotiation | undefined;
+  $('h-talks').textContent = talksQ?.title ?? 'Talks';
+  state.spec = talks?.spec ?? null;
+  if (talks) {
+    leverControls(talks.spec);
+    drawDeal(talks);
+  }
+  status('Ready. The branches are being computed…');
+  branchTable(await job<ScenarioResult>('/api/scenarios/run', { scenario: name, draws: 0 }, 'Computing the branches'));
+  status('Ready.');
 }
 
 async function start(): Promise<void> {
   $('whatif').addEventListener('input', whatIf);
-  for (const id of ['card', 'patience']) $(id).addEventListener('change', () => void renegotiate());
-  for (const id of ['defence', 'decoupling', 'asean']) $(id).addEventListener('change', () => void renegotiate());
   $('export-csv').addEventListener('click', exportCsv);
   $('uncertainty').addEventListener('click', () => void uncertainty());
   $('paper-run').addEventListener('click', () => void paper().catch((e) => status(`Error: ${(e as Error).message}`)));
   $('export-json').addEventListener('click', () => download('parley-view.json', `${JSON.stringify(view, null, 2)}\n`, 'application/json'));
-  await showTariffs('2025-04-21');
-  // The main line first (a few seconds), then every branch for the comparison.
-  const main = await job('/api/scenarios/run', { scenario: 'april-2025', branch: 'main', draws: 0 }, 'Running the scenario');
-  const branch = main.branches[0];
-  timeline(main.sources);
-  const eff = branch.questions.find((q: Json) => q.id === 'effects-apr21').result;
-  drawWelfare(eff.economies, 'The tariffs of 21 April against the end of 2024 (deficits purged first).');
-  const talks = branch.questions.find((q: Json) => q.type === 'negotiate').result;
-  baseSpec = talks.spec;
-  const card = baseSpec?.outside_options?.find((o: Json) => o.name === 'china-card');
-  if (card) ($('card') as HTMLInputElement).value = String(card.probability);
-  $('card-value').textContent = Number(card?.probability ?? 0).toFixed(2);
-  drawDeal(talks);
-  status('Ready. The branches are being computed…');
-  const all = await job('/api/scenarios/run', { scenario: 'april-2025', draws: 0 }, 'Computing the branches');
-  branchTable(all);
-  status('Ready.');
+  const { scenarios, default: first } = await api<{ scenarios: { name: string; title: string }[]; default: string }>('/api/scenarios');
+  const picker = $('scenario') as HTMLSelectElement;
+  picker.replaceChildren(...scenarios.map((s) => el('option', { value: s.name, textContent: s.name, title: s.title, selected: s.name === first })));
+  picker.addEventListener('change', () => void load(picker.value).catch((e) => status(`Error: ${(e as Error).message}`)));
+  await load(first);
 }
 
 start().catch((e) => status(`Error: ${(e as Error).message}`));

@@ -272,6 +272,13 @@ function computeRoutes(app: Hono, { limits, jobs, sized, submit }: Server): void
     });
   }
 
+  // The built-in scenarios with their titles, for the page's picker (checked once per process: they are files of the package).
+  let scenarioList: { name: string; title: string }[] | undefined;
+  app.get('/api/scenarios', (c) => {
+    scenarioList ??= listBuiltinScenarios().map((name) => ({ name, title: checkBuiltinScenario(name).title }));
+    return c.json({ scenarios: scenarioList, default: DEFAULT_SCENARIO });
+  });
+
   app.post('/api/scenarios/run', async (c) => {
     const body = parse(ScenarioRunBody, await jsonBody(c));
     if (body.scenario && body.text !== undefined) throw new HttpError(400, 'give either "scenario" (a built-in name) or "text", not both', 'scenario');

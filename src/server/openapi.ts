@@ -47,6 +47,7 @@ export function openApiDocument(): object {
         get: { summary: "the Liberation Day paper's eight scenarios on its built-in data (as `parley replicate liberation-day --json`)", responses: { '200': ok('scenarios: economies x outcomes'), ...errors } },
         post: { summary: 'the same with a subset of scenarios or robustness parameters (eps, kappa, beta)', requestBody: json(LiberationDayBody), responses: { '200': ok('scenarios'), ...errors } },
       },
+      '/api/scenarios': { get: { summary: 'the built-in scenarios (name, title) and the default one', responses: { '200': ok('{ scenarios: [{ name, title }], default }') } } },
       '/api/scenarios/run': { post: { summary: 'run a scenario (built-in name or text) or one branch; the result is saved as a run', requestBody: json(ScenarioRunBody), responses: { ...job, ...errors } } },
       '/api/jobs/{id}': {
         get: { summary: 'a job: status, progress, then result or error', responses: { '200': ok('the job'), ...errors } },

@@ -53,7 +53,9 @@ test('the page loads the scenario and draws the timeline, heat map, welfare char
   await page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('Ready'), null, { timeout: 90000 });
   for (const id of ['heatmap', 'welfare', 'frontier']) assert.ok(await page.locator(`#${id} canvas`).count(), `${id} has a chart`);
   assert.ok((await page.locator('#timeline button').count()) > 30, 'timeline of events');
-  assert.match((await page.locator('#deal').textContent())!, /Predicted deal: US tariff on Japan|No deal/);
+  assert.match((await page.locator('#deal').textContent())!, /Predicted deal: USA's tariff on JPN|No deal/);
+  // The controls come from the negotiation's spec: its outside options, issues, coalitions and patience.
+  for (const id of ['issue-defence', 'issue-decoupling', 'coalition-asean-bloc', 'patience-JPN']) assert.equal(await page.locator(`#${id}`).count(), 1, `control ${id}`);
   mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
   await page.screenshot({ path: join(ROOT, 'test-artifacts', 'first-screen.png') });
   // A click on an event shows the tariffs of its date.
@@ -63,7 +65,7 @@ test('the page loads the scenario and draws the timeline, heat map, welfare char
 
 test('a lever changes the predicted deal', { skip, timeout: 60000 }, async () => {
   const before = await page.locator('#deal').textContent();
-  await page.locator('#decoupling').uncheck();
+  await page.locator('#issue-decoupling').uncheck();
   await page.waitForFunction((b) => document.getElementById('deal')!.textContent !== b && document.getElementById('status')!.textContent === 'Deal re-computed.', before, { timeout: 45000 });
   assert.notEqual(await page.locator('#deal').textContent(), before);
 });
@@ -108,4 +110,16 @@ test("the Liberation Day paper's scenarios fill a table with the published figur
   await page.waitForFunction(() => document.getElementById('status')!.textContent === 'Paper replicated.', null, { timeout: 50000 });
   assert.equal(await page.locator('#paper tbody tr').count(), 8);
   assert.match((await page.locator('#paper tbody tr').first().textContent())!, /1\.13 \[1\.13\]/);
+});
+
+test('the second built-in scenario renders from the picker with its own focus, parties and controls', { skip, timeout: 150000 }, async () => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.locator('#scenario').selectOption('us-china-eu-2025');
+  await page.waitForFunction(() => document.getElementById('status')!.textContent === 'Ready.' && document.title.includes('the EU'), null, { timeout: 140000 });
+  assert.match((await page.locator('#deal').textContent())!, /USA's tariff on EU|No deal/);
+  assert.match((await page.locator('#h-talks').textContent())!, /EU/);
+  const head = await page.locator('#branches thead').textContent();
+  assert.match(head!, /EU welfare %/);
+  assert.doesNotMatch(head!, /JPN/);
+  assert.equal(await page.locator('#whatif-importer').textContent(), 'USA');
 });
