@@ -1,12 +1,12 @@
 /**
  * The equations the core model is solved on, defined once for the Newton
- * solve (equilibrium.ts) and the adjoint gradients of strategy
- * (strategy/gradient.ts): F(w) = (excess_i / L_i for every market but the
+ * solve (equilibrium.ts) and the adjoint gradients of strategy (the
+ * multipliers mu, adjointMultipliers below): F(w) = (excess_i / L_i for every market but the
  * last; the numeraire), where L is labour income (output under Armington).
  * The last market clears by Walras' law. Rows are scaled by L so every
  * equation reads as a share of the economy's income.
  */
-import { dot } from '../numeric/linalg.js';
+import { dot, luFactor, luSolveTranspose } from '../numeric/linalg.js';
 import type { Baseline } from './baseline.js';
 
 /**
@@ -106,4 +106,32 @@ export function jacobianByProducts(sys: Pick<MarketSystem, 'N' | 'jvp'>, J: Floa
     e[k] = 0;
     for (let i = 0; i < N; i++) J[i * N + k] = col[i];
   }
+}
+
+/**
+ * The adjoint multipliers mu of each objective: (dF/dw)' mu = (dU/dw)', with
+ * dF/dw (the solver's equations, model/residual.ts) built column by column
+ * from N Jacobian-vector products; dUdw(o, m) is objective o's derivative
+ * along w_m, read from the system's tangent right after the product.
+ */
+export function adjointMultipliers(sys: MarketSystem, count: number, dUdw: (o: number, m: number) => number): Float64Array[] {
+  const { N } = sys;
+  const J = new Float64Array(N * N);
+  const Uw = Array.from({ length: count }, () => new Float64Array(N));
+  const e = new Float64Array(N);
+  const col = new Float64Array(N);
+  for (let m = 0; m < N; m++) {
+    e[m] = 1;
+    sys.jvp(e, col);
+    for (let o = 0; o < count; o++) Uw[o][m] = dUdw(o, m);
+    e[m] = 0;
+    jacobianColumn(sys, m, col, J);
+  }
+  const piv = new Int32Array(N);
+  luFactor(J, N, piv);
+  return Uw.map((rhs) => {
+    const mu = new Float64Array(N);
+    luSolveTranspose(J, N, piv, rhs, mu);
+    return mu;
+  });
 }

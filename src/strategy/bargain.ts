@@ -82,8 +82,8 @@ export function negotiate(world0: World, o: NegotiationOptions, warm?: Float64Ar
   return solveBargain(b, disagreementPayoffs(b, issueStart), b.theta, o, warm);
 }
 
-function solveBargain(b: Bargain, dis: DisagreementValues, theta: Float64Array, o: NegotiationOptions, warm?: Float64Array): Negotiation {
-  const Ud = dis.U;
+function solveBargain(b: Bargain, disagreement: DisagreementValues, theta: Float64Array, o: NegotiationOptions, warm?: Float64Array): Negotiation {
+  const Ud = disagreement.U;
   const n = b.parties.length;
   // The Nash product is O(1) in logs; its value is only good to ~1e-14, so a gradient below 1e-7 is as far as a line search can see.
   const tol = o.tol ?? BARGAIN_TOL;
@@ -106,7 +106,7 @@ function solveBargain(b: Bargain, dis: DisagreementValues, theta: Float64Array, 
   /** Phase 1 from a start: a point every party prefers to disagreement, or undefined. */
   const phase1 = (start: Float64Array): Float64Array | undefined => {
     let x: Float64Array = Float64Array.from(start);
-    let { U } = b.agreement.evaluate(x, false);
+    let U = b.agreement.payoffs(x);
     for (let tau = PHASE1_TAU_FIRST; Math.min(...surplus(U)) <= SURPLUS_CLEAR && tau >= PHASE1_TAU_LAST; tau /= 10) {
       // Stop once every surplus is clearly positive (1e-6 of income): starting the log barrier
       // at a surplus of 1e-12 would leave phase 2 a needle to thread.
@@ -119,7 +119,7 @@ function solveBargain(b: Bargain, dis: DisagreementValues, theta: Float64Array, 
       };
       const r = minimise(fg, x, { ...bounds, newtonMax: BARGAIN_NEWTON_MAX, tol: tau * PHASE1_TOL_FACTOR, maxIterations: PHASE1_MAX_ITERATIONS, stop: () => positive });
       x = r.x;
-      U = b.agreement.evaluate(x, false).U;
+      U = b.agreement.payoffs(x);
       // A positive surplus already above the smoothing width will not grow by sharpening further.
       const m = Math.min(...surplus(U));
       if (m > 0 && tau < m) break;
@@ -167,10 +167,10 @@ function solveBargain(b: Bargain, dis: DisagreementValues, theta: Float64Array, 
     last = res;
     if (Number.isFinite(res.f) && res.converged && (!best || res.f < best.f - BETTER_BY)) best = res;
   }
-  if (!last) return negotiationResult(b, b.x0, dis, theta, { agreement: false, converged: true, iterations: 0, projectedGradient: 0 });
+  if (!last) return negotiationResult(b, b.x0, disagreement, theta, { agreement: false, converged: true, iterations: 0, projectedGradient: 0 });
   const res = best ?? last;
   if (!Number.isFinite(res.f)) throw new ConvergenceError('Nash bargaining (no feasible point)', res.projectedGradient, res.iterations);
-  return negotiationResult(b, res.x, dis, theta, { agreement: true, converged: res.converged, iterations: res.iterations, projectedGradient: res.projectedGradient });
+  return negotiationResult(b, res.x, disagreement, theta, { agreement: true, converged: res.converged, iterations: res.iterations, projectedGradient: res.projectedGradient });
 }
 
 /** How the search ended. */
@@ -188,11 +188,11 @@ interface SearchEnd {
  * `converged: false` and its projected gradient, for the caller to report
  * (the CLI and the scenario report say so; Monte Carlo counts it as a failed draw).
  */
-function negotiationResult(b: Bargain, x: Float64Array, dis: DisagreementValues, theta: Float64Array, end: SearchEnd): Negotiation {
+function negotiationResult(b: Bargain, x: Float64Array, disagreement: DisagreementValues, theta: Float64Array, end: SearchEnd): Negotiation {
   const { agreement, converged, iterations } = end;
-  const { U } = b.agreement.evaluate(x, false);
-  const Ud = dis.U;
-  const disWelfare = dis.welfare;
+  const U = b.agreement.payoffs(x);
+  const Ud = disagreement.U;
+  const disagreementWelfare = disagreement.welfare;
   const nT = b.names.length;
   const rec = (a: ArrayLike<number>) => Object.fromEntries(b.parties.map((p, k) => [p, a[k]]));
   const base = computeBaseline(b.world);
@@ -211,8 +211,8 @@ function negotiationResult(b: Bargain, x: Float64Array, dis: DisagreementValues,
     utility: rec(agreement ? U : Ud),
     disagreementUtility: rec(Ud),
     gains: rec(gains),
-    ev: rec(b.parties.map((_, p) => (agreement ? moneyValue((welfareAt[p] - disWelfare[p]) / 100, income[p]) : 0))),
-    welfare: rec(agreement ? welfareAt : disWelfare),
+    ev: rec(b.parties.map((_, p) => (agreement ? moneyValue((welfareAt[p] - disagreementWelfare[p]) / 100, income[p]) : 0))),
+    welfare: rec(agreement ? welfareAt : disagreementWelfare),
     income: rec(income),
     x,
     iterations,
@@ -228,15 +228,15 @@ function negotiationResult(b: Bargain, x: Float64Array, dis: DisagreementValues,
 export function paretoFrontier(world0: World, o: NegotiationOptions, points = 11): { frontier: [number, number][]; disagreement: [number, number] } {
   const b = setUpBargain(world0, o);
   const nT = b.names.length;
-  const dis = disagreementPayoffs(b, b.x0.slice(nT));
-  const Ud = dis.U;
+  const disagreement = disagreementPayoffs(b, b.x0.slice(nT));
+  const Ud = disagreement.U;
   const frontier: [number, number][] = [];
   let warm: Float64Array | undefined;
   for (let q = 0; q < points; q++) {
     const t1 = 0.02 + (0.96 * q) / (points - 1);
     const theta = new Float64Array(b.parties.length).fill((1 - t1) / (b.parties.length - 1));
     theta[0] = t1;
-    const r = solveBargain(b, dis, theta, o, warm);
+    const r = solveBargain(b, disagreement, theta, o, warm);
     if (!r.agreement) break;
     warm = r.x;
     frontier.push([r.utility[b.parties[0]], r.utility[b.parties[1]]]);

@@ -101,7 +101,7 @@ export function bestResponse(world0: World, playerCode: string, options: BestRes
   // Level variables: their cells are 0 in the base and set to x by the coefficient.
   const base = Float64Array.from(start.tariffs);
   for (const v of vars) for (const c of v.cells) base[c] = 0;
-  const ev = new GameEvaluator({
+  const evaluator = new GameEvaluator({
     world,
     rule,
     variables: vars.map((v) => ({ name: `${v.exporter}/${v.sector}`, lower, upper, start: start.tariffs[v.cells[0]] })),
@@ -112,10 +112,10 @@ export function bestResponse(world0: World, playerCode: string, options: BestRes
   const sysStart = strategySystem(computeBaseline(world), Float64Array.from(start.tariffs), Float64Array.from(start.costFactors), rule);
   const rep = solveSystem(sysStart);
   if (!rep.converged) throw new ConvergenceError('equilibrium at the start tariffs', rep.residual, rep.iterations);
-  const before = partsOf(sysStart, ev.game.parties[0]);
+  const before = partsOf(sysStart, evaluator.game.parties[0]);
   // Minimise -U/100 so the tolerance reads as in ln W for the welfare-only objective.
   const fg = (x: Float64Array) => {
-    const { U, G } = ev.evaluate(x);
+    const { U, G } = evaluator.evaluate(x);
     return { f: -U[0] / 100, g: G[0].map((v) => -v / 100) };
   };
   const x0 = Float64Array.from(vars, (v) => start.tariffs[v.cells[0]]);
@@ -126,8 +126,8 @@ export function bestResponse(world0: World, playerCode: string, options: BestRes
   // BFGS starts from the Harberger curvature of each tariff; projected Newton measures it.
   // A payoff is known only to ~1e-12 of its size: past that, BFGS stops as flat and says which tariffs it left undetermined.
   const res = minimise(fg, x0, { ...box, newtonMax, stepTol: BEST_RESPONSE_STEP_TOL, flatTol: FLAT_REL_CHANGE, scale: vars.length > newtonMax ? harbergerScale(world, vars.map((v) => v.cells)) : undefined });
-  const after = ev.parts(res.x)[0];
-  const tariffs = ev.tariffs(res.x);
+  const after = evaluator.parts(res.x)[0];
+  const tariffs = evaluator.tariffs(res.x);
   const undetermined = [...new Set([...(res.flatVariables ?? []), ...weaklyCurved(world, rule, tariffs, start.costFactors, vars.map((v) => v.cells))])].sort((a, b) => a - b);
   const atBound = [...res.x.keys()].filter((k) => res.x[k] <= lower || res.x[k] >= upper);
   for (const k of atBound) if (res.x[k] >= upper) warn(`best response of ${playerCode}: tariff ${vars[k].exporter}/${vars[k].sector} ends at the upper bound ${upper}`);

@@ -68,7 +68,7 @@ export function cooperate(world: World, o: CooperationOptions): Cooperation {
   const base = Float64Array.from(o.start);
   for (const c of cells) base[c] = 0;
   const objs = parties.map((k) => bindObjective(world, k, o.objectives?.[world.codes[k]]));
-  const ev = new GameEvaluator({
+  const evaluator = new GameEvaluator({
     world,
     rule: o.rule ?? 'fixed',
     variables: cells.map((c) => ({ name: String(c), lower, upper, start: o.start[c] })),
@@ -76,7 +76,7 @@ export function cooperate(world: World, o: CooperationOptions): Cooperation {
     parties: objs,
   });
   const x0 = Float64Array.from(cells, (c) => Math.min(upper, Math.max(lower, o.start[c])));
-  const before = Array.from(ev.evaluate(x0, false).U);
+  const before = Array.from(evaluator.payoffs(x0));
   const scale = harbergerScale(world, cells.map((c) => [c]));
   const P = parties.length;
   const w = new Float64Array(P);
@@ -89,7 +89,7 @@ export function cooperate(world: World, o: CooperationOptions): Cooperation {
     // Gains are relative: 100 ln((1 + U/100) / (1 + U0/100)), so "equal gains" means equal percentage
     // changes over the start. f = -softmin / 100, so the tolerances read as in log welfare.
     const fg = (xv: Float64Array) => {
-      const { U, G } = ev.evaluate(xv);
+      const { U, G } = evaluator.evaluate(xv);
       for (let p = 0; p < P; p++) gain[p] = relGain(U[p], before[p]);
       const soft = softMin(gain, tau, w);
       const g = new Float64Array(xv.length);
@@ -112,7 +112,7 @@ export function cooperate(world: World, o: CooperationOptions): Cooperation {
     converged = res.converged;
     if (tau <= tauFinal) break;
   }
-  const after = Array.from(ev.evaluate(x, false).U);
+  const after = Array.from(evaluator.payoffs(x));
   const gains = after.map((u, p) => 100 * ((100 + u) / (100 + before[p]) - 1));
-  return { converged, iterations, tariffs: ev.tariffs(x), before, after, gains, spread: Math.max(...gains) - Math.min(...gains) };
+  return { converged, iterations, tariffs: evaluator.tariffs(x), before, after, gains, spread: Math.max(...gains) - Math.min(...gains) };
 }

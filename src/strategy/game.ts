@@ -121,8 +121,17 @@ export class GameEvaluator {
     return sys;
   }
 
-  /** Expected payoffs (and gradients unless `values` only). */
-  evaluate(x: ArrayLike<number>, withGradient = true): GameValue {
+  /** Expected payoffs and their gradients over the variables. */
+  evaluate(x: ArrayLike<number>): GameValue {
+    return this.expected(x, true);
+  }
+
+  /** Expected payoffs only (no gradients: one equilibrium per state, no adjoint). */
+  payoffs(x: ArrayLike<number>): Float64Array {
+    return this.expected(x, false).U;
+  }
+
+  private expected(x: ArrayLike<number>, withGradient: boolean): GameValue {
     const { game } = this;
     const P = game.parties.length;
     const n = game.variables.length;

@@ -18,8 +18,7 @@ import { economyIndex, flowTotal, type World } from '../data/world.js';
 import { InputError } from '../errors.js';
 import type { EquilibriumSystem, Tangent, TariffSeeds } from '../model/system.js';
 import { computeBaseline } from '../model/baseline.js';
-import { luFactor, luSolveTranspose } from '../numeric/linalg.js';
-import { droppedMarket, jacobianColumn, type MarketSystem } from '../model/residual.js';
+import { adjointMultipliers, droppedMarket } from '../model/residual.js';
 
 /** What a government values, per unit: welfare (%), tariff revenue (% of GDP), bilateral balances (% of GDP). */
 export interface Objective {
@@ -372,34 +371,6 @@ export function objectiveGradients(sys: EquilibriumSystem, objectives: readonly 
     });
   });
   return out;
-}
-
-/**
- * The adjoint multipliers mu of each objective: (dF/dw)' mu = (dU/dw)', with
- * dF/dw (the solver's equations, model/residual.ts) built column by column
- * from N Jacobian-vector products; dUdw(o, m) is objective o's derivative
- * along w_m, read from the system's tangent right after the product.
- */
-export function adjointMultipliers(sys: MarketSystem, count: number, dUdw: (o: number, m: number) => number): Float64Array[] {
-  const { N } = sys;
-  const J = new Float64Array(N * N);
-  const Uw = Array.from({ length: count }, () => new Float64Array(N));
-  const e = new Float64Array(N);
-  const col = new Float64Array(N);
-  for (let m = 0; m < N; m++) {
-    e[m] = 1;
-    sys.jvp(e, col);
-    for (let o = 0; o < count; o++) Uw[o][m] = dUdw(o, m);
-    e[m] = 0;
-    jacobianColumn(sys, m, col, J);
-  }
-  const piv = new Int32Array(N);
-  luFactor(J, N, piv);
-  return Uw.map((rhs) => {
-    const mu = new Float64Array(N);
-    luSolveTranspose(J, N, piv, rhs, mu);
-    return mu;
-  });
 }
 
 /** gradient[d] = the derivative along direction d, given the derivative for every cell (a reverse pass's output). */

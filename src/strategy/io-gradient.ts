@@ -14,8 +14,8 @@
  */
 import { InputError } from '../errors.js';
 import type { IoSystem, IoTariffSeeds } from '../model/io-system.js';
-import { droppedMarket } from '../model/residual.js';
-import { adjointMultipliers, alongDirections, type Direction, type ObjectiveGradient, type ObjectiveParts, type PlayerObjective } from './gradient.js';
+import { adjointMultipliers, droppedMarket } from '../model/residual.js';
+import { alongDirections, type Direction, type ObjectiveGradient, type ObjectiveParts, type PlayerObjective } from './gradient.js';
 
 function noIndustryWeights(sys: IoSystem, po: PlayerObjective): void {
   if (po.lambda) throw new InputError(`objective of ${sys.base.world.codes[po.player]}: political-economy industry weights are not supported on input-output worlds`);

@@ -48,7 +48,7 @@ test('the agreement is Pareto-efficient: no direction of the free variables impr
   const base = Float64Array.from(w.t);
   base[idx('B', 'A')] = 0;
   base[idx('A', 'B')] = 0;
-  const ev = new GameEvaluator({
+  const evaluator = new GameEvaluator({
     world: w,
     rule: 'fixed',
     variables: [0, 1, 2].map((k) => ({ name: String(k), lower: -1, upper: 1, start: 0 })),
@@ -56,7 +56,7 @@ test('the agreement is Pareto-efficient: no direction of the free variables impr
     parties: [bindObjective(w, 0), bindObjective(w, 1)],
     issueValue: [Float64Array.of(0, 0, -0.4), Float64Array.of(0, 0, 0.5)],
   });
-  const { G } = ev.evaluate(r.x);
+  const { G } = evaluator.evaluate(r.x);
   const ga = G[0].filter((_, k) => free[k]);
   const gb = G[1].filter((_, k) => free[k]);
   assert.ok(ga.length >= 1, 'some variable is interior');

@@ -23,7 +23,7 @@ test('IO strategy: adjoint gradients of welfare, revenue and balance objectives 
     const vars = instrumentCells(world, 0, 'partner-sector').slice(0, 4);
     const base = Float64Array.from(world.t);
     for (const v of vars) for (const c of v.cells) base[c] = 0;
-    const ev = new GameEvaluator({
+    const evaluator = new GameEvaluator({
       world,
       rule,
       variables: vars.map((v) => ({ name: v.exporter, lower: 0, upper: 5, start: 0.2 })),
@@ -31,15 +31,15 @@ test('IO strategy: adjoint gradients of welfare, revenue and balance objectives 
       parties: [bindObjective(world, 0, objective), bindObjective(world, 2, objective.balances.length ? { ...objective, balances: [{ partner: 'E0', weight: 1 }] } : objective)],
     });
     const x = Float64Array.from(vars, (_, m) => 0.1 + 0.05 * m);
-    const { G } = ev.evaluate(x);
+    const { G } = evaluator.evaluate(x);
     for (let m = 0; m < vars.length; m++) {
       const h = 1e-5;
       const up = Float64Array.from(x);
       const dn = Float64Array.from(x);
       up[m] += h;
       dn[m] -= h;
-      const Uu = ev.evaluate(up, false).U;
-      const Ud = ev.evaluate(dn, false).U;
+      const Uu = evaluator.payoffs(up);
+      const Ud = evaluator.payoffs(dn);
       for (let p = 0; p < 2; p++) {
         const fd = (Uu[p] - Ud[p]) / (2 * h);
         assertClose(G[p][m], fd, 1e-6 * Math.max(1, Math.abs(fd)), `dU_${p}/dx_${m} (revenue ${objective.revenue})`);
@@ -94,16 +94,16 @@ test('IO strategy: the reverse pass through the transposed inner problems gives 
   const { world, rule } = strategicWorld(randomIoWorld(5, 3, 21, { tariffs: true }), 'balanced', 'test');
   const vars = instrumentCells(world, 1, 'partner-sector');
   const base = Float64Array.from(world.t);
-  const ev = new GameEvaluator({
+  const evaluator = new GameEvaluator({
     world,
     rule,
     variables: vars.map((v) => ({ name: v.exporter, lower: 0, upper: 5, start: 0 })),
     states: [{ probability: 1, base, costFactors: noShock(world).costFactors, coef: vars.map((v) => direction(v.cells)) }],
     parties: [bindObjective(world, 1, { welfare: 1, revenue: 0.3, balances: [{ partner: 'E3', weight: 1.5 }] }), bindObjective(world, 3, WELFARE)],
   });
-  const sys = ev.system(Float64Array.from(vars, (_, m) => 0.02 * m));
-  const forward = gradientsOf(sys, ev.game.parties, ev.game.states[0].coef, 'forward');
-  const reverse = gradientsOf(sys, ev.game.parties, ev.game.states[0].coef, 'reverse');
+  const sys = evaluator.system(Float64Array.from(vars, (_, m) => 0.02 * m));
+  const forward = gradientsOf(sys, evaluator.game.parties, evaluator.game.states[0].coef, 'forward');
+  const reverse = gradientsOf(sys, evaluator.game.parties, evaluator.game.states[0].coef, 'reverse');
   for (let p = 0; p < 2; p++) {
     for (let m = 0; m < vars.length; m++) assertClose(reverse[p].gradient[m], forward[p].gradient[m], 1e-8 * Math.max(1, Math.abs(forward[p].gradient[m])), `party ${p}, variable ${m}`);
   }
