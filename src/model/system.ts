@@ -67,6 +67,13 @@ export interface TariffSeeds {
   sales?: { exporter: number; weight: Float64Array };
 }
 
+/**
+ * What a payoff reads of a solved core system (strategy/gradient.ts): the
+ * solution's prices, spending, tariff shares and flows, read-only. Derivatives
+ * come from the system's tangents, not from its buffers.
+ */
+export type CoreSolution = Readonly<Pick<EquilibriumSystem, 'N' | 'S' | 'base' | 'w' | 'L' | 'profit' | 'Ep' | 'rho' | 'u' | 'Q' | 'sectorSales' | 'touchedColumns'>>;
+
 export class EquilibriumSystem implements MarketSystem {
   readonly N: number;
   readonly S: number;

@@ -16,7 +16,7 @@
  */
 import { economyIndex, flowTotal, type World } from '../data/world.js';
 import { InputError } from '../errors.js';
-import type { EquilibriumSystem, Tangent, TariffSeeds } from '../model/system.js';
+import type { CoreSolution, EquilibriumSystem, Tangent, TariffSeeds } from '../model/system.js';
 import { computeBaseline } from '../model/baseline.js';
 import { adjointMultipliers, droppedMarket } from '../model/residual.js';
 
@@ -114,7 +114,7 @@ export interface ObjectiveParts {
   balancePctGdp: number[];
 }
 
-export function objectiveParts(sys: EquilibriumSystem, po: PlayerObjective): ObjectiveParts {
+export function objectiveParts(sys: CoreSolution, po: PlayerObjective): ObjectiveParts {
   const k = po.player;
   const lnW = welfarePart(sys, k, null, 0);
   const gdp = sys.w[k] * sys.L[k] + sys.profit[k];
@@ -129,13 +129,13 @@ export function objectiveParts(sys: EquilibriumSystem, po: PlayerObjective): Obj
 }
 
 /** Factory-gate exports of k to p minus its imports from p, at the current point. */
-function balance(sys: EquilibriumSystem, k: number, p: number): number {
+function balance(sys: CoreSolution, k: number, p: number): number {
   const N = sys.N;
   return sys.u[k * N + p] * sys.Ep[p] - sys.u[p * N + k] * sys.Ep[k];
 }
 
 /** -ln Phat_k = sum_s beta ln Q / eps, or its derivative along a tangent. */
-function minusLnPrice(sys: EquilibriumSystem, k: number, tan: Tangent | null): number {
+function minusLnPrice(sys: CoreSolution, k: number, tan: Tangent | null): number {
   const { S, Q } = sys;
   const { beta, world } = sys.base;
   const eps = world.eps;
@@ -158,7 +158,7 @@ function minusLnPrice(sys: EquilibriumSystem, k: number, tan: Tangent | null): n
 }
 
 /** ln W_k, or its derivative along a tangent (dw = v with v_k = vk, or dw = 0 for a tariff tangent). */
-function welfarePart(sys: EquilibriumSystem, k: number, tan: Tangent | null, vk: number): number {
+function welfarePart(sys: CoreSolution, k: number, tan: Tangent | null, vk: number): number {
   const { w, Ep, rho, L, profit } = sys;
   const { Y, R } = sys.base;
   const income = w[k] * L[k] + profit[k] + Ep[k] * rho[k]; // Y' + R'
@@ -175,7 +175,7 @@ interface GovernmentState {
   lab: number;
 }
 
-function governmentState(sys: EquilibriumSystem, po: PlayerObjective): GovernmentState {
+function governmentState(sys: CoreSolution, po: PlayerObjective): GovernmentState {
   const k = po.player;
   const lambda = po.lambda!;
   const { S, Ep, rho } = sys;
