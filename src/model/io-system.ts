@@ -20,6 +20,7 @@
 import type { Baseline } from './baseline.js';
 import type { DeficitRule } from './system.js';
 import { jacobianByProducts, type MarketSystem } from './residual.js';
+import { ShockedSystem } from './shocked.js';
 import { gmres, type PreconditionedOperator } from '../numeric/krylov.js';
 import { IO_LINEAR_MAX_PRODUCTS, IO_LINEAR_TOL, IO_PRICE_MAX_STEPS, IO_PRICE_NEWTON_LINEAR_TOL, IO_PRICE_NEWTON_SHRINK, IO_PRICE_TOL, IO_TANGENT_FACTOR, IO_TANGENT_MAX_TOL } from '../numeric/tolerances.js';
 import { ConvergenceError, InputError } from '../errors.js';
@@ -113,16 +114,7 @@ export interface IoTariffSeeds {
   share?: Float64Array;
 }
 
-export class IoSystem implements MarketSystem {
-  readonly N: number;
-  readonly S: number;
-  readonly base: Baseline;
-  readonly rule: DeficitRule;
-  readonly tPrime: Float64Array;
-  readonly dhat: Float64Array;
-  /** Value added per economy: labour's income, the numeraire's weights. */
-  readonly L: Float64Array;
-  readonly sumL: number;
+export class IoSystem extends ShockedSystem implements MarketSystem {
   /** Forming the Jacobian costs N tangents of both inner problems: Newton uses GMRES on jvp() instead. */
   readonly directMaxN = 0;
   /** An evaluation solves both inner problems, and damped steps barely move with large elasticities (CP's go to 64). */
@@ -131,12 +123,7 @@ export class IoSystem implements MarketSystem {
   private readonly gva: Float64Array;
   private readonly gamma: Float64Array;
   private readonly alpha: Float64Array;
-  /** a = lam tauhat^-eps and g = 1 / (1 + t'), [i][n][s], fixed per shock. */
-  private readonly a: Float64Array;
-  private readonly g: Float64Array;
-
-  // State at the last evaluated point.
-  readonly w: Float64Array;
+  // State at the last evaluated point (and w, in ShockedSystem).
   /** ln Phat[n][s]. */
   readonly lnP: Float64Array;
   /** ln chat[i][s]: change in the cost of the input bundle. */
@@ -179,30 +166,17 @@ export class IoSystem implements MarketSystem {
   private readonly spendingBlocks: EconomyBlocks;
 
   constructor(base: Baseline, tPrime: Float64Array, dhat: Float64Array, rule: DeficitRule) {
+    super(base, tPrime, dhat, rule);
     const io = base.world.io;
     if (!io) throw new Error('IoSystem needs a world with input-output structure');
     if (rule === 'proportional') throw new InputError('proportional deficits are not defined with input-output linkages; use fixed or balanced');
     const { N, S } = base;
     const size = N * N * S;
-    if (tPrime.length !== size || dhat.length !== size) throw new Error(`shock arrays must have N*N*S = ${size} entries`);
-    this.N = N;
-    this.S = S;
-    this.base = base;
-    this.rule = rule;
-    this.tPrime = tPrime;
-    this.dhat = dhat;
     this.gva = io.gva;
     this.gamma = io.gamma;
     this.alpha = io.alpha;
-    this.L = base.L;
-    let sumL = 0;
-    for (let i = 0; i < N; i++) sumL += base.L[i];
-    this.sumL = sumL;
-    this.a = new Float64Array(size);
-    this.g = new Float64Array(size);
     this.lg = new Float64Array(size);
     this.lp = new Float64Array(size);
-    this.w = new Float64Array(N).fill(1);
     const NS = N * S;
     this.lnP = new Float64Array(NS);
     this.lnPNext = new Float64Array(NS);
@@ -230,21 +204,6 @@ export class IoSystem implements MarketSystem {
     this.priceOp = { n: NS, apply: (v, out) => this.priceApply(v, out), precond: (v, out) => this.priceBlocks.apply(v, out) };
     this.spendingOpT = { n: NS, apply: (v, out) => this.spendingApplyTranspose(v, out), precond: (v, out) => this.spendingBlocks.applyTranspose(v, out) };
     this.priceOpT = { n: NS, apply: (v, out) => this.priceApplyTranspose(v, out), precond: (v, out) => this.priceBlocks.applyTranspose(v, out) };
-    this.setShock();
-  }
-
-  /** Recompute the fixed coefficients after tPrime or dhat changed in place. */
-  setShock(): void {
-    const { N, S, tPrime, dhat, a, g } = this;
-    const { lam, world } = this.base;
-    const t0 = world.t;
-    const eps = world.eps;
-    for (let k = 0, s = 0; k < N * N * S; k++) {
-      const tauhat = (dhat[k] * (1 + tPrime[k])) / (1 + t0[k]);
-      a[k] = lam[k] === 0 ? 0 : tauhat === 1 ? lam[k] : lam[k] * Math.pow(tauhat, -eps[s]);
-      g[k] = 1 / (1 + tPrime[k]);
-      if (++s === S) s = 0;
-    }
   }
 
   /** Evaluate every quantity at wages w; returns max_i |excess_i| / VA_i (NaN if undefined). */

@@ -25,6 +25,7 @@ import { InputError } from '../errors.js';
 import { luFactor, luSolve } from '../numeric/linalg.js';
 import { tariffAdjoint } from './adjoint.js';
 import { CoreTangents } from './tangent.js';
+import { ShockedSystem } from './shocked.js';
 import { jacobianByProducts, type MarketSystem } from './residual.js';
 import { DIRECT_MAX_N } from '../numeric/tolerances.js';
 
@@ -74,32 +75,16 @@ export interface TariffSeeds {
  */
 export type CoreSolution = Readonly<Pick<EquilibriumSystem, 'N' | 'S' | 'base' | 'w' | 'L' | 'profit' | 'Ep' | 'rho' | 'u' | 'Q' | 'sectorSales' | 'touchedColumns'>>;
 
-export class EquilibriumSystem implements MarketSystem {
-  readonly N: number;
-  readonly S: number;
-  readonly base: Baseline;
-  readonly rule: DeficitRule;
-  /** New tariffs t' and iceberg changes dhat, [i][j][s]; change in place, then call setShock(). */
-  readonly tPrime: Float64Array;
-  readonly dhat: Float64Array;
-  /** Labour income L (= output Y under Armington), the numeraire's weights: sum_i what_i L_i = sum_i L_i. */
-  readonly L: Float64Array;
-  readonly sumL: number;
+export class EquilibriumSystem extends ShockedSystem implements MarketSystem {
   /** Monopolistic competition (Ossa 2014): profits enter spending, the wage clears the labour market. */
   readonly krugman: boolean;
   readonly directMaxN = DIRECT_MAX_N;
   readonly dampedStart = true;
 
-  // Fixed per shock: a = lam * tauhat^-eps and g = 1/(1+t') (so t'/(1+t') = 1 - g).
-  /** @internal (model/adjoint.ts) */
-  readonly a: Float64Array;
-  /** @internal (model/adjoint.ts) */
-  readonly g: Float64Array;
   /** @internal (tangent.ts) Y + D, for the proportional rule. */
   readonly YD: Float64Array;
 
-  // State at the last evaluated point.
-  readonly w: Float64Array;
+  // State at the last evaluated point (and w, in ShockedSystem).
   /** w_i^-eps_s, [i][s]. */
   readonly wpow: Float64Array;
   /** Q[j][s] = Phat[j][s]^-eps_s. */
@@ -137,29 +122,13 @@ export class EquilibriumSystem implements MarketSystem {
   kappa = 1;
 
   constructor(base: Baseline, tPrime: Float64Array, dhat: Float64Array, rule: DeficitRule) {
+    super(base, tPrime, dhat, rule);
     const { N, S } = base;
-    const size = N * N * S;
-    if (tPrime.length !== size || dhat.length !== size) throw new Error(`shock arrays must have N*N*S = ${size} entries`);
-    this.N = N;
-    this.S = S;
-    this.base = base;
-    this.rule = rule;
-    this.tPrime = tPrime;
-    this.dhat = dhat;
-    this.a = new Float64Array(size);
-    this.g = new Float64Array(size);
     this.YD = new Float64Array(N);
     if (base.world.io) throw new Error('a world with input-output links needs IoSystem (model/io-system.ts)');
     this.krugman = base.world.model === 'krugman';
     if (this.krugman && rule === 'proportional') throw new InputError('proportional deficits are not defined for the Krugman model; use fixed or balanced');
-    this.L = base.L;
-    let sumL = 0;
-    for (let i = 0; i < N; i++) {
-      this.YD[i] = base.Y[i] + base.D[i];
-      sumL += base.L[i];
-    }
-    this.sumL = sumL;
-    this.w = new Float64Array(N).fill(1);
+    for (let i = 0; i < N; i++) this.YD[i] = base.Y[i] + base.D[i];
     this.wpow = new Float64Array(N * S);
     this.Q = new Float64Array(N * S);
     this.invQ = new Float64Array(N * S);
@@ -175,28 +144,6 @@ export class EquilibriumSystem implements MarketSystem {
     this.up = new Float64Array(this.krugman ? N * N : 0);
     this.M = new Float64Array(this.krugman ? N * N : 0);
     this.piv = new Int32Array(this.krugman ? N : 0);
-    this.setShock();
-  }
-
-  /** Recompute the fixed coefficients after tPrime or dhat changed in place. */
-  setShock(): void {
-    const { N, S, tPrime, dhat, a, g } = this;
-    const { lam, world } = this.base;
-    const t0 = world.t;
-    const eps = world.eps;
-    for (let ij = 0; ij < N * N; ij++) {
-      const b = ij * S;
-      for (let s = 0; s < S; s++) {
-        const k = b + s;
-        const tp = tPrime[k];
-        const l = lam[k];
-        // tauhat = dhat (1 + t') / (1 + t); Infinity (prohibitive) gives a = 0: the flow vanishes.
-        // Most cells of a shock are unchanged, so skip the pow there.
-        const tauhat = (dhat[k] * (1 + tp)) / (1 + t0[k]);
-        a[k] = l === 0 ? 0 : tauhat === 1 ? l : l * Math.pow(tauhat, -eps[s]);
-        g[k] = 1 / (1 + tp);
-      }
-    }
   }
 
   /** lam'[i][j][s] at the last evaluated point. */
