@@ -14,6 +14,7 @@ import { gmres, type PreconditionedOperator } from '../numeric/krylov.js';
 import { newton, type NewtonProblem } from '../numeric/newton.js';
 import { currentResidual, droppedMarket, residual, residualJacobian, residualJvp, type MarketSystem } from './residual.js';
 import { IoSystem } from './io-system.js';
+import type { ShockedSystem } from './shocked.js';
 import { DAMPED_CLAMP, DAMPED_STEPS, DAMPED_UNTIL, DIRECT_MAX_N, IO_CONSISTENCY_TOL, KRYLOV_FIRST_TOL, KRYLOV_FLOOR_TOL, KRYLOV_RETRY_TOL, NEWTON_HALVINGS, NEWTON_MAX_ITERATIONS, SOLVE_TOL } from '../numeric/tolerances.js';
 import { createWorld, type World } from '../data/world.js';
 import { ConvergenceError } from '../errors.js';
@@ -318,6 +319,11 @@ function equilibriumProblem(sys: MarketSystem, linear: SolveOptions['linear']): 
   };
 }
 
+/** What every Equilibrium says of how it was solved, whichever system solved it. */
+function solvedBy(sys: ShockedSystem, report: SolveReport, deficits: Deficits, shock: Shock): Pick<Equilibrium, 'baseline' | 'deficits' | 'converged' | 'iterations' | 'residual' | 'what' | 'shock'> {
+  return { baseline: sys.base, deficits, converged: report.converged, iterations: report.iterations, residual: report.residual, what: Float64Array.from(sys.w), shock };
+}
+
 /** Copy the system's state at its last point into an Equilibrium. */
 function assemble(sys: EquilibriumSystem, report: SolveReport, deficits: Deficits, shock: Shock): Equilibrium {
   const { N, S } = sys;
@@ -352,12 +358,7 @@ function assemble(sys: EquilibriumSystem, report: SolveReport, deficits: Deficit
   }
   for (let j = 0; j < N; j++) Dp[j] = sys.A[j] - sys.w[j] * sys.L[j] - sys.profit[j];
   return {
-    baseline: sys.base,
-    deficits,
-    converged: report.converged,
-    iterations: report.iterations,
-    residual: report.residual,
-    what: Float64Array.from(sys.w),
+    ...solvedBy(sys, report, deficits, shock),
     PhatS,
     Phat,
     Zp,
@@ -365,7 +366,6 @@ function assemble(sys: EquilibriumSystem, report: SolveReport, deficits: Deficit
     Yp: Float64Array.from(sys.w, (w, j) => w * sys.L[j] + sys.profit[j]),
     Rp,
     Dp,
-    shock,
   };
 }
 
@@ -391,12 +391,7 @@ function assembleIo(sys: IoSystem, report: SolveReport, deficits: Deficits, shoc
   for (let n = 0; n < N; n++) for (let s = 0; s < S; s++) Ep[n] += X[n * S + s];
   const Yp = Float64Array.from(w, (wn, n) => wn * L[n]);
   return {
-    baseline: sys.base,
-    deficits,
-    converged: report.converged,
-    iterations: report.iterations,
-    residual: report.residual,
-    what: Float64Array.from(w),
+    ...solvedBy(sys, report, deficits, shock),
     PhatS,
     Phat,
     Zp,
@@ -404,7 +399,6 @@ function assembleIo(sys: IoSystem, report: SolveReport, deficits: Deficits, shoc
     Yp,
     Rp: Float64Array.from(R),
     Dp: Float64Array.from(D),
-    shock,
     io: {
       chat: Float64Array.from(lnc, Math.exp),
       Xp: Float64Array.from(X),
