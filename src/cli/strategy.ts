@@ -38,7 +38,7 @@ const list = (s: string | undefined) => (s === undefined ? undefined : s.split('
 
 /** The spec: the file's, with flags laid over it, validated by the same schema. */
 function buildSpec(kind: SpecKind, o: StrategyFlags): Record<string, unknown> {
-  const fromFile = o.spec ? (readSpec(kind, o.spec, true) as Record<string, unknown>) : {};
+  const fromFile = o.spec ? (readSpec(kind, o.spec, 'some') as Record<string, unknown>) : {};
   const flags: Record<string, unknown> = {
     player: o.player,
     players: list(o.players),

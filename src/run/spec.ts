@@ -121,8 +121,9 @@ export type SpecKind = keyof typeof SPEC_SCHEMAS;
 export type AnySpec = NegotiateSpec | WarSpec | BestResponseSpec | CoalitionsSpec;
 
 /** Read a spec file; with `partial`, fields flags can supply (parties, player, ...) may be missing. */
-export function readSpec<K extends SpecKind>(kind: K, file: string, partial = false): z.infer<(typeof SPEC_SCHEMAS)[K]> {
-  const schema = partial ? SPEC_SCHEMAS[kind].partial() : SPEC_SCHEMAS[kind];
+export function readSpec<K extends SpecKind>(kind: K, file: string, fields: 'all' | 'some' = 'all'): z.infer<(typeof SPEC_SCHEMAS)[K]> {
+  // `some`: a spec file the command line completes (flags fill the required fields it leaves out).
+  const schema = fields === 'some' ? SPEC_SCHEMAS[kind].partial() : SPEC_SCHEMAS[kind];
   return readYamlWith(file, schema, 'spec') as z.infer<(typeof SPEC_SCHEMAS)[K]>;
 }
 

@@ -73,9 +73,9 @@ export function isIsoDate(s: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
-function dateCell(table: CsvTable, row: CsvRow, column: string, optional = false): string | undefined {
+function dateCell(table: CsvTable, row: CsvRow, column: string, when: 'required' | 'optional' = 'required'): string | undefined {
   const v = row.values[column] ?? '';
-  if (v === '' && optional) return undefined;
+  if (v === '' && when === 'optional') return undefined;
   if (!isIsoDate(v)) throw new DataError(`expected a date YYYY-MM-DD, found "${v}"`, { file: table.file, line: row.line, column });
   return v;
 }
@@ -127,7 +127,7 @@ export function readMeasures(src: FlowSource, codes: readonly string[], sectors:
     ids.add(id);
     const announced = dateCell(table, row, 'announced')!;
     const effective = dateCell(table, row, 'effective')!;
-    const until = dateCell(table, row, 'until', true);
+    const until = dateCell(table, row, 'until', 'optional');
     if (announced < lastAnnounced) throw new DataError(`dates out of order: announced ${announced} comes after a row announced ${lastAnnounced}; list measures in order of announcement`, loc(row, 'announced'));
     lastAnnounced = announced;
     if (until !== undefined && until <= effective) throw new DataError(`dates out of order: until ${until} is not after effective ${effective}`, loc(row, 'until'));
