@@ -2,7 +2,7 @@
 import { createWorld, type World } from '../src/data/world.js';
 import { finalDemandShares } from '../src/data/io.js';
 import { computeBaseline } from '../src/model/baseline.js';
-import { noShock, solveRule, worldAt, type Shock } from '../src/model/equilibrium.js';
+import { noShock, solveRule, worldFromEquilibrium, type Shock } from '../src/model/equilibrium.js';
 import { mulberry32 } from '../src/random.js';
 
 export function median(xs: number[]): number {
@@ -44,7 +44,7 @@ function withRandomIo(world: World, r: () => number): World {
       for (let k = 0; k < S; k++) gamma[(n * S + k) * S + s] = ((1 - gva[n * S + s]) * w[k]) / tot;
     }
   const raw = createWorld({ ...world, io: { gva, gamma, alpha: finalDemandShares(N, S, world.Z, world.t, gamma).alpha } });
-  return worldAt(solveRule(computeBaseline(raw), noShock(raw), 'fixed', {}), 'synthetic io');
+  return worldFromEquilibrium(solveRule(computeBaseline(raw), noShock(raw), 'fixed', {}), 'synthetic io');
 }
 
 /** Economy 0 raises every tariff it sets by 25 points. */

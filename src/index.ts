@@ -56,7 +56,8 @@ export { openScheduledDataset } from './schedule/open.js';
 
 export { minimise, type MinimiseOptions, type Minimised } from './numeric/minimise.js';
 export { newton, type NewtonProblem, type NewtonReport } from './numeric/newton.js';
-export { scheduleFromManifest, tariffsAt, worldAt, NO_MEASURES, type Schedule, type TariffsAt, type TariffCell, type MeasureRate } from './schedule/schedule.js';
+export { worldOnDate } from './run/dated.js';
+export { scheduleFromManifest, tariffsAt, withTariffsOn, NO_MEASURES, type Schedule, type TariffsAt, type TariffCell, type MeasureRate } from './schedule/schedule.js';
 export { readMeasures, readSectorShares, readParameters, AUTHORITIES, ACTIONS, type Measure, type Parameter, type SectorShares } from './schedule/measures.js';
 export { reciprocalRate, impliedPartnerRate, USTR_2025, type ReciprocalParameters } from './schedule/reciprocal.js';
 

@@ -7,7 +7,7 @@ import { mulberry32 } from '../src/random.js';
 import { InputError } from '../src/errors.js';
 import { finalDemandShares } from '../src/data/io.js';
 import { computeBaseline } from '../src/model/baseline.js';
-import { noShock, solveRule, worldAt } from '../src/model/equilibrium.js';
+import { noShock, solveRule, worldFromEquilibrium } from '../src/model/equilibrium.js';
 
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const DATA = fileURLToPath(new URL('../data/', import.meta.url));
@@ -127,5 +127,5 @@ export function randomIoWorld(N: number, S: number, seed: number, opts: { tariff
   }
   const { alpha } = finalDemandShares(N, S, flows.Z, flows.t, gamma);
   const raw = createWorld({ ...flows, io: { gva, gamma, alpha } });
-  return worldAt(solveRule(computeBaseline(raw), noShock(raw), 'fixed', {}), 'random io world');
+  return worldFromEquilibrium(solveRule(computeBaseline(raw), noShock(raw), 'fixed', {}), 'random io world');
 }

@@ -110,7 +110,7 @@ export function purgeDeficits(world: World): World {
   if (hit) return hit;
   const eq = solveRule(computeBaseline(world), noShock(world), 'zero', {});
   if (!eq.converged) throw new ConvergenceError('purging deficits', eq.residual, eq.iterations);
-  const out = worldAt(eq, `${world.meta.name} (deficits purged)`);
+  const out = worldFromEquilibrium(eq, `${world.meta.name} (deficits purged)`);
   purged.set(world, out);
   return out;
 }
@@ -131,7 +131,7 @@ export function consistentWorld(world: World): World {
   if (ioInconsistency(world) > IO_CONSISTENCY_TOL) {
     const eq = solveRule(computeBaseline(world), noShock(world), 'fixed', {});
     if (!eq.converged) throw new ConvergenceError('making the input-output baseline consistent', eq.residual, eq.iterations);
-    out = worldAt(eq, world.meta.name, 'final-demand shares did not match the flows: the baseline is the no-shock equilibrium of the data (as Caliendo & Parro 2015 do)');
+    out = worldFromEquilibrium(eq, world.meta.name, 'final-demand shares did not match the flows: the baseline is the no-shock equilibrium of the data (as Caliendo & Parro 2015 do)');
   }
   consistent.set(world, out);
   return out;
@@ -161,7 +161,7 @@ function ioInconsistency(world: World): number {
  * (same economies, elasticities and input-output shares). Hat algebra
  * composes, so a shock solved from here is the change relative to eq.
  */
-export function worldAt(eq: Equilibrium, name: string, note?: string): World {
+export function worldFromEquilibrium(eq: Equilibrium, name: string, note?: string): World {
   const world = eq.baseline.world;
   return createWorld({
     codes: world.codes,

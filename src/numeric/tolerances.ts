@@ -36,6 +36,8 @@ export const DAMPED_STEPS = 10;
 export const DAMPED_UNTIL = 0.05;
 /** A damped step changes a factor price by at most this factor either way. */
 export const DAMPED_CLAMP = 2;
+/** Two tariff schedules are the same where no rate differs by more than this (a share-weighted mean of equal rates differs by rounding). */
+export const SAME_TARIFF_TOL = 1e-12;
 /** Largest economy count for which Newton forms the Jacobian and factors it; above, Newton-GMRES. */
 export const DIRECT_MAX_N = 40;
 /** Inexact Newton: the first GMRES solves stop at this relative residual (far from the root a loose solve suffices)... */

@@ -12,6 +12,7 @@ import { solveOrThrow } from '../model/equilibrium.js';
 import { economyRecord, economyResults } from '../model/results.js';
 import { attachUncertainty } from '../run/bands.js';
 import { runStrategy } from '../run/strategy.js';
+import { worldOnDate } from '../run/dated.js';
 import { tariffsAt } from '../schedule/schedule.js';
 import { runSpec } from '../run/runners.js';
 import type { SpecKind } from '../run/spec.js';
@@ -110,7 +111,8 @@ async function runQuestion(ls: LoadedScenario, tl: Timeline, q: Question, seed: 
       });
     }
     case 'counterfactual': {
-      const from = { ...world, t: tariffsAt(world, tl.schedule, q.against ?? s.baseline).t };
+      // Measured from the world on the `against` date (the baseline solved forward to its tariffs: run/dated.ts).
+      const from = worldOnDate(world, tl.schedule, q.against ?? s.baseline, { deficits: s.deficits });
       const to = tariffsAt(world, tl.schedule, q.at).t;
       const eq = solveOrThrow(from, { tariffs: to, costFactors: new Float64Array(to.length).fill(1) }, { deficits: s.deficits });
       const { N, S } = world;

@@ -178,8 +178,12 @@ function weighted(importer: string, exporter: string, parts: TariffCell[], w: nu
   return { importer, exporter, sector: ALL_SECTORS, rate, measures: [...byName].map(([name, r]) => ({ name, rate: r })) };
 }
 
-/** A copy of `world` with the tariffs in force on `date` (for counterfactuals from that day). */
-export function worldAt(world: World, schedule: Schedule, date: string, opts: { asKnown?: boolean } = {}): World {
+/**
+ * A copy of `world` with the tariffs in force on `date` on its baseline flows. Not an equilibrium under
+ * those tariffs: for a counterfactual from that day use run/dated.ts `worldOnDate`, which solves the
+ * baseline forward to them.
+ */
+export function withTariffsOn(world: World, schedule: Schedule, date: string, opts: { asKnown?: boolean } = {}): World {
   return { ...world, t: tariffsAt(world, schedule, date, opts).t };
 }
 

@@ -8,7 +8,7 @@ import { economyIndex } from '../data/world.js';
 import { solveOrThrow, type Deficits } from '../model/equilibrium.js';
 import { shockFromRows, type ShockRow } from '../model/shock.js';
 import { counterfactualReport } from '../report/counterfactual.js';
-import { worldAt } from '../schedule/schedule.js';
+import { worldOnDate } from '../run/dated.js';
 import { openScheduledDataset } from '../schedule/open.js';
 import { DEFAULT_SCENARIO, loadScenario, loadScenarioText } from '../scenario/load.js';
 import { runScenario } from '../scenario/run.js';
@@ -40,7 +40,8 @@ export async function runJob(input: JobInput, progress: Progress): Promise<unkno
     case 'counterfactual': {
       const opened = input.at ? openScheduledDataset(input.data) : undefined;
       const base = opened?.world ?? openDataset(input.data).world;
-      const dated = opened && input.at ? worldAt(base, opened.schedule, input.at) : base;
+      // The world on that date: the baseline solved forward under its tariffs (run/dated.ts).
+      const dated = opened && input.at ? worldOnDate(base, opened.schedule, input.at, { deficits: input.deficits }) : base;
       const world = input.elasticities ? withElasticitySet(dated, input.elasticities, 'elasticities') : dated;
       for (const c of input.sectorsOf ?? []) economyIndex(world, c, 'sectors_of');
       const shock = shockFromRows(world, input.shock, (k, column) => ({ file: 'request body', column: `shock.${k}${column ? `.${column}` : ''}` }));

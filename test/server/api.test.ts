@@ -3,6 +3,10 @@
  * every endpoint, every limit (4xx naming the field), job progress and
  * cancellation, saved runs surviving a restart and a kill -9.
  */
+import { openScheduledDataset } from '../../src/schedule/open.js';
+import { tariffsAt } from '../../src/schedule/schedule.js';
+import { solveOrThrow } from '../../src/model/equilibrium.js';
+import { economyResults } from '../../src/model/results.js';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -98,6 +102,26 @@ test('counterfactual on the input-output world: sector results for the economies
   const who = await call('POST', '/api/counterfactual', { data: 'icio-2022', shock, sectors_of: ['ATL'] });
   assert.equal(who.status, 400);
   assert.equal(who.body.field, 'sectors_of');
+});
+
+test('a counterfactual from a date starts from the world on that date (the baseline solved forward), not the data relabelled', async () => {
+  // Putting the US tariff on China back to its pre-2025 20.8% from 21 April: measured from the 21 April equilibrium,
+  // it equals the ratio of the two states measured from the baseline (test/run/dated.test.ts), not China +4.3%.
+  const r = await call('POST', '/api/counterfactual', { data: 'episode-2025', at: '2025-04-21', deficits: 'balanced', shock: [{ exporter: 'CHN', importer: 'USA', tariff: 0.208 }] });
+  assert.equal(r.status, 200);
+  const { world, schedule } = openScheduledDataset('episode-2025');
+  const tA = tariffsAt(world, schedule, '2025-04-21').t;
+  const tB = Float64Array.from(tA);
+  tB[(world.codes.indexOf('CHN') * world.N + world.codes.indexOf('USA')) * world.S] = 0.208;
+  const ones = new Float64Array(tA.length).fill(1);
+  const wA = economyResults(solveOrThrow(world, { tariffs: tA, costFactors: ones }, { deficits: 'balanced' }));
+  const wB = economyResults(solveOrThrow(world, { tariffs: tB, costFactors: ones }, { deficits: 'balanced' }));
+  for (const code of ['CHN', 'USA']) {
+    const j = world.codes.indexOf(code);
+    const composed = 100 * ((1 + wB[j].welfare_pct / 100) / (1 + wA[j].welfare_pct / 100) - 1);
+    const got = r.body.economies.find((e: { code: string }) => e.code === code).welfare_pct;
+    assert.ok(Math.abs(got - composed) < 1e-8, `${code}: ${got} vs ${composed}`);
+  }
 });
 
 test('a Monte Carlo job reports progress and can be cancelled', async () => {
