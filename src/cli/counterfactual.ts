@@ -2,6 +2,7 @@
 import { solveOrThrow } from '../model/equilibrium.js';
 import { economyResults } from '../model/results.js';
 import { readShockCsv } from '../model/shock.js';
+import { makeOutputDir } from '../report/files.js';
 import { convergenceLine, counterfactualReport, economyTable, ioEconomyTable, sectorTable, writeCounterfactualCsv } from '../report/counterfactual.js';
 import { InputError } from '../errors.js';
 import { economyIndex } from '../data/world.js';
@@ -20,6 +21,7 @@ export async function counterfactualCommand(o: CounterfactualFlags): Promise<voi
   // Flags are checked before any data is loaded.
   const maxIterations = o.maxIterations === undefined ? undefined : parseCount(o.maxIterations, '--max-iterations');
   const deficits = parseDeficits(o.deficits);
+  if (o.out) makeOutputDir(o.out, '--out');
   const sectorsOf = o.sectorsOf === undefined ? undefined : o.sectorsOf.split(',').map((c) => c.trim()).filter(Boolean);
   if (sectorsOf && !sectorsOf.length) throw new InputError('--sectors-of: give economy codes, e.g. USA,JPN');
   const world = await worldFromFlags(o);

@@ -4,10 +4,9 @@
  * distributions and asks for draws.
  */
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { DEFAULT_DATASET } from '../data/datasets.js';
-import { writeCsvAtomic, writeJsonAtomic } from '../report/files.js';
+import { makeOutputDir, writeCsvAtomic, writeJsonAtomic } from '../report/files.js';
 import { bestResponseText, coalitionsText, negotiationText, warText } from '../report/strategy.js';
 import { attachUncertainty } from '../run/bands.js';
 import type { WorldSource } from '../run/context.js';
@@ -78,6 +77,7 @@ async function worldSource(o: StrategyFlags, spec: Record<string, unknown>): Pro
 
 export async function strategyCommand(kind: SpecKind, o: StrategyFlags): Promise<void> {
   const spec = buildSpec(kind, o);
+  if (o.out) makeOutputDir(o.out, '--out');
   const source = await worldSource(o, spec);
   const monteCarlo = spec.monte_carlo as { draws: number; seed: number } | undefined;
   const bar = monteCarlo ? progressBar(`${kind} Monte Carlo`) : undefined;
@@ -108,7 +108,7 @@ function resultText(kind: SpecKind, result: object): string {
 
 /** result.json plus tariffs.csv / economies.csv when the result has them, each written atomically. */
 function writeOutputs(dir: string, result: object): void {
-  mkdirSync(dir, { recursive: true });
+  makeOutputDir(dir, '--out');
   writeJsonAtomic(join(dir, 'result.json'), result);
   const r = result as { tariffs?: unknown; agreement?: { tariffs?: unknown }; economies?: unknown };
   const tariffs = (r.agreement?.tariffs ?? r.tariffs) as Record<string, unknown>[] | undefined;

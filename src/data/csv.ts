@@ -270,6 +270,8 @@ export interface NumberRule {
   min?: number;
   /** The value must be strictly above this. */
   above?: number;
+  /** Largest allowed value (inclusive). */
+  max?: number;
   /** Accept "inf" / "Infinity". */
   allowInfinity?: boolean;
   /** Wording of what is expected, for the message. */
@@ -292,13 +294,22 @@ export function numberCell(table: CsvTable, row: CsvRow, column: string, rule: N
 
 export function parseNumberAt(raw: string, rule: NumberRule, loc: { file?: string; line?: number; column?: string }): number {
   const lower = raw.trim().toLowerCase();
-  const v = rule.allowInfinity && (lower === 'inf' || lower === 'infinity') ? Infinity : Number(raw);
+  const v = rule.allowInfinity && (lower === 'inf' || lower === 'infinity') ? Infinity : decimalNumber(raw);
   const ok =
     raw.trim() !== '' &&
     !Number.isNaN(v) &&
     (Number.isFinite(v) || (rule.allowInfinity && v === Infinity)) &&
     (rule.min === undefined || v >= rule.min) &&
-    (rule.above === undefined || v > rule.above);
-  if (!ok) throw new DataError(`expected ${rule.expected}, found "${raw}"`, loc);
+    (rule.above === undefined || v > rule.above) &&
+    (rule.max === undefined || v <= rule.max || (rule.allowInfinity === true && v === Infinity));
+  if (!ok) throw new DataError(`expected ${rule.expected}${rule.max !== undefined ? ` (at most ${rule.max})` : ''}, found "${raw}"`, loc);
   return v;
+}
+
+/**
+ * A decimal number (as JavaScript's Number reads it), or NaN: hexadecimal, octal and binary forms
+ * (0x14, 0o7, 0b1) are not data anyone means in a trade table, so they are refused, not read as 20.
+ */
+export function decimalNumber(raw: string): number {
+  return /^\s*[+-]?0[xob]/i.test(raw) ? NaN : Number(raw);
 }

@@ -7,10 +7,10 @@
  */
 import { basename } from 'node:path';
 import { DataError } from '../errors.js';
-import { numberAt, readCsv, type CsvTable } from './csv.js';
+import { decimalNumber, numberAt, readCsv, type CsvTable } from './csv.js';
 import { deriveDomestic, type DomesticRule } from './domestic.js';
 import { isProvenance, PROVENANCE, PROVENANCE_CODE, summarizeProvenance, UNSTATED, type Provenance } from './provenance.js';
-import { createWorld, type World, type WorldMeta } from './world.js';
+import { createWorld, MAX_FLOW, MAX_TARIFF, type World, type WorldMeta } from './world.js';
 
 /** The one sector of a data set without a sector column. */
 export const ALL_SECTORS = 'ALL';
@@ -193,10 +193,10 @@ export function readFlowCells(sources: FlowSource[]): FlowCells {
       const j = code(r, ci, 'importer', economyIds, internCode);
       const s = cs >= 0 ? code(r, cs, 'sector', sectorIds, internSector) : allSector;
       const raw = table.text(r, cv);
-      const v = raw === '' ? NaN : Number(raw);
-      if (!(v >= 0) || v === Infinity) {
+      const v = raw === '' ? NaN : decimalNumber(raw);
+      if (!(v >= 0 && v <= MAX_FLOW)) {
         if (raw === '') throw new DataError('empty value, expected a value', { file: table.file, line: table.line(r), column: 'value' });
-        throw new DataError(`expected a finite flow value >= 0, found "${raw}"`, { file: table.file, line: table.line(r), column: 'value' });
+        throw new DataError(`expected a decimal flow value in [0, ${MAX_FLOW.toExponential()}], found "${raw}"`, { file: table.file, line: table.line(r), column: 'value' });
       }
       let p = i === j ? domesticFallback : fallback;
       const stated = cp >= 0 ? table.text(r, cp) : '';
@@ -317,7 +317,7 @@ export function readTariffs(src: FlowSource, codes: readonly string[], sectors: 
     const j = lookupText(table, r, ci, ix, 'economy');
     const sectorText = cs >= 0 ? table.text(r, cs) : '';
     const ss = sectorText === '' || sectorText === ALL_SECTORS ? all : [lookupText(table, r, cs, sx, 'sector')];
-    const rate = numberAt(table, r, cr, { above: -1, expected: 'a tariff rate above -1 (a fraction: 0.25 = 25%)' });
+    const rate = numberAt(table, r, cr, { above: -1, max: MAX_TARIFF, expected: 'a tariff rate above -1 (a fraction: 0.25 = 25%)' });
     if (i === j && rate !== 0) throw new DataError(`a domestic flow (${codes[i]}->${codes[j]}) carries no tariff; expected 0, found ${rate}`, { file: table.file, line, column: 'rate' });
     for (const s of ss) {
       const key = (i * N + j) * S + s;

@@ -80,6 +80,14 @@ export interface IoStructure {
 /** Shares must add up to within this (data rounding). */
 export const IO_SHARE_TOL = 1e-6;
 
+/**
+ * The largest tariff a table may state: 100 = 10,000%. Beyond it a tariff is prohibitive in any
+ * model (and only a source of overflow); block a flow with an iceberg factor of inf instead.
+ */
+export const MAX_TARIFF = 100;
+/** The largest flow value a table may state, in any currency unit (world output is below 1e15 USD). */
+export const MAX_FLOW = 1e18;
+
 /** Flat index of (i, j, s) in an N x N x S array. */
 export function ijs(N: number, S: number, i: number, j: number, s: number): number {
   return (i * N + j) * S + s;
@@ -132,8 +140,8 @@ export function createWorld(init: WorldInit): World {
     if (!(eps[s] > 0) || !Number.isFinite(eps[s])) throw new InputError(`elasticity of sector ${sectors[s]} must be a positive number, found ${eps[s]}`);
   }
   for (let k = 0; k < size; k++) {
-    if (!(Z[k] >= 0) || !Number.isFinite(Z[k])) throw new InputError(`flow ${describeCell(codes, sectors, N, S, k)} must be finite and >= 0, found ${Z[k]}`);
-    if (!(t[k] > -1) || !Number.isFinite(t[k])) throw new InputError(`tariff ${describeCell(codes, sectors, N, S, k)} must be finite and above -1 (-100%), found ${t[k]}`);
+    if (!(Z[k] >= 0 && Z[k] <= MAX_FLOW)) throw new InputError(`flow ${describeCell(codes, sectors, N, S, k)} must be in [0, ${MAX_FLOW.toExponential()}], found ${Z[k]}`);
+    if (!(t[k] > -1 && t[k] <= MAX_TARIFF)) throw new InputError(`tariff ${describeCell(codes, sectors, N, S, k)} must be above -1 (-100%) and at most ${MAX_TARIFF} (10,000%), found ${t[k]}`);
   }
   // Domestic sales carry no tariff (MODEL.md §1: t[j][j][s] = 0).
   for (let j = 0; j < N; j++) for (let s = 0; s < S; s++) t[ijs(N, S, j, j, s)] = 0;

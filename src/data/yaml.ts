@@ -3,10 +3,13 @@
  * names the file, the line of the offending node and the field's path.
  */
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { DataError } from '../errors.js';
 import { noteRead } from './reads.js';
+
+/** Alias expansions a YAML document may make (the yaml library's default): beyond it, a document is an alias bomb. */
+export const YAML_MAX_ALIASES = 100;
 
 type Issue = { path: PropertyKey[]; message: string; code?: string; errors?: Issue[][] };
 
@@ -46,7 +49,24 @@ export function parseYamlWith<S extends z.ZodType>(text: string, file: string, s
     }
     return undefined;
   };
-  const parsed = schema.safeParse(doc.toJS());
+  // Numbers in hexadecimal, octal or binary (0x14) are refused, not read as 20: no one means them in a spec.
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value === 'number' && (node.format === 'HEX' || node.format === 'OCT' || node.format === 'BIN')) {
+        throw new DataError(`${String(node.source ?? node.value)} is not a decimal number: write numbers in decimal (e.g. 20, 0.25)`, { file, line: node.range ? lines.linePos(node.range[0]).line : undefined });
+      }
+    },
+  });
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: YAML_MAX_ALIASES });
+  } catch (e) {
+    // The yaml library refuses documents whose aliases expand too far (an "alias bomb").
+    if (!/alias/i.test((e as Error).message)) throw e;
+    const at = /\*[A-Za-z0-9_-]/.exec(text);
+    throw new DataError(`too many YAML alias expansions (more than ${YAML_MAX_ALIASES}): refused (${(e as Error).message.split('\n')[0]})`, { file, line: at ? lines.linePos(at.index).line : undefined });
+  }
+  const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = deepestIssue(parsed.error.issues[0] as Issue);
     throw new DataError(`field "${issue.path.map(String).join('.') || '(root)'}": ${issue.message}`, { file, line: locate(issue.path) });

@@ -8,7 +8,7 @@
 import { DataError, InputError } from '../errors.js';
 import { cell, parseNumberAt, readCsv, type CsvTable } from '../data/csv.js';
 import { ALL_SECTORS } from '../data/tables.js';
-import type { World } from '../data/world.js';
+import { MAX_TARIFF, type World } from '../data/world.js';
 import { noShock, type Shock } from './equilibrium.js';
 
 export interface ShockRow {
@@ -51,7 +51,7 @@ export function shockFromRows(world: World, rows: readonly ShockRow[], where: (k
     if (seen.has(key)) throw new InputError(`duplicate shock row for ${row.exporter}->${row.importer}`, where(r, 'exporter'));
     seen.add(key);
     if (row.tariff === undefined && row.cost_factor === undefined) throw new InputError('a shock row needs a tariff, a cost_factor or both', where(r, 'tariff'));
-    if (row.tariff !== undefined && !(row.tariff > -1 && Number.isFinite(row.tariff))) throw new InputError(`expected a tariff above -1 (0.25 = 25%), found ${row.tariff}`, where(r, 'tariff'));
+    if (row.tariff !== undefined && !(row.tariff > -1 && row.tariff <= MAX_TARIFF)) throw new InputError(`expected a tariff above -1 and at most ${MAX_TARIFF} (0.25 = 25%), found ${row.tariff}`, where(r, 'tariff'));
     if (row.cost_factor !== undefined && !(row.cost_factor > 0) ) throw new InputError(`expected a cost_factor > 0, found ${row.cost_factor}`, where(r, 'cost_factor'));
     const single = is.length === 1 && js.length === 1;
     if (single && is[0] === js[0] && row.tariff !== undefined) throw new InputError(`a domestic flow (${row.exporter}->${row.importer}) carries no tariff`, where(r, 'tariff'));
@@ -85,7 +85,7 @@ export function readShockCsv(file: string, world: World): Shock {
       exporter: cell(table, row, 'exporter'),
       importer: cell(table, row, 'importer'),
       sector: hasSector ? row.values.sector || undefined : undefined,
-      tariff: opt('tariff', { above: -1, expected: 'a tariff above -1 (a fraction: 0.25 = 25%), or empty' }),
+      tariff: opt('tariff', { above: -1, max: MAX_TARIFF, expected: 'a tariff above -1 (a fraction: 0.25 = 25%), or empty' }),
       cost_factor: opt('cost_factor', { above: 0, allowInfinity: true, expected: 'a cost factor > 0 (1 = no change, inf = prohibitive), or empty' }),
     };
   });

@@ -2,9 +2,8 @@
  * A solved counterfactual as JSON, CSV tables and a terminal table. The JSON
  * field names are the public contract of `parley counterfactual --json`.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeCsvAtomic } from './files.js';
+import { makeOutputDir, writeCsvAtomic } from './files.js';
 import type { Equilibrium } from '../model/equilibrium.js';
 import { ECONOMY_FIELDS, economyRecord, economyResults, flowResults, type EconomyRecord, type EconomyResult, type FlowResult } from '../model/results.js';
 
@@ -100,7 +99,7 @@ export function economyTable(rows: readonly EconomyResult[], only?: ReadonlySet<
 
 /** Write economies.csv and flows.csv (and, for input-output worlds, io-economies.csv and sectors.csv) into dir, each via a temporary file and a rename, so no half-written table is left. */
 export function writeCounterfactualCsv(report: CounterfactualReport, dir: string): string[] {
-  mkdirSync(dir, { recursive: true });
+  makeOutputDir(dir, '--out');
   const files = [writeCsvAtomic(join(dir, 'economies.csv'), report.economies, ECONOMY_FIELDS), writeCsvAtomic(join(dir, 'flows.csv'), report.flows, FLOW_FIELDS)];
   if (report.io) files.push(writeCsvAtomic(join(dir, 'io-economies.csv'), report.io.economies, IO_ECONOMY_FIELDS), writeCsvAtomic(join(dir, 'sectors.csv'), report.io.sectors, SECTOR_FIELDS));
   return files;

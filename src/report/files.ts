@@ -4,9 +4,35 @@
  * leaves half a table. Large tables are written in chunks, never built as one
  * string.
  */
-import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { InputError } from '../errors.js';
 import { stringify } from 'csv-stringify/sync';
 import { writeJson } from './json-stream.js';
+
+/**
+ * Make sure `dir` is a folder output can be written to, creating it if need be; `flag` names where
+ * the path came from (--out, --db). A path that is a file, a parent that cannot be written, or a
+ * kernel file system (/proc, /sys, where Node's recursive mkdir can loop forever) is a one-line
+ * InputError before anything is written.
+ */
+export function makeOutputDir(dir: string, flag: string): void {
+  const abs = resolve(dir);
+  let existing = abs;
+  while (!existsSync(existing)) existing = dirname(existing);
+  if (!statSync(existing).isDirectory()) {
+    throw new InputError(existing === abs ? `${flag} ${dir}: is a file; expected a folder (or a path where one can be made)` : `${flag} ${dir}: ${existing} is a file, so no folder can be made under it`);
+  }
+  const real = realpathSync(existing);
+  const kernel = /^\/(proc|sys)(\/|$)/.exec(real);
+  if (kernel) throw new InputError(`${flag} ${dir}: /${kernel[1]} is a kernel file system; choose a folder elsewhere`);
+  try {
+    accessSync(existing, constants.W_OK);
+  } catch {
+    throw new InputError(`${flag} ${dir}: ${existing} is not writable`);
+  }
+  if (existing !== abs) mkdirSync(abs, { recursive: true });
+}
 
 /** Rows per csv-stringify call when writing a table in chunks. */
 const CSV_ROWS_PER_CHUNK = 4096;

@@ -3,13 +3,12 @@
  * (report.md, also printed), its JSON (the web page's input) and CSV tables.
  * Every number comes from the ScenarioResult; nothing is recomputed here.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EconomyRecord } from '../model/results.js';
 import type { BranchResult, ScenarioResult } from '../scenario/run.js';
 import type { CoalitionsResult, NegotiationWithBands, WarResult } from '../run/results.js';
 import type { Percentiles } from '../strategy/uncertainty.js';
-import { writeAtomic, writeCsvAtomic, writeJsonAtomic } from './files.js';
+import { makeOutputDir, writeAtomic, writeCsvAtomic, writeJsonAtomic } from './files.js';
 import { money, percent, signed } from './format.js';
 
 /** A negotiation question's result: the run's contract plus the levers the branch did not offer. */
@@ -157,7 +156,7 @@ export function scenarioMarkdown(r: ScenarioResult): string {
 
 /** report.md, report.json and CSV tables in `dir`, each written atomically. */
 export function writeScenarioOutputs(dir: string, r: ScenarioResult): string[] {
-  mkdirSync(dir, { recursive: true });
+  makeOutputDir(dir, '--out');
   const economies: Record<string, unknown>[] = [];
   const tariffs: Record<string, unknown>[] = [];
   const deals: Record<string, unknown>[] = [];

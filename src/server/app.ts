@@ -224,9 +224,9 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
 }
 
 /** Health, the OpenAPI document, data sets and the tariffs on a date. */
-function datasetRoutes(app: Hono, { dataset }: Server): void {
+function datasetRoutes(app: Hono, { dataset, limits }: Server): void {
   app.get('/health', (c) => c.json({ status: 'ok' }));
-  app.get('/openapi.json', (c) => c.json(openApiDocument()));
+  app.get('/openapi.json', (c) => c.json(openApiDocument(limits)));
 
   app.get('/api/datasets', (c) => c.json(listBuiltinDatasets().map((n) => dataset(n).summary)));
   app.get('/api/datasets/:name', (c) => {

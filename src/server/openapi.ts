@@ -4,7 +4,25 @@ import { z } from 'zod';
 import { SPEC_SCHEMAS } from '../run/spec.js';
 import { CounterfactualBody, LiberationDayBody, ScenarioRunBody } from './schemas.js';
 
-const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', reused: 'ref' }) } } });
+/** The server's limits as JSON Schema bounds: what a client may send is what the schema says, not 2^53. */
+export interface SchemaLimits {
+  draws: number;
+  shockRows: number;
+  scenarioChars: number;
+}
+
+/** Put the limits on every field they bound, wherever it sits in a generated schema. */
+function bounded(node: unknown, limits: SchemaLimits): unknown {
+  if (Array.isArray(node)) return node.map((n) => bounded(n, limits));
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = bounded(v, limits);
+  const props = out.properties as Record<string, Record<string, unknown>> | undefined;
+  if (props?.draws) props.draws = { ...props.draws, maximum: limits.draws };
+  if (props?.shock) props.shock = { ...props.shock, maxItems: limits.shockRows };
+  if (props?.text) props.text = { ...props.text, maxLength: limits.scenarioChars };
+  return out;
+}
 const ok = (description: string) => ({ description, content: { 'application/json': { schema: { type: 'object' } } } });
 const errors = {
   '400': { description: 'invalid input: `{ error, field }`' },
@@ -15,7 +33,8 @@ const errors = {
 };
 const job = { '202': { description: 'a job: `{ job, status, poll }`; poll GET /api/jobs/{id}' } };
 
-export function openApiDocument(): object {
+export function openApiDocument(limits: SchemaLimits): object {
+  const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema: bounded(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', reused: 'ref' }), limits) } } });
   const strategy = Object.fromEntries(
     Object.entries(SPEC_SCHEMAS).map(([kind, schema]) => [
       `/api/strategy/${kind}`,

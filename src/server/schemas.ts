@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { BUILTIN_NAME, DEFAULT_DATASET, isBuiltinDataset, listBuiltinDatasets } from '../data/datasets.js';
 import { DEFICITS } from '../model/equilibrium.js';
+import { MAX_TARIFF } from '../data/world.js';
 import { isIsoDate } from '../schedule/measures.js';
 import { LIBERATION_DAY_SCENARIOS } from '../replicate/liberation-day.js';
 
@@ -20,7 +21,7 @@ export const CounterfactualBody = z
     sectors_of: z.array(z.string().min(1).max(24)).min(1).max(300).optional(),
     shock: z.array(
       z
-        .object({ exporter: z.string().min(1).max(24), importer: z.string().min(1).max(24), sector: z.string().max(64).optional(), tariff: z.number().gt(-1).optional(), cost_factor: z.number().positive().optional() })
+        .object({ exporter: z.string().min(1).max(24), importer: z.string().min(1).max(24), sector: z.string().max(64).optional(), tariff: z.number().gt(-1).max(MAX_TARIFF).optional(), cost_factor: z.number().positive().max(1e6).optional() })
         .strict(),
     ),
   })

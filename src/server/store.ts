@@ -4,8 +4,8 @@
  * FULL, one transaction per write: a run the API acknowledged survives a
  * killed server whole, and a half-written one is never visible.
  */
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makeOutputDir } from '../report/files.js';
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 
@@ -35,7 +35,7 @@ export class RunStore {
   private readonly db: Database.Database;
 
   constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    if (file !== ':memory:') makeOutputDir(dirname(file), '--db');
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');

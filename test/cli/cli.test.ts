@@ -160,3 +160,62 @@ test('parley replicate caliendo-parro-2015 without data says where to point it (
   assert.equal(r.status, 2);
   assert.match(r.stderr, /give --data DIR.*PARLEY_CP2015/);
 });
+
+test('bad output paths fail fast with one line: a kernel file system, an existing file, a file on the way', () => {
+  const flows = join(dir, 'two.csv');
+  writeFileSync(flows, 'exporter,importer,value\nA,A,50\nA,B,5\nB,B,30\nB,A,4\n');
+  const shock = join(dir, 'two-shock.csv');
+  writeFileSync(shock, 'exporter,importer,tariff,cost_factor\nA,B,0.1,\n');
+  const file = join(dir, 'a-file');
+  writeFileSync(file, 'x');
+  const cases: [string, RegExp][] = [
+    ['/proc/parley-out', /--out \/proc\/parley-out: \/proc is a kernel file system/],
+    [file, /--out .*a-file: is a file; expected a folder/],
+    [join(file, 'sub'), /a-file is a file, so no folder can be made under it/],
+  ];
+  for (const [out, message] of cases) {
+    const r = parley('counterfactual', '--flows', flows, '--eps', '4', '--shock', shock, '--out', out);
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, message);
+    assert.equal(r.err.trim().split('\n').length, 1);
+  }
+});
+
+test('numbers a table or spec does not mean are refused with the field: hex, absurd sizes, alias bombs', () => {
+  const shock = join(dir, 'big-shock.csv');
+  writeFileSync(shock, 'exporter,importer,tariff,cost_factor\nA,B,1e9,\n');
+  const okShock = join(dir, 'ok-shock.csv');
+  writeFileSync(okShock, 'exporter,importer,tariff,cost_factor\nA,B,0.1,\n');
+  const flows = (v: string) => {
+    const f = join(dir, `flows-${v}.csv`);
+    writeFileSync(f, `exporter,importer,value\nA,A,${v}\nA,B,5\nB,B,30\nB,A,4\n`);
+    return f;
+  };
+  const hex = parley('counterfactual', '--flows', flows('0x14'), '--eps', '4', '--shock', okShock);
+  assert.equal(hex.code, 2);
+  assert.match(hex.err, /line 2, column "value": expected a decimal flow value in \[0, 1e\+18\], found "0x14"/);
+  const huge = parley('counterfactual', '--flows', flows('1e308'), '--eps', '4', '--shock', okShock);
+  assert.equal(huge.code, 2);
+  assert.match(huge.err, /found "1e308"/);
+  const tariff = parley('counterfactual', '--flows', flows('50'), '--eps', '4', '--shock', shock);
+  assert.equal(tariff.code, 2);
+  assert.match(tariff.err, /column "tariff": expected a tariff above -1 .*\(at most 100\), found "1e9"/);
+  // Nine levels of nine aliases each: 9^9 nodes if expanded.
+  const bomb = join(dir, 'bomb.yaml');
+  const levels = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+  for (let k = 1; k < 9; k++) {
+    const [n, p] = [String.fromCharCode(97 + k), String.fromCharCode(96 + k)];
+    levels.push(`${n}: &${n} [${Array(9).fill(`*${p}`).join(', ')}]`);
+  }
+  writeFileSync(bomb, `${levels.join('\n')}\n`);
+  for (const args of [['run', bomb], ['negotiate', '--spec', bomb]]) {
+    const r = parley(...args);
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, /bomb\.yaml, line 2: too many YAML alias expansions \(more than 100\)/);
+  }
+  const hexSpec = join(dir, 'hex-spec.yaml');
+  writeFileSync(hexSpec, 'parties: [USA, JPN]\nfrontier: 0x10\n');
+  const r = parley('negotiate', '--spec', hexSpec);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /hex-spec\.yaml, line 2: 0x10 is not a decimal number/);
+});

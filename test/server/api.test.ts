@@ -158,6 +158,7 @@ test('every limit and bad input is a 4xx JSON error naming the field, and the se
     ['GET', '/api/datasets/..%2F..%2Fetc%2Fpasswd', undefined, 400, 'data'],
     ['GET', '/api/jobs/nope', undefined, 404, 'id'],
     ['GET', '/api/runs/nope', undefined, 404, 'id'],
+    ['POST', '/api/counterfactual', { data: 'episode-2025', shock: [{ exporter: 'JPN', importer: 'USA', tariff: 1e9 }] }, 400, 'shock.0.tariff'],
   ];
   for (const [method, path, body, status, field] of cases) {
     const r = await call(method, path, body);
@@ -170,6 +171,16 @@ test('every limit and bad input is a 4xx JSON error naming the field, and the se
   assert.equal(bad.status, 400);
   assert.match(bad.body.error, /scenario, line \d+: field "questions\.0\.at": expected a date/);
   assert.equal(bad.body.job, undefined);
+  // An alias bomb in scenario text is refused at submission with its line, not expanded.
+  const levels = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+  for (let k = 1; k < 9; k++) levels.push(`${String.fromCharCode(97 + k)}: &${String.fromCharCode(97 + k)} [${Array(9).fill(`*${String.fromCharCode(96 + k)}`).join(', ')}]`);
+  const bomb = await call('POST', '/api/scenarios/run', { text: levels.join('\n') });
+  assert.equal(bomb.status, 400);
+  assert.match(bomb.body.error, /line 2: too many YAML alias expansions/);
+  // The OpenAPI document states the limits this server applies.
+  const doc = JSON.stringify((await call('GET', '/openapi.json')).body);
+  assert.ok(doc.includes('"maximum":50'), 'draws bounded by the limit (50 in this test server)');
+  assert.ok(doc.includes('"maxItems":5'), 'shock rows bounded by the limit');
   assert.equal((await call('GET', '/health')).status, 200);
 });
 
