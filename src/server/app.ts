@@ -159,7 +159,9 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
     if (job.input.type !== 'scenario') return;
     const r = job.result as { scenario: string; data_hash: string; seed: number };
     job.run_id = store.save({ kind: 'scenario', name: r.scenario, spec: JSON.stringify(job.input), data_hash: r.data_hash, seed: r.seed, created_at: job.created_at, finished_at: job.finished_at!, result: job.result });
-  });
+  }, { started: (job) => store.jobStarted(job.id, job.input.type, job.created_at), ended: (job) => store.jobEnded(job.id) });
+  // Jobs the last server was running when it stopped are interrupted: their partial work is gone.
+  store.interruptJobs();
   const datasets = new Map<string, { world: World; schedule?: Schedule; hash: string; summary: Record<string, unknown> }>();
   const dataset: Server['dataset'] = (name: string) => {
     if (!isBuiltinDataset(name)) throw new HttpError(name.includes('/') || name.includes('..') ? 400 : 404, `unknown data set "${name}" (built-in: ${listBuiltinDatasets().join(', ')})`, 'data');
@@ -304,11 +306,14 @@ function computeRoutes(app: Hono, { limits, jobs, sized, submit }: Server): void
 }
 
 /** A job's status and result, and cancelling it. */
-function jobRoutes(app: Hono, { jobs }: Server): void {
+function jobRoutes(app: Hono, { jobs, store }: Server): void {
   app.get('/api/jobs/:id', (c) => {
     const j = jobs.get(c.req.param('id'));
-    if (!j) throw new HttpError(404, `no job ${c.req.param('id')}`, 'id');
-    return c.json(jobView(j));
+    if (j) return c.json(jobView(j));
+    const stopped = store.interruptedJob(c.req.param('id'));
+    if (!stopped) throw new HttpError(404, `no job ${c.req.param('id')}`, 'id');
+    // Never a partial result: the job did not finish.
+    return c.json({ id: stopped.id, status: 'interrupted', type: stopped.type, progress: null, created_at: stopped.created_at, finished_at: null, error: 'the server stopped while this job ran; its partial work was discarded: submit it again', error_kind: 'interrupted', warnings: [] });
   });
   app.delete('/api/jobs/:id', (c) => {
     const j = jobs.cancel(c.req.param('id'));

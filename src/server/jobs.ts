@@ -45,12 +45,15 @@ export class JobManager {
   constructor(
     private readonly limits: JobLimits,
     private readonly onDone: (job: Job) => void = () => {},
+    /** Told when a job is submitted and when it ends, whatever the outcome (the run store's record of jobs in progress). */
+    private readonly track: { started(job: Job): void; ended(job: Job): void } = { started: () => {}, ended: () => {} },
   ) {}
 
   submit(input: JobInput): Job {
     if (this.waiting.length >= this.limits.queue) throw new QueueFullError(`the job queue is full (${this.limits.queue} waiting); try again later`);
     const job: Job = { id: randomUUID(), status: 'queued', input, progress: null, warnings: [], created_at: new Date().toISOString() };
     this.jobs.set(job.id, job);
+    this.track.started(job);
     this.waiting.push(job.id);
     this.pump();
     this.trim();
@@ -145,6 +148,7 @@ export class JobManager {
       this.workers.delete(job.id);
     }
     if (status === 'done') this.onDone(job);
+    this.track.ended(job);
     for (const w of this.waiters.get(job.id) ?? []) w();
     this.waiters.delete(job.id);
     this.pump();

@@ -50,6 +50,33 @@ export class RunStore {
       finished_at TEXT NOT NULL,
       result TEXT NOT NULL
     )`);
+    // Jobs in progress, so that a restart can say which ones the server stopped (kill -9, crash).
+    this.db.exec(`CREATE TABLE IF NOT EXISTS jobs (
+      id TEXT PRIMARY KEY,
+      type TEXT NOT NULL,
+      status TEXT NOT NULL,
+      created_at TEXT NOT NULL
+    )`);
+  }
+
+  /** A job was submitted: recorded until it ends. */
+  jobStarted(id: string, type: string, createdAt: string): void {
+    this.db.prepare('INSERT OR REPLACE INTO jobs (id, type, status, created_at) VALUES (?, ?, ?, ?)').run(id, type, 'running', createdAt);
+  }
+
+  /** A job ended (done, failed, cancelled): nothing to remember, its result went where results go. */
+  jobEnded(id: string): void {
+    this.db.prepare('DELETE FROM jobs WHERE id = ?').run(id);
+  }
+
+  /** At start-up: every job still recorded as running was stopped with the last server. Returns how many. */
+  interruptJobs(): number {
+    return this.db.prepare("UPDATE jobs SET status = 'interrupted' WHERE status = 'running'").run().changes;
+  }
+
+  /** A job the last server was running when it stopped, if `id` is one. */
+  interruptedJob(id: string): { id: string; type: string; created_at: string } | undefined {
+    return this.db.prepare("SELECT id, type, created_at FROM jobs WHERE id = ? AND status = 'interrupted'").get(id) as { id: string; type: string; created_at: string } | undefined;
   }
 
   /** Save a finished run (one transaction); returns its id. */

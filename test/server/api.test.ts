@@ -327,3 +327,27 @@ test('GET /api/replications/liberation-day gives the paper scenarios; POST takes
   const unknown = await call('POST', '/api/replications/liberation-day', { only: ['nope'] });
   assert.equal(unknown.status, 400);
 });
+
+test('a job the server was running when it stopped shows as interrupted after a restart, with no result', async () => {
+  const file = join(dir, 'restart.sqlite');
+  const before = new RunStore(file);
+  const first = createApp({ store: before });
+  const submitted = await first.app.request('/api/strategy/war', { method: 'POST', body: JSON.stringify({ data: 'gegravity-sample', instrument: 'uniform' }), headers: { 'content-type': 'application/json' } });
+  const { job } = (await submitted.json()) as { job: string };
+  // A second server on the same file while the first is still running the job: as after kill -9 and a restart.
+  const after = new RunStore(file);
+  const second = createApp({ store: after });
+  const r = await second.app.request(`/api/jobs/${job}`);
+  assert.equal(r.status, 200);
+  const view = (await r.json()) as { status: string; result?: unknown; error_kind: string; type: string };
+  assert.equal(view.status, 'interrupted');
+  assert.equal(view.type, 'strategy');
+  assert.equal(view.error_kind, 'interrupted');
+  assert.equal(view.result, undefined, 'no partial result');
+  assert.equal((await second.app.request('/api/jobs/never-was')).status, 404);
+  first.jobs.cancel(job);
+  await first.jobs.close();
+  await second.jobs.close();
+  before.close();
+  after.close();
+});
