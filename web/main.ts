@@ -46,16 +46,17 @@ const status = (s: string) => ($('status').textContent = s);
 const token = new URLSearchParams(location.hash.slice(1)).get('token');
 const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
 
-async function api<T>(path: string, body?: unknown): Promise<T> {
-  const r = await fetch(path, body === undefined ? { headers: auth } : { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+async function api<T>(path: string, body?: unknown, method?: 'DELETE'): Promise<T> {
+  const r = await fetch(path, method ? { method, headers: auth } : body === undefined ? { headers: auth } : { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const j = await r.json();
   if (!r.ok) throw new Error(j.error ?? `HTTP ${r.status}`);
   return j as T;
 }
 
-/** Submit a job and poll it to the end, reporting progress. */
-async function job<T>(path: string, body: unknown, label: string): Promise<T> {
+/** Submit a job and poll it to the end, reporting progress; `onId` learns its id (to cancel it). */
+async function job<T>(path: string, body: unknown, label: string, onId?: (id: string) => void): Promise<T> {
   const { job: id } = await api<{ job: string }>(path, body);
+  onId?.(id);
   for (;;) {
     const j = await api<Job<T>>(`/api/jobs/${id}`);
     if (j.status === 'done') return j.result;
@@ -197,9 +198,12 @@ function drawDeal(d: Negotiation): void {
 function leverControls(spec: NegotiationSpec): void {
   const box = $('levers');
   box.querySelectorAll('label').forEach((l) => l.remove());
+  $('levers-error').textContent = '';
   const slider = (id: string, text: string, value: number, min: number, max: number, step: number) => {
-    const out = el('output', { id: `${id}-value`, textContent: value.toFixed(2) });
     const input = el('input', { id, type: 'range', min: String(min), max: String(max), step: String(step), value: String(value) });
+    // What the slider shows is what is sent: the value as the range snapped it to its step.
+    const out = el('output', { id: `${id}-value`, textContent: Number(input.value).toFixed(2) });
+    input.addEventListener('input', () => (out.textContent = Number(input.value).toFixed(2)));
     input.addEventListener('change', () => void renegotiate());
     box.append(el('label', {}, [`${text} `, out, input]));
   };
@@ -214,27 +218,41 @@ function leverControls(spec: NegotiationSpec): void {
   for (const [party, r] of Object.entries(spec.patience ?? {})) slider(`patience-${party}`, `${party}'s discount rate`, r, 0.02, 0.6, 0.02);
 }
 
-/** Re-compute the deal with the levers as the controls say. */
-async function renegotiate(): Promise<void> {
+/** The negotiation spec as the lever controls set it now. */
+function currentSpec(): NegotiationSpec | null {
   const base = state.spec;
-  if (!base) return;
+  if (!base) return null;
   const num = (id: string) => Number(($(id) as HTMLInputElement).value);
   const on = (id: string) => ($(id) as HTMLInputElement).checked;
-  for (const o of base.outside_options ?? []) $(`option-${o.name}-value`).textContent = num(`option-${o.name}`).toFixed(2);
-  for (const p of Object.keys(base.patience ?? {})) $(`patience-${p}-value`).textContent = num(`patience-${p}`).toFixed(2);
-  const spec: NegotiationSpec = {
+  return {
     ...base,
     outside_options: (base.outside_options ?? []).map((o) => ({ ...o, probability: num(`option-${o.name}`) })),
     issues: (base.issues ?? []).filter((i) => on(`issue-${i.name}`)),
     ...(base.patience ? { patience: Object.fromEntries(Object.keys(base.patience).map((p) => [p, num(`patience-${p}`)])) } : {}),
     levers: (base.coalitions ?? []).filter((c) => on(`coalition-${c.id}`)).map((c) => c.id),
   };
+}
+
+/** Requests whose answers may be outdated by a newer one: only the latest of each kind is drawn. */
+const latest = { deal: 0, whatIf: 0 };
+
+/** Re-compute the deal with the levers as the controls say. */
+async function renegotiate(): Promise<void> {
+  const spec = currentSpec();
+  if (!spec) return;
+  const ask = ++latest.deal;
   status('Re-computing the deal…');
   try {
-    drawDeal(await api<Negotiation>('/api/strategy/negotiate', spec));
+    const d = await api<Negotiation>('/api/strategy/negotiate', spec);
+    if (ask !== latest.deal) return; // a newer setting has been asked since
+    drawDeal(d);
+    $('levers-error').textContent = '';
     status('Deal re-computed.');
   } catch (e) {
-    status(`Could not compute the deal: ${(e as Error).message}`);
+    if (ask !== latest.deal) return;
+    // Next to the controls, and it stays until the next answer.
+    $('levers-error').textContent = `Could not compute the deal: ${(e as Error).message}`;
+    status('The deal could not be computed (see the levers).');
   }
 }
 
@@ -247,13 +265,18 @@ function whatIf(): void {
   $('whatif-value').textContent = `${v}%`;
   clearTimeout(whatIfTimer);
   whatIfTimer = setTimeout(async () => {
+    const ask = ++latest.whatIf;
     status('Solving the what-if…');
     try {
       const r = await api<CounterfactualReport>('/api/counterfactual', { data: state.data, at: state.date, deficits: 'balanced', shock: [{ exporter: partner, importer, tariff: v / 100 }] });
+      if (ask !== latest.whatIf) return;
       drawWelfare(r.economies, `${importer}'s tariff on ${partner} at ${v}% instead of the ${state.date} rate (everything else as on ${state.date}).`);
+      $('whatif-error').textContent = '';
       status('What-if solved.');
     } catch (e) {
-      status(`What-if failed: ${(e as Error).message}`);
+      if (ask !== latest.whatIf) return;
+      $('whatif-error').textContent = `What-if failed: ${(e as Error).message}`;
+      status('The what-if failed (see below the slider).');
     }
   }, 250);
 }
@@ -282,12 +305,17 @@ function whatIfControls(rates: TariffCell[]): void {
   setFrom();
 }
 
-/** The deal under uncertainty: Monte Carlo on the trade elasticity, then welfare bands. */
+/** The deal under uncertainty, at the levers as set now: Monte Carlo on the trade elasticity, then welfare bands. */
 async function uncertainty(): Promise<void> {
-  if (!state.spec) return;
-  const spec = { ...state.spec, frontier: 0, eps: { dist: 'lognormal', median: 4, sigma: 0.2 }, monte_carlo: { draws: 40, seed: 1 } };
+  const current = currentSpec();
+  if (!current) return;
+  const spec = { ...current, frontier: 0, eps: { dist: 'lognormal', median: 4, sigma: 0.2 }, monte_carlo: { draws: 40, seed: 1 } };
+  const cancel = $('uncertainty-cancel') as HTMLButtonElement;
+  cancel.hidden = false;
   try {
-    const r = await job<Negotiation>('/api/strategy/negotiate', spec, 'Monte Carlo');
+    const r = await job<Negotiation>('/api/strategy/negotiate', spec, 'Monte Carlo', (id) => {
+      cancel.onclick = () => void api(`/api/jobs/${id}`, undefined, 'DELETE').catch(() => {});
+    });
     const p = r.uncertainty!.percentiles;
     const bands: Record<string, [number, number]> = {};
     const rows = r.parties.map((c) => ({ code: c, welfare_pct: r.welfare[c] }));
@@ -296,7 +324,9 @@ async function uncertainty(): Promise<void> {
     drawDeal(r);
     status('Monte Carlo done.');
   } catch (e) {
-    status(`Monte Carlo failed: ${(e as Error).message}`);
+    status(`Monte Carlo stopped: ${(e as Error).message}`);
+  } finally {
+    cancel.hidden = true;
   }
 }
 
@@ -378,7 +408,8 @@ async function paper(): Promise<void> {
 /** Load a scenario: its main line first (a few seconds), then every branch for the comparison. */
 async function load(name: string): Promise<void> {
   status(`Running the scenario ${name}…`);
-  const main = await job<ScenarioResult>('/api/scenarios/run', { scenario: name, branch: 'main', draws: 0 }, 'Running the scenario');
+  // A page view is not a saved run (save: false); the server reuses an identical earlier run.
+  const main = await job<ScenarioResult>('/api/scenarios/run', { scenario: name, branch: 'main', draws: 0, save: false }, 'Running the scenario');
   const branch = main.branches[0];
   const effects = branch.questions.find((q) => q.type === 'counterfactual');
   Object.assign(state, { scenario: name, data: main.data, focus: main.focus, date: effects?.at ?? branch.questions[0]?.at ?? '' });
@@ -396,7 +427,7 @@ async function load(name: string): Promise<void> {
     drawDeal(talks);
   }
   status('Ready. The branches are being computed…');
-  branchTable(await job<ScenarioResult>('/api/scenarios/run', { scenario: name, draws: 0 }, 'Computing the branches'));
+  branchTable(await job<ScenarioResult>('/api/scenarios/run', { scenario: name, draws: 0, save: false }, 'Computing the branches'));
   status('Ready.');
 }
 

@@ -47,6 +47,9 @@ export interface Limits {
   queue: number;
 }
 
+/** Inputs remembered for reusing their job (the oldest is forgotten first). */
+const JOB_REUSE_KEYS = 500;
+
 export const DEFAULT_LIMITS: Limits = { bodyBytes: 256 * 1024, shockRows: 10000, draws: 2000, scenarioChars: 200000, cells: 200000, jobMs: 300000, concurrency: 2, queue: 16 };
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -156,7 +159,7 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
   const limits = { ...DEFAULT_LIMITS, ...o.limits };
   const store = o.store;
   const jobs = new JobManager({ concurrency: limits.concurrency, queue: limits.queue, timeoutMs: limits.jobMs, keep: 200 }, (job) => {
-    if (job.input.type !== 'scenario') return;
+    if (job.input.type !== 'scenario' || job.input.save === false) return;
     const r = job.result as { scenario: string; data_hash: string; seed: number };
     job.run_id = store.save({ kind: 'scenario', name: r.scenario, spec: JSON.stringify(job.input), data_hash: r.data_hash, seed: r.seed, created_at: job.created_at, finished_at: job.finished_at!, result: job.result });
   }, { started: (job) => store.jobStarted(job.id, job.input.type, job.created_at), ended: (job) => store.jobEnded(job.id) });
@@ -192,7 +195,19 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
     return d;
   };
 
-  const submit = (input: JobInput) => jobs.submit(input);
+  // One computation per question: the same input (the inputs are deterministic: built-in data, seeded draws)
+  // joins the job already queued, running or done instead of starting another; visitors share it.
+  const byInput = new Map<string, string>();
+  const submit = (input: JobInput) => {
+    const key = JSON.stringify(input);
+    const known = byInput.get(key);
+    const same = known ? jobs.get(known) : undefined;
+    if (same && (same.status === 'queued' || same.status === 'running' || same.status === 'done')) return same;
+    const job = jobs.submit(input);
+    byInput.set(key, job.id);
+    if (byInput.size > JOB_REUSE_KEYS) byInput.delete(byInput.keys().next().value!);
+    return job;
+  };
   const sized = (name: string) => {
     const d = dataset(name);
     const cells = d.world.N * d.world.N * d.world.S;
@@ -290,7 +305,7 @@ function computeRoutes(app: Hono, { limits, jobs, sized, submit }: Server): void
     if (body.scenario !== undefined && !isBuiltinScenario(body.scenario)) throw new HttpError(400, `unknown scenario "${body.scenario}" (built-in: ${listBuiltinScenarios().join(', ')}), or send its YAML as "text"`, 'scenario');
     const scenario = body.text !== undefined ? checkScenarioText(body.text, 'scenario') : checkBuiltinScenario(body.scenario ?? DEFAULT_SCENARIO);
     if (body.branch !== undefined && !branchNames(scenario).includes(body.branch)) throw new HttpError(400, `unknown branch "${body.branch}" (this scenario has ${branchNames(scenario).join(', ')})`, 'branch');
-    const job = submit({ type: 'scenario', name: body.scenario, text: body.text, branch: body.branch, draws: body.draws });
+    const job = submit({ type: 'scenario', name: body.scenario, text: body.text, branch: body.branch, draws: body.draws, ...(body.save === false ? { save: false } : {}) });
     return c.json({ job: job.id, status: job.status, poll: `/api/jobs/${job.id}` }, 202);
   });
 
@@ -324,7 +339,7 @@ function jobRoutes(app: Hono, { jobs, store }: Server): void {
 }
 
 /** Saved runs: list, read, delete, re-run. */
-function runRoutes(app: Hono, { store, submit }: Server): void {
+function runRoutes(app: Hono, { store, jobs }: Server): void {
   app.get('/api/runs', (c) => c.json(store.list()));
   app.get('/api/runs/:id', (c) => {
     const r = store.get(c.req.param('id'));
@@ -338,7 +353,8 @@ function runRoutes(app: Hono, { store, submit }: Server): void {
   app.post('/api/runs/:id/rerun', (c) => {
     const r = store.get(c.req.param('id'));
     if (!r) throw new HttpError(404, `no run ${c.req.param('id')}`, 'id');
-    const job = submit(JSON.parse(r.spec) as JobInput);
+    // A re-run computes again (it checks reproducibility), rather than joining the job that made the run.
+    const job = jobs.submit(JSON.parse(r.spec) as JobInput);
     return c.json({ job: job.id, status: job.status, poll: `/api/jobs/${job.id}` }, 202);
   });
 

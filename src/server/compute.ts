@@ -20,7 +20,7 @@ import { liberationDayJson } from '../report/liberation-day.js';
 
 export type JobInput =
   | { type: 'strategy'; kind: SpecKind; spec: Record<string, unknown>; data: string }
-  | { type: 'scenario'; name?: string; text?: string; branch?: string; draws?: number }
+  | { type: 'scenario'; name?: string; text?: string; branch?: string; draws?: number; save?: boolean }
   | { type: 'counterfactual'; data: string; at?: string; shock: ShockRow[]; deficits: Deficits; elasticities?: string; sectorsOf?: string[] }
   | { type: 'liberation-day'; only?: LiberationDayScenario[]; eps?: number; kappa?: number; beta?: number };
 

@@ -34,6 +34,8 @@ export const ScenarioRunBody = z
     text: z.string().optional(),
     branch: z.string().regex(BUILTIN_NAME).optional(),
     draws: z.number().int().min(0).optional(),
+    /** Keep the result as a saved run (default true); the web page asks without, so page views are not runs. */
+    save: z.boolean().optional(),
   })
   .strict();
 

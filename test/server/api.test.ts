@@ -225,6 +225,17 @@ test('with a token, every API request needs it (constant-time check); without on
   assert.match(r.stderr, /^parley: --host 0\.0\.0\.0 is reachable from other machines: give --token/);
 });
 
+test('the same question joins the job already there; a run asked without saving is not saved', async () => {
+  const a = await call('POST', '/api/scenarios/run', { text: TINY, save: false });
+  const b = await call('POST', '/api/scenarios/run', { text: TINY, save: false });
+  assert.equal(b.body.job, a.body.job, 'one computation for one question');
+  const j = await finished(a.body.job);
+  assert.equal(j.status, 'done');
+  assert.equal(j.run_id, undefined, 'not a saved run');
+  const c = await call('POST', '/api/scenarios/run', { text: TINY, save: false });
+  assert.equal(c.body.job, a.body.job, 'a finished job answers the same question again');
+});
+
 test('a scenario run is saved; it can be read, re-run to the same result, and deleted', async () => {
   const r = await call('POST', '/api/scenarios/run', { text: TINY });
   const j = await finished(r.body.job);
@@ -258,7 +269,8 @@ test('over a socket: every acknowledged run survives kill -9 and a restart, inta
   };
   let server = await startServer(db, port);
   const acknowledged: { id: string; result: unknown }[] = [];
-  const submitted = await Promise.all(Array.from({ length: 8 }, () => via('POST', '/api/scenarios/run', { text: TINY })));
+  // Eight different runs (one question asked eight times would be one job).
+  const submitted = await Promise.all(Array.from({ length: 8 }, (_, k) => via('POST', '/api/scenarios/run', { text: TINY.replace('seed: 1', `seed: ${k + 1}`) })));
   // Wait for some to be acknowledged (done with a run id), then kill the server mid-stream.
   for (const s of submitted.slice(0, 4)) {
     const j = await finished(s.body.job, via);
@@ -290,9 +302,10 @@ test('coalitions run as a job; the job time limit and the queue limit answer wit
   const tight = createApp({ store, limits: { jobMs: 1, queue: 1, concurrency: 1 } });
   try {
     const req = (body: unknown) => tight.app.request('/api/strategy/war', { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    // Three different questions (the same one would join the job already there).
     const first = await (await req({ data: 'gegravity-sample', instrument: 'uniform' })).json();
-    const second = await req({ data: 'gegravity-sample', instrument: 'uniform' });
-    const third = await req({ data: 'gegravity-sample', instrument: 'uniform' });
+    const second = await req({ data: 'gegravity-sample', instrument: 'uniform', upper: 5 });
+    const third = await req({ data: 'gegravity-sample', instrument: 'uniform', upper: 4 });
     assert.equal(second.status, 202);
     assert.equal(third.status, 429, 'the queue holds one');
     assert.match((await third.json()).error, /queue is full/);
