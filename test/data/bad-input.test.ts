@@ -28,9 +28,9 @@ test('a good world loads', () => {
 
 test('negative, non-finite and missing values are rejected with file, line and column', () => {
   const f1 = file('neg.csv', GOOD.replace('A,B,10', 'A,B,-3'));
-  rejects(() => loadWorld({ flows: [{ file: f1 }], elasticities: 4 }), new RegExp(`neg\\.csv, line 3, column "value": expected a finite flow value >= 0, found "-3"`));
+  rejects(() => loadWorld({ flows: [{ file: f1 }], elasticities: 4 }), new RegExp(`neg\\.csv, line 3, column "value": expected a decimal flow value in \\[0, 1e\\+18\\], found "-3"`));
   const f2 = file('nan.csv', GOOD.replace('B,A,5', 'B,A,abc'));
-  rejects(() => loadWorld({ flows: [{ file: f2 }], elasticities: 4 }), /nan\.csv, line 4, column "value": expected a finite flow value >= 0, found "abc"/);
+  rejects(() => loadWorld({ flows: [{ file: f2 }], elasticities: 4 }), /nan\.csv, line 4, column "value": expected a decimal flow value in \[0, 1e\+18\], found "abc"/);
   const f3 = file('inf.csv', GOOD.replace('B,A,5', 'B,A,Infinity'));
   rejects(() => loadWorld({ flows: [{ file: f3 }], elasticities: 4 }), /inf\.csv, line 4, column "value".*found "Infinity"/);
 });
