@@ -42,3 +42,6 @@ export function money(x: number): string {
   if (a >= 1e3) return `${(x / 1e3).toFixed(1)} k`;
   return x.toFixed(1);
 }
+
+/** What a payoff point is, and why a payoff gain and a money gain can differ in sign. */
+export const PAYOFF_UNITS = 'Payoff points are each party\'s objective: percentage points of welfare plus its stated weights times tariff revenue and bilateral balances (in % of GDP). Money is the welfare part alone (equivalent variation), so a party that values revenue or balances can gain in payoff while losing welfare, and the two can differ in sign.';

@@ -9,7 +9,7 @@ import type { BranchResult, ScenarioResult } from '../scenario/run.js';
 import type { CoalitionsResult, NegotiationWithBands, WarResult } from '../run/results.js';
 import type { Percentiles } from '../strategy/uncertainty.js';
 import { makeOutputDir, writeAtomic, writeCsvAtomic, writeJsonAtomic } from './files.js';
-import { money, percent, signed } from './format.js';
+import { money, PAYOFF_UNITS, percent, signed } from './format.js';
 
 /** A negotiation question's result: the run's contract plus the levers the branch did not offer. */
 type Deal = NegotiationWithBands & { levers_unavailable?: string[] };
@@ -64,15 +64,16 @@ function dealSection(id: string, title: string | undefined, at: string, d: Deal)
   out.push(`Predicted deal (bargaining weights ${d.parties.map((p) => `${p} ${d.theta[p].toFixed(2)}`).join(', ')}):\n\n${lines.map((l) => `- ${l}`).join('\n')}${issues.length ? `\n- linked issues: ${issues.join(', ')}` : ''}`);
   out.push(md([
     ['', ...d.parties],
-    ['payoff if talks fail', ...d.parties.map((p) => signed(d.disagreement.utility[p], 3))],
-    ['gain from the deal', ...d.parties.map((p) => signed(d.gains[p], 4))],
-    [`gain in money (${d.currency})`, ...d.parties.map((p) => money(d.ev[p]))],
+    ['payoff if talks fail (payoff points)', ...d.parties.map((p) => signed(d.disagreement.utility[p], 3))],
+    ['payoff gain from the deal (payoff points)', ...d.parties.map((p) => signed(d.gains[p], 4))],
+    [`welfare gain in money (${d.currency})`, ...d.parties.map((p) => money(d.ev[p]))],
   ]));
+  out.push(PAYOFF_UNITS);
   if (d.levers.length) {
     const key = d.agreement.tariffs[0];
     out.push(`What each lever is worth to its owner (the deal with it minus the deal without it; tariff points are the change in the tariff the other side imposes on the owner):`);
     out.push(md([
-      ['lever', 'owner', 'tariff points', 'money', `without it: ${key.importer} on ${key.exporter}`],
+      ['lever', 'owner', 'tariff points', `welfare in money (${d.currency})`, `without it: ${key.importer} on ${key.exporter}`],
       ...d.levers.map((l) => [l.name, l.owner, `${signed(l.tariff_points, 2)}${band(l.tariff_points_band, (x) => signed(x, 2))}`, `${money(l.ev)}${band(l.ev_band, money)}`, l.without.reached ? pct(l.without.tariffs.find((t) => t.importer === key.importer && t.exporter === key.exporter)?.rate ?? NaN) : 'no deal']),
     ]));
   }

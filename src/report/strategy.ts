@@ -2,7 +2,7 @@
 import type { EconomyRecord } from '../model/results.js';
 import type { Percentiles } from '../strategy/uncertainty.js';
 import type { BestResponseResult, CoalitionsResult, NegotiationResult, UncertaintySummary, WarResult } from '../run/results.js';
-import { money, percent, signed, textTable } from './format.js';
+import { money, PAYOFF_UNITS, percent, signed, textTable } from './format.js';
 
 const pct = percent;
 
@@ -70,17 +70,18 @@ export function negotiationText(r: NegotiationResult & { uncertainty?: Uncertain
     { header: 'party', value: (p) => p, right: false },
     { header: 'payoff if talks fail', value: (p) => signed(r.disagreement.utility[p], 3) },
     { header: 'payoff with the deal', value: (p) => signed(r.utility[p], 3) },
-    { header: 'gain', value: (p) => signed(r.gains[p], 3) },
-    { header: `gain in money (${currency})`, value: (p) => money(r.ev[p]) },
+    { header: 'payoff gain', value: (p) => signed(r.gains[p], 3) },
+    { header: `welfare gain in money (${currency})`, value: (p) => money(r.ev[p]) },
   ]));
+  out.push(PAYOFF_UNITS);
   if (r.levers.length) {
     out.push('', 'What each lever is worth to its owner (deal with it minus deal without it):');
     out.push(textTable(r.levers, [
       { header: 'lever', value: (l) => l.name, right: false },
       { header: 'owner', value: (l) => l.owner, right: false },
       { header: 'tariff points', value: (l) => signed(l.tariff_points, 2) },
-      { header: 'money', value: (l) => money(l.ev) },
-      { header: 'payoff', value: (l) => signed(l.utility, 4) },
+      { header: `welfare in money (${currency})`, value: (l) => money(l.ev) },
+      { header: 'payoff points', value: (l) => signed(l.utility, 4) },
     ]));
   }
   if (r.patience_sweep.length) {
