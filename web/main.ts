@@ -100,8 +100,8 @@ function drawHeat(date: string, rates: TariffCell[]): void {
     {
       tooltip: { formatter: (p: { value: number[] }) => `${codes[p.value[1]]} on ${codes[p.value[0]]}: ${p.value[2].toFixed(1)}%` },
       grid: { left: 50, right: 10, top: 10, bottom: 60 },
-      xAxis: { type: 'category', data: codes, name: 'exporter', nameLocation: 'middle', nameGap: 28, axisLabel: { fontSize: 10 } },
-      yAxis: { type: 'category', data: codes, name: 'importer', axisLabel: { fontSize: 10 } },
+      xAxis: { type: 'category', data: codes, name: 'exporter (tariff in %)', nameLocation: 'middle', nameGap: 28, axisLabel: { fontSize: 10, interval: 0 } },
+      yAxis: { type: 'category', data: codes, name: 'importer', axisLabel: { fontSize: 10, interval: 0 } },
       visualMap: { min: 0, max: 150, calculable: false, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, text: ['150%', '0%'] },
       series: [{ type: 'heatmap', data: all.map((r) => [codes.indexOf(r.exporter), codes.indexOf(r.importer), 100 * r.rate]), label: { show: codes.length <= 13, fontSize: 8, formatter: (p: { value: number[] }) => p.value[2].toFixed(0) } }],
     },
@@ -126,8 +126,8 @@ function drawWelfare(economies: EconomyRow[], caption: string, bands?: Record<st
     {
       tooltip: {},
       grid: { left: 50, right: 20, top: 10, bottom: 30 },
-      xAxis: { type: 'value', name: '%' },
-      yAxis: { type: 'category', data: rows.map((r) => r.code), axisLabel: { fontSize: 10 } },
+      xAxis: { type: 'value', name: 'welfare change, %', nameLocation: 'middle', nameGap: 24 },
+      yAxis: { type: 'category', data: rows.map((r) => r.code), axisLabel: { fontSize: 10, interval: 0 } },
       series: [
         { type: 'bar', data: rows.map((r) => +r.welfare_pct.toFixed(3)), itemStyle: { color: (p: { value: number }) => (p.value < 0 ? '#c0392b' : '#2e86c1') } },
         // 5th-95th percentile whiskers where Monte Carlo ran.
@@ -173,15 +173,15 @@ function drawDeal(d: Negotiation): void {
   const t = dealTariff(d);
   const gains = d.parties.map((p) => `${p} ${d.gains[p].toFixed(4)}`).join(', ');
   const tariff = t ? `${a}'s tariff on ${b} ${pct(t.rate)} (now ${pct(t.before)})` : 'no tariff of theirs moves';
-  $('deal').textContent = d.agreement.reached ? `Predicted deal: ${tariff}; gains ${gains} (payoff points).` : `No deal: nothing beats disagreement for both${t ? ` (${a}'s tariff on ${b} stays ${pct(t.before)})` : ''}.`;
+  $('deal').textContent = d.agreement.reached ? `Predicted deal: ${tariff}; payoff gains ${gains} (payoff points: welfare % plus the weighted revenue and balances each side values).` : `No deal: nothing beats disagreement for both${t ? ` (${a}'s tariff on ${b} stays ${pct(t.before)})` : ''}.`;
   const dis = [d.disagreement.utility[a], d.disagreement.utility[b]];
   charts.frontier.setOption(
     {
       tooltip: {},
       legend: { bottom: 0 },
       grid: { left: 60, right: 20, top: 10, bottom: 50 },
-      xAxis: { type: 'value', name: `${a} payoff`, scale: true },
-      yAxis: { type: 'value', name: `${b} payoff`, scale: true },
+      xAxis: { type: 'value', name: `${a} payoff (points)`, nameLocation: 'middle', nameGap: 28, scale: true },
+      yAxis: { type: 'value', name: `${b} payoff (points)`, scale: true },
       series: [
         { name: 'frontier', type: 'line', data: d.frontier, symbolSize: 5 },
         { name: 'disagreement', type: 'scatter', data: [dis], symbolSize: 12 },
