@@ -99,7 +99,7 @@ function drawHeat(date: string, rates: TariffCell[]): void {
   charts.heat.setOption(
     {
       tooltip: { formatter: (p: { value: number[] }) => `${codes[p.value[1]]} on ${codes[p.value[0]]}: ${p.value[2].toFixed(1)}%` },
-      grid: { left: 50, right: 10, top: 10, bottom: 60 },
+      grid: { left: 50, right: 10, top: 14, bottom: 80 },
       xAxis: { type: 'category', data: codes, name: 'exporter (tariff in %)', nameLocation: 'middle', nameGap: 28, axisLabel: { fontSize: 10, interval: 0 } },
       yAxis: { type: 'category', data: codes, name: 'importer', axisLabel: { fontSize: 10, interval: 0 } },
       visualMap: { min: 0, max: 150, calculable: false, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, text: ['150%', '0%'] },
