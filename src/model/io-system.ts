@@ -151,7 +151,7 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
   private readonly rhs: Float64Array;
   private readonly goBuf: Float64Array;
   private readonly revBuf: Float64Array;
-  /** The last tangent (jvp or tariffTangent): d ln Phat, d ln chat, dX', dGO' ([n][s]); dR', d excess (per economy). */
+  /** The last tangent (jvp or tariffTangent): d ln Phat, d ln chat, dX', dGO' ([n][s]); dR', d excess (per economy). Read them before the next evaluate(), which reuses dX as scratch. */
   readonly dlnP: Float64Array;
   readonly dlnc: Float64Array;
   readonly dX: Float64Array;
