@@ -181,5 +181,8 @@ if (process.env.PARLEY_OSSA2014) {
 // Input-output model (issue 14).
 await import('./io.js');
 
+// HTTP load (issue 18).
+await import('./load.js');
+
 // Whole-process startup and data-set load times (issue 17).
 await import('./startup.js');

@@ -14,7 +14,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { DEFAULT_DATASET, isBuiltinDataset, listBuiltinDatasets } from '../data/datasets.js';
 import { PROVENANCE } from '../data/provenance.js';
-import { InputError } from '../errors.js';
+import { ConvergenceError, InputError } from '../errors.js';
 import { tariffsJson } from '../report/tariffs.js';
 import { isIsoDate } from '../schedule/measures.js';
 import { tariffsAt, type Schedule } from '../schedule/schedule.js';
@@ -23,7 +23,7 @@ import { SPEC_SCHEMAS, type SpecKind } from '../run/spec.js';
 import { branchNames, checkBuiltinScenario, checkScenarioText, DEFAULT_SCENARIO, isBuiltinScenario, listBuiltinScenarios } from '../scenario/load.js';
 import { collectWarnings } from '../warn.js';
 import type { World } from '../data/world.js';
-import type { JobInput } from './compute.js';
+import { counterfactualAnswer, type JobInput } from './compute.js';
 import { JobManager, QueueFullError, type Job } from './jobs.js';
 import { openApiDocument } from './openapi.js';
 import { CounterfactualBody, LiberationDayBody, ScenarioRunBody } from './schemas.js';
@@ -40,6 +40,8 @@ export interface Limits {
   scenarioChars: number;
   /** Flow cells (economies x economies x sectors) of the data a request may compute on. */
   cells: number;
+  /** Counterfactuals on data of at most this many cells are answered at once, in the server, without a job (a few ms each). */
+  inlineCells: number;
   /** Wall time per job, ms. */
   jobMs: number;
   /** Jobs running at once, and waiting. */
@@ -47,10 +49,13 @@ export interface Limits {
   queue: number;
 }
 
+/** What a 429 tells a client to wait before trying again. */
+const RETRY_AFTER_SECONDS = 2;
+
 /** Inputs remembered for reusing their job (the oldest is forgotten first). */
 const JOB_REUSE_KEYS = 500;
 
-export const DEFAULT_LIMITS: Limits = { bodyBytes: 256 * 1024, shockRows: 10000, draws: 2000, scenarioChars: 200000, cells: 200000, jobMs: 300000, concurrency: 2, queue: 16 };
+export const DEFAULT_LIMITS: Limits = { bodyBytes: 256 * 1024, shockRows: 10000, draws: 2000, scenarioChars: 200000, cells: 200000, inlineCells: 5000, jobMs: 300000, concurrency: 2, queue: 16 };
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const WEB_DIR = join(ROOT, 'dist', 'web');
@@ -226,7 +231,12 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
   app.use('/api/*', bodyLimit({ maxSize: limits.bodyBytes, onError: (c) => c.json({ error: `request body larger than ${limits.bodyBytes} bytes`, field: 'body' }, 413) }));
   app.onError((e, c) => {
     if (e instanceof HttpError) return c.json({ error: redact(e.message), ...(e.field ? { field: e.field } : {}) }, e.status);
-    if (e instanceof QueueFullError) return c.json({ error: e.message }, 429);
+    if (e instanceof QueueFullError) {
+      // Retry-After: the queue drains in about a job's time; a client should not hammer it.
+      c.header('Retry-After', String(RETRY_AFTER_SECONDS));
+      return c.json({ error: e.message }, 429);
+    }
+    if (e instanceof ConvergenceError) return c.json({ error: redact(e.message) }, 422);
     if (e instanceof InputError) return c.json({ error: redact(e.message), ...(fieldOf(e.location) ? { field: fieldOf(e.location) } : {}) }, 400);
     return c.json({ error: `internal error: ${redact(e.message)}` }, 500);
   });
@@ -265,12 +275,16 @@ function datasetRoutes(app: Hono, { dataset, limits }: Server): void {
 }
 
 /** Counterfactuals, strategy specs, scenario runs and the Liberation Day replication: each a job in a worker. */
-function computeRoutes(app: Hono, { limits, jobs, sized, submit }: Server): void {
+function computeRoutes(app: Hono, { limits, jobs, sized, submit, dataset }: Server): void {
   app.post('/api/counterfactual', async (c) => {
     const body = parse(CounterfactualBody, await jsonBody(c));
     if (body.shock.length > limits.shockRows) throw new HttpError(413, `shock has ${body.shock.length} rows, more than the limit of ${limits.shockRows}`, 'shock');
     sized(body.data);
-    const job = submit({ type: 'counterfactual', data: body.data, at: body.at, shock: body.shock, deficits: body.deficits, elasticities: body.elasticities, sectorsOf: body.sectors_of });
+    const input = { type: 'counterfactual' as const, data: body.data, at: body.at, shock: body.shock, deficits: body.deficits, elasticities: body.elasticities, sectorsOf: body.sectors_of };
+    // Small worlds at interactive speed: answered here from the loaded data set, no worker, no queue.
+    const d = dataset(body.data);
+    if (d.world.N * d.world.N * d.world.S <= limits.inlineCells) return c.json(counterfactualAnswer(input, d.world, d.schedule));
+    const job = submit(input);
     return jobResponse(c, await jobs.wait(job.id));
   });
 

@@ -4,12 +4,13 @@
  */
 import { openDataset } from '../data/manifest.js';
 import { withElasticitySet } from '../data/elasticity-sets.js';
-import { economyIndex } from '../data/world.js';
+import { economyIndex, type World } from '../data/world.js';
 import { solveOrThrow, type Deficits } from '../model/equilibrium.js';
 import { shockFromRows, type ShockRow } from '../model/shock.js';
-import { counterfactualReport } from '../report/counterfactual.js';
+import { counterfactualReport, type CounterfactualReport } from '../report/counterfactual.js';
 import { worldOnDate } from '../run/dated.js';
 import { openScheduledDataset } from '../schedule/open.js';
+import type { Schedule } from '../schedule/schedule.js';
 import { DEFAULT_SCENARIO, loadScenario, loadScenarioText } from '../scenario/load.js';
 import { runScenario } from '../scenario/run.js';
 import { attachUncertainty } from '../run/bands.js';
@@ -26,6 +27,19 @@ export type JobInput =
 
 type Progress = (done: number, total: number, label: string) => void;
 
+/**
+ * A counterfactual on a world already loaded (the server answers small ones inline from its data-set
+ * cache; jobs load theirs): from the world on `at` if given, with a named elasticity set if asked.
+ */
+export function counterfactualAnswer(input: Extract<JobInput, { type: 'counterfactual' }>, base: World, schedule: Schedule | undefined): CounterfactualReport {
+  // The world on that date: the baseline solved forward under its tariffs (run/dated.ts).
+  const dated = schedule && input.at ? worldOnDate(base, schedule, input.at, { deficits: input.deficits }) : base;
+  const world = input.elasticities ? withElasticitySet(dated, input.elasticities, 'elasticities') : dated;
+  for (const c of input.sectorsOf ?? []) economyIndex(world, c, 'sectors_of');
+  const shock = shockFromRows(world, input.shock, (k, column) => ({ file: 'request body', column: `shock.${k}${column ? `.${column}` : ''}` }));
+  return counterfactualReport(solveOrThrow(world, shock, { deficits: input.deficits }), { sectorsOf: input.sectorsOf });
+}
+
 export async function runJob(input: JobInput, progress: Progress): Promise<unknown> {
   switch (input.type) {
     case 'strategy': {
@@ -39,13 +53,7 @@ export async function runJob(input: JobInput, progress: Progress): Promise<unkno
     }
     case 'counterfactual': {
       const opened = input.at ? openScheduledDataset(input.data) : undefined;
-      const base = opened?.world ?? openDataset(input.data).world;
-      // The world on that date: the baseline solved forward under its tariffs (run/dated.ts).
-      const dated = opened && input.at ? worldOnDate(base, opened.schedule, input.at, { deficits: input.deficits }) : base;
-      const world = input.elasticities ? withElasticitySet(dated, input.elasticities, 'elasticities') : dated;
-      for (const c of input.sectorsOf ?? []) economyIndex(world, c, 'sectors_of');
-      const shock = shockFromRows(world, input.shock, (k, column) => ({ file: 'request body', column: `shock.${k}${column ? `.${column}` : ''}` }));
-      return counterfactualReport(solveOrThrow(world, shock, { deficits: input.deficits }), { sectorsOf: input.sectorsOf });
+      return counterfactualAnswer(input, opened?.world ?? openDataset(input.data).world, opened?.schedule);
     }
     case 'liberation-day': {
       const overrides = Object.fromEntries((['eps', 'kappa', 'beta'] as const).filter((k) => input[k] !== undefined).map((k) => [k, input[k]]));

@@ -308,6 +308,7 @@ test('coalitions run as a job; the job time limit and the queue limit answer wit
     const third = await req({ data: 'gegravity-sample', instrument: 'uniform', upper: 4 });
     assert.equal(second.status, 202);
     assert.equal(third.status, 429, 'the queue holds one');
+    assert.equal(third.headers.get('retry-after'), '2', 'a 429 says when to try again');
     assert.match((await third.json()).error, /queue is full/);
     for (;;) {
       const j = await (await tight.app.request(`/api/jobs/${first.job}`)).json();
