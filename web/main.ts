@@ -345,6 +345,25 @@ function exportCsv(): void {
   download('parley-view.csv', `${lines.join('\n')}\n`, 'text/csv');
 }
 
+/** The view as an Excel workbook: the server writes it (one sheet per table, units in the headers). */
+async function exportXlsx(): Promise<void> {
+  const sheets = [
+    { name: 'welfare', rows: view.welfare.map((r) => ({ code: r.code, welfare_pct: r.welfare_pct })) },
+    { name: 'tariffs', rows: view.tariffs.map((r) => ({ date: r.date, importer: r.importer, exporter: r.exporter, rate: r.rate })) },
+    ...(view.deal ? [{ name: 'deal', rows: view.deal.agreement.tariffs.map((t) => ({ importer: t.importer, exporter: t.exporter, sector: t.sector, before: t.before, rate: t.rate })) }] : []),
+  ];
+  try {
+    const r = await fetch('/api/export/xlsx', { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ sheets, currency: view.deal?.currency }) });
+    if (!r.ok) throw new Error((await r.json()).error ?? `HTTP ${r.status}`);
+    const a = el('a', { href: URL.createObjectURL(await r.blob()), download: 'parley-view.xlsx' });
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  } catch (e) {
+    status(`Export failed: ${(e as Error).message}`);
+  }
+}
+
 function timeline(sources: ScenarioResult['sources']): void {
   const ol = $('timeline');
   ol.replaceChildren();
@@ -434,6 +453,7 @@ async function load(name: string): Promise<void> {
 async function start(): Promise<void> {
   $('whatif').addEventListener('input', whatIf);
   $('export-csv').addEventListener('click', exportCsv);
+  $('export-xlsx').addEventListener('click', () => void exportXlsx());
   $('uncertainty').addEventListener('click', () => void uncertainty());
   $('paper-run').addEventListener('click', () => void paper().catch((e) => status(`Error: ${(e as Error).message}`)));
   $('export-json').addEventListener('click', () => download('parley-view.json', `${JSON.stringify(view, null, 2)}\n`, 'application/json'));

@@ -19,7 +19,7 @@ export async function runCommand(scenario: string | undefined, o: { branch?: str
   });
   bar.end();
   if (o.out) {
-    const files = writeScenarioOutputs(o.out, result);
+    const files = await writeScenarioOutputs(o.out, result);
     if (!o.json) process.stderr.write(`wrote ${files.join(', ')}\n`);
   }
   if (o.json) return printJson(result);

@@ -9,6 +9,7 @@ import type { BranchResult, ScenarioResult } from '../scenario/run.js';
 import type { CoalitionsResult, NegotiationWithBands, WarResult } from '../run/results.js';
 import type { Percentiles } from '../strategy/uncertainty.js';
 import { makeOutputDir, writeAtomic, writeCsvAtomic, writeJsonAtomic } from './files.js';
+import { writeWorkbookAtomic } from './xlsx.js';
 import { money, PAYOFF_UNITS, percent, signed } from './format.js';
 
 /** A negotiation question's result: the run's contract plus the levers the branch did not offer. */
@@ -155,8 +156,8 @@ export function scenarioMarkdown(r: ScenarioResult): string {
   return `${out.join('\n\n')}\n`;
 }
 
-/** report.md, report.json and CSV tables in `dir`, each written atomically. */
-export function writeScenarioOutputs(dir: string, r: ScenarioResult): string[] {
+/** report.md, report.json, CSV tables and report.xlsx (one sheet per table) in `dir`, each written atomically. */
+export async function writeScenarioOutputs(dir: string, r: ScenarioResult): Promise<string[]> {
   makeOutputDir(dir, '--out');
   const economies: Record<string, unknown>[] = [];
   const tariffs: Record<string, unknown>[] = [];
@@ -174,6 +175,7 @@ export function writeScenarioOutputs(dir: string, r: ScenarioResult): string[] {
       }
     }
   }
+  const currency = (r.branches[0]?.questions.map((q) => (q.result as { currency?: string } | undefined)?.currency).find(Boolean)) ?? 'units of the data';
   return [
     writeAtomic(join(dir, 'report.md'), scenarioMarkdown(r)),
     writeJsonAtomic(join(dir, 'report.json'), r),
@@ -181,5 +183,6 @@ export function writeScenarioOutputs(dir: string, r: ScenarioResult): string[] {
     writeCsvAtomic(join(dir, 'tariffs.csv'), tariffs),
     writeCsvAtomic(join(dir, 'deals.csv'), deals),
     writeCsvAtomic(join(dir, 'levers.csv'), levers),
+    await writeWorkbookAtomic(join(dir, 'report.xlsx'), [{ name: 'economies', rows: economies }, { name: 'tariffs', rows: tariffs }, { name: 'deals', rows: deals }, { name: 'levers', rows: levers }], currency),
   ];
 }

@@ -26,7 +26,7 @@ import type { World } from '../data/world.js';
 import { counterfactualAnswer, type JobInput } from './compute.js';
 import { JobManager, QueueFullError, type Job } from './jobs.js';
 import { openApiDocument } from './openapi.js';
-import { CounterfactualBody, LiberationDayBody, ScenarioRunBody } from './schemas.js';
+import { CounterfactualBody, ExportBody, LiberationDayBody, ScenarioRunBody } from './schemas.js';
 import type { RunStore } from './store.js';
 
 export interface Limits {
@@ -329,6 +329,14 @@ function computeRoutes(app: Hono, { limits, jobs, sized, submit, dataset }: Serv
     const job = submit({ type: 'liberation-day', ...b });
     return jobResponse(c, await jobs.wait(job.id));
   };
+  // The page's view as an Excel workbook (one sheet per table, units in the headers).
+  app.post('/api/export/xlsx', async (c) => {
+    const body = parse(ExportBody, await jsonBody(c));
+    const { workbookBuffer } = await import('../report/xlsx.js');
+    const bytes = await workbookBuffer(body.sheets, body.currency ?? 'currency of the data');
+    return c.body(new Uint8Array(bytes), 200, { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'content-disposition': 'attachment; filename="parley-view.xlsx"' });
+  });
+
   app.get('/api/replications/liberation-day', (c) => liberationDay(c, {}));
   app.post('/api/replications/liberation-day', async (c) => liberationDay(c, await jsonBody(c)));
 

@@ -49,3 +49,21 @@ export const LiberationDayBody = z
     beta: z.number().optional(),
   })
   .strict();
+
+/** A view of the page as a workbook: up to 10 tables of flat rows (the page's export). */
+export const ExportBody = z
+  .object({
+    sheets: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1).max(31).regex(/^[A-Za-z0-9 _-]+$/, 'letters, digits, spaces, _ and -'),
+            rows: z.array(z.record(z.string().max(64), z.union([z.string().max(200), z.number(), z.boolean(), z.null()]))).max(20000),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(10),
+    currency: z.string().max(40).optional(),
+  })
+  .strict();

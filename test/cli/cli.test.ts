@@ -106,7 +106,7 @@ test('parley data show prints totals, provenance shares and what the loader deri
   assert.match(r.out, /31 dated measures/);
 });
 
-test('parley run (npm start) prints the April 2025 report; --out writes report.md, report.json and CSV tables', () => {
+test('parley run (npm start) prints the April 2025 report; --out writes report.md, report.json, CSV tables and report.xlsx', async () => {
   const out = join(dir, 'run');
   const r = parley('run', 'april-2025', '--branch', 'main', '--draws', '0', '--out', out);
   assert.equal(r.code, 0, r.err);
@@ -117,7 +117,15 @@ test('parley run (npm start) prints the April 2025 report; --out writes report.m
   assert.equal(j.scenario, 'april-2025');
   assert.equal(j.negotiations[0].parties.join(','), 'USA,JPN');
   assert.ok(['importer', 'exporter', 'sector', 'rate'].every((k) => k in j.negotiations[0].agreement.tariffs[0]));
-  for (const f of ['report.md', 'economies.csv', 'tariffs.csv', 'deals.csv', 'levers.csv']) assert.ok(existsSync(join(out, f)), f);
+  for (const f of ['report.md', 'economies.csv', 'tariffs.csv', 'deals.csv', 'levers.csv', 'report.xlsx']) assert.ok(existsSync(join(out, f)), f);
+  // The workbook: one sheet per table, units in the headers.
+  const { default: ExcelJS } = await import('exceljs');
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(join(out, 'report.xlsx'));
+  assert.deepEqual(wb.worksheets.map((w) => w.name), ['economies', 'tariffs', 'deals', 'levers']);
+  const header = (wb.getWorksheet('economies')!.getRow(1).values as unknown[]).filter(Boolean);
+  assert.ok(header.includes('welfare_pct (%)'), `headers carry units: ${header.join(', ')}`);
+  assert.ok((wb.getWorksheet('deals')!.getRow(1).values as unknown[]).includes('rate (fraction: 0.25 = 25%)'));
   const bad = parley('run', join(dir, 'missing.yaml'));
   assert.equal(bad.code, 2);
   assert.match(bad.err, /unknown scenario/);

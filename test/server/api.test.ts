@@ -159,6 +159,8 @@ test('every limit and bad input is a 4xx JSON error naming the field, and the se
     ['GET', '/api/jobs/nope', undefined, 404, 'id'],
     ['GET', '/api/runs/nope', undefined, 404, 'id'],
     ['POST', '/api/counterfactual', { data: 'episode-2025', shock: [{ exporter: 'JPN', importer: 'USA', tariff: 1e9 }] }, 400, 'shock.0.tariff'],
+    ['POST', '/api/export/xlsx', { sheets: [] }, 400, 'sheets'],
+    ['POST', '/api/export/xlsx', { sheets: [{ name: '../x', rows: [] }] }, 400, 'sheets.0.name'],
   ];
   for (const [method, path, body, status, field] of cases) {
     const r = await call(method, path, body);

@@ -89,6 +89,17 @@ test('export downloads the view as CSV', { skip, timeout: 30000 }, async () => {
   assert.match(text, /welfare_pct,USA,/);
 });
 
+test('export downloads the view as an XLSX workbook, one sheet per table with units in the headers', { skip, timeout: 30000 }, async () => {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export-xlsx').click()]);
+  assert.equal(download.suggestedFilename(), 'parley-view.xlsx');
+  const { default: ExcelJS } = await import('exceljs');
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile((await download.path())!);
+  assert.deepEqual(wb.worksheets.map((w) => w.name).slice(0, 2), ['welfare', 'tariffs']);
+  assert.ok((wb.getWorksheet('welfare')!.getRow(1).values as unknown[]).includes('welfare_pct (%)'));
+  assert.ok(wb.getWorksheet('welfare')!.rowCount > 5);
+});
+
 test('readable at a phone\'s width: nothing wider than the screen', { skip, timeout: 30000 }, async () => {
   await page.setViewportSize({ width: 390, height: 800 });
   await page.waitForTimeout(300);
