@@ -70,6 +70,7 @@ const charts = {
   heat: echarts.init($('heatmap')),
   welfare: echarts.init($('welfare')),
   frontier: echarts.init($('frontier')),
+  branches: echarts.init($('branch-chart')),
 };
 window.addEventListener('resize', () => Object.values(charts).forEach((c) => c.resize()));
 
@@ -400,6 +401,19 @@ function branchTable(result: ScenarioResult): void {
     return el('tr', {}, cells.map((c) => el('td', { textContent: c })));
   });
   table.querySelector('tbody')!.replaceChildren(...rows);
+  // The same comparison as a chart: each focus economy's welfare on each branch.
+  const welfareOn = (br: BranchResult, c: string) => answers<CounterfactualReport>(br, 'counterfactual')[0]?.economies.find((e) => e.code === c)?.welfare_pct ?? null;
+  charts.branches.setOption(
+    {
+      tooltip: { trigger: 'axis' },
+      legend: { bottom: 0 },
+      grid: { left: 60, right: 10, top: 10, bottom: 60 },
+      xAxis: { type: 'category', data: result.branches.map((br) => br.name), axisLabel: { fontSize: 10, interval: 0, rotate: 20 } },
+      yAxis: { type: 'value', name: 'welfare change, %' },
+      series: result.focus.economies.map((c) => ({ name: c, type: 'bar', data: result.branches.map((br) => welfareOn(br, c)) })),
+    },
+    true,
+  );
 }
 
 /** The Liberation Day replication: one column per figure the paper publishes, the paper's value in brackets. */

@@ -52,6 +52,8 @@ test('the page loads the scenario and draws the timeline, heat map, welfare char
   await page.goto(base);
   await page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('Ready'), null, { timeout: 90000 });
   for (const id of ['heatmap', 'welfare', 'frontier']) assert.ok(await page.locator(`#${id} canvas`).count(), `${id} has a chart`);
+  await page.waitForFunction(() => document.getElementById('status')!.textContent === 'Ready.', null, { timeout: 90000 });
+  assert.ok(await page.locator('#branch-chart canvas').count(), 'the branches are compared in a chart too');
   assert.ok((await page.locator('#timeline button').count()) > 30, 'timeline of events');
   assert.match((await page.locator('#deal').textContent())!, /Predicted deal: USA's tariff on JPN|No deal/);
   // The controls come from the negotiation's spec: its outside options, issues, coalitions and patience.
