@@ -438,14 +438,18 @@ async function paper(): Promise<void> {
   status('Paper replicated.');
 }
 
+/** Where a scenario comes from: a built-in name, or text from the editor (saved as a run when it completes). */
+type ScenarioSource = { scenario: string } | { text: string };
+
 /** Load a scenario: its main line first (a few seconds), then every branch for the comparison. */
-async function load(name: string): Promise<void> {
-  status(`Running the scenario ${name}…`);
-  // A page view is not a saved run (save: false); the server reuses an identical earlier run.
-  const main = await job<ScenarioResult>('/api/scenarios/run', { scenario: name, branch: 'main', draws: 0, save: false }, 'Running the scenario');
+async function load(source: ScenarioSource): Promise<void> {
+  const label = 'scenario' in source ? source.scenario : 'the edited scenario';
+  status(`Running ${label}…`);
+  // A page view is not a saved run (save: false); edited text the user runs is. The server reuses an identical earlier run.
+  const main = await job<ScenarioResult>('/api/scenarios/run', { ...source, branch: 'main', draws: 0, save: false }, 'Running the scenario');
   const branch = main.branches[0];
   const effects = branch.questions.find((q) => q.type === 'counterfactual');
-  Object.assign(state, { scenario: name, data: main.data, focus: main.focus, date: effects?.at ?? branch.questions[0]?.at ?? '' });
+  Object.assign(state, { scenario: main.scenario, data: main.data, focus: main.focus, date: effects?.at ?? branch.questions[0]?.at ?? '' });
   $('scenario-title').textContent = main.title;
   document.title = `Parley: ${main.title}`;
   timeline(main.sources);
@@ -460,8 +464,36 @@ async function load(name: string): Promise<void> {
     drawDeal(talks);
   }
   status('Ready. The branches are being computed…');
-  branchTable(await job<ScenarioResult>('/api/scenarios/run', { scenario: name, draws: 0, save: false }, 'Computing the branches'));
+  branchTable(await job<ScenarioResult>('/api/scenarios/run', { ...source, draws: 0, save: 'text' in source }, 'Computing the branches'));
   status('Ready.');
+}
+
+/** The editor: a built-in scenario's YAML to start from, checked as it changes. */
+async function editorText(name: string): Promise<void> {
+  const r = await fetch(`/api/scenarios/${encodeURIComponent(name)}/text`, { headers: auth });
+  ($('yaml') as HTMLTextAreaElement).value = r.ok ? await r.text() : '';
+  $('yaml-check').textContent = '';
+}
+
+let checkTimer: ReturnType<typeof setTimeout> | undefined;
+let checkAsk = 0;
+/** Check the edited text as the user types (debounced): the same errors as the CLI, with line and field. */
+function checkEdited(): void {
+  clearTimeout(checkTimer);
+  checkTimer = setTimeout(async () => {
+    const ask = ++checkAsk;
+    const out = $('yaml-check');
+    try {
+      const r = await api<{ scenario: string; events: number; questions: number; branches: string[] }>('/api/scenarios/check', { text: ($('yaml') as HTMLTextAreaElement).value });
+      if (ask !== checkAsk) return;
+      out.classList.remove('invalid');
+      out.textContent = `Valid: ${r.scenario}, ${r.events} events, ${r.questions} questions, branches ${r.branches.join(', ')}.`;
+    } catch (e) {
+      if (ask !== checkAsk) return;
+      out.classList.add('invalid');
+      out.textContent = (e as Error).message;
+    }
+  }, 400);
 }
 
 async function start(): Promise<void> {
@@ -474,8 +506,14 @@ async function start(): Promise<void> {
   const { scenarios, default: first } = await api<{ scenarios: { name: string; title: string }[]; default: string }>('/api/scenarios');
   const picker = $('scenario') as HTMLSelectElement;
   picker.replaceChildren(...scenarios.map((s) => el('option', { value: s.name, textContent: s.name, title: s.title, selected: s.name === first })));
-  picker.addEventListener('change', () => void load(picker.value).catch((e) => status(`Error: ${(e as Error).message}`)));
-  await load(first);
+  picker.addEventListener('change', () => {
+    void editorText(picker.value);
+    void load({ scenario: picker.value }).catch((e) => status(`Error: ${(e as Error).message}`));
+  });
+  $('yaml').addEventListener('input', checkEdited);
+  $('yaml-run').addEventListener('click', () => void load({ text: ($('yaml') as HTMLTextAreaElement).value }).catch((e) => status(`Error: ${(e as Error).message}`)));
+  void editorText(first);
+  await load({ scenario: first });
 }
 
 start().catch((e) => status(`Error: ${(e as Error).message}`));

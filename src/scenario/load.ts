@@ -3,7 +3,7 @@
  * (ids, order of events, codes the data set knows, levers that exist), each
  * error naming the file, line and field.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUILTIN_NAME, isBuiltinDataset, listBuiltinDatasets } from '../data/datasets.js';
@@ -47,6 +47,11 @@ export function listBuiltinScenarios(): string[] {
  */
 export function checkScenarioText(text: string, label: string): Scenario {
   return parseYamlWith(text, label, ScenarioSchema, checkStructure);
+}
+
+/** The YAML text of a built-in scenario (the page's editor starts from it). */
+export function builtinScenarioText(name: string): string {
+  return readFileSync(join(SCENARIO_DIR, `${name}.yaml`), 'utf8');
 }
 
 /** A built-in scenario checked without its data (see checkScenarioText). */

@@ -20,13 +20,13 @@ import { isIsoDate } from '../schedule/measures.js';
 import { tariffsAt, type Schedule } from '../schedule/schedule.js';
 import { openScheduledDataset } from '../schedule/open.js';
 import { SPEC_SCHEMAS, type SpecKind } from '../run/spec.js';
-import { branchNames, checkBuiltinScenario, checkScenarioText, DEFAULT_SCENARIO, isBuiltinScenario, listBuiltinScenarios } from '../scenario/load.js';
+import { branchNames, builtinScenarioText, checkBuiltinScenario, checkScenarioText, DEFAULT_SCENARIO, isBuiltinScenario, listBuiltinScenarios } from '../scenario/load.js';
 import { collectWarnings } from '../warn.js';
 import type { World } from '../data/world.js';
 import { counterfactualAnswer, type JobInput } from './compute.js';
 import { JobManager, QueueFullError, type Job } from './jobs.js';
 import { openApiDocument } from './openapi.js';
-import { CounterfactualBody, ExportBody, LiberationDayBody, ScenarioRunBody } from './schemas.js';
+import { CounterfactualBody, ExportBody, LiberationDayBody, ScenarioCheckBody, ScenarioRunBody } from './schemas.js';
 import type { RunStore } from './store.js';
 
 export interface Limits {
@@ -308,6 +308,19 @@ function computeRoutes(app: Hono, { limits, jobs, sized, submit, dataset }: Serv
   app.get('/api/scenarios', (c) => {
     scenarioList ??= listBuiltinScenarios().map((name) => ({ name, title: checkBuiltinScenario(name).title }));
     return c.json({ scenarios: scenarioList, default: DEFAULT_SCENARIO });
+  });
+
+  // The editor: a built-in scenario's text to start from, and a check of edited text with the CLI's errors (line and field).
+  app.get('/api/scenarios/:name/text', (c) => {
+    const name = c.req.param('name');
+    if (!isBuiltinScenario(name)) throw new HttpError(404, `unknown scenario "${name}" (built-in: ${listBuiltinScenarios().join(', ')})`, 'name');
+    return c.text(builtinScenarioText(name));
+  });
+  app.post('/api/scenarios/check', async (c) => {
+    const body = parse(ScenarioCheckBody, await jsonBody(c));
+    if (body.text.length > limits.scenarioChars) throw new HttpError(413, `scenario text longer than ${limits.scenarioChars} characters`, 'text');
+    const s = checkScenarioText(body.text, 'scenario');
+    return c.json({ ok: true, scenario: s.scenario, title: s.title, events: s.events.length, questions: s.questions.length, branches: branchNames(s) });
   });
 
   app.post('/api/scenarios/run', async (c) => {

@@ -2,7 +2,7 @@
 import { BUILTIN_NAME, DEFAULT_DATASET } from '../data/datasets.js';
 import { z } from 'zod';
 import { SPEC_SCHEMAS } from '../run/spec.js';
-import { CounterfactualBody, ExportBody, LiberationDayBody, ScenarioRunBody } from './schemas.js';
+import { CounterfactualBody, ExportBody, LiberationDayBody, ScenarioCheckBody, ScenarioRunBody } from './schemas.js';
 
 /** The server's limits as JSON Schema bounds: what a client may send is what the schema says, not 2^53. */
 export interface SchemaLimits {
@@ -67,6 +67,8 @@ export function openApiDocument(limits: SchemaLimits): object {
         post: { summary: 'the same with a subset of scenarios or robustness parameters (eps, kappa, beta)', requestBody: json(LiberationDayBody), responses: { '200': ok('scenarios'), ...errors } },
       },
       '/api/export/xlsx': { post: { summary: 'tables (the page\'s view) as an Excel workbook, one sheet per table, units in the headers', requestBody: json(ExportBody), responses: { '200': { description: 'the .xlsx file' }, ...errors } } },
+      '/api/scenarios/{name}/text': { get: { summary: 'a built-in scenario\'s YAML (the editor starts from it)', parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string', pattern: BUILTIN_NAME.source } }], responses: { '200': { description: 'YAML text' }, ...errors } } },
+      '/api/scenarios/check': { post: { summary: 'check scenario text without running it: `{ ok, scenario, title, events, questions, branches }` or a 400 with the line and field', requestBody: json(ScenarioCheckBody), responses: { '200': ok('the summary'), ...errors } } },
       '/api/scenarios': { get: { summary: 'the built-in scenarios (name, title) and the default one', responses: { '200': ok('{ scenarios: [{ name, title }], default }') } } },
       '/api/scenarios/run': { post: { summary: 'run a scenario (built-in name or text) or one branch; the result is saved as a run', requestBody: json(ScenarioRunBody), responses: { ...job, ...errors } } },
       '/api/jobs/{id}': {

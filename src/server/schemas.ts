@@ -67,3 +67,6 @@ export const ExportBody = z
     currency: z.string().max(40).optional(),
   })
   .strict();
+
+/** Scenario text to check (the page's editor validates as you type). */
+export const ScenarioCheckBody = z.object({ text: z.string() }).strict();

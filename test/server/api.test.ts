@@ -227,6 +227,20 @@ test('with a token, every API request needs it (constant-time check); without on
   assert.match(r.stderr, /^parley: --host 0\.0\.0\.0 is reachable from other machines: give --token/);
 });
 
+test('the editor endpoints: a built-in scenario\'s text, and a check of text with line and field', async () => {
+  const r = await app.request('/api/scenarios/april-2025/text');
+  assert.equal(r.status, 200);
+  const text = await r.text();
+  assert.match(text, /^scenario: april-2025$/m);
+  const ok = await call('POST', '/api/scenarios/check', { text: TINY });
+  assert.equal(ok.status, 200);
+  assert.equal(ok.body.scenario, 'tiny');
+  const bad = await call('POST', '/api/scenarios/check', { text: TINY.replace('baseline: 2024-12-31', 'baseline: 2024-13-31') });
+  assert.equal(bad.status, 400);
+  assert.match(bad.body.error, /line \d+: field "baseline"/);
+  assert.equal((await app.request('/api/scenarios/..%2Fsecret/text')).status, 404);
+});
+
 test('the same question joins the job already there; a run asked without saving is not saved', async () => {
   const a = await call('POST', '/api/scenarios/run', { text: TINY, save: false });
   const b = await call('POST', '/api/scenarios/run', { text: TINY, save: false });

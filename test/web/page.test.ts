@@ -83,6 +83,17 @@ test('the what-if slider changes the welfare chart', { skip, timeout: 60000 }, a
   assert.equal(await page.locator('#whatif-value').textContent(), '0%');
 });
 
+test('the scenario editor checks YAML as you type, with the line and field of a mistake', { skip, timeout: 60000 }, async () => {
+  const editor = page.locator('#yaml');
+  const text = await editor.inputValue();
+  assert.match(text, /^scenario: april-2025$/m);
+  await editor.fill(text.replace('baseline: 2024-12-31', 'baseline: 2024-13-31'));
+  await page.waitForFunction(() => document.getElementById('yaml-check')!.classList.contains('invalid'), null, { timeout: 30000 });
+  assert.match((await page.locator('#yaml-check').textContent())!, /line \d+: field "baseline"/);
+  await editor.fill(text);
+  await page.waitForFunction(() => document.getElementById('yaml-check')!.textContent!.startsWith('Valid: april-2025'), null, { timeout: 30000 });
+});
+
 test('export downloads the view as CSV', { skip, timeout: 30000 }, async () => {
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export-csv').click()]);
   assert.equal(download.suggestedFilename(), 'parley-view.csv');
