@@ -24,7 +24,7 @@ import { ShockedSystem } from './shocked.js';
 import { gmres, type PreconditionedOperator } from '../numeric/krylov.js';
 import { IO_LINEAR_MAX_PRODUCTS, IO_LINEAR_TOL, IO_PRICE_MAX_STEPS, IO_PRICE_NEWTON_LINEAR_TOL, IO_PRICE_NEWTON_SHRINK, IO_PRICE_TOL, IO_TANGENT_FACTOR, IO_TANGENT_MAX_TOL } from '../numeric/tolerances.js';
 import { ConvergenceError, InputError } from '../errors.js';
-import { luFactor } from '../numeric/linalg.js';
+import { luFactor, luSolve, luSolveTranspose, norm2 } from '../numeric/linalg.js';
 
 /**
  * Block-Jacobi preconditioner by economy: the inner operators are I minus a
@@ -59,46 +59,16 @@ class EconomyBlocks {
     }
   }
 
-  /** out = blockdiag^-T v (v and out distinct): the transposed solve U' L' P, for the adjoint systems. */
+  /** out = blockdiag^-T v (v and out distinct), for the adjoint systems. */
   applyTranspose(v: Float64Array, out: Float64Array): void {
-    const { N, S, lu, piv } = this;
-    const y = this.scratch;
-    for (let n = 0; n < N; n++) {
-      const o = n * S;
-      const L = n * S * S;
-      // U' y = v (forward), L' z = y (backward), x = P' z.
-      for (let i = 0; i < S; i++) {
-        let x = v[o + i];
-        for (let k = 0; k < i; k++) x -= lu[L + k * S + i] * y[k];
-        y[i] = x / lu[L + i * S + i];
-      }
-      for (let i = S - 1; i >= 0; i--) {
-        let x = y[i];
-        for (let k = i + 1; k < S; k++) x -= lu[L + k * S + i] * y[k];
-        y[i] = x;
-      }
-      for (let i = 0; i < S; i++) out[o + piv[o + i]] = y[i];
-    }
+    const { N, S, lu, piv, scratch } = this;
+    for (let n = 0; n < N; n++) luSolveTranspose(lu, S, piv, v, out, scratch, n * S * S, n * S);
   }
 
-  /** out = blockdiag^-1 v (v and out distinct): luSolve per block, written with offsets so it allocates nothing. */
+  /** out = blockdiag^-1 v (v and out distinct): each block solved in place, allocating nothing. */
   apply(v: Float64Array, out: Float64Array): void {
     const { N, S, lu, piv } = this;
-    for (let n = 0; n < N; n++) {
-      const o = n * S;
-      const L = n * S * S;
-      for (let i = 0; i < S; i++) out[o + i] = v[o + piv[o + i]];
-      for (let i = 0; i < S; i++) {
-        let x = out[o + i];
-        for (let k = 0; k < i; k++) x -= lu[L + i * S + k] * out[o + k];
-        out[o + i] = x;
-      }
-      for (let i = S - 1; i >= 0; i--) {
-        let x = out[o + i];
-        for (let k = i + 1; k < S; k++) x -= lu[L + i * S + k] * out[o + k];
-        out[o + i] = x / lu[L + i * S + i];
-      }
-    }
+    for (let n = 0; n < N; n++) luSolve(lu, S, piv, v, out, n * S * S, n * S);
   }
 }
 
@@ -314,19 +284,16 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
 
   /** ln c and c^-eps from wages and the log prices given. */
   private costsAt(lnPin: Float64Array): void {
-    const { N, S, gva, gamma, lnc, cp, w } = this;
+    const { N, S, gva, lnc, cp, w } = this;
     const eps = this.base.world.eps;
     for (let i = 0; i < N; i++) {
       const lw = Math.log(w[i]);
-      const o = i * S;
-      for (let s = 0; s < S; s++) lnc[o + s] = gva[o + s] * lw;
-      for (let k = 0; k < S; k++) {
-        const p = lnPin[o + k];
-        if (p === 0) continue;
-        const gk = (o + k) * S;
-        for (let s = 0; s < S; s++) lnc[o + s] += gamma[gk + s] * p;
-      }
-      for (let s = 0; s < S; s++) cp[o + s] = Math.exp(-eps[s] * lnc[o + s]);
+      for (let s = 0; s < S; s++) lnc[i * S + s] = gva[i * S + s] * lw;
+    }
+    this.addInputCosts(lnPin, lnc);
+    for (let is = 0, s = 0; is < N * S; is++) {
+      cp[is] = Math.exp(-eps[s] * lnc[is]);
+      if (++s === S) s = 0;
     }
   }
 
@@ -385,7 +352,7 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
       }
     }
     const target = IO_LINEAR_TOL * Math.sqrt(size);
-    const left = norm(rhs);
+    const left = norm2(rhs);
     if (left > target) {
       const r = gmres(this.spendingOp, rhs, dX, { tol: Math.min(0.5, target / left), maxProducts: IO_LINEAR_MAX_PRODUCTS });
       if (!(r.relResidual * left <= 10 * target)) throw new ConvergenceError('sector spending', (r.relResidual * left) / Math.sqrt(size), r.products);
@@ -397,17 +364,9 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
 
   /** GO[i][k] = sum_m lg[i][m][k] v[m][k] and rev[n] = sum_s rho[n][s] v[n][s]. */
   private factoryGate(v: Float64Array, go: Float64Array, rev: Float64Array): void {
-    const { N, S, lg, rho } = this;
-    const NS = N * S;
+    const { N, S, rho } = this;
     go.fill(0);
-    for (let i = 0; i < N; i++) {
-      const b0 = i * NS;
-      const o = i * S;
-      for (let ms = 0, s = 0; ms < NS; ms++) {
-        go[o + s] += lg[b0 + ms] * v[ms];
-        if (++s === S) s = 0;
-      }
-    }
+    this.addFactoryGate(v, go);
     for (let n = 0; n < N; n++) {
       let r = 0;
       for (let s = 0; s < S; s++) r += rho[n * S + s] * v[n * S + s];
@@ -417,92 +376,155 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
 
   /** out = (I - T) v: spending minus the intermediate and revenue-funded final demand it generates. */
   private spendingApply(v: Float64Array, out: Float64Array): void {
-    const { N, S, gamma, alpha, goBuf, revBuf } = this;
+    const { N, S, alpha, goBuf, revBuf } = this;
     this.factoryGate(v, goBuf, revBuf);
-    for (let n = 0; n < N; n++) {
-      const o = n * S;
-      for (let s = 0; s < S; s++) {
-        let inter = 0;
-        const gs = (o + s) * S;
-        for (let k = 0; k < S; k++) inter += gamma[gs + k] * goBuf[o + k];
-        out[o + s] = v[o + s] - inter - alpha[o + s] * revBuf[n];
-      }
-    }
+    for (let ns = 0; ns < N * S; ns++) out[ns] = v[ns] - alpha[ns] * revBuf[(ns - (ns % S)) / S];
+    this.addIntermediateUse(goBuf, out, -1);
   }
 
   /** out = (I - K) v, K v[n][s] = sum_i lam'[i][n][s] sum_k gamma[i][k][s] v[i][k]: the price tangent operator. */
   private priceApply(v: Float64Array, out: Float64Array): void {
-    const { N, S, gamma, lp, dlnc } = this;
-    const NS = N * S;
+    const { dlnc } = this;
     dlnc.fill(0);
+    this.addInputCosts(v, dlnc);
+    out.set(v);
+    this.addShares(dlnc, out, -1);
+  }
+
+  /** out = (I - T)' z: T' z[m][k] = sum_i lg[i][m][k] a[i][k] + rho[m][k] b[m], a = Gamma' z, b = alpha' z. */
+  private spendingApplyTranspose(z: Float64Array, out: Float64Array): void {
+    const { N, S, alpha, rho, goBuf: a, revBuf: b } = this;
+    const NS = N * S;
+    for (let n = 0; n < N; n++) {
+      let bn = 0;
+      for (let s = 0; s < S; s++) bn += alpha[n * S + s] * z[n * S + s];
+      b[n] = bn;
+    }
+    a.fill(0);
+    this.addIntermediateUseTranspose(z, a);
+    for (let ms = 0; ms < NS; ms++) out[ms] = z[ms] - rho[ms] * b[(ms - (ms % S)) / S];
+    this.addFactoryGateTranspose(a, out, -1);
+  }
+
+  /** out = (I - K)' y: K' y[i][k] = sum_s gamma[i][k][s] u[i][s], u[i][s] = sum_n lam'[i][n][s] y[n][s]. */
+  private priceApplyTranspose(y: Float64Array, out: Float64Array): void {
+    const { dlnc: u } = this;
+    u.fill(0);
+    this.addSharesTranspose(y, u);
+    out.set(y);
+    this.addInputCostsTranspose(u, out, -1);
+  }
+
+  // The linear maps the inner problems and their tangents and adjoints are made of, each written once.
+
+  /** out[i][s] += sum_k gamma[i][k][s] v[i][k]: input-cost changes from input-price changes (Gamma). */
+  private addInputCosts(v: Float64Array, out: Float64Array): void {
+    const { N, S, gamma } = this;
     for (let i = 0; i < N; i++) {
       const o = i * S;
       for (let k = 0; k < S; k++) {
         const p = v[o + k];
         if (p === 0) continue;
         const gk = (o + k) * S;
-        for (let s = 0; s < S; s++) dlnc[o + s] += gamma[gk + s] * p;
-      }
-    }
-    out.set(v);
-    for (let i = 0; i < N; i++) {
-      const b0 = i * NS;
-      const o = i * S;
-      for (let ns = 0, s = 0; ns < NS; ns++) {
-        out[ns] -= lp[b0 + ns] * dlnc[o + s];
-        if (++s === S) s = 0;
+        for (let s = 0; s < S; s++) out[o + s] += gamma[gk + s] * p;
       }
     }
   }
 
-  /** out = (I - T)' z: T' z[m][k] = sum_i lg[i][m][k] a[i][k] + rho[m][k] b[m], a = Gamma' z, b = alpha' z. */
-  private spendingApplyTranspose(z: Float64Array, out: Float64Array): void {
-    const { N, S, gamma, alpha, lg, rho, goBuf: a, revBuf: b } = this;
-    const NS = N * S;
-    for (let n = 0; n < N; n++) {
-      const o = n * S;
-      let bn = 0;
-      for (let k = 0; k < S; k++) a[o + k] = 0;
-      for (let s = 0; s < S; s++) {
-        const zs = z[o + s];
-        bn += alpha[o + s] * zs;
-        if (zs === 0) continue;
-        const gs = (o + s) * S;
-        for (let k = 0; k < S; k++) a[o + k] += gamma[gs + k] * zs;
-      }
-      b[n] = bn;
-    }
-    for (let ms = 0; ms < NS; ms++) out[ms] = z[ms] - rho[ms] * b[(ms - (ms % S)) / S];
-    for (let i = 0; i < N; i++) {
-      const b0 = i * NS;
-      const o = i * S;
-      for (let ms = 0, s = 0; ms < NS; ms++) {
-        out[ms] -= lg[b0 + ms] * a[o + s];
-        if (++s === S) s = 0;
-      }
-    }
-  }
-
-  /** out = (I - K)' y: K' y[i][k] = sum_s gamma[i][k][s] u[i][s], u[i][s] = sum_n lam'[i][n][s] y[n][s]. */
-  private priceApplyTranspose(y: Float64Array, out: Float64Array): void {
-    const { N, S, gamma, lp, dlnc: u } = this;
-    const NS = N * S;
-    u.fill(0);
-    for (let i = 0; i < N; i++) {
-      const b0 = i * NS;
-      const o = i * S;
-      for (let ns = 0, s = 0; ns < NS; ns++) {
-        u[o + s] += lp[b0 + ns] * y[ns];
-        if (++s === S) s = 0;
-      }
-    }
+  /** out[i][k] += scale sum_s gamma[i][k][s] u[i][s]: Gamma'. */
+  private addInputCostsTranspose(u: Float64Array, out: Float64Array, scale: number): void {
+    const { N, S, gamma } = this;
     for (let i = 0; i < N; i++) {
       const o = i * S;
       for (let k = 0; k < S; k++) {
         const gk = (o + k) * S;
         let v = 0;
         for (let s = 0; s < S; s++) v += gamma[gk + s] * u[o + s];
-        out[o + k] = y[o + k] - v;
+        out[o + k] += scale * v;
+      }
+    }
+  }
+
+  /** out[n][s] += scale sum_i lam'[i][n][s] c[i][s]: buyers' prices from sellers' costs (Lam). */
+  private addShares(c: Float64Array, out: Float64Array, scale: number): void {
+    const { N, S, lp } = this;
+    const NS = N * S;
+    for (let i = 0; i < N; i++) {
+      const b0 = i * NS;
+      const o = i * S;
+      for (let ns = 0, s = 0; ns < NS; ns++) {
+        out[ns] += scale * lp[b0 + ns] * c[o + s];
+        if (++s === S) s = 0;
+      }
+    }
+  }
+
+  /** out[i][s] += sum_n lam'[i][n][s] y[n][s]: Lam'. */
+  private addSharesTranspose(y: Float64Array, out: Float64Array): void {
+    const { N, S, lp } = this;
+    const NS = N * S;
+    for (let i = 0; i < N; i++) {
+      const b0 = i * NS;
+      const o = i * S;
+      for (let ns = 0, s = 0; ns < NS; ns++) {
+        out[o + s] += lp[b0 + ns] * y[ns];
+        if (++s === S) s = 0;
+      }
+    }
+  }
+
+  /** out[n][s] += scale sum_k gamma[n][s][k] go[n][k]: spending on inputs from gross output. */
+  private addIntermediateUse(go: Float64Array, out: Float64Array, scale: number): void {
+    const { N, S, gamma } = this;
+    for (let n = 0; n < N; n++) {
+      const o = n * S;
+      for (let s = 0; s < S; s++) {
+        let inter = 0;
+        const gs = (o + s) * S;
+        for (let k = 0; k < S; k++) inter += gamma[gs + k] * go[o + k];
+        out[o + s] += scale * inter;
+      }
+    }
+  }
+
+  /** out[n][k] += sum_s gamma[n][s][k] z[n][s]: the transpose of addIntermediateUse. */
+  private addIntermediateUseTranspose(z: Float64Array, out: Float64Array): void {
+    const { N, S, gamma } = this;
+    for (let n = 0; n < N; n++) {
+      const o = n * S;
+      for (let s = 0; s < S; s++) {
+        const zs = z[o + s];
+        if (zs === 0) continue;
+        const gs = (o + s) * S;
+        for (let k = 0; k < S; k++) out[o + k] += gamma[gs + k] * zs;
+      }
+    }
+  }
+
+  /** go[i][s] += sum_m lam'[i][m][s] v[m][s] / (1 + t'): sellers' gross output from buyers' spending (LG). */
+  private addFactoryGate(v: Float64Array, go: Float64Array): void {
+    const { N, S, lg } = this;
+    const NS = N * S;
+    for (let i = 0; i < N; i++) {
+      const b0 = i * NS;
+      const o = i * S;
+      for (let ms = 0, s = 0; ms < NS; ms++) {
+        go[o + s] += lg[b0 + ms] * v[ms];
+        if (++s === S) s = 0;
+      }
+    }
+  }
+
+  /** out[m][s] += scale sum_i lam'[i][m][s] y[i][s] / (1 + t'): LG'. */
+  private addFactoryGateTranspose(y: Float64Array, out: Float64Array, scale: number): void {
+    const { N, S, lg } = this;
+    const NS = N * S;
+    for (let i = 0; i < N; i++) {
+      const b0 = i * NS;
+      const o = i * S;
+      for (let ms = 0, s = 0; ms < NS; ms++) {
+        out[ms] += scale * lg[b0 + ms] * y[o + s];
+        if (++s === S) s = 0;
       }
     }
   }
@@ -515,7 +537,7 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
    * + sum excess[i] dexcess[i] + sum_c share(c) d(lam'/(1+t'))[c].
    */
   tariffAdjoint(seeds: IoTariffSeeds, out: Float64Array): void {
-    const { N, S, gva, gamma, alpha, g, lp, lg, rho, X, tPrime } = this;
+    const { N, S, gva, alpha, g, lp, rho, X, tPrime } = this;
     const eps = this.base.world.eps;
     const NS = N * S;
     const barGO = new Float64Array(NS); // bar dGO, then bar dGO0
@@ -523,27 +545,13 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
     const barRev = Float64Array.from(seeds.R); // bar drev0
     // dexcess = gva dGO; dGO = dGO0 + LG dX; dR = drev0 + rho dX.
     for (let i = 0; i < N; i++) for (let s = 0; s < S; s++) barGO[i * S + s] = seeds.excess[i] * gva[i * S + s];
-    for (let i = 0; i < N; i++) {
-      const b0 = i * NS;
-      const o = i * S;
-      for (let ms = 0, s = 0; ms < NS; ms++) {
-        barX[ms] += lg[b0 + ms] * barGO[o + s];
-        if (++s === S) s = 0;
-      }
-    }
+    this.addFactoryGateTranspose(barGO, barX, 1);
     for (let ns = 0; ns < NS; ns++) barX[ns] += seeds.R[(ns - (ns % S)) / S] * rho[ns];
     // (I - T) dX = Gamma dGO0 + alpha drev0: z = (I - T)^-T barX.
     const z = new Float64Array(NS);
     this.linearSolve(this.spendingOpT, barX, z, 'spending adjoint');
-    for (let n = 0; n < N; n++) {
-      const o = n * S;
-      for (let s = 0; s < S; s++) {
-        const zs = z[o + s];
-        barRev[n] += alpha[o + s] * zs;
-        const gs = (o + s) * S;
-        for (let k = 0; k < S; k++) barGO[o + k] += gamma[gs + k] * zs;
-      }
-    }
+    for (let ns = 0; ns < NS; ns++) barRev[(ns - (ns % S)) / S] += alpha[ns] * z[ns];
+    this.addIntermediateUseTranspose(z, barGO);
     // dGO0[i][s] = sum_n dlg X[n][s], drev0[n] = sum (dlam' - dlg) X[n][s]; dlg = g dlam' - lam' g^2 dt;
     // dlam' = -eps lam' (dlnc_i - dlnP_n + dt / (1 + t')).
     const barLnc = new Float64Array(NS);
@@ -567,15 +575,7 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
       }
     }
     // dlnc = Gamma dlnP (w fixed).
-    for (let i = 0; i < N; i++) {
-      const o = i * S;
-      for (let k = 0; k < S; k++) {
-        const gk = (o + k) * S;
-        let v = 0;
-        for (let s = 0; s < S; s++) v += gamma[gk + s] * barLnc[o + s];
-        barLnP[o + k] += v;
-      }
-    }
+    this.addInputCostsTranspose(barLnc, barLnP, 1);
     // (I - K) dlnP = sum_i lam' dt / (1 + t') (+ the w part, zero here): y = (I - K)^-T barLnP.
     const y = new Float64Array(NS);
     this.linearSolve(this.priceOpT, barLnP, y, 'price adjoint');
@@ -612,40 +612,24 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
    *   dexcess_i = sum_s gva (dGO|X + lam' g dX) - VA_i v_i,  dR = dR|X + rho dX.
    */
   private tangentAlong(v: ArrayLike<number> | null, cells: ArrayLike<number> | null, values: ArrayLike<number> | null): void {
-    const { N, S, gva, gamma, alpha, g, lp, X, L, w, rhs, dX, dlnP, dlnc, dGO, revBuf, tPrime } = this;
+    const { N, S, gva, alpha, g, lp, X, L, w, rhs, dX, dlnP, dlnc, dGO, revBuf, tPrime } = this;
     const eps = this.base.world.eps;
     const NS = N * S;
     const dw = (i: number) => (v ? v[i] / w[i] : 0);
+    // dlnc holds gva dlnw, the cost change of wages alone, until the price tangent is known.
+    for (let is = 0; is < NS; is++) dlnc[is] = gva[is] * dw((is - (is % S)) / S);
     // Price tangent: right-hand side Lam (gva dlnw) plus the tariff cells' direct effect.
     rhs.fill(0);
-    for (let i = 0; i < N && v; i++) {
-      const d = dw(i);
-      if (d === 0) continue;
-      const b0 = i * NS;
-      const o = i * S;
-      for (let ns = 0, s = 0; ns < NS; ns++) {
-        rhs[ns] += lp[b0 + ns] * gva[o + s] * d;
-        if (++s === S) s = 0;
-      }
-    }
+    if (v) this.addShares(dlnc, rhs, 1);
     const nc = cells ? cells.length : 0;
     for (let m = 0; m < nc; m++) {
       const k = cells![m];
       rhs[k % NS] += (lp[k] * values![m]) / (1 + tPrime[k]);
     }
     this.linearSolve(this.priceOp, rhs, dlnP, 'price tangent');
-    // dlnc (priceApply left Gamma of its last argument there, not of dlnP: recompute).
-    for (let i = 0; i < N; i++) {
-      const o = i * S;
-      const d = dw(i);
-      for (let s = 0; s < S; s++) dlnc[o + s] = gva[o + s] * d;
-      for (let k = 0; k < S; k++) {
-        const p = dlnP[o + k];
-        if (p === 0) continue;
-        const gk = (o + k) * S;
-        for (let s = 0; s < S; s++) dlnc[o + s] += gamma[gk + s] * p;
-      }
-    }
+    // dlnc = gva dlnw + Gamma dlnP (priceApply used dlnc as scratch: start again).
+    for (let is = 0; is < NS; is++) dlnc[is] = gva[is] * dw((is - (is % S)) / S);
+    this.addInputCosts(dlnP, dlnc);
     // Changes at fixed X: dGO0[i][s] and the revenue change per importer.
     dGO.fill(0);
     revBuf.fill(0);
@@ -678,24 +662,15 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
     // The spending solve uses revBuf as scratch: keep the revenue change at fixed X in dR.
     dR.set(revBuf);
     for (let n = 0; n < N; n++) {
-      const o = n * S;
       const dinc = (v ? L[n] * v[n] : 0) + dR[n];
-      for (let s = 0; s < S; s++) {
-        let inter = 0;
-        const gs = (o + s) * S;
-        for (let k = 0; k < S; k++) inter += gamma[gs + k] * dGO[o + k];
-        rhs[o + s] = inter + alpha[o + s] * dinc;
-      }
+      for (let s = 0; s < S; s++) rhs[n * S + s] = alpha[n * S + s] * dinc;
     }
+    this.addIntermediateUse(dGO, rhs, 1);
     this.linearSolve(this.spendingOp, rhs, dX, 'spending tangent');
-    const { lg, rho, dExcess } = this;
+    this.addFactoryGate(dX, dGO);
+    const { rho, dExcess } = this;
     for (let i = 0; i < N; i++) {
-      const b0 = i * NS;
       const o = i * S;
-      for (let ms = 0, s = 0; ms < NS; ms++) {
-        dGO[o + s] += lg[b0 + ms] * dX[ms];
-        if (++s === S) s = 0;
-      }
       let d = 0;
       for (let s = 0; s < S; s++) d += gva[o + s] * dGO[o + s];
       dExcess[i] = d - (v ? L[i] * v[i] : 0);
@@ -767,10 +742,4 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
       out[i] = -(L[i] + d / w[i]);
     }
   }
-}
-
-function norm(v: Float64Array): number {
-  let s = 0;
-  for (let k = 0; k < v.length; k++) s += v[k] * v[k];
-  return Math.sqrt(s);
 }

@@ -47,36 +47,42 @@ export function luFactor(A: Float64Array, n: number, piv: Int32Array): void {
   }
 }
 
-/** Solve A x = b with a factored A; b is read, x written (may alias scratch, not b). */
-export function luSolve(LU: Float64Array, n: number, piv: Int32Array, b: Float64Array, x: Float64Array): void {
-  for (let i = 0; i < n; i++) x[i] = b[piv[i]];
+/**
+ * Solve A x = b with a factored A; b is read, x written (may alias scratch, not b). `luAt` and
+ * `at` locate one block in larger arrays (the block's factor at LU[luAt..], its pivots and vectors
+ * at [at..]): block-diagonal preconditioners solve every block in place, allocating nothing.
+ */
+export function luSolve(LU: Float64Array, n: number, piv: Int32Array, b: Float64Array, x: Float64Array, luAt = 0, at = 0): void {
+  for (let i = 0; i < n; i++) x[at + i] = b[at + piv[at + i]];
   for (let i = 0; i < n; i++) {
-    let v = x[i];
-    for (let k = 0; k < i; k++) v -= LU[i * n + k] * x[k];
-    x[i] = v;
+    let v = x[at + i];
+    for (let k = 0; k < i; k++) v -= LU[luAt + i * n + k] * x[at + k];
+    x[at + i] = v;
   }
   for (let i = n - 1; i >= 0; i--) {
-    let v = x[i];
-    for (let k = i + 1; k < n; k++) v -= LU[i * n + k] * x[k];
-    x[i] = v / LU[i * n + i];
+    let v = x[at + i];
+    for (let k = i + 1; k < n; k++) v -= LU[luAt + i * n + k] * x[at + k];
+    x[at + i] = v / LU[luAt + i * n + i];
   }
 }
 
-/** Solve A' x = b (the transpose) with a factored A: used by adjoint gradients. */
-export function luSolveTranspose(LU: Float64Array, n: number, piv: Int32Array, b: Float64Array, x: Float64Array): void {
+/**
+ * Solve A' x = b (the transpose) with a factored A: used by adjoint gradients. `y` is scratch of
+ * n entries (made when not given); `luAt` and `at` locate a block as in luSolve.
+ */
+export function luSolveTranspose(LU: Float64Array, n: number, piv: Int32Array, b: Float64Array, x: Float64Array, y: Float64Array = new Float64Array(n), luAt = 0, at = 0): void {
   // A = P' L U, so A' = U' L' P and A' x = b  <=>  U' y = b, L' z = y, x = P' z.
-  const y = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    let v = b[i];
-    for (let k = 0; k < i; k++) v -= LU[k * n + i] * y[k];
-    y[i] = v / LU[i * n + i];
+    let v = b[at + i];
+    for (let k = 0; k < i; k++) v -= LU[luAt + k * n + i] * y[k];
+    y[i] = v / LU[luAt + i * n + i];
   }
   for (let i = n - 1; i >= 0; i--) {
     let v = y[i];
-    for (let k = i + 1; k < n; k++) v -= LU[k * n + i] * y[k];
+    for (let k = i + 1; k < n; k++) v -= LU[luAt + k * n + i] * y[k];
     y[i] = v;
   }
-  for (let i = 0; i < n; i++) x[piv[i]] = y[i];
+  for (let i = 0; i < n; i++) x[at + piv[at + i]] = y[i];
 }
 
 /** Cholesky factor L (row-major m x m, lower) of A + lambda I, or undefined when it is not positive definite. */
