@@ -77,6 +77,9 @@ export function readIoStructure(valueAdded: FlowSource, inputs: FlowSource, worl
   for (let k = 0; k < N * S; k++) {
     if (Number.isNaN(gva[k])) throw new DataError(`no value-added share for ${codes[Math.floor(k / S)]} [${sectors[k % S]}]: every economy and sector needs one`, { file: va.file });
   }
+  // A sector nobody produces cannot be bought, as an input or for final use.
+  const output = new Float64Array(S);
+  for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) for (let s = 0; s < S; s++) output[s] += world.Z[(i * N + j) * S + s];
   const gamma = new Float64Array(N * S * S);
   const used = new Float64Array(N * S);
   const inp = readCsv(inputs.file, ['economy', 'input', 'sector', 'share'], inputs.columns);
@@ -86,6 +89,7 @@ export function readIoStructure(valueAdded: FlowSource, inputs: FlowSource, worl
     const k = lookupText(inp, r, ii, sx, 'sector');
     const s = lookupText(inp, r, is, sx, 'sector');
     const v = numberAt(inp, r, iv, { min: 0, expected: 'an input share >= 0' });
+    if (v > 0 && !(output[k] > 0)) throw new DataError(`sector ${sectors[k]} has no output anywhere in the flows, but is used as an input here`, { file: inp.file, line: inp.line(r), column: 'input' });
     const c = (n * S + k) * S + s;
     if (gamma[c] !== 0) throw new DataError(`duplicate input share ${sectors[k]} into ${codes[n]} [${sectors[s]}]`, { file: inp.file, line: inp.line(r), column: 'economy' });
     gamma[c] = v;
@@ -98,13 +102,6 @@ export function readIoStructure(valueAdded: FlowSource, inputs: FlowSource, worl
         throw new DataError(`value added and inputs of ${codes[n]} [${sectors[s]}] sum to ${sum.toPrecision(6)} (value added ${gva[n * S + s]}, inputs ${used[n * S + s].toPrecision(6)} from ${basename(inp.file)}); expected 1`, { file: va.file, line: vaLine[n * S + s], column: 'share' });
       }
     }
-  }
-  // A sector nobody produces cannot be bought, as an input or for final use.
-  const output = new Float64Array(S);
-  for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) for (let s = 0; s < S; s++) output[s] += world.Z[(i * N + j) * S + s];
-  for (let r = 0; r < inp.count; r++) {
-    const k = sx.get(inp.text(r, ii))!;
-    if (!(output[k] > 0) && Number(inp.text(r, iv)) > 0) throw new DataError(`sector ${sectors[k]} has no output anywhere in the flows, but is used as an input here`, { file: inp.file, line: inp.line(r), column: 'input' });
   }
   const { alpha, clipped } = finalDemandShares(N, S, world.Z, world.t, gamma);
   const notes = [`input-output structure from ${basename(va.file)} and ${basename(inp.file)}; final-demand shares derived from the flows (spending less intermediate use)`];
