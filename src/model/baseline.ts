@@ -103,3 +103,8 @@ function deriveBaseline(world: World): Baseline {
   const income = Float64Array.from(L, (l, i) => l + Pi[i]);
   return { world, N, S, Y, R, E, D, beta, lam, profitShare, Ys, L, Pi, income };
 }
+
+/** Baseline income I = L + R + D of economy n (value added, tariff revenue and the deficit): what final demand spends (MODEL.md §4). */
+export function baselineIncome(base: Pick<Baseline, 'L' | 'R' | 'D'>, n: number): number {
+  return base.L[n] + base.R[n] + base.D[n];
+}

@@ -7,7 +7,7 @@
  * EquilibriumSystem and a backtracking line search. Walras' law gives the
  * dropped market. Stops when max_i |excess_i| / Y_i < tol (default 1e-10).
  */
-import { computeBaseline, type Baseline } from './baseline.js';
+import { baselineIncome, computeBaseline, type Baseline } from './baseline.js';
 import { EquilibriumSystem, type DeficitRule } from './system.js';
 import { dot, luFactor, luSolve, SingularMatrixError } from '../numeric/linalg.js';
 import { gmres, type PreconditionedOperator } from '../numeric/krylov.js';
@@ -144,7 +144,7 @@ function ioInconsistency(world: World): number {
   const base = computeBaseline(world);
   let worst = 0;
   for (let n = 0; n < N; n++) {
-    const income = base.L[n] + base.R[n] + base.D[n];
+    const income = baselineIncome(base, n);
     for (let s = 0; s < S; s++) {
       const X = base.beta[n * S + s] * base.E[n];
       if (!(X > 0)) continue;

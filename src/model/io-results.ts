@@ -6,6 +6,7 @@
  * sector, output and price changes.
  */
 import type { Equilibrium } from './equilibrium.js';
+import { baselineIncome } from './baseline.js';
 
 export interface IoEconomyResult {
   code: string;
@@ -42,12 +43,6 @@ function ioOf(eq: Equilibrium): NonNullable<Equilibrium['io']> {
   return eq.io;
 }
 
-/** Baseline income I = VA + R + D per economy. */
-function baselineIncome(eq: Equilibrium, n: number): number {
-  const b = eq.baseline;
-  return b.L[n] + b.R[n] + b.D[n];
-}
-
 export function ioEconomyResults(eq: Equilibrium): IoEconomyResult[] {
   const io = ioOf(eq);
   const { N, S, world } = eq.baseline;
@@ -66,7 +61,7 @@ export function ioEconomyResults(eq: Equilibrium): IoEconomyResult[] {
         if (Z[m] > 0) vot += t[m] * Z[m] * (eq.Zp[m] / Z[m] - chat[i * S + s]);
       }
     }
-    const I = baselineIncome(eq, n);
+    const I = baselineIncome(eq.baseline, n);
     out.push({
       code: world.codes[n],
       welfare_pct: (100 * (tot + vot)) / I,
