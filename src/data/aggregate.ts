@@ -75,6 +75,27 @@ function reorder(map: Mapping, order: readonly string[] | undefined): Mapping {
   return { codes: [...order], names: perm.map((k) => map.names[k]), to: Int32Array.from(map.to, (k) => inv[k]) };
 }
 
+/**
+ * Groups as written in a manifest or an aggregation file, with at most one group `'*'` taking the
+ * rest: every code of `all` that is neither a member or name of another group nor in `kept` (codes
+ * kept as themselves, e.g. an economies list). `what` names the groups in the error.
+ */
+export function expandRest(groups: Readonly<Record<string, readonly string[] | '*'>>, all: readonly string[], kept: readonly string[], what: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  let rest: string | undefined;
+  for (const [g, members] of Object.entries(groups)) {
+    if (members === '*') {
+      if (rest) throw new InputError(`${what}: both ${rest} and ${g} are "*"; only one group can take the rest`);
+      rest = g;
+    } else out[g] = [...members];
+  }
+  if (rest) {
+    const named = new Set([...Object.values(out).flat(), ...Object.keys(out), ...kept]);
+    out[rest] = all.filter((c) => !named.has(c));
+  }
+  return out;
+}
+
 /** A new World with economies and/or sectors merged as `spec` says. */
 export function aggregateWorld(world: World, spec: AggregationSpec): World {
   const { N, S, Z, t, eps } = world;

@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { DataError } from '../errors.js';
-import { aggregateWorld } from './aggregate.js';
+import { aggregateWorld, expandRest } from './aggregate.js';
 import type { World } from './world.js';
 import { readYamlWith } from './yaml.js';
 
@@ -21,24 +21,11 @@ const AggregationFile = z.object({ economies: Groups.optional(), sectors: Groups
 /** The world aggregated as the file says; unknown codes and overlaps are DataErrors naming the file. */
 export function aggregateWithFile(world: World, file: string): World {
   const spec = readYamlWith(file, AggregationFile, 'aggregation');
-  const expand = (groups: z.infer<typeof Groups> | undefined, all: readonly string[], what: string): Record<string, string[]> | undefined => {
-    if (!groups) return undefined;
-    const out: Record<string, string[]> = {};
-    let rest: string | undefined;
-    for (const [g, members] of Object.entries(groups)) {
-      if (members === '*') {
-        if (rest) throw new DataError(`${what}: both ${rest} and ${g} are "*"; only one group can take the rest`, { file });
-        rest = g;
-      } else out[g] = members;
-    }
-    if (rest) {
-      const named = new Set([...Object.values(out).flat(), ...(spec.order ?? [])]);
-      out[rest] = all.filter((c) => !named.has(c));
-    }
-    return out;
-  };
   try {
-    return aggregateWorld(world, { economies: expand(spec.economies, world.codes, 'economies'), sectors: expand(spec.sectors, world.sectors, 'sectors'), order: spec.order });
+    const kept = spec.order ?? [];
+    const economies = spec.economies && expandRest(spec.economies, world.codes, kept, 'economies');
+    const sectors = spec.sectors && expandRest(spec.sectors, world.sectors, kept, 'sectors');
+    return aggregateWorld(world, { economies, sectors, order: spec.order });
   } catch (e) {
     throw new DataError((e as Error).message, { file });
   }

@@ -20,7 +20,7 @@ import { cached } from './cache.js';
 import { DATASET_CACHE, fileRef, resolveManifest } from './datasets.js';
 import { noteRead } from './reads.js';
 import { readYamlWith } from './yaml.js';
-import { aggregateWorld } from './aggregate.js';
+import { aggregateWorld, expandRest } from './aggregate.js';
 import { numberCell, readCsv } from './csv.js';
 import type { DomesticRule } from './domestic.js';
 import { PROVENANCE } from './provenance.js';
@@ -195,22 +195,12 @@ function assembleFromManifest(loaded: LoadedManifest): World {
     return withIo(loaded, assembleWorld(raw.read, { economies: raw.economies, domestic: raw.domestic, tariffs: m.tariffs ? fileRef(dir, m.tariffs) : undefined, elasticities: raw.elasticities, meta }));
   }
   const fine = withIo(loaded, assembleWorld(raw.read, { economies: raw.economies, domestic: raw.domestic, elasticities: raw.elasticities, meta }));
-  const groups: Record<string, string[]> = {};
-  let rest: string | undefined;
-  for (const [g, members] of Object.entries(m.aggregate)) {
-    if (members === '*') {
-      if (rest) throw new DataError(`aggregate: both ${rest} and ${g} are "*"; only one group can take the rest`, { file: loaded.file });
-      rest = g;
-    } else groups[g] = members;
-  }
   const order = m.economies ? readEconomies(fileRef(dir, m.economies)).list : undefined;
-  if (rest) {
-    // The rest: every economy neither in a group nor kept as itself in the economies list.
-    const named = new Set([...Object.values(groups).flat(), ...Object.keys(groups), ...(order ?? []).map((e) => e.code)]);
-    groups[rest] = fine.codes.filter((c) => !named.has(c));
-  }
+  let groups: Record<string, string[]>;
   let world: World;
   try {
+    // The rest ('*'): every economy neither in a group nor kept as itself in the economies list.
+    groups = expandRest(m.aggregate, fine.codes, (order ?? []).map((e) => e.code), 'aggregate');
     world = aggregateWorld(fine, { economies: groups, order: order?.map((e) => e.code), names: order });
   } catch (e) {
     throw new DataError((e as Error).message, { file: loaded.file });
