@@ -37,13 +37,14 @@ export function makeOutputDir(dir: string, flag: string): void {
 /** Rows per csv-stringify call when writing a table in chunks. */
 const CSV_ROWS_PER_CHUNK = 4096;
 
-/** Write a file atomically from chunks that `produce` hands to `write`. */
-export function writeFileAtomic(path: string, produce: (write: (chunk: string) => void) => void): string {
+/** Write a file atomically from chunks (text or bytes) that `produce` hands to `write`. */
+export function writeFileAtomic(path: string, produce: (write: (chunk: string | Uint8Array) => void) => void): string {
   const tmp = `${path}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w');
   try {
     produce((chunk) => {
-      writeSync(fd, chunk);
+      if (typeof chunk === 'string') writeSync(fd, chunk);
+      else for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at);
     });
     closeSync(fd);
   } catch (e) {

@@ -3,7 +3,7 @@
  * whole or not at all (a temporary file renamed into place). exceljs is loaded only when a workbook
  * is asked for, so no other command pays for it.
  */
-import { writeFile, rename, unlink } from 'node:fs/promises';
+import { writeFileAtomic } from './files.js';
 
 export interface Sheet {
   name: string;
@@ -42,16 +42,8 @@ function cellValue(v: unknown): string | number | boolean | null {
   return JSON.stringify(v);
 }
 
-/** Write the workbook atomically; returns the path. */
+/** Write the workbook atomically (see writeFileAtomic); returns the path. */
 export async function writeWorkbookAtomic(path: string, sheets: readonly Sheet[], currency: string): Promise<string> {
   const buffer = await workbookBuffer(sheets, currency);
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    await writeFile(tmp, buffer);
-    await rename(tmp, path);
-  } catch (e) {
-    await unlink(tmp).catch(() => {});
-    throw e;
-  }
-  return path;
+  return writeFileAtomic(path, (write) => write(buffer));
 }
