@@ -331,8 +331,8 @@ async function uncertainty(): Promise<void> {
   }
 }
 
-function download(name: string, text: string, type: string): void {
-  const a = el('a', { href: URL.createObjectURL(new Blob([text], { type })), download: name });
+function download(name: string, data: Blob): void {
+  const a = el('a', { href: URL.createObjectURL(data), download: name });
   document.body.appendChild(a);
   a.click();
   a.remove();
@@ -343,7 +343,7 @@ function exportCsv(): void {
   for (const r of view.welfare) lines.push(`welfare_pct,${r.code},${r.welfare_pct}`);
   for (const r of view.tariffs) lines.push(`tariff ${r.date},${r.importer} on ${r.exporter},${r.rate}`);
   if (view.deal) for (const t of view.deal.agreement.tariffs) lines.push(`deal,${t.importer} on ${t.exporter}${t.sector && t.sector !== 'ALL' ? ` ${t.sector}` : ''},${t.rate}`);
-  download('parley-view.csv', `${lines.join('\n')}\n`, 'text/csv');
+  download('parley-view.csv', new Blob([`${lines.join('\n')}\n`], { type: 'text/csv' }));
 }
 
 /** The view as an Excel workbook: the server writes it (one sheet per table, units in the headers). */
@@ -356,10 +356,7 @@ async function exportXlsx(): Promise<void> {
   try {
     const r = await fetch('/api/export/xlsx', { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ sheets, currency: view.deal?.currency }) });
     if (!r.ok) throw new Error((await r.json()).error ?? `HTTP ${r.status}`);
-    const a = el('a', { href: URL.createObjectURL(await r.blob()), download: 'parley-view.xlsx' });
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
+    download('parley-view.xlsx', await r.blob());
   } catch (e) {
     status(`Export failed: ${(e as Error).message}`);
   }
@@ -502,7 +499,7 @@ async function start(): Promise<void> {
   $('export-xlsx').addEventListener('click', () => void exportXlsx());
   $('uncertainty').addEventListener('click', () => void uncertainty());
   $('paper-run').addEventListener('click', () => void paper().catch((e) => status(`Error: ${(e as Error).message}`)));
-  $('export-json').addEventListener('click', () => download('parley-view.json', `${JSON.stringify(view, null, 2)}\n`, 'application/json'));
+  $('export-json').addEventListener('click', () => download('parley-view.json', new Blob([`${JSON.stringify(view, null, 2)}\n`], { type: 'application/json' })));
   const { scenarios, default: first } = await api<{ scenarios: { name: string; title: string }[]; default: string }>('/api/scenarios');
   const picker = $('scenario') as HTMLSelectElement;
   picker.replaceChildren(...scenarios.map((s) => el('option', { value: s.name, textContent: s.name, title: s.title, selected: s.name === first })));
