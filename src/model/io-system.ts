@@ -447,30 +447,12 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
 
   /** out[n][s] += scale sum_i lam'[i][n][s] c[i][s]: buyers' prices from sellers' costs (Lam). */
   private addShares(c: Float64Array, out: Float64Array, scale: number): void {
-    const { N, S, lp } = this;
-    const NS = N * S;
-    for (let i = 0; i < N; i++) {
-      const b0 = i * NS;
-      const o = i * S;
-      for (let ns = 0, s = 0; ns < NS; ns++) {
-        out[ns] += scale * lp[b0 + ns] * c[o + s];
-        if (++s === S) s = 0;
-      }
-    }
+    this.addOverSellers(this.lp, c, out, scale);
   }
 
   /** out[i][s] += sum_n lam'[i][n][s] y[n][s]: Lam'. */
   private addSharesTranspose(y: Float64Array, out: Float64Array): void {
-    const { N, S, lp } = this;
-    const NS = N * S;
-    for (let i = 0; i < N; i++) {
-      const b0 = i * NS;
-      const o = i * S;
-      for (let ns = 0, s = 0; ns < NS; ns++) {
-        out[o + s] += lp[b0 + ns] * y[ns];
-        if (++s === S) s = 0;
-      }
-    }
+    this.addOverBuyers(this.lp, y, out);
   }
 
   /** out[n][s] += scale sum_k gamma[n][s][k] go[n][k]: spending on inputs from gross output. */
@@ -503,27 +485,37 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
 
   /** go[i][s] += sum_m lam'[i][m][s] v[m][s] / (1 + t'): sellers' gross output from buyers' spending (LG). */
   private addFactoryGate(v: Float64Array, go: Float64Array): void {
-    const { N, S, lg } = this;
+    this.addOverBuyers(this.lg, v, go);
+  }
+
+  /** out[m][s] += scale sum_i lam'[i][m][s] y[i][s] / (1 + t'): LG'. */
+  private addFactoryGateTranspose(y: Float64Array, out: Float64Array, scale: number): void {
+    this.addOverSellers(this.lg, y, out, scale);
+  }
+
+  /** out[n][s] += scale sum_i M[i][n][s] c[i][s], for M an [i][n][s] array (Lam or LG). */
+  private addOverSellers(M: Float64Array, c: Float64Array, out: Float64Array, scale: number): void {
+    const { N, S } = this;
     const NS = N * S;
     for (let i = 0; i < N; i++) {
       const b0 = i * NS;
       const o = i * S;
-      for (let ms = 0, s = 0; ms < NS; ms++) {
-        go[o + s] += lg[b0 + ms] * v[ms];
+      for (let ns = 0, s = 0; ns < NS; ns++) {
+        out[ns] += scale * M[b0 + ns] * c[o + s];
         if (++s === S) s = 0;
       }
     }
   }
 
-  /** out[m][s] += scale sum_i lam'[i][m][s] y[i][s] / (1 + t'): LG'. */
-  private addFactoryGateTranspose(y: Float64Array, out: Float64Array, scale: number): void {
-    const { N, S, lg } = this;
+  /** out[i][s] += sum_n M[i][n][s] v[n][s], for M an [i][n][s] array (Lam or LG). */
+  private addOverBuyers(M: Float64Array, v: Float64Array, out: Float64Array): void {
+    const { N, S } = this;
     const NS = N * S;
     for (let i = 0; i < N; i++) {
       const b0 = i * NS;
       const o = i * S;
-      for (let ms = 0, s = 0; ms < NS; ms++) {
-        out[ms] += scale * lg[b0 + ms] * y[o + s];
+      for (let ns = 0, s = 0; ns < NS; ns++) {
+        out[o + s] += M[b0 + ns] * v[ns];
         if (++s === S) s = 0;
       }
     }
