@@ -455,32 +455,17 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
     this.addOverBuyers(this.lp, y, out);
   }
 
-  /** out[n][s] += scale sum_k gamma[n][s][k] go[n][k]: spending on inputs from gross output. */
+  /**
+   * out[n][s] += scale sum_k gamma[n][s][k] go[n][k]: spending on inputs from gross output. The
+   * quantity side's map is the price side's transposed (Gamma'), so it is addInputCostsTranspose.
+   */
   private addIntermediateUse(go: Float64Array, out: Float64Array, scale: number): void {
-    const { N, S, gamma } = this;
-    for (let n = 0; n < N; n++) {
-      const o = n * S;
-      for (let s = 0; s < S; s++) {
-        let inter = 0;
-        const gs = (o + s) * S;
-        for (let k = 0; k < S; k++) inter += gamma[gs + k] * go[o + k];
-        out[o + s] += scale * inter;
-      }
-    }
+    this.addInputCostsTranspose(go, out, scale);
   }
 
-  /** out[n][k] += sum_s gamma[n][s][k] z[n][s]: the transpose of addIntermediateUse. */
+  /** out[n][k] += sum_s gamma[n][s][k] z[n][s]: the transpose of addIntermediateUse, so addInputCosts. */
   private addIntermediateUseTranspose(z: Float64Array, out: Float64Array): void {
-    const { N, S, gamma } = this;
-    for (let n = 0; n < N; n++) {
-      const o = n * S;
-      for (let s = 0; s < S; s++) {
-        const zs = z[o + s];
-        if (zs === 0) continue;
-        const gs = (o + s) * S;
-        for (let k = 0; k < S; k++) out[o + k] += gamma[gs + k] * zs;
-      }
-    }
+    this.addInputCosts(z, out);
   }
 
   /** go[i][s] += sum_m lam'[i][m][s] v[m][s] / (1 + t'): sellers' gross output from buyers' spending (LG). */
