@@ -191,7 +191,10 @@ function drawDeal(d: Negotiation): void {
     },
     true,
   );
-  const levers = (d.levers ?? []).map((l) => `${l.name}: ${l.tariff_points >= 0 ? '+' : ''}${l.tariff_points.toFixed(2)} tariff points for ${l.owner}`);
+  const levers = (d.levers ?? []).map((l) => {
+    const without = l.without.reached ? pct(l.tariff_without) : 'no deal';
+    return `${l.name} (${l.owner}): tariff on ${l.owner} ${pct(l.tariff_with)} with it, ${without} without (${l.tariff_points >= 0 ? '+' : ''}${l.tariff_points.toFixed(2)} points), payoff ${l.utility >= 0 ? '+' : ''}${l.utility.toFixed(4)} points`;
+  });
   $('lever-values').textContent = levers.length ? `Lever values: ${levers.join('; ')}.` : '';
 }
 

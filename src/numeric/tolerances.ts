@@ -135,6 +135,12 @@ export const BARGAIN_TOL = 1e-7 * TOLERANCE_SCALE; // (scaled)
 export const BARGAIN_NEWTON_MAX = 40;
 /** Projected Newton's step tolerance in bargaining. */
 export const BARGAIN_STEP_TOL = 1e-8 * TOLERANCE_SCALE; // (scaled)
+/**
+ * A lever's welfare value (deal with it minus without, as a fraction of income) below this is reported as 0:
+ * deal tariffs are known to BARGAIN_STEP_TOL, which moves welfare by ~1e-9 of income, so smaller differences are
+ * the two searches' stopping points, not the lever (e.g. a linked issue valued only in payoff points).
+ */
+export const LEVER_WELFARE_RESOLUTION = 1e-9;
 /** Phase 1 of bargaining stops once every surplus is above this (fraction of income)... */
 export const SURPLUS_CLEAR = 1e-6;
 /** ...and a starting point counts as inside the bargaining set only if every surplus is above this. */

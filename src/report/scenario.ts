@@ -71,12 +71,26 @@ function dealSection(id: string, title: string | undefined, at: string, d: Deal)
   ]));
   out.push(PAYOFF_UNITS);
   if (d.levers.length) {
-    const key = d.agreement.tariffs[0];
-    out.push(`What each lever is worth to its owner (the deal with it minus the deal without it; tariff points are the change in the tariff the other side imposes on the owner):`);
+    out.push(`What each lever is worth to its owner (the deal with it minus the deal without it). The tariff is the one the other side imposes on the owner, trade-weighted over the pairs in the deal; a bloc lever compares the bloc's bargain with bargaining alone:`);
+    let outside = false;
+    // A band is over the draws; the central value is at the central parameters, so a skewed lever can lie outside it.
+    const withBand = (x: number, q: Partial<Percentiles> | null | undefined, f: (v: number) => string) => {
+      const off = !!q && q.p5 !== undefined && (x < q.p5 - 1e-12 || x > q.p95! + 1e-12);
+      outside ||= off;
+      return `${f(x)}${off ? '*' : ''}${band(q, f)}`;
+    };
     out.push(md([
-      ['lever', 'owner', 'tariff points', `welfare in money (${d.currency})`, `without it: ${key.importer} on ${key.exporter}`],
-      ...d.levers.map((l) => [l.name, l.owner, `${signed(l.tariff_points, 2)}${band(l.tariff_points_band, (x) => signed(x, 2))}`, `${money(l.ev)}${band(l.ev_band, money)}`, l.without.reached ? pct(l.without.tariffs.find((t) => t.importer === key.importer && t.exporter === key.exporter)?.rate ?? NaN) : 'no deal']),
+      ['lever', 'owner', 'tariff on owner: with it -> without', 'tariff points', `welfare in money (${d.currency})`, 'payoff points'],
+      ...d.levers.map((l) => [
+        l.name,
+        l.owner,
+        l.without.reached ? `${pct(l.tariff_with)} -> ${pct(l.tariff_without)}` : `${pct(l.tariff_with)} -> no deal`,
+        withBand(l.tariff_points, l.tariff_points_band, (x) => signed(x, 2)),
+        withBand(l.ev, l.ev_band, money),
+        withBand(l.utility, l.utility_band, (x) => signed(x, 4)),
+      ]),
     ]));
+    out.push(`Welfare differences below 1e-9 of income are shown as 0: that is the bargain's resolution, so a lever valued only in payoff points (a linked issue such as defence) shows its worth in the last column.${outside ? ' * The central value, computed at the central parameters, lies outside the 90% band of the draws: the lever\'s value is not symmetric in the uncertain parameters, so the draws\' spread does not centre on it.' : ''}`);
   }
   if (d.levers_unavailable?.length) out.push(`Not on the table on this branch: ${d.levers_unavailable.join(', ')}.`);
   if (d.patience_sweep.length) {
@@ -171,7 +185,7 @@ export async function writeScenarioOutputs(dir: string, r: ScenarioResult): Prom
       if (q.type === 'negotiate') {
         const d = q.result as Deal;
         for (const t of d.agreement.tariffs) deals.push({ branch: b.name, question: q.id, reached: d.agreement.reached, importer: t.importer, exporter: t.exporter, sector: t.sector, before: t.before, rate: t.rate, p5: t.p5 ?? '', p25: t.p25 ?? '', p75: t.p75 ?? '', p95: t.p95 ?? '' });
-        for (const l of d.levers) levers.push({ branch: b.name, question: q.id, lever: l.name, owner: l.owner, tariff_points: l.tariff_points, ev: l.ev, tariff_points_p5: l.tariff_points_band?.p5 ?? '', tariff_points_p95: l.tariff_points_band?.p95 ?? '', ev_p5: l.ev_band?.p5 ?? '', ev_p95: l.ev_band?.p95 ?? '' });
+        for (const l of d.levers) levers.push({ branch: b.name, question: q.id, lever: l.name, owner: l.owner, tariff_with: l.tariff_with, tariff_without: l.tariff_without, tariff_points: l.tariff_points, ev: l.ev, utility: l.utility, tariff_points_p5: l.tariff_points_band?.p5 ?? '', tariff_points_p95: l.tariff_points_band?.p95 ?? '', ev_p5: l.ev_band?.p5 ?? '', ev_p95: l.ev_band?.p95 ?? '' });
       }
     }
   }

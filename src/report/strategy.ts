@@ -79,6 +79,7 @@ export function negotiationText(r: NegotiationResult & { uncertainty?: Uncertain
     out.push(textTable(r.levers, [
       { header: 'lever', value: (l) => l.name, right: false },
       { header: 'owner', value: (l) => l.owner, right: false },
+      { header: 'tariff on owner: with -> without', value: (l) => `${pct(l.tariff_with)} -> ${l.without.reached ? pct(l.tariff_without) : 'no deal'}` },
       { header: 'tariff points', value: (l) => signed(l.tariff_points, 2) },
       { header: `welfare in money (${currency})`, value: (l) => money(l.ev) },
       { header: 'payoff points', value: (l) => signed(l.utility, 4) },

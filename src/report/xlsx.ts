@@ -13,8 +13,9 @@ export interface Sheet {
 /** A column's header with its unit, from Parley's column naming (…_pct, rates as fractions, money in the currency). */
 export function headerWithUnit(column: string, currency: string): string {
   if (column.endsWith('_pct')) return `${column} (%)`;
-  if (/^(rate|before|p5|p25|p75|p95|tariff)$/.test(column)) return `${column} (fraction: 0.25 = 25%)`;
+  if (/^(rate|before|p5|p25|p75|p95|tariff|tariff_with|tariff_without)$/.test(column)) return `${column} (fraction: 0.25 = 25%)`;
   if (column === 'tariff_points' || column.startsWith('tariff_points_')) return `${column} (percentage points)`;
+  if (column === 'utility') return `${column} (payoff points)`;
   if (column === 'ev' || column.startsWith('ev_') || column.endsWith('_before') || column.endsWith('_after')) return `${column} (${currency})`;
   return column;
 }

@@ -14,7 +14,7 @@ export function attachUncertainty<T extends object>(result: T, summary: Uncertai
   const neg = out as unknown as Partial<NegotiationResult>;
   neg.agreement?.tariffs.forEach((t) => Object.assign(t, bandOf(p[`agreement.tariffs[${t.importer}>${t.exporter}>${t.sector}].rate`])));
   neg.levers?.forEach((l) => {
-    Object.assign(l, { tariff_points_band: p[`levers[${l.name}].tariff_points`] ?? null, ev_band: p[`levers[${l.name}].ev`] ?? null });
+    Object.assign(l, { tariff_points_band: p[`levers[${l.name}].tariff_points`] ?? null, ev_band: p[`levers[${l.name}].ev`] ?? null, utility_band: p[`levers[${l.name}].utility`] ?? null });
   });
   out.uncertainty = summary;
   return out;

@@ -35,6 +35,6 @@ export type Band = Pick<Percentiles, 'median' | 'p5' | 'p25' | 'p75' | 'p95'>;
 /** A negotiation result with Monte Carlo bands: on each agreed tariff, on each lever, and all by path. */
 export type NegotiationWithBands = Omit<NegotiationResult, 'agreement' | 'levers'> & {
   agreement: Omit<NegotiationResult['agreement'], 'tariffs'> & { tariffs: (NegotiationResult['agreement']['tariffs'][number] & Partial<Band>)[] };
-  levers: (NegotiationResult['levers'][number] & { tariff_points_band?: Percentiles | null; ev_band?: Percentiles | null })[];
+  levers: (NegotiationResult['levers'][number] & { tariff_points_band?: Percentiles | null; ev_band?: Percentiles | null; utility_band?: Percentiles | null })[];
   uncertainty?: UncertaintySummary;
 };

@@ -176,6 +176,8 @@ export function runNegotiation(spec: Resolved<NegotiateSpec>, ctx: Context) {
       name: l.name,
       owner: l.owner,
       tariff_points: l.tariff_points,
+      tariff_with: l.tariff_with,
+      tariff_without: l.tariff_without,
       ev: l.ev,
       utility: l.utility,
       without: { reached: l.without.agreement, tariffs: l.without.tariffs.map((t) => ({ importer: t.importer, exporter: t.exporter, sector: t.sector, rate: t.rate })), issues: l.without.issues, gains: l.without.gains },

@@ -7,6 +7,7 @@
 import type { World } from '../data/world.js';
 import { InputError } from '../errors.js';
 import { moneyValue } from '../model/results.js';
+import { LEVER_WELFARE_RESOLUTION } from '../numeric/tolerances.js';
 import { negotiate, type Negotiation } from './bargain.js';
 import { analyseCoalitions } from './coalitions.js';
 import type { NegotiationOptions } from './negotiation-setup.js';
@@ -25,6 +26,9 @@ export interface LeverValue {
    * lever minus without, in percentage points (negative: the lever buys a lower tariff).
    */
   tariff_points: number;
+  /** The trade-weighted tariff (fraction) the other parties impose on the owner with the lever and without it: tariff_points is 100 x their difference. */
+  tariff_with: number;
+  tariff_without: number;
   /** The owner's gain with the lever minus without, in money (welfare change times baseline income). */
   ev: number;
   /** The owner's payoff with minus without (U units). */
@@ -75,17 +79,27 @@ export function tradeWeightedTariffOn(world: World, tariffs: readonly { importer
   return den > 0 ? num / den : 0;
 }
 
+/** A lever's welfare gain (percent of income) in money, 0 below what the bargain resolves (LEVER_WELFARE_RESOLUTION). */
+function leverMoney(welfareGainPct: number, income: number): number {
+  const fraction = welfareGainPct / 100;
+  return Math.abs(fraction) < LEVER_WELFARE_RESOLUTION ? 0 : moneyValue(fraction, income);
+}
+
 /** The value of each lever: the deal with it (`deal`) against the deal without it. */
 export function leverValues(world0: World, o: NegotiationOptions, deal: Negotiation, levers: readonly LeverSpec[], starts?: Readonly<Record<string, ArrayLike<number>>>): LeverValue[] {
   return levers.map((lever) => {
     const { options, owner } = withoutLever(o, lever);
     const without = negotiate(world0, { ...options, start: starts?.[lever.name] });
     const world = deal.world;
+    const withRate = tradeWeightedTariffOn(world, deal.tariffs, owner);
+    const withoutRate = tradeWeightedTariffOn(world, without.tariffs, owner);
     return {
       name: lever.name,
       owner,
-      tariff_points: 100 * (tradeWeightedTariffOn(world, deal.tariffs, owner) - tradeWeightedTariffOn(world, without.tariffs, owner)),
-      ev: moneyValue((deal.welfare[owner] - without.welfare[owner]) / 100, deal.income[owner]),
+      tariff_points: 100 * (withRate - withoutRate),
+      tariff_with: withRate,
+      tariff_without: withoutRate,
+      ev: leverMoney(deal.welfare[owner] - without.welfare[owner], deal.income[owner]),
       utility: deal.utility[owner] - without.utility[owner],
       without,
     };
@@ -113,12 +127,17 @@ export function coalitionLever(world: World, o: NegotiationOptions, coalition: {
     return sectors.map((sector, s) => ({ importer: c.counterpart, exporter: owner, sector, rate: t[(i * N + j) * S + s] }));
   };
   const rate = (t: Float64Array) => tradeWeightedTariffOn(world, rows(t), owner);
+  const withRate = rate(joint.tariffs);
+  const withoutRate = rate(alone.tariffs);
   return {
     name: c.id,
     owner,
-    tariff_points: 100 * (rate(joint.tariffs) - rate(alone.tariffs)),
-    ev: moneyValue((joint.welfare[owner] - alone.welfare[owner]) / 100, joint.income[owner]),
+    // "With" is the bloc's bargain, not the bilateral deal above it: the coalition lever compares two multilateral bargains.
+    tariff_points: 100 * (withRate - withoutRate),
+    tariff_with: withRate,
+    tariff_without: withoutRate,
+    ev: leverMoney(joint.welfare[owner] - alone.welfare[owner], joint.income[owner]),
     utility: joint.utility[owner] - alone.utility[owner],
-    without: { reached: true, tariffs: [{ importer: c.counterpart, exporter: owner, sector: 'ALL', rate: rate(alone.tariffs) }], issues: {}, gains: {} },
+    without: { reached: true, tariffs: [{ importer: c.counterpart, exporter: owner, sector: 'ALL', rate: withoutRate }], issues: {}, gains: {} },
   };
 }

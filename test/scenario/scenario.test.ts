@@ -101,6 +101,24 @@ test('the report\'s numbers are the library\'s: tariffs, counterfactual and the 
   assertClose(deal.agreement.issues.defence, byHand.issues.defence, 1e-9, 'defence');
 });
 
+test('each lever row shows the two tariffs its points are the difference of, and marks a central value outside its band', async () => {
+  const r = structuredClone(await mainResult());
+  const deal = r.branches[0].questions.find((x) => x.id === 'us-japan')!.result as { levers: { name: string; tariff_points: number; tariff_with: number; tariff_without: number; ev: number; ev_band?: unknown; utility: number }[] };
+  assert.ok(deal.levers.length >= 3);
+  for (const l of deal.levers) assertClose(l.tariff_points, 100 * (l.tariff_with - l.tariff_without), 1e-12, `${l.name}: points = with - without`);
+  // A lever valued only in payoff points (defence, not agreed here) has no welfare value, not solver noise.
+  assert.equal(deal.levers.find((l) => l.name === 'defence')!.ev, 0);
+  const [inside, outside] = deal.levers.filter((l) => l.ev !== 0);
+  inside.ev_band = { p5: inside.ev - 1, median: inside.ev, p95: inside.ev + 1 };
+  outside.ev_band = { p5: outside.ev + 1e6, median: outside.ev + 2e6, p95: outside.ev + 3e6 };
+  const md = scenarioMarkdown(r);
+  const row = (name: string) => md.split('\n').find((line) => line.startsWith(`| ${name} |`))!;
+  assert.match(row(outside.name), /\*/, 'the central value outside its band is marked');
+  assert.doesNotMatch(row(inside.name), /\*/, 'a central value inside its band is not');
+  assert.match(md, /lies outside the 90% band of the draws/);
+  assert.match(row('defence'), /0\.0% -> 0\.0%/);
+});
+
 test('the same seed gives byte-identical JSON, Monte Carlo included', async () => {
   const once = async () => JSON.stringify((await collectWarnings(() => runScenario(ls, { branch: 'no-china-card', draws: 3 })).value));
   const a = await once();
