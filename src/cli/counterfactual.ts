@@ -3,6 +3,7 @@ import { solveOrThrow } from '../model/equilibrium.js';
 import { economyResults } from '../model/results.js';
 import { readShockCsv } from '../model/shock.js';
 import { makeOutputDir } from '../report/files.js';
+import { BALANCED_TRADE_NOTE } from '../report/format.js';
 import { convergenceLine, counterfactualReport, economyTable, ioEconomyTable, sectorTable, writeCounterfactualCsv } from '../report/counterfactual.js';
 import { InputError } from '../errors.js';
 import { economyIndex } from '../data/world.js';
@@ -41,7 +42,7 @@ export async function counterfactualCommand(o: CounterfactualFlags): Promise<voi
   }
   const eps = world.meta.elasticitySet ? `, elasticities ${world.meta.elasticitySet}` : '';
   process.stdout.write(`${world.meta.name}: ${world.N} economies x ${world.S} sectors${world.io ? ', input-output links' : ''}${eps}, values in ${world.meta.currency}\n\n`);
-  process.stdout.write(`${economyTable(economyResults(eq))}\n\n`);
+  process.stdout.write(`${economyTable(economyResults(eq))}\n\n${eq.deficits === 'balanced' ? `${BALANCED_TRADE_NOTE}\n\n` : ''}`);
   if (report.io) {
     process.stdout.write(`Input-output measures (real income is exact; CP welfare = terms of trade + volume of trade is first order):\n${ioEconomyTable(report.io.economies)}\n\n`);
     for (const c of sectorsOf ?? []) process.stdout.write(`Sectors of ${c} (real output deflated by the producer's input cost):\n${sectorTable(report.io.sectors, c)}\n\n`);

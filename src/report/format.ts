@@ -44,4 +44,7 @@ export function money(x: number): string {
 }
 
 /** What a payoff point is, and why a payoff gain and a money gain can differ in sign. */
+/** Under balanced trade exports and imports move together; readers otherwise take the equal columns for a bug. */
+export const BALANCED_TRADE_NOTE = 'Trade is balanced here (deficits purged), so each economy\'s exports equal its imports in value before and after, and their % changes are the same.';
+
 export const PAYOFF_UNITS = 'Payoff points are each party\'s objective: percentage points of welfare plus its stated weights times tariff revenue and bilateral balances (in % of GDP). Money is the welfare part alone (equivalent variation), so a party that values revenue or balances can gain in payoff while losing welfare, and the two can differ in sign.';

@@ -10,7 +10,7 @@ import type { CoalitionsResult, NegotiationWithBands, WarResult } from '../run/r
 import type { Percentiles } from '../strategy/uncertainty.js';
 import { makeOutputDir, writeAtomic, writeCsvAtomic, writeJsonAtomic } from './files.js';
 import { writeWorkbookAtomic } from './xlsx.js';
-import { money, PAYOFF_UNITS, percent, signed } from './format.js';
+import { BALANCED_TRADE_NOTE, money, PAYOFF_UNITS, percent, signed } from './format.js';
 
 /** A negotiation question's result: the run's contract plus the levers the branch did not offer. */
 type Deal = NegotiationWithBands & { levers_unavailable?: string[] };
@@ -125,6 +125,7 @@ export function scenarioMarkdown(r: ScenarioResult): string {
     const losers = ec.filter((x) => x.welfare_pct < 0).length;
     out.push(`Against the tariffs of ${e.result.against}: welfare ${focus.map((c) => `${c} ${signed(get(c) ?? NaN, 2)}%`).join(', ')}; ${losers} of ${ec.length} economies lose.`);
     out.push(effectsTable(e.result));
+    if (e.result.deficits === 'balanced') out.push(BALANCED_TRADE_NOTE);
   }
   for (const w of byType<War>(main, 'war')) {
     out.push(`## ${w.title ?? w.id}`);

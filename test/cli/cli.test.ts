@@ -45,6 +45,20 @@ test('parley counterfactual --out writes economies.csv and flows.csv; the table 
   assert.equal(rows[0].slice(0, 3), 'CAN', 'largest gain first');
 });
 
+test('under balanced trade exports % equal imports % for every economy, and the table says why', () => {
+  const r = parley('counterfactual', '--data', 'gegravity-sample', '--shock', shockFile, '--deficits', 'balanced');
+  assert.equal(r.code, 0, r.err);
+  const rows = r.out.split('\n').filter((l) => /^[A-Z]{3}\s/.test(l));
+  assert.ok(rows.length > 10);
+  // A column's value ends where its right-aligned header ends.
+  const header = r.out.split('\n').find((l) => l.startsWith('economy'))!;
+  const at = (line: string, name: string) => line.slice(0, header.indexOf(name) + name.length).trim().split(/\s+/).at(-1);
+  for (const line of rows) assert.equal(at(line, 'exports %'), at(line, 'imports %'), line);
+  assert.match(r.out, /exports equal its imports in value/);
+  const fixed = parley('counterfactual', '--data', 'gegravity-sample', '--shock', shockFile);
+  assert.doesNotMatch(fixed.out, /exports equal its imports/);
+});
+
 test('bad input exits 2 with one line naming file, line and column, and no stack trace', () => {
   const bad = join(dir, 'bad.csv');
   writeFileSync(bad, 'exporter,importer,tariff,cost_factor\nCAN,XXX,0.1,\n');
