@@ -73,6 +73,8 @@ const charts = {
   branches: echarts.init($('branch-chart')),
 };
 window.addEventListener('resize', () => Object.values(charts).forEach((c) => c.resize()));
+// The charts, for the browser console and the page tests (a canvas cannot be read back otherwise).
+(window as unknown as { parleyCharts: typeof charts }).parleyCharts = charts;
 
 /** The scenario on show: its name, data set, focus and date, and the deal's spec the levers change. */
 const state = {
@@ -100,8 +102,9 @@ function drawHeat(date: string, rates: TariffCell[]): void {
   charts.heat.setOption(
     {
       tooltip: { formatter: (p: { value: number[] }) => `${codes[p.value[1]]} on ${codes[p.value[0]]}: ${p.value[2].toFixed(1)}%` },
-      grid: { left: 50, right: 10, top: 14, bottom: 80 },
-      xAxis: { type: 'category', data: codes, name: 'exporter (tariff in %)', nameLocation: 'middle', nameGap: 28, axisLabel: { fontSize: 10, interval: 0 } },
+      grid: { left: 50, right: 10, top: 14, bottom: 90 },
+      // Every code labelled, turned 45 degrees so 13 of them fit a phone's width.
+      xAxis: { type: 'category', data: codes, name: 'exporter (tariff in %)', nameLocation: 'middle', nameGap: 36, axisLabel: { fontSize: 10, interval: 0, rotate: 45 } },
       yAxis: { type: 'category', data: codes, name: 'importer', axisLabel: { fontSize: 10, interval: 0 } },
       visualMap: { min: 0, max: 150, calculable: false, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, text: ['150%', '0%'] },
       series: [{ type: 'heatmap', data: all.map((r) => [codes.indexOf(r.exporter), codes.indexOf(r.importer), 100 * r.rate]), label: { show: codes.length <= 13, fontSize: 8, formatter: (p: { value: number[] }) => p.value[2].toFixed(0) } }],
@@ -447,12 +450,33 @@ async function load(source: ScenarioSource): Promise<void> {
   status(`Running ${label}…`);
   // A page view is not a saved run (save: false); edited text the user runs is. The server reuses an identical earlier run.
   const main = await job<ScenarioResult>('/api/scenarios/run', { ...source, branch: 'main', draws: 0, save: false }, 'Running the scenario');
-  const branch = main.branches[0];
+  await showMain(main, main.branches[0]);
+  status('Ready. The branches are being computed…');
+  branchTable(await job<ScenarioResult>('/api/scenarios/run', { ...source, draws: 0, save: 'text' in source }, 'Computing the branches'));
+  if ('text' in source) await savedRuns();
+  status('Ready.');
+}
+
+/** A saved run, as it was computed: nothing is run again. */
+async function loadRun(id: string): Promise<void> {
+  status('Opening the saved run…');
+  const run = await api<{ name: string; spec: string; created_at: string; result: ScenarioResult }>(`/api/runs/${encodeURIComponent(id)}`);
+  const r = run.result;
+  await showMain(r, r.branches.find((b) => b.name === 'main') ?? r.branches[0]);
+  branchTable(r);
+  const spec = JSON.parse(run.spec) as { text?: string; scenario?: string };
+  if (spec.text !== undefined) ($('yaml') as HTMLTextAreaElement).value = spec.text;
+  else if (spec.scenario) await editorText(spec.scenario);
+  status(`Showing the run saved ${run.created_at}.`);
+}
+
+/** The main line of a scenario result: title, timeline, tariffs, welfare and the talks with their levers. */
+async function showMain(r: ScenarioResult, branch: BranchResult): Promise<void> {
   const effects = branch.questions.find((q) => q.type === 'counterfactual');
-  Object.assign(state, { scenario: main.scenario, data: main.data, focus: main.focus, date: effects?.at ?? branch.questions[0]?.at ?? '' });
-  $('scenario-title').textContent = main.title;
-  document.title = `Parley: ${main.title}`;
-  timeline(main.sources);
+  Object.assign(state, { scenario: r.scenario, data: r.data, focus: r.focus, date: effects?.at ?? branch.questions[0]?.at ?? '' });
+  $('scenario-title').textContent = r.title;
+  document.title = `Parley: ${r.title}`;
+  timeline(r.sources);
   whatIfControls(await showTariffs(state.date));
   if (effects) drawWelfare((effects.result as CounterfactualReport).economies, `${effects.title ?? `The tariffs of ${effects.at} against the scenario's baseline`} (deficits purged first).`);
   const talksQ = branch.questions.find((q) => q.type === 'negotiate');
@@ -463,9 +487,18 @@ async function load(source: ScenarioSource): Promise<void> {
     leverControls(talks.spec);
     drawDeal(talks);
   }
-  status('Ready. The branches are being computed…');
-  branchTable(await job<ScenarioResult>('/api/scenarios/run', { ...source, draws: 0, save: 'text' in source }, 'Computing the branches'));
-  status('Ready.');
+}
+
+/** The picker's second group: scenario runs the user saved (newest first), opened as they were computed. */
+async function savedRuns(): Promise<void> {
+  const runs = (await api<{ id: string; kind: string; name: string; created_at: string }[]>('/api/runs')).filter((r) => r.kind === 'scenario');
+  const picker = $('scenario') as HTMLSelectElement;
+  picker.querySelector('optgroup[data-saved]')?.remove();
+  if (!runs.length) return;
+  const group = el('optgroup', { label: 'Saved runs' });
+  group.dataset.saved = '';
+  group.replaceChildren(...runs.map((r) => el('option', { value: `run:${r.id}`, textContent: `${r.name}, saved ${r.created_at.slice(0, 16).replace('T', ' ')}` })));
+  picker.append(group);
 }
 
 /** The editor: a built-in scenario's YAML to start from, checked as it changes. */
@@ -505,10 +538,15 @@ async function start(): Promise<void> {
   $('export-json').addEventListener('click', () => download('parley-view.json', new Blob([`${JSON.stringify(view, null, 2)}\n`], { type: 'application/json' })));
   const { scenarios, default: first } = await api<{ scenarios: { name: string; title: string }[]; default: string }>('/api/scenarios');
   const picker = $('scenario') as HTMLSelectElement;
-  picker.replaceChildren(...scenarios.map((s) => el('option', { value: s.name, textContent: s.name, title: s.title, selected: s.name === first })));
+  const builtIn = el('optgroup', { label: 'Built-in scenarios' });
+  builtIn.replaceChildren(...scenarios.map((s) => el('option', { value: s.name, textContent: s.name, title: s.title, selected: s.name === first })));
+  picker.replaceChildren(builtIn);
+  void savedRuns().catch(() => undefined);
   picker.addEventListener('change', () => {
+    const failed = (e: unknown) => status(`Error: ${(e as Error).message}`);
+    if (picker.value.startsWith('run:')) return void loadRun(picker.value.slice(4)).catch(failed);
     void editorText(picker.value);
-    void load({ scenario: picker.value }).catch((e) => status(`Error: ${(e as Error).message}`));
+    void load({ scenario: picker.value }).catch(failed);
   });
   $('yaml').addEventListener('input', checkEdited);
   $('yaml-run').addEventListener('click', () => void load({ text: ($('yaml') as HTMLTextAreaElement).value }).catch((e) => status(`Error: ${(e as Error).message}`)));

@@ -1,10 +1,13 @@
 /**
- * The web page in Debian's Chromium (playwright-core): it loads the April 2025
- * scenario and draws the charts, a lever changes the predicted deal, the
- * what-if slider changes the welfare chart, export downloads a CSV; readable
- * at a phone's width. Saves a screenshot of the first screen.
+ * The web page in Debian's Chromium (playwright-core), every check at a
+ * desktop's and at a phone's size: it loads the April 2025 scenario and draws
+ * the charts, a lever changes the predicted deal, the what-if slider changes
+ * the welfare chart, the editor checks, runs and saves, saved runs reopen from
+ * the picker, exports download. After each step the page must be no wider than
+ * the screen and no chart's axis labels may overlap; a screenshot of each step
+ * is kept in test-artifacts/<size>/.
  */
-import { test, after, before } from 'node:test';
+import { test, after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +24,6 @@ if (skip) console.log(`# SKIPPED browser tests: ${skip}`);
 
 let server: ServerType;
 let browser: Browser;
-let page: Page;
 let base = '';
 const store = new RunStore(':memory:');
 const { app, jobs } = createApp({ store });
@@ -36,9 +38,6 @@ before(async () => {
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-  // No network beyond our own server.
-  await page.route('**/*', (route) => (route.request().url().startsWith(base) ? route.continue() : route.abort()));
 });
 
 after(async () => {
@@ -48,108 +47,191 @@ after(async () => {
   store.close();
 });
 
-test('the page loads the scenario and draws the timeline, heat map, welfare chart and frontier', { skip, timeout: 120000 }, async () => {
-  await page.goto(base);
-  await page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('Ready'), null, { timeout: 90000 });
-  for (const id of ['heatmap', 'welfare', 'frontier']) assert.ok(await page.locator(`#${id} canvas`).count(), `${id} has a chart`);
-  await page.waitForFunction(() => document.getElementById('status')!.textContent === 'Ready.', null, { timeout: 90000 });
-  assert.ok(await page.locator('#branch-chart canvas').count(), 'the branches are compared in a chart too');
-  assert.ok((await page.locator('#timeline button').count()) > 30, 'timeline of events');
-  assert.match((await page.locator('#deal').textContent())!, /Predicted deal: USA's tariff on JPN|No deal/);
-  // The controls come from the negotiation's spec: its outside options, issues, coalitions and patience.
-  for (const id of ['issue-defence', 'issue-decoupling', 'coalition-asean-bloc', 'patience-JPN']) assert.equal(await page.locator(`#${id}`).count(), 1, `control ${id}`);
-  // A slider shows the value it sends (the range snaps to its step).
-  const shown = await page.locator('#option-china-card-value').textContent();
-  assert.equal(shown, Number(await page.locator('#option-china-card').inputValue()).toFixed(2));
-  mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
-  await page.screenshot({ path: join(ROOT, 'test-artifacts', 'first-screen.png') });
-  // A click on an event shows the tariffs of its date.
-  await page.locator('#timeline button', { hasText: '2025-04-09 pause' }).click();
-  await page.waitForFunction(() => document.getElementById('heat-date')!.textContent === '2025-04-09');
-});
+/** The two sizes every check runs at (a phone: iPhone 12-14's CSS viewport). */
+const SIZES = [
+  { name: 'desktop', viewport: { width: 1280, height: 800 }, isMobile: false },
+  { name: 'phone', viewport: { width: 390, height: 844 }, isMobile: true },
+];
 
-test('a lever changes the predicted deal', { skip, timeout: 60000 }, async () => {
-  const before = await page.locator('#deal').textContent();
-  await page.locator('#issue-decoupling').uncheck();
-  await page.waitForFunction((b) => document.getElementById('deal')!.textContent !== b && document.getElementById('status')!.textContent === 'Deal re-computed.', before, { timeout: 45000 });
-  assert.notEqual(await page.locator('#deal').textContent(), before);
-});
+/** Every category axis of every chart: does each label fit in its slot? Returns the ones that do not. */
+function overlappingLabels(): string[] {
+  type Chart = { getOption(): Record<string, { type?: string; data?: (string | { value: string })[]; axisLabel?: { fontSize?: number; rotate?: number } }[]>; convertToPixel(finder: object, value: string): number };
+  const charts = (window as unknown as { parleyCharts: Record<string, Chart> }).parleyCharts;
+  const ctx = document.createElement('canvas').getContext('2d')!;
+  const bad: string[] = [];
+  for (const [name, chart] of Object.entries(charts)) {
+    const option = chart.getOption();
+    for (const dim of ['xAxis', 'yAxis'] as const) {
+      for (const [index, axis] of (option[dim] ?? []).entries()) {
+        const labels = (axis.data ?? []).map((d) => (typeof d === 'string' ? d : d.value));
+        if (axis.type !== 'category' || labels.length < 2) continue;
+        const size = axis.axisLabel?.fontSize ?? 12;
+        ctx.font = `${size}px sans-serif`;
+        const gap = Math.abs(chart.convertToPixel({ [`${dim}Index`]: index }, labels[1]) - chart.convertToPixel({ [`${dim}Index`]: index }, labels[0]));
+        const angle = ((axis.axisLabel?.rotate ?? 0) * Math.PI) / 180;
+        const widest = Math.max(...labels.map((l) => ctx.measureText(l).width));
+        // Labels side by side need their width; stacked or rotated labels need a line's height across the slot.
+        const need = dim === 'xAxis' && angle === 0 ? widest : size * 1.1;
+        const room = dim === 'xAxis' && angle !== 0 ? gap * Math.sin(angle) : gap;
+        if (room < need) bad.push(`${name} ${dim}: ${labels.length} labels, ${room.toFixed(1)}px each, need ${need.toFixed(1)}px`);
+      }
+    }
+  }
+  return bad;
+}
 
-test('the what-if slider changes the welfare chart', { skip, timeout: 60000 }, async () => {
-  const slider = page.locator('#whatif');
-  await slider.focus();
-  await slider.fill('0');
-  await page.waitForFunction(() => document.getElementById('welfare-caption')!.textContent!.includes('at 0%'), null, { timeout: 45000 });
-  assert.equal(await page.locator('#whatif-value').textContent(), '0%');
-});
+for (const size of SIZES) {
+  describe(`at ${size.name} size (${size.viewport.width} x ${size.viewport.height})`, () => {
+    let page: Page;
+    const artefacts = join(ROOT, 'test-artifacts', size.name);
 
-test('the scenario editor checks YAML as you type, with the line and field of a mistake', { skip, timeout: 60000 }, async () => {
-  const editor = page.locator('#yaml');
-  const text = await editor.inputValue();
-  assert.match(text, /^scenario: april-2025$/m);
-  await editor.fill(text.replace('baseline: 2024-12-31', 'baseline: 2024-13-31'));
-  await page.waitForFunction(() => document.getElementById('yaml-check')!.classList.contains('invalid'), null, { timeout: 30000 });
-  assert.match((await page.locator('#yaml-check').textContent())!, /line \d+: field "baseline"/);
-  await editor.fill(text);
-  await page.waitForFunction(() => document.getElementById('yaml-check')!.textContent!.startsWith('Valid: april-2025'), null, { timeout: 30000 });
-});
+    before(async () => {
+      if (skip) return;
+      page = await browser.newPage({ viewport: size.viewport, isMobile: size.isMobile, hasTouch: size.isMobile, acceptDownloads: true });
+      // No network beyond our own server.
+      await page.route('**/*', (route) => (route.request().url().startsWith(base) ? route.continue() : route.abort()));
+      mkdirSync(artefacts, { recursive: true });
+    });
 
-test('export downloads the view as CSV', { skip, timeout: 30000 }, async () => {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export-csv').click()]);
-  assert.equal(download.suggestedFilename(), 'parley-view.csv');
-  const text = readFileSync((await download.path())!, 'utf8');
-  assert.match(text, /^table,key,value\n/);
-  assert.match(text, /welfare_pct,USA,/);
-});
+    after(async () => {
+      await page?.close();
+    });
 
-test('export downloads the view as an XLSX workbook, one sheet per table with units in the headers', { skip, timeout: 30000 }, async () => {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export-xlsx').click()]);
-  assert.equal(download.suggestedFilename(), 'parley-view.xlsx');
-  const { default: ExcelJS } = await import('exceljs');
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.readFile((await download.path())!);
-  assert.deepEqual(wb.worksheets.map((w) => w.name).slice(0, 2), ['welfare', 'tariffs']);
-  assert.ok((wb.getWorksheet('welfare')!.getRow(1).values as unknown[]).includes('welfare_pct (%)'));
-  assert.ok(wb.getWorksheet('welfare')!.rowCount > 5);
-});
+    /** After each step: a screenshot kept as an artefact; nothing wider than the screen; no chart labels on top of each other. */
+    async function step(name: string): Promise<void> {
+      await page.waitForTimeout(200);
+      await page.screenshot({ path: join(artefacts, `${name}.png`), fullPage: true });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 1, `${name}: the page is ${overflow}px wider than the screen`);
+      assert.deepEqual(await page.evaluate(overlappingLabels), [], `${name}: chart labels overlap`);
+    }
 
-test('readable at a phone\'s width: nothing wider than the screen', { skip, timeout: 30000 }, async () => {
-  await page.setViewportSize({ width: 390, height: 800 });
-  await page.waitForTimeout(300);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  assert.ok(overflow <= 1, `page is ${overflow}px wider than the screen`);
-});
+  test('the page loads the scenario and draws the timeline, heat map, welfare chart and frontier', { skip, timeout: 120000 }, async () => {
+    await page.goto(base);
+    await page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('Ready'), null, { timeout: 90000 });
+    for (const id of ['heatmap', 'welfare', 'frontier']) assert.ok(await page.locator(`#${id} canvas`).count(), `${id} has a chart`);
+    await page.waitForFunction(() => document.getElementById('status')!.textContent === 'Ready.', null, { timeout: 90000 });
+    assert.ok(await page.locator('#branch-chart canvas').count(), 'the branches are compared in a chart too');
+    assert.ok((await page.locator('#timeline button').count()) > 30, 'timeline of events');
+    assert.match((await page.locator('#deal').textContent())!, /Predicted deal: USA's tariff on JPN|No deal/);
+    // The controls come from the negotiation's spec: its outside options, issues, coalitions and patience.
+    for (const id of ['issue-defence', 'issue-decoupling', 'coalition-asean-bloc', 'patience-JPN']) assert.equal(await page.locator(`#${id}`).count(), 1, `control ${id}`);
+    // A slider shows the value it sends (the range snaps to its step).
+    const shown = await page.locator('#option-china-card-value').textContent();
+    assert.equal(shown, Number(await page.locator('#option-china-card').inputValue()).toFixed(2));
+    await step('first-screen');
+    // A click on an event shows the tariffs of its date.
+    await page.locator('#timeline button', { hasText: '2025-04-09 pause' }).click();
+    await page.waitForFunction(() => document.getElementById('heat-date')!.textContent === '2025-04-09');
+  });
 
-test('Monte Carlo draws put uncertainty bands on the welfare chart', { skip, timeout: 120000 }, async () => {
-  await page.setViewportSize({ width: 1280, height: 800 });
-  // The Monte Carlo runs at the levers as set now (decoupling was taken off above): its central deal is the one shown.
-  const deal = await page.locator('#deal').textContent();
-  await page.locator('#uncertainty').click();
-  await page.waitForFunction(() => document.getElementById('status')!.textContent === 'Monte Carlo done.', null, { timeout: 110000 });
-  assert.equal(await page.locator('#deal').textContent(), deal);
-  assert.match((await page.locator('#welfare-caption').textContent())!, /90% bands from 40 Monte Carlo draws/);
-  // The whiskers the chart drew: one 5th-95th band per party, around a spread of draws.
-  const bands = JSON.parse((await page.locator('#welfare').getAttribute('data-bands'))!) as Record<string, [number, number]>;
-  assert.deepEqual(Object.keys(bands).sort(), ['JPN', 'USA']);
-  for (const [code, [lo, hi]] of Object.entries(bands)) assert.ok(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi, `${code} band ${lo} to ${hi}`);
-});
+  test('a lever changes the predicted deal', { skip, timeout: 60000 }, async () => {
+    const before = await page.locator('#deal').textContent();
+    await page.locator('#issue-decoupling').uncheck();
+    await page.waitForFunction((b) => document.getElementById('deal')!.textContent !== b && document.getElementById('status')!.textContent === 'Deal re-computed.', before, { timeout: 45000 });
+    assert.notEqual(await page.locator('#deal').textContent(), before);
+    await step('lever');
+  });
 
-test("the Liberation Day paper's scenarios fill a table with the published figures beside Parley's", { skip, timeout: 60000 }, async () => {
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await page.locator('#paper-run').click();
-  await page.waitForFunction(() => document.getElementById('status')!.textContent === 'Paper replicated.', null, { timeout: 50000 });
-  assert.equal(await page.locator('#paper tbody tr').count(), 8);
-  assert.match((await page.locator('#paper tbody tr').first().textContent())!, /1\.13 \[1\.13\]/);
-});
+  test('the what-if slider changes the welfare chart', { skip, timeout: 60000 }, async () => {
+    const slider = page.locator('#whatif');
+    await slider.focus();
+    await slider.fill('0');
+    await page.waitForFunction(() => document.getElementById('welfare-caption')!.textContent!.includes('at 0%'), null, { timeout: 45000 });
+    assert.equal(await page.locator('#whatif-value').textContent(), '0%');
+    await step('what-if');
+  });
 
-test('the second built-in scenario renders from the picker with its own focus, parties and controls', { skip, timeout: 150000 }, async () => {
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await page.locator('#scenario').selectOption('us-china-eu-2025');
-  await page.waitForFunction(() => document.getElementById('status')!.textContent === 'Ready.' && document.title.includes('the EU'), null, { timeout: 140000 });
-  assert.match((await page.locator('#deal').textContent())!, /USA's tariff on EU|No deal/);
-  assert.match((await page.locator('#h-talks').textContent())!, /EU/);
-  const head = await page.locator('#branches thead').textContent();
-  assert.match(head!, /EU welfare %/);
-  assert.doesNotMatch(head!, /JPN/);
-  assert.equal(await page.locator('#whatif-importer').textContent(), 'USA');
-});
+  test('the scenario editor checks YAML as you type, with the line and field of a mistake', { skip, timeout: 60000 }, async () => {
+    const editor = page.locator('#yaml');
+    const text = await editor.inputValue();
+    assert.match(text, /^scenario: april-2025$/m);
+    await editor.fill(text.replace('baseline: 2024-12-31', 'baseline: 2024-13-31'));
+    await page.waitForFunction(() => document.getElementById('yaml-check')!.classList.contains('invalid'), null, { timeout: 30000 });
+    assert.match((await page.locator('#yaml-check').textContent())!, /line \d+: field "baseline"/);
+    await editor.fill(text);
+    await page.waitForFunction(() => document.getElementById('yaml-check')!.textContent!.startsWith('Valid: april-2025'), null, { timeout: 30000 });
+    await step('editor');
+  });
+
+  test('export downloads the view as CSV', { skip, timeout: 30000 }, async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export-csv').click()]);
+    assert.equal(download.suggestedFilename(), 'parley-view.csv');
+    const text = readFileSync((await download.path())!, 'utf8');
+    assert.match(text, /^table,key,value\n/);
+    assert.match(text, /welfare_pct,USA,/);
+    await step('export-csv');
+  });
+
+  test('export downloads the view as an XLSX workbook, one sheet per table with units in the headers', { skip, timeout: 30000 }, async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export-xlsx').click()]);
+    assert.equal(download.suggestedFilename(), 'parley-view.xlsx');
+    const { default: ExcelJS } = await import('exceljs');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile((await download.path())!);
+    assert.deepEqual(wb.worksheets.map((w) => w.name).slice(0, 2), ['welfare', 'tariffs']);
+    assert.ok((wb.getWorksheet('welfare')!.getRow(1).values as unknown[]).includes('welfare_pct (%)'));
+    assert.ok(wb.getWorksheet('welfare')!.rowCount > 5);
+    await step('export-xlsx');
+  });
+
+  test('Monte Carlo draws put uncertainty bands on the welfare chart', { skip, timeout: 120000 }, async () => {
+    // The Monte Carlo runs at the levers as set now (decoupling was taken off above): its central deal is the one shown.
+    const deal = await page.locator('#deal').textContent();
+    await page.locator('#uncertainty').click();
+    await page.waitForFunction(() => document.getElementById('status')!.textContent === 'Monte Carlo done.', null, { timeout: 110000 });
+    assert.equal(await page.locator('#deal').textContent(), deal);
+    assert.match((await page.locator('#welfare-caption').textContent())!, /90% bands from 40 Monte Carlo draws/);
+    // The whiskers the chart drew: one 5th-95th band per party, around a spread of draws.
+    const bands = JSON.parse((await page.locator('#welfare').getAttribute('data-bands'))!) as Record<string, [number, number]>;
+    assert.deepEqual(Object.keys(bands).sort(), ['JPN', 'USA']);
+    for (const [code, [lo, hi]] of Object.entries(bands)) assert.ok(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi, `${code} band ${lo} to ${hi}`);
+    await step('monte-carlo');
+  });
+
+  test("the Liberation Day paper's scenarios fill a table with the published figures beside Parley's", { skip, timeout: 60000 }, async () => {
+    await page.locator('#paper-run').click();
+    await page.waitForFunction(() => document.getElementById('status')!.textContent === 'Paper replicated.', null, { timeout: 50000 });
+    assert.equal(await page.locator('#paper tbody tr').count(), 8);
+    assert.match((await page.locator('#paper tbody tr').first().textContent())!, /1\.13 \[1\.13\]/);
+    await step('paper');
+  });
+
+  test('a run saved from the editor reopens from the picker as it was computed', { skip, timeout: 120000 }, async () => {
+    const editor = page.locator('#yaml');
+    await editor.fill((await editor.inputValue()).replace(/^title: .*$/m, 'title: "April 2025, as edited in the page"'));
+    await page.waitForFunction(() => document.getElementById('yaml-check')!.textContent!.startsWith('Valid: april-2025'), null, { timeout: 30000 });
+    await page.locator('#yaml-run').click();
+    await page.waitForFunction(() => document.title.includes('as edited') && document.getElementById('status')!.textContent === 'Ready.', null, { timeout: 110000 });
+    const saved = page.locator('#scenario optgroup[label="Saved runs"] option');
+    await page.waitForFunction(() => document.querySelectorAll('#scenario optgroup[label="Saved runs"] option').length > 0);
+    assert.match((await saved.first().textContent())!, /^april-2025, saved \d{4}-\d\d-\d\d \d\d:\d\d$/);
+    // Back to the built-in scenario, then the saved run: shown as saved, with nothing run again.
+    await page.locator('#scenario').selectOption('april-2025');
+    await page.waitForFunction(() => !document.title.includes('as edited') && document.getElementById('status')!.textContent === 'Ready.', null, { timeout: 60000 });
+    const posts: string[] = [];
+    const count = (r: { method(): string; url(): string }) => void (r.method() === 'POST' && posts.push(r.url()));
+    page.on('request', count);
+    await page.locator('#scenario').selectOption((await saved.first().getAttribute('value'))!);
+    await page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('Showing the run saved'), null, { timeout: 30000 });
+    assert.match(await page.title(), /as edited in the page/);
+    page.off('request', count);
+    // The what-if panel may ask for counterfactuals; nothing else is computed.
+    assert.deepEqual(posts.filter((u) => !u.includes('/api/counterfactual')), [], 'opening a saved run computes nothing again');
+    assert.match((await page.locator('#yaml').inputValue()), /as edited in the page/, 'the editor holds the saved text');
+    await step('saved-run');
+  });
+
+  test('the second built-in scenario renders from the picker with its own focus, parties and controls', { skip, timeout: 150000 }, async () => {
+    await page.locator('#scenario').selectOption('us-china-eu-2025');
+    await page.waitForFunction(() => document.getElementById('status')!.textContent === 'Ready.' && document.title.includes('the EU'), null, { timeout: 140000 });
+    assert.match((await page.locator('#deal').textContent())!, /USA's tariff on EU|No deal/);
+    assert.match((await page.locator('#h-talks').textContent())!, /EU/);
+    const head = await page.locator('#branches thead').textContent();
+    assert.match(head!, /EU welfare %/);
+    assert.doesNotMatch(head!, /JPN/);
+    assert.equal(await page.locator('#whatif-importer').textContent(), 'USA');
+    await step('second-scenario');
+  });
+  });
+}
