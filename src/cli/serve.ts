@@ -37,6 +37,8 @@ export async function serveCommand(o: { port?: string; host?: string; db?: strin
   const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
     const page = `http://${host}:${info.port}/${token ? '#token=<your token>' : ''}`;
     process.stdout.write(`parley serving on ${page} (runs in ${o.db ?? defaultDb()})\n`);
+    // The job threads start now, not on the first request.
+    jobs.warm();
   });
   const stop = async () => {
     server.close();

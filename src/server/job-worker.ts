@@ -1,22 +1,26 @@
 /**
- * One server job in its own thread, so the server keeps answering while it
- * computes: a strategy spec, a scenario run or a counterfactual. Posts
- * progress, then the result or an error with its kind (input, convergence,
- * internal).
+ * A warm job thread: it stays up between jobs (JobManager keeps a pool of
+ * them), so a job pays neither a thread's start nor its module loading. Each
+ * message `{ id, input }` runs one job (a strategy spec, a scenario run, a
+ * counterfactual); the thread posts progress, then the result or an error with
+ * its kind (input, convergence, internal), each tagged with the job's id. One
+ * job at a time: the warnings collected are that job's alone.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { ConvergenceError, InputError } from '../errors.js';
 import { setWarningSink } from '../warn.js';
 import { runJob, type JobInput } from './compute.js';
 
-const warnings: string[] = [];
+let warnings: string[] = [];
 setWarningSink((m) => warnings.push(m));
 
-const input = workerData as JobInput;
-runJob(input, (done, total, label) => parentPort!.postMessage({ progress: { done, total, label } }))
-  .then((result) => parentPort!.postMessage({ result, warnings }))
-  .catch((e: unknown) => {
-    const err = e instanceof Error ? e : new Error(String(e));
-    const kind = err instanceof InputError ? 'input' : err instanceof ConvergenceError ? 'convergence' : 'internal';
-    parentPort!.postMessage({ error: err.message, kind, ...(err instanceof InputError ? { location: err.location } : {}), warnings });
-  });
+parentPort!.on('message', ({ id, input }: { id: string; input: JobInput }) => {
+  warnings = [];
+  runJob(input, (done, total, label) => parentPort!.postMessage({ id, progress: { done, total, label } }))
+    .then((result) => parentPort!.postMessage({ id, result, warnings }))
+    .catch((e: unknown) => {
+      const err = e instanceof Error ? e : new Error(String(e));
+      const kind = err instanceof InputError ? 'input' : err instanceof ConvergenceError ? 'convergence' : 'internal';
+      parentPort!.postMessage({ id, error: err.message, kind, ...(err instanceof InputError ? { location: err.location } : {}), warnings });
+    });
+});

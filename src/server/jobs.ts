@@ -1,8 +1,11 @@
 /**
- * Jobs: long computations (trade wars, Monte Carlo, scenario runs) each in a
- * worker thread, at most `concurrency` at once, with a queue limit, a time
- * limit and cancellation (the worker is terminated). Finished jobs stay
- * readable for a while; a finished scenario run is saved to the store.
+ * Jobs: long computations (trade wars, Monte Carlo, scenario runs) on a pool
+ * of warm worker threads (job-worker.ts), at most `concurrency` at once, with
+ * a queue limit, a time limit and cancellation. A thread serves job after job,
+ * so a job pays neither a thread's start nor module loading (about 0.25 s
+ * each); a cancelled, timed-out or crashed job's thread is terminated and
+ * replaced, so no job's state outlives it. Finished jobs stay readable for a
+ * while; a finished scenario run is saved to the store.
  */
 import { randomUUID } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
@@ -33,14 +36,22 @@ export interface JobLimits {
   keep: number;
 }
 
+type WorkerMessage = { id: string; progress?: Job['progress']; result?: unknown; error?: string; kind?: string; location?: Location; warnings?: string[] };
+
 export class QueueFullError extends Error {}
 
 export class JobManager {
   private readonly jobs = new Map<string, Job>();
+  /** The thread running each running job, by job id. */
   private readonly workers = new Map<string, Worker>();
+  /** Warm threads waiting for a job; unreferenced, so an idle pool never keeps the process alive. */
+  private readonly idle: Worker[] = [];
   private readonly waiting: string[] = [];
   private readonly waiters = new Map<string, (() => void)[]>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private running = 0;
+  /** Threads started since the manager was made (the pool's reuse shows here). */
+  threadsStarted = 0;
 
   constructor(
     private readonly limits: JobLimits,
@@ -78,16 +89,21 @@ export class JobManager {
       this.waiting.splice(this.waiting.indexOf(id), 1);
       this.finish(job, 'cancelled');
     } else if (job.status === 'running') {
-      void this.workers.get(id)?.terminate();
       this.finish(job, 'cancelled');
     }
     return job;
   }
 
+  /** Start the pool's threads now (a server does, so its first job is as fast as the rest). */
+  warm(): void {
+    while (this.idle.length + this.workers.size < this.limits.concurrency) this.idle.push(this.spawn());
+  }
+
   /** Stop every worker (server shutdown). */
   async close(): Promise<void> {
     for (const id of [...this.waiting]) this.cancel(id);
-    await Promise.all([...this.workers.values()].map((w) => w.terminate()));
+    const all = [...this.workers.values(), ...this.idle.splice(0)];
+    await Promise.all(all.map((w) => w.terminate()));
   }
 
   private pump(): void {
@@ -98,54 +114,71 @@ export class JobManager {
     }
   }
 
+  private spawn(): Worker {
+    const worker = startWorker(import.meta.url, 'job-worker', undefined);
+    this.threadsStarted++;
+    worker.unref();
+    worker.on('message', (m: WorkerMessage) => this.onMessage(m));
+    worker.on('error', (e) => this.lost(worker, e.message));
+    worker.on('exit', () => this.lost(worker, 'the job stopped unexpectedly'));
+    return worker;
+  }
+
   private start(job: Job): void {
     this.running++;
     job.status = 'running';
-    const worker = startWorker(import.meta.url, 'job-worker', job.input);
+    const worker = this.idle.pop() ?? this.spawn();
+    worker.ref();
     this.workers.set(job.id, worker);
-    const timer = setTimeout(() => {
+    this.timers.set(job.id, setTimeout(() => {
       if (job.status !== 'running') return;
       job.error = { message: `the job ran past its time limit of ${this.limits.timeoutMs / 1000} s and was stopped`, kind: 'limit' };
-      void worker.terminate();
       this.finish(job, 'failed');
-    }, this.limits.timeoutMs);
-    worker.on('message', (m: { progress?: Job['progress']; result?: unknown; error?: string; kind?: string; location?: Location; warnings?: string[] }) => {
-      if (m.progress) job.progress = m.progress;
-      if (m.warnings) job.warnings = m.warnings;
-      if (m.result !== undefined) {
-        job.result = m.result;
-        this.finish(job, 'done');
-      } else if (m.error !== undefined) {
-        job.error = { message: m.error, kind: m.kind ?? 'internal', ...(m.location ? { location: m.location } : {}) };
-        this.finish(job, 'failed');
-      }
-      if (job.status !== 'running') {
-        clearTimeout(timer);
-        void worker.terminate();
-      }
-    });
-    worker.on('error', (e) => {
-      clearTimeout(timer);
-      if (job.status !== 'running') return;
-      job.error = { message: e.message, kind: 'internal' };
-      this.finish(job, 'failed');
-    });
-    worker.on('exit', () => {
-      clearTimeout(timer);
-      if (job.status === 'running') {
-        job.error = { message: 'the job stopped unexpectedly', kind: 'internal' };
-        this.finish(job, 'failed');
-      }
-    });
+    }, this.limits.timeoutMs));
+    worker.postMessage({ id: job.id, input: job.input });
   }
 
-  private finish(job: Job, status: JobStatus): void {
+  private onMessage(m: WorkerMessage): void {
+    const job = this.jobs.get(m.id);
+    if (!job || job.status !== 'running') return;
+    if (m.progress) job.progress = m.progress;
+    if (m.warnings) job.warnings = m.warnings;
+    if (m.result !== undefined) {
+      job.result = m.result;
+      this.finish(job, 'done', true);
+    } else if (m.error !== undefined) {
+      job.error = { message: m.error, kind: m.kind ?? 'internal', ...(m.location ? { location: m.location } : {}) };
+      this.finish(job, 'failed', true);
+    }
+  }
+
+  /** A thread died or errored: its job (if any) fails, and the pool forgets it. */
+  private lost(worker: Worker, message: string): void {
+    const idle = this.idle.indexOf(worker);
+    if (idle >= 0) this.idle.splice(idle, 1);
+    const id = [...this.workers].find(([, w]) => w === worker)?.[0];
+    const job = id === undefined ? undefined : this.jobs.get(id);
+    if (!job || job.status !== 'running') return;
+    job.error = { message, kind: 'internal' };
+    this.finish(job, 'failed');
+  }
+
+  /** `reusable`: the job's thread ended it by its own answer, so it is still sound and serves the next job. */
+  private finish(job: Job, status: JobStatus, reusable = false): void {
     const wasRunning = job.status === 'running';
     job.status = status;
     job.finished_at = new Date().toISOString();
     if (wasRunning) {
       this.running--;
+      clearTimeout(this.timers.get(job.id));
+      this.timers.delete(job.id);
+      const worker = this.workers.get(job.id)!;
       this.workers.delete(job.id);
+      // A thread stopped mid-job (cancel, time limit, crash) is terminated; the pool starts another when needed.
+      if (reusable) {
+        worker.unref();
+        this.idle.push(worker);
+      } else void worker.terminate();
     }
     if (status === 'done') this.onDone(job);
     this.track.ended(job);
