@@ -102,7 +102,7 @@ function drawHeat(date: string, rates: TariffCell[]): void {
   charts.heat.setOption(
     {
       tooltip: { formatter: (p: { value: number[] }) => `${codes[p.value[1]]} on ${codes[p.value[0]]}: ${p.value[2].toFixed(1)}%` },
-      grid: { left: 50, right: 10, top: 14, bottom: 90 },
+      grid: { left: 50, right: 10, top: 26, bottom: 90 },
       // Every code labelled, turned 45 degrees so 13 of them fit a phone's width.
       xAxis: { type: 'category', data: codes, name: 'exporter (tariff in %)', nameLocation: 'middle', nameGap: 36, axisLabel: { fontSize: 10, interval: 0, rotate: 45 } },
       yAxis: { type: 'category', data: codes, name: 'importer', axisLabel: { fontSize: 10, interval: 0 } },
@@ -129,7 +129,7 @@ function drawWelfare(economies: EconomyRow[], caption: string, bands?: Record<st
   charts.welfare.setOption(
     {
       tooltip: {},
-      grid: { left: 50, right: 20, top: 10, bottom: 30 },
+      grid: { left: 50, right: 20, top: 10, bottom: 42 },
       xAxis: { type: 'value', name: 'welfare change, %', nameLocation: 'middle', nameGap: 24 },
       yAxis: { type: 'category', data: rows.map((r) => r.code), axisLabel: { fontSize: 10, interval: 0 } },
       series: [
@@ -183,7 +183,7 @@ function drawDeal(d: Negotiation): void {
     {
       tooltip: {},
       legend: { bottom: 0 },
-      grid: { left: 60, right: 20, top: 10, bottom: 50 },
+      grid: { left: 60, right: 20, top: 26, bottom: 50 },
       xAxis: { type: 'value', name: `${a} payoff (points)`, nameLocation: 'middle', nameGap: 28, scale: true },
       yAxis: { type: 'value', name: `${b} payoff (points)`, scale: true },
       series: [
@@ -410,7 +410,7 @@ function branchTable(result: ScenarioResult): void {
     {
       tooltip: { trigger: 'axis' },
       legend: { bottom: 0 },
-      grid: { left: 60, right: 10, top: 10, bottom: 60 },
+      grid: { left: 60, right: 10, top: 26, bottom: 60 },
       xAxis: { type: 'category', data: result.branches.map((br) => br.name), axisLabel: { fontSize: 10, interval: 0, rotate: 20 } },
       yAxis: { type: 'value', name: 'welfare change, %' },
       series: result.focus.economies.map((c) => ({ name: c, type: 'bar', data: result.branches.map((br) => welfareOn(br, c)) })),
