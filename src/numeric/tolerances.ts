@@ -133,6 +133,12 @@ export const WAR_INNER_FACTOR = 1e-2;
 export const BARGAIN_TOL = 1e-7 * TOLERANCE_SCALE; // (scaled)
 /** Bargaining problems are small and badly conditioned (transfers, corners): projected Newton up to this many variables. */
 export const BARGAIN_NEWTON_MAX = 40;
+/**
+ * Calibration (strategy/calibrate.ts): a weight whose first-order-condition column carries less than this share
+ * of the normal matrix's trace is not identified (its part of the payoff does not move with the tariffs, e.g. a
+ * weight on a total balance that balanced trade fixes): refused rather than estimated from rounding.
+ */
+export const CALIBRATION_IDENTIFIED = 1e-12;
 /** Projected Newton's step tolerance in bargaining. */
 export const BARGAIN_STEP_TOL = 1e-8 * TOLERANCE_SCALE; // (scaled)
 /**

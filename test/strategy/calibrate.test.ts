@@ -1,0 +1,60 @@
+/**
+ * Calibration of objective weights: simulate a best response under chosen
+ * weights, then recover them from the tariffs alone (the issue asks within
+ * 5%; the first-order conditions hold exactly there, so far closer); the fit
+ * reproduces the tariffs; weights the tariffs cannot tell apart are refused.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { noShock } from '../../src/model/equilibrium.js';
+import { bestResponse } from '../../src/strategy/best-response.js';
+import { calibrate, objectiveOf } from '../../src/strategy/calibrate.js';
+import { randomWorld, rejectsInput } from '../helpers.js';
+
+const world = randomWorld(7, 1, 11, { tariffs: true });
+// E2 runs a deficit with 3 of its 6 partners: a weight on those balances is not a weight on its (fixed) total.
+const player = world.codes[2];
+
+test('weights used to simulate a best response are recovered from its tariffs (revenue and one weight on its deficit partners\' balances)', () => {
+  const truth = { revenue: 0.4, balances: 0.25 };
+  const br = bestResponse(world, player, { instrument: 'partner', objective: objectiveOf(world, player, ['revenue', 'balances'], [truth.revenue, truth.balances]), tol: 1e-11 });
+  assert.ok(br.converged);
+  assert.equal(br.atBound.length, 0, 'an interior response, so every tariff gives a condition');
+  const c = calibrate(world, player, { ...noShock(br.world), tariffs: br.tariffs }, { weights: ['revenue', 'balances'], bootstrap: 50 });
+  for (const [name, value] of Object.entries(truth)) {
+    const got = c.weights[name].value;
+    assert.ok(Math.abs(got - value) < 0.05 * value, `${name}: ${got} vs ${value} (within 5%)`);
+    assert.ok(Math.abs(got - value) < 1e-4, `${name}: ${got} vs ${value} (to the solver's precision)`);
+    assert.ok(c.weights[name].p5 <= got + 1e-9 && got <= c.weights[name].p95 + 1e-9, `${name} inside its band`);
+  }
+  assert.equal(c.fit.conditions, 6);
+  assert.ok(c.fit.mean_abs_gap_points < 0.01, `implied tariffs are the observed ones (${c.fit.mean_abs_gap_points} points)`);
+  assert.ok(c.fit.rms_condition_points < 1e-4);
+});
+
+test('partner-specific balance weights are recovered too', () => {
+  const names = ['balance:' + world.codes[3], 'balance:' + world.codes[5]];
+  const truth = [0.6, 0.15];
+  const br = bestResponse(world, player, { instrument: 'partner', objective: objectiveOf(world, player, names, truth), tol: 1e-11 });
+  const c = calibrate(world, player, { ...noShock(br.world), tariffs: br.tariffs }, { weights: names, bootstrap: 0 });
+  names.forEach((n, k) => assert.ok(Math.abs(c.weights[n].value - truth[k]) < 0.05 * truth[k], `${n}: ${c.weights[n].value} vs ${truth[k]}`));
+});
+
+test('tariffs that are not a best response under any weights show as a gap, not a perfect fit', () => {
+  const t = Float64Array.from(world.t);
+  // Arbitrary tariffs on the player's imports: 5% to 60%.
+  world.codes.forEach((_, i) => i !== 2 && (t[(i * world.N + 2) * world.S] = 0.05 + 0.09 * i));
+  const c = calibrate(world, player, { ...noShock(world), tariffs: t }, { weights: ['revenue'], bootstrap: 0 });
+  assert.ok(c.fit.mean_abs_gap_points > 1, `gap ${c.fit.mean_abs_gap_points} points`);
+});
+
+test('bad weight names and unidentified weights are refused with the reason', () => {
+  const shock = noShock(world);
+  shock.tariffs.fill(0.1);
+  rejectsInput(() => calibrate(world, player, shock, { weights: ['charity'] }), /unknown weight "charity"/);
+  rejectsInput(() => calibrate(world, player, shock, { weights: ['balance:' + player] }), /no balance with itself/);
+  rejectsInput(() => calibrate(world, player, shock, { weights: ['revenue', 'revenue'] }), /named twice/);
+  rejectsInput(() => calibrate(world, player, shock, { weights: ['revenue', 'balances'], targets: [world.codes[1]] }), /1 tariff\(s\) .* for 2 weight\(s\)/);
+  // E0 runs a deficit with every partner: under balanced trade the sum of those balances is its total, fixed at 0.
+  rejectsInput(() => calibrate(world, 'E0', shock, { weights: ['revenue', 'balances'] }), /not identified by E0's 6 tariff condition\(s\)/);
+});
