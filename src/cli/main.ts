@@ -23,6 +23,7 @@ const dataCacheCommand = lazy(async () => (await import('./data.js')).dataCacheC
 const demoCommand = lazy(async () => (await import('./demo.js')).demoCommand);
 const tariffsCommand = lazy(async () => (await import('./tariffs.js')).tariffsCommand);
 const strategyCommand = lazy(async () => (await import('./strategy.js')).strategyCommand);
+const calibrateCommand = lazy(async () => (await import('./calibrate.js')).calibrateCommand);
 const runCommand = lazy(async () => (await import('./run.js')).runCommand);
 const serveCommand = lazy(async () => (await import('./serve.js')).serveCommand);
 const liberationDayCommand = lazy(async () => (await import('./replicate.js')).liberationDayCommand);
@@ -107,6 +108,21 @@ export function buildProgram(): Command {
     .option('--counterpart <code>', 'e.g. USA')
     .option('--members <codes>', 'comma-separated, e.g. JPN,VNM,MYS,SGP')
     .action((o) => strategyCommand('coalitions', o));
+
+  program
+    .command('calibrate')
+    .description("a government's objective weights under which the tariffs it announced by a date are its best response")
+    .option('--data <name-or-dir>', 'a data set with dated measures', DEFAULT_DATASET)
+    .requiredOption('--player <code>', 'the government, e.g. USA')
+    .requiredOption('--at <date>', 'the tariffs announced by this date (YYYY-MM-DD)')
+    .option('--weights <names>', 'weights to estimate: revenue, balances (its deficit partners), balance:CODE', 'revenue,balances')
+    .addOption(new Option('--instrument <kind>', 'its tariffs as variables').choices(['partner', 'sector', 'partner-sector', 'uniform']).default('partner'))
+    .option('--targets <codes>', 'only its tariffs on these exporters (e.g. USA for a retaliation)')
+    .addOption(new Option('--deficits <rule>', 'deficit convention').choices([...DEFICITS]).default('balanced'))
+    .option('--bootstrap <n>', 'bootstrap resamples for the bands', '200')
+    .option('--seed <n>', 'bootstrap seed', '1')
+    .option('--json', 'print one JSON object')
+    .action(calibrateCommand);
 
   const replicate = program.command('replicate').description('replicate a published paper on its own data');
   replicate

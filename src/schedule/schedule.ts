@@ -179,6 +179,17 @@ function weighted(importer: string, exporter: string, parts: TariffCell[], w: nu
 }
 
 /**
+ * The measures announced by `date`, each in force from then on (an announced rate counts before its effective
+ * date; nothing announced later, pauses included, applies): what a government had chosen on that day, as its
+ * objectives are calibrated from (strategy/calibrate.ts).
+ */
+export function announcedBy(schedule: Schedule, date: string): Schedule {
+  if (!isIsoDate(date)) throw new InputError(`expected a date YYYY-MM-DD, found "${date}"`);
+  const measures = schedule.measures.filter((m) => m.announced <= date && (m.until === undefined || date < m.until)).map((m) => (m.effective > date ? { ...m, effective: date } : m));
+  return { ...schedule, measures };
+}
+
+/**
  * A copy of `world` with the tariffs in force on `date` on its baseline flows. Not an equilibrium under
  * those tariffs: for a counterfactual from that day use run/dated.ts `worldOnDate`, which solves the
  * baseline forward to them.

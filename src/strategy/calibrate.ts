@@ -49,8 +49,9 @@ export interface CalibrateOptions {
 
 export interface WeightEstimate {
   value: number;
-  p5: number;
-  p95: number;
+  /** Bootstrap band over the conditions; null when the weights are exactly identified (as many conditions as weights). */
+  p5: number | null;
+  p95: number | null;
 }
 
 export interface Calibration {
@@ -167,7 +168,8 @@ export function calibrate(world0: World, playerCode: string, observed: Shock, o:
   const weights: Record<string, WeightEstimate> = { welfare: { value: 1, p5: 1, p95: 1 } };
   o.weights.forEach((name, k) => {
     const sorted = draws[k].sort((x, y) => x - y);
-    const q = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : w[k]);
+    // Exactly identified: every resample is the same conditions or singular, so the bootstrap says nothing.
+    const q = (p: number) => (n > K && sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : null);
     weights[name] = { value: w[k], p5: q(0.05), p95: q(0.95) };
   });
 

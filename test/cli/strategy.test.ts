@@ -118,3 +118,24 @@ test('bad specs exit 2 with one line naming the file and field', () => {
     assert.equal(r.err.trim().split('\n').filter((l) => !l.startsWith('warning:')).length, 1, `case ${k}: one line`);
   });
 });
+
+test('calibrate --json: the weights under which the US tariffs announced by 2 April are a best response, with the fit', () => {
+  const r = parley('calibrate', '--data', 'episode-2025', '--player', 'USA', '--at', '2025-04-02', '--bootstrap', '20', '--json');
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  assert.equal(j.player, 'USA');
+  assert.deepEqual(Object.keys(j.weights), ['welfare', 'revenue', 'balances']);
+  for (const w of Object.values(j.weights) as { value: number; p5: number; p95: number }[]) assert.ok(Number.isFinite(w.value) && w.p5 <= w.p95);
+  assert.ok(Number.isFinite(j.fit.mean_abs_gap_points));
+  assert.equal(j.tariffs.length, 12, 'one per partner');
+  // Observed = the announced schedule: China's rate includes the 34% of Annex I, in force only from 9 April.
+  const chn = j.tariffs.find((t: { exporter: string }) => t.exporter === 'CHN');
+  assert.ok(chn.observed > 0.7 && chn.observed < 0.76, `USA on CHN announced ${chn.observed}`);
+  // One condition for one weight: exactly identified, so no bootstrap band.
+  const c = JSON.parse(parley('calibrate', '--player', 'CHN', '--at', '2025-04-11', '--targets', 'USA', '--weights', 'balance:USA', '--json').out);
+  assert.equal(c.weights['balance:USA'].p5, null);
+  assert.ok(Math.abs(c.tariffs[0].observed - c.tariffs[0].implied) < 1e-4, 'an exactly identified weight reproduces the tariff');
+  const bad = parley('calibrate', '--player', 'USA', '--at', '2025-04-02', '--weights', 'charity');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /unknown weight "charity"/);
+});

@@ -25,7 +25,7 @@ test('weights used to simulate a best response are recovered from its tariffs (r
     const got = c.weights[name].value;
     assert.ok(Math.abs(got - value) < 0.05 * value, `${name}: ${got} vs ${value} (within 5%)`);
     assert.ok(Math.abs(got - value) < 1e-4, `${name}: ${got} vs ${value} (to the solver's precision)`);
-    assert.ok(c.weights[name].p5 <= got + 1e-9 && got <= c.weights[name].p95 + 1e-9, `${name} inside its band`);
+    assert.ok(c.weights[name].p5! <= got + 1e-9 && got <= c.weights[name].p95! + 1e-9, `${name} inside its band`);
   }
   assert.equal(c.fit.conditions, 6);
   assert.ok(c.fit.mean_abs_gap_points < 0.01, `implied tariffs are the observed ones (${c.fit.mean_abs_gap_points} points)`);

@@ -1,0 +1,25 @@
+/** A calibration as text: the weights with their bands, the fit, and observed beside implied tariffs. */
+import type { CalibrationResult } from '../run/calibrate.js';
+import { percent, signed, textTable } from './format.js';
+
+export function calibrationText(r: CalibrationResult): string {
+  const out: string[] = [];
+  out.push(`${r.player}'s objective weights, calibrated on ${r.data} from the tariffs announced by ${r.at} (instrument ${r.instrument}, deficits ${r.deficits}):`, '');
+  out.push(textTable(Object.entries(r.weights), [
+    { header: 'weight', value: ([name]) => name, right: false },
+    { header: 'value', value: ([, w]) => w.value.toFixed(4) },
+    { header: 'bootstrap 5%', value: ([name, w]) => (name === 'welfare' ? '(numeraire)' : w.p5 === null ? '(exactly identified)' : w.p5.toFixed(4)) },
+    { header: '95%', value: ([, w]) => (w.p95 === null ? '' : w.p95.toFixed(4)) },
+  ]));
+  out.push('', 'Payoff = welfare % + revenue weight x tariff revenue (% of GDP) + balance weights x bilateral balances (% of GDP).');
+  out.push('', `Observed against implied (the best response under these weights):`, '');
+  out.push(textTable(r.tariffs, [
+    { header: 'tariff on', value: (t) => (t.sector === 'ALL' ? t.exporter : `${t.exporter} ${t.sector}`), right: false },
+    { header: 'observed', value: (t) => percent(t.observed) },
+    { header: 'implied', value: (t) => percent(t.implied) },
+    { header: 'gap (points)', value: (t) => signed(100 * (t.implied - t.observed), 1) },
+  ]));
+  const f = r.fit;
+  out.push('', `Fit: mean |gap| ${f.mean_abs_gap_points.toFixed(2)} points; first-order conditions ${f.conditions} (rms ${f.rms_condition_points.toFixed(2)} points at the estimate)${f.at_bound.length ? `; at a bound, not used: ${f.at_bound.join(', ')}` : ''}${f.converged ? '' : '; the implied best response did NOT converge'}.`);
+  return out.join('\n');
+}
