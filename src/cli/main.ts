@@ -119,7 +119,8 @@ export function buildProgram(): Command {
     .addOption(new Option('--instrument <kind>', 'its tariffs as variables').choices(['partner', 'sector', 'partner-sector', 'uniform']).default('partner'))
     .option('--targets <codes>', 'only its tariffs on these exporters (e.g. USA for a retaliation)')
     .addOption(new Option('--deficits <rule>', 'deficit convention').choices([...DEFICITS]).default('balanced'))
-    .option('--bootstrap <n>', 'bootstrap resamples for the bands', '200')
+    .addOption(new Option('--method <m>', 'distance: fit the implied tariffs to the observed; conditions: least squares on the first-order conditions only').choices(['distance', 'conditions']).default('distance'))
+    .option('--bootstrap <n>', 'bootstrap resamples for the bands (method conditions)', '200')
     .option('--seed <n>', 'bootstrap seed', '1')
     .option('--json', 'print one JSON object')
     .action(calibrateCommand);

@@ -139,6 +139,12 @@ export const BARGAIN_NEWTON_MAX = 40;
  * weight on a total balance that balanced trade fixes): refused rather than estimated from rounding.
  */
 export const CALIBRATION_IDENTIFIED = 1e-12;
+/** Calibration by distance: Levenberg-Marquardt stops when a step lowers the squared tariff gap by less than this share... */
+export const CALIBRATION_REL_TOL = 1e-6;
+/** ...or after this many iterations (each costs weights + 1 best responses). */
+export const CALIBRATION_MAX_ITERATIONS = 12;
+/** Forward-difference step in a weight (relative, at least this absolute): implied tariffs are known to ~1e-8. */
+export const CALIBRATION_STEP = 1e-4;
 /** Projected Newton's step tolerance in bargaining. */
 export const BARGAIN_STEP_TOL = 1e-8 * TOLERANCE_SCALE; // (scaled)
 /**

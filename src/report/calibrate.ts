@@ -8,7 +8,7 @@ export function calibrationText(r: CalibrationResult): string {
   out.push(textTable(Object.entries(r.weights), [
     { header: 'weight', value: ([name]) => name, right: false },
     { header: 'value', value: ([, w]) => w.value.toFixed(4) },
-    { header: 'bootstrap 5%', value: ([name, w]) => (name === 'welfare' ? '(numeraire)' : w.p5 === null ? '(exactly identified)' : w.p5.toFixed(4)) },
+    { header: r.fit.method === 'distance' ? '5% (standard errors)' : '5% (bootstrap)', value: ([name, w]) => (name === 'welfare' ? '(numeraire)' : w.p5 === null ? '(exactly identified)' : w.p5.toFixed(4)) },
     { header: '95%', value: ([, w]) => (w.p95 === null ? '' : w.p95.toFixed(4)) },
   ]));
   out.push('', 'Payoff = welfare % + revenue weight x tariff revenue (% of GDP) + balance weights x bilateral balances (% of GDP).');
@@ -20,6 +20,7 @@ export function calibrationText(r: CalibrationResult): string {
     { header: 'gap (points)', value: (t) => signed(100 * (t.implied - t.observed), 1) },
   ]));
   const f = r.fit;
-  out.push('', `Fit: mean |gap| ${f.mean_abs_gap_points.toFixed(2)} points; first-order conditions ${f.conditions} (rms ${f.rms_condition_points.toFixed(2)} points at the estimate)${f.at_bound.length ? `; at a bound, not used: ${f.at_bound.join(', ')}` : ''}${f.converged ? '' : '; the implied best response did NOT converge'}.`);
+  const how = f.method === 'distance' ? `weights fitted to the tariffs in ${f.iterations} Levenberg-Marquardt iterations from the first-order conditions' estimate` : 'weights from the first-order conditions alone';
+  out.push('', `Fit (${how}): mean |gap| ${f.mean_abs_gap_points.toFixed(2)} points; ${f.conditions} first-order conditions (rms ${f.rms_condition_points.toFixed(2)} points at their own estimate)${f.at_bound.length ? `; at a bound, not used: ${f.at_bound.join(', ')}` : ''}${f.converged ? '' : '; the implied best response did NOT converge'}.`);
   return out.join('\n');
 }

@@ -18,6 +18,7 @@ export interface CalibrationSpec {
   instrument?: Instrument;
   targets?: string[];
   deficits?: Deficits;
+  method?: 'distance' | 'conditions';
   bootstrap?: number;
   seed?: number;
 }
@@ -30,6 +31,6 @@ export function runCalibration(spec: CalibrationSpec): CalibrationResult {
   const observed = { ...noShock(world), tariffs: tariffsAt(world, announcedBy(schedule, spec.at), spec.at).t };
   const deficits = spec.deficits ?? 'balanced';
   const instrument = spec.instrument ?? 'partner';
-  const c = calibrate(world, spec.player, observed, { weights: spec.weights, instrument, targets: spec.targets, deficits, bootstrap: spec.bootstrap, seed: spec.seed });
+  const c = calibrate(world, spec.player, observed, { weights: spec.weights, instrument, targets: spec.targets, deficits, method: spec.method, bootstrap: spec.bootstrap, seed: spec.seed });
   return { ...c, data: world.meta.name, data_hash: hash, at: spec.at, deficits, instrument };
 }

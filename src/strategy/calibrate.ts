@@ -11,7 +11,9 @@
  * Harberger curvature so a residual reads as a tariff gap (first order). A
  * tariff at a bound satisfies only an inequality and is left out. Bands: a
  * seeded bootstrap over the conditions. Fit: the best response under the
- * estimated weights, beside the observed tariffs.
+ * estimated weights, beside the observed tariffs. By default the estimate is
+ * then refined to minimise the distance between observed and implied tariffs
+ * (the conditions are first order; the best response is not).
  */
 import type { World } from '../data/world.js';
 import { economyIndex, flowTotal } from '../data/world.js';
@@ -19,7 +21,7 @@ import { ConvergenceError, InputError } from '../errors.js';
 import { computeBaseline } from '../model/baseline.js';
 import { noShock, solveSystem, type Deficits, type Shock } from '../model/equilibrium.js';
 import { cholesky, choleskySolve } from '../numeric/linalg.js';
-import { CALIBRATION_IDENTIFIED } from '../numeric/tolerances.js';
+import { CALIBRATION_IDENTIFIED, CALIBRATION_MAX_ITERATIONS, CALIBRATION_REL_TOL, CALIBRATION_STEP } from '../numeric/tolerances.js';
 import { mulberry32 } from '../random.js';
 import { bestResponse, instrumentCells, type Instrument } from './best-response.js';
 import { bindObjective, type Objective } from './gradient.js';
@@ -42,7 +44,13 @@ export interface CalibrateOptions {
   /** Bounds of the tariffs (a tariff at one is left out of the conditions); default [0, 10]. */
   lower?: number;
   upper?: number;
-  /** Bootstrap resamples of the conditions for the bands (default 200; 0: none). */
+  /**
+   * `distance` (default): the weights minimising the squared distance between observed and implied tariffs
+   * (Levenberg-Marquardt from the conditions' estimate; bands from its standard errors). `conditions`: least
+   * squares on the first-order conditions alone (one gradient pass; bands by bootstrap).
+   */
+  method?: 'distance' | 'conditions';
+  /** Bootstrap resamples of the conditions for the bands (method `conditions`; default 200; 0: none). */
   bootstrap?: number;
   seed?: number;
 }
@@ -60,8 +68,11 @@ export interface Calibration {
   fit: {
     /** Mean |observed - implied| over the player's tariffs, in percentage points. */
     mean_abs_gap_points: number;
-    /** Root mean square of the first-order conditions at the estimate, as tariff gaps (points, first order). */
+    /** Root mean square of the first-order conditions at the conditions' estimate, as tariff gaps (points, first order). */
     rms_condition_points: number;
+    method: 'distance' | 'conditions';
+    /** Distance method: Levenberg-Marquardt iterations (best responses: about weights + 1 per iteration). */
+    iterations: number;
     conditions: number;
     /** Tariffs at a bound: no first-order condition, not used for the weights. */
     at_bound: string[];
@@ -173,16 +184,104 @@ export function calibrate(world0: World, playerCode: string, observed: Shock, o:
     weights[name] = { value: w[k], p5: q(0.05), p95: q(0.95) };
   });
 
-  // The fit: the player's best response under the estimated weights, from the observed tariffs.
-  const br = bestResponse(world0, playerCode, { instrument, lower, upper, deficits: o.deficits ?? 'balanced', start: observed, targets: o.targets, objective: objectiveOf(world0, playerCode, o.weights, w) });
+  // The player's best response under weights w, from the observed tariffs (the fit, and the distance method's model).
+  const implied = (wk: readonly number[], start = observed) => bestResponse(world0, playerCode, { instrument, lower, upper, deficits: o.deficits ?? 'balanced', start, targets: o.targets, objective: objectiveOf(world0, playerCode, o.weights, wk) });
+  const method = o.method ?? 'distance';
+  let br = implied(w);
+  let iterations = 0;
+  if (method === 'distance' && vars.length > K) {
+    const fitted = byDistance(implied, br, Float64Array.from(observedRates), w);
+    br = fitted.br;
+    iterations = fitted.iterations;
+    o.weights.forEach((name, k) => (weights[name] = { value: fitted.w[k], p5: fitted.w[k] - Z90 * fitted.se[k], p95: fitted.w[k] + Z90 * fitted.se[k] }));
+  }
   const tariffs = vars.map((v, k) => ({ exporter: v.exporter, sector: v.sector, observed: observedRates[k], implied: br.variables[k].rate }));
   const gap = tariffs.reduce((a, t) => a + Math.abs(t.observed - t.implied), 0) / tariffs.length;
   return {
     player: playerCode,
     weights,
-    fit: { mean_abs_gap_points: 100 * gap, rms_condition_points: 100 * Math.sqrt(ss / n), conditions: n, at_bound: atBound, converged: br.converged },
+    fit: { mean_abs_gap_points: 100 * gap, rms_condition_points: 100 * Math.sqrt(ss / n), method, iterations, conditions: n, at_bound: atBound, converged: br.converged },
     tariffs,
   };
+}
+
+/** The 95th percentile of the standard normal: bands are the estimate +- this many standard errors. */
+const Z90 = 1.6448536269514722;
+
+type Implied = (w: readonly number[], start?: Shock) => ReturnType<typeof bestResponse>;
+
+/**
+ * Levenberg-Marquardt on r(w) = implied(w) - observed, the Jacobian by forward differences (each a best
+ * response warm-started at the current one). Standard errors from sigma^2 (J'J)^-1, sigma^2 = SSR / (n - K).
+ */
+function byDistance(implied: Implied, br0: ReturnType<typeof bestResponse>, observed: Float64Array, w0: readonly number[]) {
+  const K = w0.length;
+  const n = observed.length;
+  const residual = (br: ReturnType<typeof bestResponse>) => Float64Array.from(br.variables, (v, k) => v.rate - observed[k]);
+  const ssr = (r: Float64Array) => r.reduce((a, x) => a + x * x, 0);
+  const startOf = (br: ReturnType<typeof bestResponse>) => ({ ...noShock(br.world), tariffs: br.tariffs });
+  let w = [...w0];
+  let br = br0;
+  let r = residual(br);
+  let f = ssr(r);
+  let mu = 1e-3;
+  let J = new Float64Array(n * K);
+  let iterations = 0;
+  for (; iterations < CALIBRATION_MAX_ITERATIONS; iterations++) {
+    J = new Float64Array(n * K);
+    for (let k = 0; k < K; k++) {
+      const h = CALIBRATION_STEP * Math.max(1, Math.abs(w[k]));
+      const rk = residual(implied(w.map((x, m) => (m === k ? x + h : x)), startOf(br)));
+      for (let v = 0; v < n; v++) J[v * K + k] = (rk[v] - r[v]) / h;
+    }
+    const { M, g } = normal(J, r, n, K);
+    let improved = false;
+    for (let tries = 0; tries < 8 && !improved; tries++, mu *= 10) {
+      const D = Float64Array.from(M);
+      for (let k = 0; k < K; k++) D[k * K + k] += mu * Math.max(M[k * K + k], 1e-12);
+      const L = cholesky(D, K);
+      if (!L) continue;
+      const step = choleskySolve(L, g.map((x) => -x), K);
+      const wt = w.map((x, k) => x + step[k]);
+      const brt = implied(wt, startOf(br));
+      const rt = residual(brt);
+      const ft = ssr(rt);
+      if (ft < f) {
+        improved = true;
+        const done = f - ft <= CALIBRATION_REL_TOL * f;
+        [w, br, r, f] = [wt, brt, rt, ft];
+        mu = Math.max(mu / 100, 1e-9);
+        if (done) return finish();
+      }
+    }
+    if (!improved) break;
+  }
+  return finish();
+
+  function finish() {
+    const { M } = normal(J, r, n, K);
+    const L = cholesky(M, K);
+    const sigma2 = f / Math.max(1, n - K);
+    const se = w.map((_, k) => {
+      if (!L) return NaN;
+      const e = choleskySolve(L, Float64Array.from(w, (__, m) => (m === k ? 1 : 0)), K);
+      return Math.sqrt(sigma2 * e[k]);
+    });
+    return { w, br, se, iterations };
+  }
+}
+
+/** J'J and J'r of a residual vector. */
+function normal(J: Float64Array, r: Float64Array, n: number, K: number): { M: Float64Array; g: Float64Array } {
+  const M = new Float64Array(K * K);
+  const g = new Float64Array(K);
+  for (let v = 0; v < n; v++) {
+    for (let p = 0; p < K; p++) {
+      g[p] += J[v * K + p] * r[v];
+      for (let q = 0; q < K; q++) M[p * K + q] += J[v * K + p] * J[v * K + q];
+    }
+  }
+  return { M, g };
 }
 
 /** argmin over w of sum over `rows` (repeats allowed) of (b_v + A_v w)^2; undefined when not identified. */

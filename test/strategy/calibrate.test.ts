@@ -44,8 +44,14 @@ test('tariffs that are not a best response under any weights show as a gap, not 
   const t = Float64Array.from(world.t);
   // Arbitrary tariffs on the player's imports: 5% to 60%.
   world.codes.forEach((_, i) => i !== 2 && (t[(i * world.N + 2) * world.S] = 0.05 + 0.09 * i));
-  const c = calibrate(world, player, { ...noShock(world), tariffs: t }, { weights: ['revenue'], bootstrap: 0 });
-  assert.ok(c.fit.mean_abs_gap_points > 1, `gap ${c.fit.mean_abs_gap_points} points`);
+  const observed = { ...noShock(world), tariffs: t };
+  const byConditions = calibrate(world, player, observed, { weights: ['revenue', 'balances'], method: 'conditions', bootstrap: 0 });
+  const byDistance = calibrate(world, player, observed, { weights: ['revenue', 'balances'] });
+  assert.ok(byDistance.fit.mean_abs_gap_points > 1, `gap ${byDistance.fit.mean_abs_gap_points} points`);
+  const sq = (c: typeof byDistance) => c.tariffs.reduce((a, x) => a + (x.implied - x.observed) ** 2, 0);
+  assert.ok(sq(byDistance) <= sq(byConditions) + 1e-12, `fitting the tariffs themselves fits them at least as well (${sq(byDistance)} vs ${sq(byConditions)})`);
+  assert.ok(byDistance.fit.iterations > 0);
+  for (const w of ['revenue', 'balances']) assert.ok(byDistance.weights[w].p5! < byDistance.weights[w].value && byDistance.weights[w].value < byDistance.weights[w].p95!, `${w}: a band from the standard errors`);
 });
 
 test('bad weight names and unidentified weights are refused with the reason', () => {
