@@ -138,6 +138,18 @@ const mc = await runStrategy('negotiate', uncertain, source, { monteCarlo: { dra
 restore();
 console.log(`${'  central + 1,000 Monte Carlo draws of it'.padEnd(44)} ${(performance.now() - t0).toFixed(0).padStart(10)} ms on ${availableParallelism()} cores, ${mc.uncertainty?.failures.length} failed (target 30000)`);
 
+// Calibrated objectives (issue 15): the US weights from its tariffs announced on 2 April.
+{
+  const { runCalibration } = await import('../src/run/calibrate.js');
+  const restoreC = setWarningSink(() => {});
+  for (const weights of [['revenue', 'balances'], ['revenue', 'balances', 'balance:CHN']]) {
+    const t = performance.now();
+    const c = runCalibration({ data: 'episode-2025', player: 'USA', at: '2025-04-02', weights });
+    console.log(`${`${weights.length === 2 ? '\n' : ''}  calibrate USA 2 April: ${weights.join(', ')}`.padEnd(44)} ${(performance.now() - t).toFixed(0).padStart(10)} ms, mean gap ${c.fit.mean_abs_gap_points.toFixed(1)} points (target 30000)`);
+  }
+  restoreC();
+}
+
 // Liberation Day replication (issue 8): each scenario cold (first run of the process) and warm.
 {
   const inputs = loadIlmsInputs();
