@@ -69,6 +69,8 @@ export const ManifestSchema = z
       .optional(),
     /** Merge economies: group -> members, or "*" for every economy not named elsewhere. */
     aggregate: z.record(z.string(), z.union([z.array(z.string()).min(1), z.literal('*')])).optional(),
+    /** Merge sectors of the base: group -> members (the base's sector codes), or "*" for every sector not named elsewhere. */
+    aggregate_sectors: z.record(z.string(), z.union([z.array(z.string()).min(1), z.literal('*')])).optional(),
     tariffs: FileRef.optional(),
     elasticities: z.union([z.number().positive(), FileRef]).optional(),
     groups: z.record(z.string(), z.array(z.string()).min(1)).optional(),
@@ -90,6 +92,7 @@ export const ManifestSchema = z
     if (!m.base && !m.flows) ctx.addIssue({ code: 'custom', path: ['flows'], message: 'required (or give "base")' });
     if (!m.base && m.elasticities === undefined) ctx.addIssue({ code: 'custom', path: ['elasticities'], message: 'required (or give "base")' });
     if (m.aggregate && !m.base) ctx.addIssue({ code: 'custom', path: ['aggregate'], message: 'aggregation needs a "base" data set to aggregate' });
+    if (m.aggregate_sectors && !m.base) ctx.addIssue({ code: 'custom', path: ['aggregate_sectors'], message: 'aggregation needs a "base" data set to aggregate' });
   });
 
 export type Manifest = z.infer<typeof ManifestSchema>;
@@ -191,7 +194,7 @@ function assembleFromManifest(loaded: LoadedManifest): World {
   const raw = rawWorld(loaded);
   if (raw.elasticities === undefined) throw new DataError('no elasticities given', { file: loaded.file });
   const meta = { name: m.name, currency: m.currency, year: m.year, source: m.title ?? m.description, groups: m.groups };
-  if (!m.aggregate) {
+  if (!m.aggregate && !m.aggregate_sectors) {
     return withIo(loaded, assembleWorld(raw.read, { economies: raw.economies, domestic: raw.domestic, tariffs: m.tariffs ? fileRef(dir, m.tariffs) : undefined, elasticities: raw.elasticities, meta }));
   }
   const fine = withIo(loaded, assembleWorld(raw.read, { economies: raw.economies, domestic: raw.domestic, elasticities: raw.elasticities, meta }));
@@ -200,8 +203,9 @@ function assembleFromManifest(loaded: LoadedManifest): World {
   let world: World;
   try {
     // The rest ('*'): every economy neither in a group nor kept as itself in the economies list.
-    groups = expandRest(m.aggregate, fine.codes, (order ?? []).map((e) => e.code), 'aggregate');
-    world = aggregateWorld(fine, { economies: groups, order: order?.map((e) => e.code), names: order });
+    groups = m.aggregate ? expandRest(m.aggregate, fine.codes, (order ?? []).map((e) => e.code), 'aggregate') : {};
+    const sectors = m.aggregate_sectors && expandRest(m.aggregate_sectors, fine.sectors, [], 'aggregate_sectors');
+    world = aggregateWorld(fine, { economies: m.aggregate ? groups : undefined, sectors, order: order?.map((e) => e.code), names: order });
   } catch (e) {
     throw new DataError((e as Error).message, { file: loaded.file });
   }

@@ -7,7 +7,7 @@ const pct = (x: number) => points(x);
 
 /** The `parley tariffs --json` object. Rates are fractions of the total applied tariff (1.45 = 145%). */
 export function tariffsJson(world: World, schedule: Schedule, at: TariffsAt) {
-  const used = new Set(at.inForce.flatMap((m) => [m.rateParam, m.shareParam]).filter((p): p is string => !!p));
+  const used = new Set(at.inForce.flatMap((m) => [m.rateParam, m.shareParam, m.coversParam]).filter((p): p is string => !!p));
   return {
     date: at.date,
     data: world.meta.name,

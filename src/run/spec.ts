@@ -60,8 +60,10 @@ const MeasureSpec = z
     action: z.enum(ACTIONS),
     rate: z.number().min(0),
     share: z.number().min(0).max(1),
+    covers: z.number().min(0).max(1).default(1),
     rateParam: z.string().optional(),
     shareParam: z.string().optional(),
+    coversParam: z.string().optional(),
     note: z.string().optional(),
   })
   .strict();

@@ -36,6 +36,8 @@ const MeasureFields = {
   /** Additional rate (fraction) or a parameter name of the data set. */
   rate: z.union([z.number().min(0), z.string().min(1)]),
   share: z.union([z.number().min(0).max(1), z.string().min(1)]).optional(),
+  /** The part of the named sectors' goods the measure is about (default 1), or a parameter name. */
+  covers: z.union([z.number().min(0).max(1), z.string().min(1)]).optional(),
 };
 
 const TariffChange = z.object({ importer: Code, exporter: Code, sector: z.string().optional(), change: Uncertain }).strict();

@@ -42,6 +42,7 @@ export function measuresOf(events: readonly ScenarioEvent[], ls: LoadedScenario)
     if (sectorList !== '*') for (const s of sectorList) if (!sectors.includes(s)) throw new InputError(`${ls.file}: event ${e.id}: unknown sector "${s}" (known: ${sectors.join(', ') || 'none'})`);
     const rate = value(m.rate, e, 'rate');
     const share = value(m.share ?? 1, e, 'share');
+    const coverage = value(m.covers ?? 1, e, 'covers');
     out.push({
       id: e.id,
       announced: e.date,
@@ -55,8 +56,10 @@ export function measuresOf(events: readonly ScenarioEvent[], ls: LoadedScenario)
       action: ACTION[e.type],
       rate: rate.value,
       share: share.value,
+      covers: coverage.value,
       rateParam: rate.param,
       shareParam: share.param,
+      coversParam: coverage.param,
       note: e.note,
     });
   }

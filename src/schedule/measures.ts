@@ -39,10 +39,18 @@ export interface Measure {
   authority: Authority;
   action: Action;
   rate: number;
+  /** The part of the covered value that pays (e.g. the non-USMCA share, the non-US content). */
   share: number;
-  /** Parameter names used for rate / share, if any. */
+  /**
+   * The part of the cell's goods the measure is about (optional column, default 1): in a world whose sector holds
+   * more than the measure names (aluminium inside non-ferrous metals, the exempt electronics inside C26). A set
+   * taxes that part, an exempt frees it, and Section 232 displaces the reciprocal duty on it.
+   */
+  covers: number;
+  /** Parameter names used for rate / share / covers, if any. */
   rateParam?: string;
   shareParam?: string;
+  coversParam?: string;
   event?: string;
   note?: string;
   /** Where the row came from, for messages. */
@@ -146,10 +154,11 @@ export function readMeasures(src: FlowSource, codes: readonly string[], sectors:
     }
     const rate = valueOrParam(row, 'rate', '', { min: 0, expected: 'an additional rate >= 0 (a fraction: 0.25 = 25%) or a parameter name' });
     const share = valueOrParam(row, 'share', '1', { min: 0, max: 1, expected: 'a share of the flow in [0, 1] or a parameter name' });
+    const coverage = valueOrParam(row, 'covers', '1', { min: 0, max: 1, expected: "the part of the sector's goods covered, in [0, 1], or a parameter name" });
     out.push({
       id, announced, effective, until, importer, exporters, except, sectors: sectorList,
       authority: authority as Authority, action: action as Action,
-      rate: rate.value, share: share.value, rateParam: rate.param, shareParam: share.param,
+      rate: rate.value, share: share.value, covers: coverage.value, rateParam: rate.param, shareParam: share.param, coversParam: coverage.param,
       event: v.event || undefined, note: v.note || undefined, file: table.file, line: row.line,
     });
   }

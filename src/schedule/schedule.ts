@@ -89,26 +89,39 @@ function byPrecedence(a: Measure, b: Measure): number {
   return specificity(a) - specificity(b) || (a.line ?? 0) - (b.line ?? 0);
 }
 
-/** Additional duties of one flow and sector, after the stacking rules. */
+/**
+ * Additional duties of one flow and sector, after the stacking rules. A measure's `covers` is the part of the
+ * cell's goods it is about: a `set` taxes that part (at rate x share), an `exempt` frees it (the 11 April
+ * electronics list is part of its sector), and Section 232 displaces the reciprocal duty on it.
+ */
 function duties(ms: readonly Measure[], sector: string): MeasureRate[] {
   const out = new Map<Authority, MeasureRate>();
+  const covered = new Map<Authority, number>();
   for (const authority of AUTHORITIES) {
     let set: Measure | undefined;
     let cap: Measure | undefined;
-    let exempt = false;
+    let exempt = 0;
     for (const m of ms) {
       if (m.authority !== authority || !(m.sectors === '*' || m.sectors.includes(sector))) continue;
-      if (m.action === 'exempt') exempt = true;
+      if (m.action === 'exempt') exempt = Math.max(exempt, m.covers);
       else if (m.action === 'pause') cap = !cap || m.rate < cap.rate ? m : cap;
       else set = m; // ms is in precedence order: the last set wins
     }
-    if (!set || exempt) continue;
+    if (!set || exempt >= 1) continue;
     const capped = cap !== undefined && cap.rate < set.rate;
-    const rate = (capped ? cap!.rate : set.rate) * set.share;
-    if (rate > 0) out.set(authority, { name: capped ? cap!.id : set.id, rate });
+    const rate = (capped ? cap!.rate : set.rate) * set.share * set.covers * (1 - exempt);
+    if (rate > 0) {
+      out.set(authority, { name: capped ? cap!.id : set.id, rate });
+      covered.set(authority, set.covers);
+    }
   }
-  // Section 232 goods pay no reciprocal duty (EO 14257 sec. 3(b)).
-  if (out.has('s232')) out.delete('reciprocal');
+  // Section 232 goods pay no reciprocal duty (EO 14257 sec. 3(b)): on the part of the cell 232 covers.
+  const s232 = covered.get('s232');
+  const reciprocal = out.get('reciprocal');
+  if (s232 !== undefined && reciprocal) {
+    if (s232 >= 1) out.delete('reciprocal');
+    else out.set('reciprocal', { ...reciprocal, rate: reciprocal.rate * (1 - s232) });
+  }
   return [...out.values()];
 }
 

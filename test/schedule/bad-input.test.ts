@@ -74,3 +74,20 @@ test('a manifest naming a missing schedule file names it', () => {
   writeFileSync(join(dir, 'manifest.yaml'), 'name: t\ncurrency: USD\nsource: none\nflows: flows.csv\nelasticities: 4\nmeasures: nowhere.csv\n');
   rejects(() => load(dir), /nowhere\.csv: cannot read file \(ENOENT\)/);
 });
+
+test('"covers": a measure about part of a sector taxes, exempts or displaces only that part', () => {
+  const H = HEADER.replace('share,', 'share,covers,');
+  const measures = `${H}r,2025-01-01,2025-01-02,,A,*,,*,reciprocal,set,0.1,1,1,,
+al,2025-01-02,2025-01-03,,A,B,,x,s232,set,0.25,1,0.4,,
+ex,2025-01-03,2025-01-04,,A,C,,y,reciprocal,exempt,0,1,0.75,,
+`;
+  const { world, schedule } = load(dataset({ measures }));
+  const at = tariffsAt(world, schedule, '2025-01-10');
+  const cell = (e: string, s: string) => at.cells.find((c) => c.importer === 'A' && c.exporter === e && c.sector === s)!.rate;
+  // B, x: 232 at 25% on the 40% it covers; the reciprocal 10% on the other 60%.
+  assertClose(cell('B', 'x'), 0.4 * 0.25 + 0.6 * 0.1, 1e-15, 'A on B, x');
+  assertClose(cell('B', 'y'), 0.1, 1e-15, 'A on B, y: untouched');
+  // C, y: three quarters of the sector exempt from the reciprocal duty.
+  assertClose(cell('C', 'y'), 0.25 * 0.1, 1e-15, 'A on C, y');
+  rejects(() => load(dataset({ measures: `${H}r,2025-01-01,2025-01-02,,A,*,,*,reciprocal,set,0.1,1,1.5,,\n` })), /line 2, column "covers".*in \[0, 1\]/);
+});
