@@ -84,6 +84,8 @@ export const ManifestSchema = z
     elasticity_sets: FileRef.optional(),
     /** Input-output structure (MODEL.md §4): value-added shares economy,sector,share and input shares economy,input,sector,share. */
     io: z.object({ value_added: FileRef, inputs: FileRef }).strict().optional(),
+    /** Sectors that are services: no tariff measure reaches them, and a pair's "ALL" tariff is over goods only. */
+    services: z.array(z.string().min(1)).min(1).optional(),
     /** What the data set's build changed (repairs, estimates), one line each; shown with the loader's own notes. */
     notes: z.array(z.string().min(1)).optional(),
   })
@@ -197,7 +199,8 @@ function assembleFromManifest(loaded: LoadedManifest): World {
   if (!m.aggregate && !m.aggregate_sectors) {
     return withIo(loaded, assembleWorld(raw.read, { economies: raw.economies, domestic: raw.domestic, tariffs: m.tariffs ? fileRef(dir, m.tariffs) : undefined, elasticities: raw.elasticities, meta }));
   }
-  const fine = withIo(loaded, assembleWorld(raw.read, { economies: raw.economies, domestic: raw.domestic, elasticities: raw.elasticities, meta }));
+  // The elasticity sets are read against the base's sectors, so aggregation merges them as it merges the elasticities.
+  const fine = withElasticitySets(loaded, withIo(loaded, assembleWorld(raw.read, { economies: raw.economies, domestic: raw.domestic, elasticities: raw.elasticities, meta })));
   const order = m.economies ? readEconomies(fileRef(dir, m.economies)).list : undefined;
   let groups: Record<string, string[]>;
   let world: World;
@@ -226,17 +229,24 @@ function withIo(loaded: LoadedManifest, world: World): World {
   }
 }
 
-/** The manifest's build notes and elasticity sets, on the finished world. */
-function withManifestExtras(loaded: LoadedManifest, world: World): World {
+/** The manifest's elasticity sets, read against the world's sectors, and the name of the one in use. */
+function withElasticitySets(loaded: LoadedManifest, world: World): World {
   const { manifest: m, dir } = loaded;
-  if (!m.notes && !m.elasticity_sets) return world;
-  const meta = { ...world.meta, notes: [...(m.notes ?? []), ...(world.meta.notes ?? [])] };
-  if (m.elasticity_sets) {
-    const sets = readElasticitySets(fileRef(dir, m.elasticity_sets), world.sectors);
-    meta.elasticitySets = sets;
-    meta.elasticitySet = Object.keys(sets).find((name) => sets[name].every((e, s) => Math.abs(e - world.eps[s]) <= 1e-12 * e));
+  if (!m.elasticity_sets) return world;
+  const sets = readElasticitySets(fileRef(dir, m.elasticity_sets), world.sectors);
+  const elasticitySet = Object.keys(sets).find((name) => sets[name].every((e, s) => Math.abs(e - world.eps[s]) <= 1e-12 * e));
+  return { ...world, meta: { ...world.meta, elasticitySets: sets, elasticitySet } };
+}
+
+/** The manifest's build notes, services and (unless aggregation merged them already) elasticity sets, on the finished world. */
+function withManifestExtras(loaded: LoadedManifest, world: World): World {
+  const { manifest: m } = loaded;
+  const withSets = world.meta.elasticitySets ? world : withElasticitySets(loaded, world);
+  for (const s of m.services ?? []) {
+    if (!world.sectors.includes(s)) throw new DataError(`services: unknown sector "${s}" (known: ${world.sectors.join(', ')})`, { file: loaded.file, column: 'services' });
   }
-  return { ...world, meta };
+  const meta = { ...withSets.meta, ...(m.services ? { services: [...m.services] } : {}), ...(m.notes ? { notes: [...m.notes, ...(withSets.meta.notes ?? [])] } : {}) };
+  return { ...withSets, meta };
 }
 
 /** Build a data set from its manifest file, without the cache (what the cache stores). */

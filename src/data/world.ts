@@ -26,6 +26,11 @@ export interface WorldMeta {
   /** Named trade-elasticity sets the data set offers (sector order), and the one `eps` holds. */
   elasticitySets?: Record<string, number[]>;
   elasticitySet?: string;
+  /**
+   * Sectors that are services: no tariff measure reaches them ("*" in a measure means the goods sectors) and
+   * trade-weighted tariff summaries (a pair's "ALL" rate) are over goods only.
+   */
+  services?: string[];
 }
 
 /**

@@ -194,9 +194,12 @@ export function checkContradictions(ms: Measure[]): void {
   }
 }
 
-/** A row naming sectors is more specific than one covering all: it wins when both start together. */
+/**
+ * A row naming sectors is more specific than one covering all, and one naming fewer sectors more specific than
+ * one naming more (Canadian energy within all goods): it wins when both start together. Naming exporters counts more.
+ */
 export function specificity(m: Measure): number {
-  return (m.sectors === '*' ? 0 : 1) + (m.exporters === '*' ? 0 : 2);
+  return (m.sectors === '*' ? 0 : 1 / m.sectors.length) + (m.exporters === '*' ? 0 : 2);
 }
 
 /** Sector shares importer,exporter,sector,share[,provenance]; each pair's shares must sum to 1. */

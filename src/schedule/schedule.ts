@@ -140,10 +140,11 @@ export function tariffsAt(world: World, schedule: Schedule, date: string, opts: 
       const exporter = world.codes[i];
       const ms = inForce.filter((m) => coversPair(m, importer, exporter));
       if (S > 1) {
-        // Sectors of the world itself: each cell gets its own rate, ALL is flow-weighted.
-        const parts = world.sectors.map((sector, s) => cellRate(importer, exporter, sector, world.t[ijs(N, S, i, j, s)], ms));
+        // Sectors of the world itself: each cell gets its own rate (no measure reaches a service), ALL is flow-weighted over goods.
+        const services = new Set(world.meta.services ?? []);
+        const parts = world.sectors.map((sector, s) => cellRate(importer, exporter, sector, world.t[ijs(N, S, i, j, s)], services.has(sector) ? [] : ms));
         parts.forEach((c, s) => (t[ijs(N, S, i, j, s)] = c.rate));
-        const w = world.sectors.map((_, s) => world.Z[ijs(N, S, i, j, s)]);
+        const w = world.sectors.map((sector, s) => (services.has(sector) ? 0 : world.Z[ijs(N, S, i, j, s)]));
         cells.push(...parts, weighted(importer, exporter, parts, w));
         continue;
       }
