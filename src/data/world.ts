@@ -242,6 +242,12 @@ function describeCell(codes: readonly string[], sectors: readonly string[], N: n
 }
 
 /** Flow from i to j summed over sectors. */
+/** Indices of the sectors tariffs apply to: every sector but the data set's services (WorldMeta.services). */
+export function goodsSectors(world: World): number[] {
+  const services = new Set(world.meta.services ?? []);
+  return world.sectors.map((_, s) => s).filter((s) => !services.has(world.sectors[s]));
+}
+
 export function flowTotal(world: World, i: number, j: number): number {
   let v = 0;
   for (let s = 0; s < world.S; s++) v += world.Z[ijs(world.N, world.S, i, j, s)];

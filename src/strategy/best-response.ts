@@ -5,7 +5,7 @@
  * from the adjoint (gradient.ts; io-gradient.ts on input-output worlds); the
  * optimiser is numeric/minimise.ts.
  */
-import { economyIndex, type World } from '../data/world.js';
+import { economyIndex, goodsSectors, type World } from '../data/world.js';
 import { computeBaseline } from '../model/baseline.js';
 import { noShock, solveOrThrow, solveSystem, type Deficits, type Shock } from '../model/equilibrium.js';
 import type { DeficitRule } from '../model/system.js';
@@ -73,16 +73,18 @@ export function instrumentCells(world: World, player: number, instrument: Instru
   const { N, S, codes, sectors } = world;
   const cell = (i: number, s: number) => (i * N + player) * S + s;
   const partners = codes.map((_, i) => i).filter((i) => i !== player);
-  const all = (f: (i: number, s: number) => boolean) => partners.flatMap((i) => sectors.map((_, s) => s).filter((s) => f(i, s)).map((s) => cell(i, s)));
+  // A government's tariff instruments reach goods, never the data set's services.
+  const goods = goodsSectors(world);
+  const all = (f: (i: number, s: number) => boolean) => partners.flatMap((i) => goods.filter((s) => f(i, s)).map((s) => cell(i, s)));
   switch (instrument) {
     case 'uniform':
       return [{ exporter: '*', sector: 'ALL', cells: all(() => true) }];
     case 'partner':
       return partners.map((p) => ({ exporter: codes[p], sector: 'ALL', cells: all((i) => i === p) }));
     case 'sector':
-      return sectors.map((name, q) => ({ exporter: '*', sector: name, cells: all((_, s) => s === q) }));
+      return goods.map((q) => ({ exporter: '*', sector: sectors[q], cells: all((_, s) => s === q) }));
     case 'partner-sector':
-      return partners.flatMap((p) => sectors.map((name, q) => ({ exporter: codes[p], sector: name, cells: [cell(p, q)] })));
+      return partners.flatMap((p) => goods.map((q) => ({ exporter: codes[p], sector: sectors[q], cells: [cell(p, q)] })));
   }
 }
 

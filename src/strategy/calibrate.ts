@@ -114,6 +114,9 @@ function checkNames(world: World, player: string, names: readonly WeightName[]):
     if (m[1] === player) throw new InputError(`calibrate: ${player} has no balance with itself`);
   }
   if (new Set(names).size !== names.length) throw new InputError('calibrate: a weight is named twice');
+  if (names.includes('balances') && deficitPartners(world, player).length === world.N - 1) {
+    throw new InputError(`calibrate: ${player} runs a deficit with every partner in ${world.meta.name}, so one weight on those balances is a weight on its total balance, which balanced trade fixes; name partners instead (balance:CODE)`);
+  }
 }
 
 /**

@@ -4,7 +4,7 @@
  * lotteries, and the disagreement payoffs (outside-option lotteries, a
  * deadline's before and after).
  */
-import { economyIndex, type World } from '../data/world.js';
+import { economyIndex, goodsSectors, type World } from '../data/world.js';
 import { InputError } from '../errors.js';
 import { noShock, type Deficits, type Shock } from '../model/equilibrium.js';
 import { MIN_RANGE } from '../numeric/tolerances.js';
@@ -179,7 +179,9 @@ export function setUpBargain(world0: World, o: NegotiationOptions): Bargain {
   const lo: number[] = [];
   const hi: number[] = [];
   const start: number[] = [];
-  const sectorGroups = o.instrument === 'partner-sector' ? world.sectors.map((_, s) => [s]) : [world.sectors.map((_, s) => s)];
+  // Tariffs on goods only: the data set's services are never a bargaining variable.
+  const goods = goodsSectors(world);
+  const sectorGroups = o.instrument === 'partner-sector' ? goods.map((s) => [s]) : [goods];
   for (const j of P) {
     for (const i of P) {
       if (i === j) continue;

@@ -18,8 +18,8 @@ const exportsOf = (w: World, i: string) => w.codes.reduce((a, j) => (j === i ? a
 const importsOf = (w: World, j: string) => w.codes.reduce((a, i) => (i === j ? a : a + at(w, i, j)), 0);
 
 test('every built-in data set loads and states where its numbers come from', () => {
-  assert.deepEqual(listBuiltinDatasets(), ['baci-2023', 'baci-2023-ilms', 'episode-2025', 'gegravity-sample', 'icio-2022', 'yotov-2016']);
-  for (const name of ['baci-2023', 'baci-2023-ilms', 'episode-2025', 'icio-2022', 'yotov-2016']) {
+  assert.deepEqual(listBuiltinDatasets(), ['baci-2023', 'baci-2023-ilms', 'episode-2025', 'episode-2025-sectors', 'gegravity-sample', 'icio-2022', 'yotov-2016']);
+  for (const name of ['baci-2023', 'baci-2023-ilms', 'episode-2025', 'episode-2025-sectors', 'icio-2022', 'yotov-2016']) {
     const w = collectWarnings(() => loadDataset(name)).value;
     const p = w.meta.provenance!;
     assertClose(Object.values(p).reduce((a, b) => a + b, 0), 1, 1e-12, `${name} provenance shares`);
