@@ -60,7 +60,7 @@ function dealSection(id: string, title: string | undefined, at: string, d: Deal)
     out.push(`No agreement: no terms give both ${a} and ${b} more than disagreement (${d.disagreement.kind}).`);
     return out.join('\n\n');
   }
-  const lines = d.agreement.tariffs.map((t) => `${t.importer} on ${t.exporter}: ${pct(t.before)} now, **${pct(t.rate)}** in the deal${band(t, pct)}`);
+  const lines = d.agreement.tariffs.map((t) => `${t.importer} on ${t.exporter}${t.sector === 'ALL' ? '' : ` (${t.sector})`}: ${pct(t.before)} now, **${pct(t.rate)}** in the deal${band(t, pct)}`);
   const issues = Object.entries(d.agreement.issues).map(([k, v]) => `${k} ${v.toFixed(3)}`);
   out.push(`Predicted deal (bargaining weights ${d.parties.map((p) => `${p} ${d.theta[p].toFixed(2)}`).join(', ')}):\n\n${lines.map((l) => `- ${l}`).join('\n')}${issues.length ? `\n- linked issues: ${issues.join(', ')}` : ''}`);
   out.push(md([

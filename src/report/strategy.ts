@@ -91,7 +91,11 @@ export function negotiationText(r: NegotiationResult & { uncertainty?: Uncertain
       { header: 'party', value: (x) => x.party, right: false },
       { header: 'discount rate', value: (x) => x.discount_rate.toFixed(3) },
       { header: 'its weight', value: (x) => x.theta[x.party].toFixed(2) },
-      ...r.agreement.tariffs.map((t, k) => ({ header: `${t.importer} on ${t.exporter}`, value: (x: (typeof r.patience_sweep)[number]) => pct(x.tariffs[k].rate) })),
+      // The variables' rows (a deal by sector also has ALL summaries, which the sweep does not recompute).
+      ...r.agreement.tariffs.filter((t) => r.patience_sweep[0].tariffs.some((u) => u.importer === t.importer && u.exporter === t.exporter && u.sector === t.sector)).map((t) => ({
+        header: `${t.importer} on ${t.exporter}${t.sector === 'ALL' ? '' : ` ${t.sector}`}`,
+        value: (x: (typeof r.patience_sweep)[number]) => pct(x.tariffs.find((u) => u.importer === t.importer && u.exporter === t.exporter && u.sector === t.sector)!.rate),
+      })),
       ...r.parties.map((p) => ({ header: `gain ${p}`, value: (x: (typeof r.patience_sweep)[number]) => signed(x.gains[p], 3) })),
     ]));
   }

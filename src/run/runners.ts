@@ -4,7 +4,8 @@
  * contract of `parley best-response | war | negotiate | coalitions --json`
  * (typed in results.ts).
  */
-import { type World } from '../data/world.js';
+import { ijs, type World } from '../data/world.js';
+import { ALL_SECTORS } from '../data/tables.js';
 import { InputError } from '../errors.js';
 import { purgeDeficits, solveOrThrow } from '../model/equilibrium.js';
 import { economyRecord, economyResults } from '../model/results.js';
@@ -164,7 +165,7 @@ export function runNegotiation(spec: Resolved<NegotiateSpec>, ctx: Context) {
     converged: deal.converged,
     // An unconverged search is reported with where it stopped, never passed off as the deal.
     ...(deal.converged ? {} : { search: { iterations: deal.iterations, projected_gradient: deal.projectedGradient } }),
-    agreement: { reached: deal.agreement, tariffs: deal.tariffs, issues: deal.issues },
+    agreement: { reached: deal.agreement, tariffs: withPairSummaries(deal.world, deal.tariffs), issues: deal.issues },
     disagreement: { kind: o.disagreement?.kind ?? 'status-quo', utility: deal.disagreementUtility },
     theta: deal.theta,
     utility: deal.utility,
@@ -186,6 +187,32 @@ export function runNegotiation(spec: Resolved<NegotiateSpec>, ctx: Context) {
   };
   // Not in the JSON: where each bargain ended, so Monte Carlo draws can start there.
   return Object.assign(result, { [WARM]: { deal: Array.from(deal.x), levers: Object.fromEntries(levers.map((l) => [l.name, Array.from(l.without.x)])) } });
+}
+
+/**
+ * Sector rows of a deal, with one "ALL" row per importer-exporter pair beside them: the sector rates weighted by the
+ * pair's flows in the (strategic) baseline world, before and in the deal. Deals by pair already are "ALL" rows.
+ */
+function withPairSummaries<T extends { importer: string; exporter: string; sector: string; rate: number; before: number }>(world: World, rows: readonly T[]): T[] {
+  if (rows.every((r) => r.sector === 'ALL')) return [...rows];
+  const pairs = new Map<string, T[]>();
+  for (const r of rows) pairs.set(`${r.importer}>${r.exporter}`, [...(pairs.get(`${r.importer}>${r.exporter}`) ?? []), r]);
+  const summaries = [...pairs.values()].map((group) => {
+    const { importer, exporter } = group[0];
+    const i = world.codes.indexOf(exporter);
+    const j = world.codes.indexOf(importer);
+    let w = 0;
+    let rate = 0;
+    let before = 0;
+    for (const r of group) {
+      const z = world.Z[ijs(world.N, world.S, i, j, world.sectors.indexOf(r.sector))];
+      w += z;
+      rate += z * r.rate;
+      before += z * r.before;
+    }
+    return { ...group[0], sector: ALL_SECTORS, rate: w > 0 ? rate / w : 0, before: w > 0 ? before / w : 0 };
+  });
+  return [...rows, ...summaries];
 }
 
 /** Key of the central solution's variables on a negotiation result (a symbol, so JSON leaves it out). */
