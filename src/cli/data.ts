@@ -1,7 +1,8 @@
 /** `parley data list` and `parley data show NAME`. */
 import { listBuiltinDatasets } from '../data/datasets.js';
 import type { LoadedManifest } from '../data/manifest.js';
-import { PROVENANCE } from '../data/provenance.js';
+import { PROVENANCE, tariffProvenance } from '../data/provenance.js';
+import { fileRef } from '../data/datasets.js';
 import type { World } from '../data/world.js';
 import { computeBaseline } from '../model/baseline.js';
 import { money, textTable } from '../report/format.js';
@@ -63,6 +64,8 @@ export async function dataShowCommand(name: string, o: { json?: boolean }): Prom
     deficit: base.D[j],
   }));
   const info = summary(loaded, world);
+  const tariffs = loaded.manifest.tariffs ? fileRef(loaded.dir, loaded.manifest.tariffs) : undefined;
+  const tariff_provenance = tariffs ? tariffProvenance(tariffs.file, tariffs.columns, world) ?? null : null;
   const schedule = loaded.manifest.measures || loaded.manifest.sector_shares ? opened.schedule : undefined;
   const extra = schedule
     ? {
@@ -71,12 +74,17 @@ export async function dataShowCommand(name: string, o: { json?: boolean }): Prom
         sector_shares: schedule.shares ? { sectors: schedule.shares.sectors, pairs: schedule.shares.shares.size, provenance: Object.fromEntries(schedule.shares.provenance) } : null,
       }
     : {};
-  if (o.json) return printJson({ ...info, ...extra, economies: economies, economy_count: world.N });
+  if (o.json) return printJson({ ...info, tariff_provenance, ...extra, economies: economies, economy_count: world.N });
   const out = (s = '') => process.stdout.write(`${s}\n`);
   out(`${info.name}: ${info.title ?? ''}`);
   out(`year ${info.year ?? '?'}, values in ${info.currency}; ${world.N} economies, ${world.S} sector(s): ${world.sectors.join(', ')}`);
   out(`total flows ${money(info.total_flows)} (domestic included); source note: ${info.source_note}`);
   out(`provenance (share of flow value): ${provenanceText(info.provenance)}`);
+  if (tariff_provenance) {
+    const order = [...PROVENANCE, 'none'];
+    const parts = Object.entries(tariff_provenance).sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
+    out(`tariffs (share of international goods flow value, by the provenance of its baseline rate): ${parts.map(([p, v]) => `${p === 'none' ? 'no row (rate 0)' : p} ${(100 * v).toFixed(1)}%`).join(', ')}`);
+  }
   for (const n of info.notes) out(`  - ${n}`);
   if (schedule) {
     if (schedule.shares) {

@@ -4,6 +4,8 @@
  * published numbers (domestic sales as GDP minus exports) and estimates
  * (floors, shares borrowed from a group). Users weigh results by this.
  */
+import { readCsv } from './csv.js';
+import type { World } from './world.js';
 
 /** Ordered from most to least reliable; an aggregate cell takes its least reliable part. */
 export const PROVENANCE = ['reported', 'mirror', 'derived', 'estimated', 'unstated'] as const;
@@ -28,4 +30,38 @@ export function summarizeProvenance(Z: Float64Array, prov: Uint8Array | undefine
     all += Z[k];
   }
   return Object.fromEntries(PROVENANCE.map((p, c) => [p, all > 0 ? totals[c] / all : 0])) as ProvenanceSummary;
+}
+
+/**
+ * Where a data set's tariffs come from: the share of international goods flow value (services left out) whose
+ * tariff cell has each provenance in the tariffs file (its `provenance` column), and "none" for cells the file
+ * leaves out (rate 0). Undefined when the file has no provenance column.
+ */
+export function tariffProvenance(file: string, columns: Record<string, string> | undefined, world: World): Record<string, number> | undefined {
+  const table = readCsv(file, ['exporter', 'importer', 'rate'], columns);
+  if (!table.header.includes('provenance')) return undefined;
+  const { N, S, Z, codes, sectors } = world;
+  const services = new Set(world.meta.services ?? []);
+  const byCell = new Map<number, string>();
+  for (const row of table.rows) {
+    const i = codes.indexOf(row.values.exporter);
+    const j = codes.indexOf(row.values.importer);
+    const named = row.values.sector;
+    for (let s = 0; s < S; s++) if (!named || named === 'ALL' || named === sectors[s]) byCell.set((i * N + j) * S + s, row.values.provenance || 'unstated');
+  }
+  const totals = new Map<string, number>();
+  let all = 0;
+  for (let i = 0; i < N; i++) {
+    for (let j = 0; j < N; j++) {
+      if (i === j) continue;
+      for (let s = 0; s < S; s++) {
+        const k = (i * N + j) * S + s;
+        if (services.has(sectors[s]) || !(Z[k] > 0)) continue;
+        const p = byCell.get(k) ?? 'none';
+        totals.set(p, (totals.get(p) ?? 0) + Z[k]);
+        all += Z[k];
+      }
+    }
+  }
+  return Object.fromEntries([...totals].map(([p, v]) => [p, v / all]));
 }
