@@ -50,6 +50,8 @@ function buildSpec(kind: SpecKind, o: StrategyFlags): Record<string, unknown> {
     lower: o.lower === undefined ? undefined : Number(o.lower),
     upper: o.upper === undefined ? undefined : Number(o.upper),
     eps: o.eps === undefined ? undefined : parsePositive(o.eps, '--eps'),
+    // A named set of the data set travels in the spec, so the world keeps its dated measures.
+    elasticity_set: namedSet(o) ? o.elasticities : undefined,
   };
   const merged: Record<string, unknown> = { ...fromFile };
   const allowed = SPEC_SCHEMAS[kind].shape as Record<string, unknown>;
@@ -66,11 +68,16 @@ function buildSpec(kind: SpecKind, o: StrategyFlags): Record<string, unknown> {
   return parsed.data as Record<string, unknown>;
 }
 
+/** --elasticities names one of the --data set's elasticity sets (not a CSV of its own). */
+function namedSet(o: StrategyFlags): boolean {
+  return !!o.elasticities && !o.flows && !o.aggregate && !/\.csv$/i.test(o.elasticities);
+}
+
 async function worldSource(o: StrategyFlags, spec: Record<string, unknown>): Promise<WorldSource> {
   if (o.data && o.flows) throw new InputError('give either --data or --flows, not both');
   const data = o.data ?? (spec.data as string | undefined) ?? DEFAULT_DATASET;
-  // A named elasticity set or an aggregation makes a world of its own (dates then need the data set's measures, which it drops).
-  if (o.flows || o.aggregate || (o.data && o.elasticities)) return { world: await worldFromFlags(o.flows ? o : { ...o, data, eps: undefined }) };
+  // An aggregation or an elasticities file makes a world of its own (dates then need the data set's measures, which it drops).
+  if (o.flows || o.aggregate || (o.elasticities && !namedSet(o))) return { world: await worldFromFlags(o.flows ? o : { ...o, data, eps: undefined }) };
   // (With --data, --eps is the spec's eps, applied by the run context.)
   return { data };
 }

@@ -5,6 +5,7 @@
  */
 import { DEFAULT_DATASET } from '../data/datasets.js';
 import { createWorld, type World } from '../data/world.js';
+import { withElasticitySet } from '../data/elasticity-sets.js';
 import { InputError } from '../errors.js';
 import { noShock, type Shock } from '../model/equilibrium.js';
 import type { Measure } from '../schedule/measures.js';
@@ -25,7 +26,7 @@ export interface Context {
 const contextCache = new Map<string, { world: World; schedule?: Schedule }>();
 
 /** The world (eps overridden if the spec says so), status quo and schedule a concrete spec runs on. */
-export function specContext(source: WorldSource, spec: { at?: string; eps?: number | unknown; measures?: readonly Measure[] }): Context {
+export function specContext(source: WorldSource, spec: { at?: string; eps?: number | unknown; elasticity_set?: unknown; measures?: readonly Measure[] }): Context {
   let base: { world: World; tariffsOn: (d: string) => Float64Array };
   if ('world' in source) {
     base = { world: source.world, tariffsOn: () => { throw new InputError(`dates need a data set with dated measures (e.g. --data ${DEFAULT_DATASET})`); } };
@@ -45,6 +46,10 @@ export function specContext(source: WorldSource, spec: { at?: string; eps?: numb
     base = { world, tariffsOn };
   }
   let world = base.world;
+  if (spec.elasticity_set !== undefined) {
+    if (typeof spec.elasticity_set !== 'string') throw new InputError(`elasticity_set: expected a set's name once distributions are drawn, found ${JSON.stringify(spec.elasticity_set)}`);
+    world = withElasticitySet(world, spec.elasticity_set, 'elasticity_set');
+  }
   if (spec.eps !== undefined) {
     if (typeof spec.eps !== 'number' || !(spec.eps > 0)) throw new InputError(`eps: a trade elasticity must be a positive number, found ${JSON.stringify(spec.eps)}`);
     world = createWorld({ ...world, eps: spec.eps });

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { readYamlWith } from '../data/yaml.js';
 import { DEFICITS } from '../model/deficits.js';
 import { ACTIONS, AUTHORITIES, isIsoDate } from '../schedule/measures.js';
-import { Uncertain } from '../strategy/uncertainty.js';
+import { ChoiceSchema, Uncertain } from '../strategy/uncertainty.js';
 
 const Code = z.string().regex(/^[A-Za-z0-9_.-]{1,24}$/, 'expected an economy code');
 const DateString = z.string().refine(isIsoDate, 'expected a date YYYY-MM-DD');
@@ -78,6 +78,8 @@ const Common = {
   deficits: z.enum(DEFICITS).optional(),
   /** Trade elasticity for every sector, replacing the data set's. */
   eps: Uncertain.optional(),
+  /** One of the data set's published elasticity sets by name (e.g. CP), or a choice among them that Monte Carlo draws from. */
+  elasticity_set: z.union([z.string().min(1), ChoiceSchema]).optional(),
   objectives: z.record(Code, ObjectiveSpec).optional(),
   lower: z.number().optional(),
   upper: z.number().optional(),

@@ -20,12 +20,37 @@ export const DistributionSchema = z.discriminatedUnion('dist', [
 ]);
 export type Distribution = z.infer<typeof DistributionSchema>;
 
+/**
+ * A choice among named alternatives (e.g. the published elasticity sets of a data set): a draw picks one with the
+ * given probabilities (equal if none); the central run takes the first, so list the default first.
+ */
+export const ChoiceSchema = z
+  .object({ dist: z.literal('choice'), values: z.array(z.string().min(1)).min(1), probs: z.array(z.number().min(0)).min(1).optional() })
+  .strict()
+  .refine((d) => !d.probs || d.probs.length === d.values.length, { message: 'choice needs as many probs as values' })
+  .refine((d) => !d.probs || Math.abs(d.probs.reduce((a, b) => a + b, 0) - 1) < PROBABILITY_SUM_TOL, { message: 'choice probs must sum to 1' });
+export type Choice = z.infer<typeof ChoiceSchema>;
+
+function isChoice(v: unknown): v is Choice {
+  return typeof v === 'object' && v !== null && (v as { dist?: unknown }).dist === 'choice';
+}
+
+function pick(c: Choice, rand: () => number): string {
+  const u = rand();
+  let acc = 0;
+  for (let k = 0; k < c.values.length; k++) {
+    acc += c.probs ? c.probs[k] : 1 / c.values.length;
+    if (u < acc) return c.values[k];
+  }
+  return c.values[c.values.length - 1];
+}
+
 /** A number or a distribution of numbers. */
 export const Uncertain = z.union([z.number(), DistributionSchema]);
 export type Uncertain = z.infer<typeof Uncertain>;
 
 export function isDistribution(v: unknown): v is Distribution {
-  return typeof v === 'object' && v !== null && 'dist' in v;
+  return typeof v === 'object' && v !== null && 'dist' in v && !isChoice(v);
 }
 
 /** The central value: mean, median, midpoint or expected value. */
@@ -84,6 +109,7 @@ export function drawRandom(seed: number, index: number): () => number {
  * each distribution's centre instead.
  */
 export function resolveUncertain<T>(value: T, rand: (() => number) | 'central'): T {
+  if (isChoice(value)) return (rand === 'central' ? value.values[0] : pick(value, rand)) as T;
   if (isDistribution(value)) return (rand === 'central' ? centre(value) : sample(value, rand)) as T;
   if (Array.isArray(value)) return value.map((v) => resolveUncertain(v, rand)) as T;
   if (typeof value === 'object' && value !== null) {
@@ -96,7 +122,7 @@ export function resolveUncertain<T>(value: T, rand: (() => number) | 'central'):
 
 /** Does the value hold any distribution? */
 export function hasUncertainty(value: unknown): boolean {
-  if (isDistribution(value)) return true;
+  if (isDistribution(value) || isChoice(value)) return true;
   if (Array.isArray(value)) return value.some(hasUncertainty);
   if (typeof value === 'object' && value !== null) return Object.values(value).some(hasUncertainty);
   return false;
