@@ -24,6 +24,7 @@ const demoCommand = lazy(async () => (await import('./demo.js')).demoCommand);
 const tariffsCommand = lazy(async () => (await import('./tariffs.js')).tariffsCommand);
 const strategyCommand = lazy(async () => (await import('./strategy.js')).strategyCommand);
 const calibrateCommand = lazy(async () => (await import('./calibrate.js')).calibrateCommand);
+const workerCommand = lazy(async () => (await import('./worker.js')).workerCommand);
 const runCommand = lazy(async () => (await import('./run.js')).runCommand);
 const serveCommand = lazy(async () => (await import('./serve.js')).serveCommand);
 const liberationDayCommand = lazy(async () => (await import('./replicate.js')).liberationDayCommand);
@@ -54,6 +55,7 @@ export function buildProgram(): Command {
     .option('--draws <n>', 'Monte Carlo draws for every negotiation (0 = none; default: the scenario\'s)')
     .option('--json', 'print the result JSON (the web page\'s input)')
     .option('--out <dir>', 'write report.md, report.json and CSV tables')
+    .option('--redis <url>', 'run the Monte Carlo draws on the queue of this Redis server (start `parley worker`s on it)')
     .action(runCommand);
 
   program
@@ -65,6 +67,12 @@ export function buildProgram(): Command {
     .option('--token <token>', 'require Authorization: Bearer TOKEN on every API request (default $PARLEY_TOKEN; needed for a non-loopback --host)')
     .action(serveCommand);
 
+  program
+    .command('worker')
+    .description('process Monte Carlo tasks from the queue of a Redis server, for runs started with --redis (docs/scale.md)')
+    .requiredOption('--redis <url>', 'the Redis server, e.g. redis://127.0.0.1:6379')
+    .option('--concurrency <n>', 'worker processes to run (one task each at a time)', '1')
+    .action(workerCommand);
   program.command('demo').description('the 2 April 2025 US tariffs on the 194-economy BACI 2023 world (what `npm start` runs)').action(demoCommand);
 
   worldOptions(
@@ -100,7 +108,8 @@ export function buildProgram(): Command {
       .option('--draws <n>', 'Monte Carlo draws (inputs given as distributions in the spec)')
       .option('--seed <n>', 'Monte Carlo seed')
       .option('--json', 'print one JSON object')
-      .option('--out <dir>', 'write result.json and CSV tables to this folder');
+      .option('--out <dir>', 'write result.json and CSV tables to this folder')
+      .option('--redis <url>', 'run the Monte Carlo draws on the queue of this Redis server (start `parley worker`s on it)');
   strategy('best-response', "one government's optimal tariffs given everyone else's").option('--player <code>', 'the government').action((o) => strategyCommand('best-response', o));
   strategy('war', 'the Nash equilibrium of a trade war (iterated best responses)').option('--players <codes>', 'comma-separated (default: every economy)').action((o) => strategyCommand('war', o));
   strategy('negotiate', 'trade talks: Nash bargaining over tariffs and linked issues, lever values, the frontier').option('--parties <codes>', 'comma-separated, e.g. USA,JPN').action((o) => strategyCommand('negotiate', o));

@@ -6,7 +6,7 @@ import { runScenario } from '../scenario/run.js';
 import { parseCount, printJson } from './common.js';
 import { progressBar } from './progress.js';
 
-export async function runCommand(scenario: string | undefined, o: { branch?: string; draws?: string; json?: boolean; out?: string }): Promise<void> {
+export async function runCommand(scenario: string | undefined, o: { branch?: string; draws?: string; json?: boolean; out?: string; redis?: string }): Promise<void> {
   const draws = o.draws === undefined ? undefined : parseCount(o.draws, '--draws');
   // The output folder is checked (and made) before the run, not after a minute of computing.
   if (o.out) makeOutputDir(o.out, '--out');
@@ -15,6 +15,7 @@ export async function runCommand(scenario: string | undefined, o: { branch?: str
   const result = await runScenario(ls, {
     branch: o.branch,
     draws,
+    redis: o.redis,
     onProgress: (_label, done, total) => bar.update(done, total),
   });
   bar.end();

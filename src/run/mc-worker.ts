@@ -6,9 +6,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { setWarningSink } from '../warn.js';
 import type { WorldSource } from './context.js';
-import { runSpec } from './runners.js';
+import { runDraw } from './draws.js';
 import type { SpecKind } from './spec.js';
-import { drawRandom, resolveUncertain } from '../strategy/uncertainty.js';
 
 interface Job {
   kind: SpecKind;
@@ -27,13 +26,5 @@ parentPort!.on('message', (index: number | null) => {
     parentPort!.postMessage({ warnings: [...warnings] });
     return;
   }
-  try {
-    const spec = resolveUncertain(job.spec, drawRandom(job.seed, index));
-    const result = runSpec(job.kind, spec, job.source);
-    // An unconverged draw is a failed draw: its numbers must not enter the bands.
-    if ((result as { converged?: boolean }).converged === false) throw new Error('the draw did not converge');
-    parentPort!.postMessage({ index, result });
-  } catch (e) {
-    parentPort!.postMessage({ index, error: (e as Error).message });
-  }
+  parentPort!.postMessage(runDraw(job.kind, job.spec, job.source as { data: string }, job.seed, index));
 });

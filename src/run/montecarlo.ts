@@ -25,6 +25,8 @@ export interface MonteCarloOptions {
   draws: number;
   seed: number;
   workers?: number;
+  /** Run the draws on the BullMQ queue of this Redis server (run/queue.ts) instead of local threads. */
+  redis?: string;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -41,6 +43,8 @@ const MAX_DRAWS = 100000;
 export async function monteCarlo(o: MonteCarloOptions): Promise<MonteCarloRun> {
   if (!Number.isInteger(o.draws) || o.draws < 1 || o.draws > MAX_DRAWS) throw new InputError(`draws must be a whole number in [1, ${MAX_DRAWS}], found ${o.draws}`);
   if (!Number.isInteger(o.seed)) throw new InputError(`seed must be a whole number, found ${o.seed}`);
+  // The queue's code (BullMQ, Redis) loads only when asked for.
+  if (o.redis) return (await import('./queue.js')).monteCarloOnQueue({ ...o, redis: o.redis });
   const size = Math.max(1, Math.min(o.workers ?? availableParallelism(), o.draws));
   const results: unknown[] = new Array(o.draws).fill(null);
   const failures: { index: number; error: string }[] = [];

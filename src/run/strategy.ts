@@ -18,6 +18,8 @@ export interface StrategyRunOptions {
   /** Negotiation levers valued at the centre only (coalition levers: a multilateral bargain each, too costly per draw). */
   centralOnlyLevers?: readonly string[];
   onProgress?: (done: number, total: number) => void;
+  /** Run the draws on the queue of this Redis server (`parley worker --redis URL` processes drain it). */
+  redis?: string;
 }
 
 export interface StrategyRun<K extends SpecKind> {
@@ -39,7 +41,7 @@ export async function runStrategy<K extends SpecKind>(kind: K, spec: Record<stri
     kind === 'negotiate'
       ? withWarmStart({ ...spec, frontier: 0, sweep: false, ...(o.centralOnlyLevers?.length ? { levers: ((spec.levers as string[] | undefined) ?? []).filter((l) => !o.centralOnlyLevers!.includes(l)) } : {}) }, central)
       : spec;
-  const run = await monteCarlo({ kind, spec: mcSpec, source, draws: mc.draws, seed: mc.seed, onProgress: o.onProgress });
+  const run = await monteCarlo({ kind, spec: mcSpec, source, draws: mc.draws, seed: mc.seed, onProgress: o.onProgress, redis: o.redis });
   if (run.failures.length === run.draws) throw new InputError(`every Monte Carlo draw failed; the first: ${run.failures[0].error}`);
   return { central, uncertainty: { draws: run.draws, seed: run.seed, failures: run.failures, percentiles: Object.fromEntries(summariseDraws(run.results)) } };
 }

@@ -27,6 +27,8 @@ export interface RunOptions {
   /** Override every question's Monte Carlo draws (0 turns Monte Carlo off). */
   draws?: number;
   onProgress?: (label: string, done: number, total: number) => void;
+  /** Run Monte Carlo draws on the queue of this Redis server (run/queue.ts). */
+  redis?: string;
 }
 
 export interface QuestionResult {
@@ -148,6 +150,7 @@ async function runQuestion(ls: LoadedScenario, tl: Timeline, q: Question, seed: 
         monteCarlo: { draws, seed },
         centralOnlyLevers: base.coalitions.map((c) => c.id),
         onProgress: (d, t) => o.onProgress?.(`${tl.name}/${q.id} Monte Carlo`, d, t),
+        redis: o.redis,
       });
       // The central spec goes with the result, so the web page can re-compute the deal with levers changed.
       const central = { ...run.central, ...(unavailable.length ? { levers_unavailable: unavailable } : {}), ...(q.type === 'negotiate' ? { spec: resolveUncertain({ ...spec, frontier: 7, levers: [], sweep: false }, 'central') } : {}) };
