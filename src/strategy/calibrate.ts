@@ -304,8 +304,3 @@ function leastSquares(A: Float64Array, b: Float64Array, rows: readonly number[],
   const L = cholesky(M, K);
   return L ? Array.from(choleskySolve(L, r, K)) : undefined;
 }
-
-/** The world's tariffs as the start shock of a calibration (a convenience for callers with a tariff array). */
-export function observedShock(world: World, tariffs: Float64Array): Shock {
-  return { ...noShock(world), tariffs: Float64Array.from(tariffs) };
-}
