@@ -1,7 +1,8 @@
 /**
  * Monte Carlo on BullMQ over a real Redis (Debian's redis-server on a free loopback port, started and stopped
- * here): the JSON is byte-identical to the local run with one worker process and with two; a task whose data
- * hash no worker can match fails the run with that reason; an unreachable Redis is one clear error.
+ * here): the JSON is byte-identical to the local run with one worker process and with two, and when a worker is
+ * killed (kill -9) mid-run; a task whose data hash no worker can match fails the run with that reason; an
+ * unreachable Redis is one clear error.
  */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -87,6 +88,26 @@ test('with a seed, the JSON is byte-identical locally, with one worker process a
   await q.close();
   connection.disconnect();
   assert.deepEqual(Object.values(counts).reduce((a, b) => a + b, 0), 0, JSON.stringify(counts));
+});
+
+test('a worker killed (kill -9) mid-run: its task is taken over by another and the result is the same', { skip, timeout: 240000 }, async () => {
+  const args = ['negotiate', '--data', 'episode-2025', '--spec', specFile, '--draws', '200', '--seed', '11', '--json'];
+  const local = parley(...args);
+  assert.equal(local.code, 0, local.err);
+  const victim = startWorker();
+  startWorker();
+  // stderr (the progress bar) is not read here, so it is not a pipe that could fill up.
+  const run = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/cli/parley.ts'), ...args, '--redis', url], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
+  const closed = new Promise<number>((r) => run.on('close', (c) => r(c ?? -1)));
+  let out = '';
+  run.stdout!.on('data', (c) => (out += c));
+  // While tasks are running, kill one worker outright: its task's lock lapses (30 s) and the stalled check hands it on.
+  await new Promise((r) => setTimeout(r, 5000));
+  const killedMidRun = run.exitCode === null;
+  victim.kill('SIGKILL');
+  assert.equal(await closed, 0);
+  assert.ok(killedMidRun, 'the worker died while the run was still going');
+  assert.equal(out, local.out, 'byte-identical to the local run');
 });
 
 test('a task whose data hash the workers cannot match fails with that reason, after bounded attempts', { skip, timeout: 120000 }, async () => {
