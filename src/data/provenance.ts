@@ -5,7 +5,7 @@
  * (floors, shares borrowed from a group). Users weigh results by this.
  */
 import { readCsv } from './csv.js';
-import type { World } from './world.js';
+import { goodsSectors, type World } from './world.js';
 
 /** Ordered from most to least reliable; an aggregate cell takes its least reliable part. */
 export const PROVENANCE = ['reported', 'mirror', 'derived', 'estimated', 'unstated'] as const;
@@ -41,7 +41,7 @@ export function tariffProvenance(file: string, columns: Record<string, string> |
   const table = readCsv(file, ['exporter', 'importer', 'rate'], columns);
   if (!table.header.includes('provenance')) return undefined;
   const { N, S, Z, codes, sectors } = world;
-  const services = new Set(world.meta.services ?? []);
+  const goods = goodsSectors(world);
   const byCell = new Map<number, string>();
   for (const row of table.rows) {
     const i = codes.indexOf(row.values.exporter);
@@ -54,9 +54,9 @@ export function tariffProvenance(file: string, columns: Record<string, string> |
   for (let i = 0; i < N; i++) {
     for (let j = 0; j < N; j++) {
       if (i === j) continue;
-      for (let s = 0; s < S; s++) {
+      for (const s of goods) {
         const k = (i * N + j) * S + s;
-        if (services.has(sectors[s]) || !(Z[k] > 0)) continue;
+        if (!(Z[k] > 0)) continue;
         const p = byCell.get(k) ?? 'none';
         totals.set(p, (totals.get(p) ?? 0) + Z[k]);
         all += Z[k];

@@ -23,7 +23,7 @@ import { InputError } from '../errors.js';
 import { ALL_SECTORS, type FlowSource } from '../data/tables.js';
 import { fileRef } from '../data/datasets.js';
 import type { LoadedManifest } from '../data/manifest.js';
-import { ijs, type World } from '../data/world.js';
+import { goodsSectors, ijs, type World } from '../data/world.js';
 import { AUTHORITIES, isIsoDate, readMeasures, readParameters, readSectorShares, specificity, type Authority, type Measure, type Parameter, type SectorShares } from './measures.js';
 
 export interface Schedule {
@@ -133,6 +133,7 @@ export function tariffsAt(world: World, schedule: Schedule, date: string, opts: 
   const inForce = schedule.measures.filter((m) => active(m, date, asKnown)).sort(byPrecedence);
   const t = new Float64Array(world.t);
   const cells: TariffCell[] = [];
+  const goods = new Set(goodsSectors(world));
   for (let j = 0; j < N; j++) {
     const importer = world.codes[j];
     for (let i = 0; i < N; i++) {
@@ -141,10 +142,9 @@ export function tariffsAt(world: World, schedule: Schedule, date: string, opts: 
       const ms = inForce.filter((m) => coversPair(m, importer, exporter));
       if (S > 1) {
         // Sectors of the world itself: each cell gets its own rate (no measure reaches a service), ALL is flow-weighted over goods.
-        const services = new Set(world.meta.services ?? []);
-        const parts = world.sectors.map((sector, s) => cellRate(importer, exporter, sector, world.t[ijs(N, S, i, j, s)], services.has(sector) ? [] : ms));
+        const parts = world.sectors.map((sector, s) => cellRate(importer, exporter, sector, world.t[ijs(N, S, i, j, s)], goods.has(s) ? ms : []));
         parts.forEach((c, s) => (t[ijs(N, S, i, j, s)] = c.rate));
-        const w = world.sectors.map((sector, s) => (services.has(sector) ? 0 : world.Z[ijs(N, S, i, j, s)]));
+        const w = world.sectors.map((_, s) => (goods.has(s) ? world.Z[ijs(N, S, i, j, s)] : 0));
         cells.push(...parts, weighted(importer, exporter, parts, w));
         continue;
       }
