@@ -4,13 +4,13 @@
  * contract of `parley best-response | war | negotiate | coalitions --json`
  * (typed in results.ts).
  */
-import { ijs, type World } from '../data/world.js';
+import { type World } from '../data/world.js';
 import { ALL_SECTORS } from '../data/tables.js';
 import { InputError } from '../errors.js';
 import { purgeDeficits, solveOrThrow } from '../model/equilibrium.js';
 import { economyRecord, economyResults } from '../model/results.js';
 import { negotiate, paretoFrontier, type Disagreement, type LinkedIssue, type NegotiationOptions, type OutsideOption } from '../strategy/bargain.js';
-import { coalitionLever, leverValues } from '../strategy/levers.js';
+import { coalitionLever, leverValues, tradeWeightedTariffOn } from '../strategy/levers.js';
 import { bestResponse } from '../strategy/best-response.js';
 import { analyseCoalitions } from '../strategy/coalitions.js';
 import type { Objective } from '../strategy/gradient.js';
@@ -197,21 +197,13 @@ function withPairSummaries<T extends { importer: string; exporter: string; secto
   if (rows.every((r) => r.sector === 'ALL')) return [...rows];
   const pairs = new Map<string, T[]>();
   for (const r of rows) pairs.set(`${r.importer}>${r.exporter}`, [...(pairs.get(`${r.importer}>${r.exporter}`) ?? []), r]);
-  const summaries = [...pairs.values()].map((group) => {
-    const { importer, exporter } = group[0];
-    const i = world.codes.indexOf(exporter);
-    const j = world.codes.indexOf(importer);
-    let w = 0;
-    let rate = 0;
-    let before = 0;
-    for (const r of group) {
-      const z = world.Z[ijs(world.N, world.S, i, j, world.sectors.indexOf(r.sector))];
-      w += z;
-      rate += z * r.rate;
-      before += z * r.before;
-    }
-    return { ...group[0], sector: ALL_SECTORS, rate: w > 0 ? rate / w : 0, before: w > 0 ? before / w : 0 };
-  });
+  // One pair's rows are all on its exporter, so the lever's trade-weighted tariff on that exporter is the pair's ALL rate.
+  const summaries = [...pairs.values()].map((group) => ({
+    ...group[0],
+    sector: ALL_SECTORS,
+    rate: tradeWeightedTariffOn(world, group, group[0].exporter),
+    before: tradeWeightedTariffOn(world, group.map((r) => ({ ...r, rate: r.before })), group[0].exporter),
+  }));
   return [...rows, ...summaries];
 }
 
