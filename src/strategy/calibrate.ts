@@ -274,11 +274,11 @@ function byDistance(implied: Implied, br0: ReturnType<typeof bestResponse>, obse
   }
 }
 
-/** J'J and J'r of a residual vector. */
-function normal(J: Float64Array, r: Float64Array, n: number, K: number): { M: Float64Array; g: Float64Array } {
+/** J'J and J'r over the rows of J (default all; repeats allowed, as a bootstrap resample has them). */
+function normal(J: Float64Array, r: Float64Array, n: number, K: number, rows: Iterable<number> = Array(n).keys()): { M: Float64Array; g: Float64Array } {
   const M = new Float64Array(K * K);
   const g = new Float64Array(K);
-  for (let v = 0; v < n; v++) {
+  for (const v of rows) {
     for (let p = 0; p < K; p++) {
       g[p] += J[v * K + p] * r[v];
       for (let q = 0; q < K; q++) M[p * K + q] += J[v * K + p] * J[v * K + q];
@@ -289,18 +289,11 @@ function normal(J: Float64Array, r: Float64Array, n: number, K: number): { M: Fl
 
 /** argmin over w of sum over `rows` (repeats allowed) of (b_v + A_v w)^2; undefined when not identified. */
 function leastSquares(A: Float64Array, b: Float64Array, rows: readonly number[], K: number): number[] | undefined {
-  const M = new Float64Array(K * K);
-  const r = new Float64Array(K);
-  for (const v of rows) {
-    for (let p = 0; p < K; p++) {
-      r[p] -= A[v * K + p] * b[v];
-      for (let q = 0; q < K; q++) M[p * K + q] += A[v * K + p] * A[v * K + q];
-    }
-  }
+  const { M, g } = normal(A, b, b.length, K, rows);
   // Identified when the normal matrix is well conditioned relative to its own scale.
   let trace = 0;
   for (let p = 0; p < K; p++) trace += M[p * K + p];
   for (let p = 0; p < K; p++) if (!(M[p * K + p] > CALIBRATION_IDENTIFIED * trace)) return undefined;
   const L = cholesky(M, K);
-  return L ? Array.from(choleskySolve(L, r, K)) : undefined;
+  return L ? Array.from(choleskySolve(L, g.map((x) => -x), K)) : undefined;
 }
