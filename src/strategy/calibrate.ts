@@ -253,7 +253,7 @@ function byDistance(implied: Implied, br0: ReturnType<typeof bestResponse>, obse
         improved = true;
         const done = f - ft <= CALIBRATION_REL_TOL * f;
         [w, br, r, f] = [wt, brt, rt, ft];
-        mu = Math.max(mu / 100, 1e-9);
+        mu = Math.max(mu / 100, 1e-9); // the loop's mu *= 10 still follows: a successful step divides mu by 10
         if (done) return finish();
       }
     }
