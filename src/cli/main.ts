@@ -24,6 +24,7 @@ const demoCommand = lazy(async () => (await import('./demo.js')).demoCommand);
 const tariffsCommand = lazy(async () => (await import('./tariffs.js')).tariffsCommand);
 const strategyCommand = lazy(async () => (await import('./strategy.js')).strategyCommand);
 const calibrateCommand = lazy(async () => (await import('./calibrate.js')).calibrateCommand);
+const sweepCommand = lazy(async () => (await import('./sweep.js')).sweepCommand);
 const workerCommand = lazy(async () => (await import('./worker.js')).workerCommand);
 const runCommand = lazy(async () => (await import('./run.js')).runCommand);
 const serveCommand = lazy(async () => (await import('./serve.js')).serveCommand);
@@ -117,6 +118,29 @@ export function buildProgram(): Command {
     .option('--counterpart <code>', 'e.g. USA')
     .option('--members <codes>', 'comma-separated, e.g. JPN,VNM,MYS,SGP')
     .action((o) => strategyCommand('coalitions', o));
+
+  worldOptions(
+    program
+      .command('sweep <kind>')
+      .description('a strategy spec (best-response, war, negotiate, coalitions) over a grid or Latin hypercube of its scalars, one row per point')
+      .requiredOption('--vary <path=values>', 'a spec field and its values: PATH=FROM:TO:COUNT or PATH=V1,V2,... (repeat for more axes), e.g. elasticity_set=FGO,CP,LL', (v: string, acc: string[]) => [...acc, v], [] as string[]),
+  )
+    .option('--spec <file>', 'YAML/JSON spec (docs/strategy.md); flags override its fields')
+    .option('--parties <codes>', 'negotiate: comma-separated, e.g. USA,JPN')
+    .option('--players <codes>', 'war: comma-separated')
+    .option('--player <code>', 'best-response: the government')
+    .option('--counterpart <code>', 'coalitions: the counterpart')
+    .option('--members <codes>', 'coalitions: comma-separated members')
+    .option('--instrument <kind>', 'uniform | partner | sector | partner-sector')
+    .option('--at <date>', 'status quo: the tariffs in force on this date')
+    .addOption(new Option('--design <kind>', 'grid (every combination) or lhs (Latin hypercube)').choices(['grid', 'lhs']).default('grid'))
+    .option('--samples <n>', 'Latin hypercube points')
+    .option('--seed <n>', 'Latin hypercube seed (default 1)')
+    .option('--outputs <prefixes>', 'result fields to report, comma-separated path prefixes (default: payoffs and welfare, e.g. utility,welfare)')
+    .option('--json', 'print one JSON object')
+    .option('--out <dir>', 'write sweep.csv and sweep.json to this folder')
+    .option('--redis <url>', 'run the points on the queue of this Redis server (start `parley worker`s on it)')
+    .action(sweepCommand);
 
   program
     .command('calibrate')

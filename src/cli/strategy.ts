@@ -37,7 +37,7 @@ export interface StrategyFlags extends WorldFlags {
 const list = (s: string | undefined) => (s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter(Boolean));
 
 /** The spec: the file's, with flags laid over it, validated by the same schema. */
-function buildSpec(kind: SpecKind, o: StrategyFlags): Record<string, unknown> {
+export function buildSpec(kind: SpecKind, o: StrategyFlags): Record<string, unknown> {
   const fromFile = o.spec ? (readSpec(kind, o.spec, 'some') as Record<string, unknown>) : {};
   const flags: Record<string, unknown> = {
     player: o.player,
@@ -89,7 +89,7 @@ export async function strategyCommand(kind: SpecKind, o: StrategyFlags): Promise
   const source = await worldSource(o, spec);
   const monteCarlo = spec.monte_carlo as { draws: number; seed: number } | undefined;
   const bar = monteCarlo ? progressBar(`${kind} Monte Carlo`) : undefined;
-  const run = await runStrategy(kind, spec, source, { monteCarlo, onProgress: bar?.update, redis: o.redis });
+  const run = await runStrategy(kind, spec, source, { monteCarlo, onProgress: bar?.update, redis: o.redis, signal: cancelOnInterrupt() });
   if (run.uncertainty) bar?.end(); // the bar drew only if draws ran
   if (run.skipped) process.stderr.write('note: monte_carlo ignored: no input of the spec is a distribution\n');
   const result = attachUncertainty(run.central, run.uncertainty);
@@ -98,6 +98,13 @@ export async function strategyCommand(kind: SpecKind, o: StrategyFlags): Promise
   const text = resultText(kind, result);
   process.stdout.write(`${text}\n`);
   if (o.out) process.stdout.write(`\nwrote ${o.out}/result.json and CSV tables\n`);
+}
+
+/** Ctrl-C (SIGINT) cancels the run: local threads stop, and a queued run's tasks are removed from the queue. */
+export function cancelOnInterrupt(): AbortSignal {
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  return controller.signal;
 }
 
 function resultText(kind: SpecKind, result: object): string {

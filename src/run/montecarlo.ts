@@ -1,9 +1,9 @@
 /**
  * Monte Carlo over a strategy spec whose numbers may be distributions: draw i
  * resolves them with its own seeded stream (uncertainty.ts), so the same seed
- * gives identical results on any number of workers. Draws run on a pool of
- * worker threads, one per core; results come back in draw order with
- * percentiles per output.
+ * gives identical results on any number of workers. Draws, like sweep points,
+ * are items of a plan (items.ts) run on a pool of worker threads, one per core,
+ * or on the Redis queue; results come back in item order.
  *
  * A small pool of our own rather than a library: it must start workers from
  * TypeScript sources under tsx (tests) and from dist/ (installed) alike
@@ -13,10 +13,11 @@ import { availableParallelism } from 'node:os';
 import { startWorker } from '../worker.js';
 import { InputError } from '../errors.js';
 import { warn } from '../warn.js';
+import type { ItemPlan } from './items.js';
 import type { SpecKind } from './spec.js';
 import { percentiles, type Percentiles } from '../strategy/uncertainty.js';
 
-export interface MonteCarloOptions {
+export interface MonteCarloOptions extends ItemRunOptions {
   kind: SpecKind;
   /** The spec with distributions (JSON-serialisable). */
   spec: unknown;
@@ -24,18 +25,26 @@ export interface MonteCarloOptions {
   source: { data: string };
   draws: number;
   seed: number;
-  workers?: number;
-  /** Run the draws on the BullMQ queue of this Redis server (run/queue.ts) instead of local threads. */
-  redis?: string;
-  onProgress?: (done: number, total: number) => void;
 }
 
-export interface MonteCarloRun {
-  draws: number;
-  seed: number;
-  /** Per draw, in index order: its result, or null when it failed. */
+export interface ItemRunOptions {
+  workers?: number;
+  /** Run the items on the BullMQ queue of this Redis server (run/queue.ts) instead of local threads. */
+  redis?: string;
+  onProgress?: (done: number, total: number) => void;
+  /** Stop the run: local threads end, queued tasks are removed and running ones told to stop. */
+  signal?: AbortSignal;
+}
+
+export interface ItemsRun {
+  /** Per item, in index order: its result, or null when it failed. */
   results: unknown[];
   failures: { index: number; error: string }[];
+}
+
+export interface MonteCarloRun extends ItemsRun {
+  draws: number;
+  seed: number;
 }
 
 const MAX_DRAWS = 100000;
@@ -43,19 +52,29 @@ const MAX_DRAWS = 100000;
 export async function monteCarlo(o: MonteCarloOptions): Promise<MonteCarloRun> {
   if (!Number.isInteger(o.draws) || o.draws < 1 || o.draws > MAX_DRAWS) throw new InputError(`draws must be a whole number in [1, ${MAX_DRAWS}], found ${o.draws}`);
   if (!Number.isInteger(o.seed)) throw new InputError(`seed must be a whole number, found ${o.seed}`);
+  const run = await runItems({ kind: o.kind, spec: o.spec, data: o.source.data, seed: o.seed }, o.draws, o);
+  return { draws: o.draws, seed: o.seed, ...run };
+}
+
+/** Items 0..count-1 of a plan, on local threads or (with `redis`) on the queue. */
+export async function runItems(plan: ItemPlan, count: number, o: ItemRunOptions): Promise<ItemsRun> {
   // The queue's code (BullMQ, Redis) loads only when asked for.
-  if (o.redis) return (await import('./queue.js')).monteCarloOnQueue({ ...o, redis: o.redis });
-  const size = Math.max(1, Math.min(o.workers ?? availableParallelism(), o.draws));
-  const results: unknown[] = new Array(o.draws).fill(null);
+  if (o.redis) return (await import('./queue.js')).runItemsOnQueue(plan, count, { ...o, redis: o.redis });
+  const size = Math.max(1, Math.min(o.workers ?? availableParallelism(), count));
+  const results: unknown[] = new Array(count).fill(null);
   const failures: { index: number; error: string }[] = [];
   const warnings = new Set<string>();
   let next = 0;
   let done = 0;
   await new Promise<void>((resolve, reject) => {
     let finished = 0;
-    for (let w = 0; w < size; w++) {
-      const worker = startWorker(import.meta.url, 'mc-worker', { kind: o.kind, spec: o.spec, source: o.source, seed: o.seed });
-      const feed = () => worker.postMessage(next < o.draws ? next++ : null);
+    const threads = Array.from({ length: size }, () => startWorker(import.meta.url, 'item-worker', plan));
+    o.signal?.addEventListener('abort', () => {
+      threads.forEach((t) => void t.terminate());
+      reject(new InputError('the run was cancelled'));
+    });
+    for (const worker of threads) {
+      const feed = () => worker.postMessage(next < count ? next++ : null);
       worker.on('message', (m: { index?: number; result?: unknown; error?: string; warnings?: string[] }) => {
         if (m.warnings) {
           m.warnings.forEach((x) => warnings.add(x));
@@ -65,7 +84,7 @@ export async function monteCarlo(o: MonteCarloOptions): Promise<MonteCarloRun> {
         }
         if (m.error !== undefined) failures.push({ index: m.index!, error: m.error });
         else results[m.index!] = m.result;
-        o.onProgress?.(++done, o.draws);
+        o.onProgress?.(++done, count);
         feed();
       });
       worker.on('error', reject);
@@ -74,7 +93,7 @@ export async function monteCarlo(o: MonteCarloOptions): Promise<MonteCarloRun> {
   });
   warnings.forEach((m) => warn(m));
   failures.sort((a, b) => a.index - b.index);
-  return { draws: o.draws, seed: o.seed, results, failures };
+  return { results, failures };
 }
 
 /** Identifying keys that turn an array element into a path segment. */

@@ -1,29 +1,38 @@
 /**
- * Monte Carlo on a queue that several machines drain: BullMQ on Redis. A run puts its draws on the queue as batch
- * tasks (run/draws.ts: data set name and content hash, spec, seed, draw range), `parley worker --redis URL` processes
- * run them, and the results come back in draw order, so the output is byte-identical to the local run whatever the
- * number of workers and their speed. A task that keeps failing (a worker refusing the data hash, say) fails the run
- * with its error after bounded attempts; a worker killed mid-task leaves a stalled job that BullMQ hands to another.
+ * Parallel work on a queue that several machines drain: BullMQ on Redis. A run puts its items (Monte Carlo draws,
+ * sweep points) on the queue as range tasks (items.ts: data set name and content hash, spec, seed, item range);
+ * `parley worker --redis URL` processes run them, and the results come back in item order, so the output is
+ * byte-identical to the local run whatever the number of workers and their speed. A task that keeps failing
+ * (a worker refusing the data hash, say) fails the run with its error after bounded attempts; a worker killed
+ * mid-task leaves a stalled task that BullMQ hands to another; a cancelled run's tasks are removed or stopped.
+ * Server jobs (`parley serve --redis`) travel on a second queue (server/queue-jobs.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
+import { Queue, QueueEvents, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { openDataset } from '../data/manifest.js';
 import { InputError } from '../errors.js';
-import { checkDataHash, runDraw, type DrawBatch, type DrawOutcome } from './draws.js';
-import type { MonteCarloOptions, MonteCarloRun } from './montecarlo.js';
+import type { ItemOutcome, ItemPlan, ItemTask } from './items.js';
+import type { ItemRunOptions, ItemsRun } from './montecarlo.js';
 
-/** The queue every Parley run and worker share on a Redis server. */
-export const QUEUE_NAME = 'parley-draws';
+/** The queue every Parley run, server and worker share on a Redis server: item tasks (name "items") and server jobs (name "job"). */
+export const TASKS_QUEUE = 'parley-tasks';
 /** Attempts per task before it fails the run (a killed worker's stalled task counts too). */
-const ATTEMPTS = 3;
-/** Most tasks a run may queue, and most draws in one task. */
+export const ATTEMPTS = 3;
+/** Most tasks one run may queue, most items in one task, most tasks waiting on the queue, largest task. */
 const MAX_TASKS = 10000;
 const MAX_BATCH = 50;
+export const MAX_WAITING = 50000;
+export const MAX_TASK_BYTES = 2_000_000;
 /** How long to wait for Redis to answer before saying it is unreachable. */
 const CONNECT_MS = 3000;
+/** How long a cancellation mark lives: longer than any task. */
+const CANCEL_MARK_SECONDS = 24 * 3600;
 
-/** A Redis connection for BullMQ (which needs maxRetriesPerRequest null), checked to answer within CONNECT_MS. */
+/**
+ * A Redis connection for BullMQ (which needs maxRetriesPerRequest null), checked to answer within CONNECT_MS.
+ * Once up it reconnects for as long as it takes: a restarted Redis (AOF on) finds its workers and runs again.
+ */
 export async function connect(url: string): Promise<Redis> {
   let parsed: URL;
   try {
@@ -32,8 +41,8 @@ export async function connect(url: string): Promise<Redis> {
     throw new InputError(`--redis: expected a URL such as redis://127.0.0.1:6379, found "${url}"`);
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw new InputError(`--redis: expected a redis:// URL, found "${url}"`);
-  const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true, retryStrategy: (n) => (n > 3 ? null : 200 * n) });
-  redis.on('error', () => {}); // reported below, once, as a clear error
+  const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true, retryStrategy: (n) => Math.min(1000, 100 * n) });
+  redis.on('error', () => {}); // reported below, once, as a clear error; later hiccups reconnect
   const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out')), CONNECT_MS).unref());
   try {
     await Promise.race([redis.connect().then(() => redis.ping()), timeout]);
@@ -44,45 +53,83 @@ export async function connect(url: string): Promise<Redis> {
   return redis;
 }
 
-/** Draws per task: small tasks spread well over workers, large ones keep the per-task overhead small. */
-export function batchSize(draws: number): number {
-  return Math.max(1, Math.min(MAX_BATCH, Math.ceil(draws / 40)));
+/** The key that marks a run (or server job) cancelled; workers poll it while they run its tasks. */
+export const cancelKey = (run: string) => `parley:cancel:${run}`;
+
+export async function markCancelled(redis: Redis, run: string): Promise<void> {
+  await redis.set(cancelKey(run), '1', 'EX', CANCEL_MARK_SECONDS);
 }
 
-/** Monte Carlo with the draws on the queue; same result as the local pool. */
-export async function monteCarloOnQueue(o: MonteCarloOptions & { redis: string }): Promise<MonteCarloRun> {
-  const { hash } = openDataset(o.source.data);
-  const size = batchSize(o.draws);
-  const tasks: DrawBatch[] = [];
-  for (let from = 0; from < o.draws; from += size) tasks.push({ kind: o.kind, spec: o.spec, data: o.source.data, dataHash: hash, seed: o.seed, from, to: Math.min(o.draws, from + size) });
-  if (tasks.length > MAX_TASKS) throw new InputError(`draws: ${tasks.length} tasks exceed the queue bound of ${MAX_TASKS}`);
+/** The run a queued task belongs to: its job id is `<run>-<k>` (items) or `<run>` (server jobs). */
+export const runOfTask = (jobId: string) => jobId.replace(/-t\d+$/, '');
+
+/** Items per task: small tasks spread well over workers, large ones keep the per-task overhead small. */
+export function batchSize(items: number): number {
+  return Math.max(1, Math.min(MAX_BATCH, Math.ceil(items / 40)));
+}
+
+/** Refuse to queue more than the queue's bound, or tasks larger than a task may be. */
+export async function checkRoom(queue: Queue, adding: number, largest: number): Promise<void> {
+  if (largest > MAX_TASK_BYTES) throw new InputError(`a task of ${largest} bytes exceeds the queue's task size bound of ${MAX_TASK_BYTES} bytes`);
+  const waiting = await queue.getWaitingCount();
+  if (waiting + adding > MAX_WAITING) throw new InputError(`the queue holds ${waiting} waiting tasks; adding ${adding} would pass its bound of ${MAX_WAITING}: try again when the workers have drained it`);
+}
+
+/** A plan's items on the queue; same result as the local pool. */
+export async function runItemsOnQueue(plan: ItemPlan, count: number, o: ItemRunOptions & { redis: string }): Promise<ItemsRun> {
+  const { hash } = openDataset(plan.data);
+  const size = batchSize(count);
+  const tasks: ItemTask[] = [];
+  for (let from = 0; from < count; from += size) {
+    const to = Math.min(count, from + size);
+    // A sweep task carries its own points only.
+    const sweep = plan.sweep ? { paths: plan.sweep.paths, points: plan.sweep.points.slice(from, to), first: from } : undefined;
+    tasks.push({ ...plan, ...(sweep ? { sweep } : {}), dataHash: hash, from, to });
+  }
+  if (tasks.length > MAX_TASKS) throw new InputError(`${count} items make ${tasks.length} tasks, above the queue's bound of ${MAX_TASKS} per run`);
   const connection = await connect(o.redis);
-  const queue = new Queue<DrawBatch, DrawOutcome[]>(QUEUE_NAME, { connection });
+  const queue = new Queue<ItemTask, ItemOutcome[]>(TASKS_QUEUE, { connection });
   const listening = connection.duplicate();
-  const events = new QueueEvents(QUEUE_NAME, { connection: listening });
+  const events = new QueueEvents(TASKS_QUEUE, { connection: listening });
   const run = randomUUID();
-  const results: unknown[] = new Array(o.draws).fill(null);
+  const results: unknown[] = new Array(count).fill(null);
   const failures: { index: number; error: string }[] = [];
   let done = 0;
-  let jobs: Job<DrawBatch, DrawOutcome[]>[] = [];
+  let jobs: Job<ItemTask, ItemOutcome[]>[] = [];
+  let cancelled = false;
+  let stop: (e: Error) => void = () => {};
+  const aborted = new Promise<never>((_, reject) => (stop = reject));
+  const onAbort = () => {
+    cancelled = true;
+    // Running tasks stop at their worker's next look at the mark; queued ones are removed below.
+    void markCancelled(connection, run).catch(() => undefined);
+    stop(new Error('cancelled'));
+  };
   try {
     await events.waitUntilReady();
-    jobs = await queue.addBulk(tasks.map((data, k) => ({ name: 'draws', data, opts: { jobId: `${run}-${k}`, attempts: ATTEMPTS, backoff: { type: 'fixed', delay: 200 } } })));
-    await Promise.all(
+    await checkRoom(queue, tasks.length, Math.max(...tasks.map((t) => JSON.stringify(t).length)));
+    jobs = await queue.addBulk(tasks.map((data, k) => ({ name: 'items', data, opts: { jobId: `${run}-t${k}`, attempts: ATTEMPTS, backoff: { type: 'fixed', delay: 200 }, removeOnFail: { age: 3600 } } })));
+    if (o.signal?.aborted) onAbort();
+    o.signal?.addEventListener('abort', onAbort);
+    const all = Promise.all(
       jobs.map(async (job) => {
-        const outcomes = (await job.waitUntilFinished(events)) as DrawOutcome[];
+        const outcomes = (await job.waitUntilFinished(events)) as ItemOutcome[];
         for (const d of outcomes) {
           if ('error' in d) failures.push({ index: d.index, error: d.error });
           else results[d.index] = d.result;
         }
         done += outcomes.length;
-        o.onProgress?.(done, o.draws);
+        o.onProgress?.(done, count);
       }),
     );
+    all.catch(() => undefined); // a cancelled run stops listening; its tasks' later failures are nobody's concern
+    await Promise.race([all, aborted]);
   } catch (e) {
-    throw new InputError(`a queued Monte Carlo task failed after ${ATTEMPTS} attempts: ${(e as Error).message}`);
+    if (cancelled) throw new InputError('the run was cancelled; its queued tasks were removed');
+    throw e instanceof InputError ? e : new InputError(`a queued task failed after ${ATTEMPTS} attempts: ${(e as Error).message}`);
   } finally {
-    // Nothing of this run stays queued: finished tasks are removed, unfinished ones too (the run has failed).
+    o.signal?.removeEventListener('abort', onAbort);
+    // Nothing of this run stays queued: finished tasks are removed, unfinished ones too (the run has ended).
     await Promise.all(jobs.map((j) => j.remove().catch(() => undefined)));
     await events.close();
     await queue.close();
@@ -90,36 +137,5 @@ export async function monteCarloOnQueue(o: MonteCarloOptions & { redis: string }
     connection.disconnect();
   }
   failures.sort((a, b) => a.index - b.index);
-  return { draws: o.draws, seed: o.seed, results, failures };
-}
-
-/**
- * A worker process: takes tasks one at a time and runs their draws, yielding between draws so BullMQ can renew the
- * task's lock (a stalled task is one whose worker died). Resolves when `stop` is called.
- */
-export async function startQueueWorker(url: string, onTask?: (task: DrawBatch) => void): Promise<{ stop: () => Promise<void> }> {
-  const connection = await connect(url);
-  const worker = new Worker<DrawBatch, DrawOutcome[]>(
-    QUEUE_NAME,
-    async (job) => {
-      const task = job.data;
-      onTask?.(task);
-      checkDataHash(task);
-      const out: DrawOutcome[] = [];
-      for (let i = task.from; i < task.to; i++) {
-        out.push(runDraw(task.kind, task.spec, { data: task.data }, task.seed, i));
-        await new Promise((r) => setImmediate(r));
-      }
-      return out;
-    },
-    { connection, concurrency: 1, lockDuration: 30000, stalledInterval: 5000, maxStalledCount: ATTEMPTS },
-  );
-  worker.on('error', () => {}); // connection hiccups: BullMQ reconnects
-  await worker.waitUntilReady();
-  return {
-    stop: async () => {
-      await worker.close();
-      connection.disconnect();
-    },
-  };
+  return { results, failures };
 }

@@ -20,6 +20,8 @@ export interface StrategyRunOptions {
   onProgress?: (done: number, total: number) => void;
   /** Run the draws on the queue of this Redis server (`parley worker --redis URL` processes drain it). */
   redis?: string;
+  /** Cancels the draws (local threads stop; queued tasks are removed). */
+  signal?: AbortSignal;
 }
 
 export interface StrategyRun<K extends SpecKind> {
@@ -41,7 +43,7 @@ export async function runStrategy<K extends SpecKind>(kind: K, spec: Record<stri
     kind === 'negotiate'
       ? withWarmStart({ ...spec, frontier: 0, sweep: false, ...(o.centralOnlyLevers?.length ? { levers: ((spec.levers as string[] | undefined) ?? []).filter((l) => !o.centralOnlyLevers!.includes(l)) } : {}) }, central)
       : spec;
-  const run = await monteCarlo({ kind, spec: mcSpec, source, draws: mc.draws, seed: mc.seed, onProgress: o.onProgress, redis: o.redis });
+  const run = await monteCarlo({ kind, spec: mcSpec, source, draws: mc.draws, seed: mc.seed, onProgress: o.onProgress, redis: o.redis, signal: o.signal });
   if (run.failures.length === run.draws) throw new InputError(`every Monte Carlo draw failed; the first: ${run.failures[0].error}`);
   return { central, uncertainty: { draws: run.draws, seed: run.seed, failures: run.failures, percentiles: Object.fromEntries(summariseDraws(run.results)) } };
 }

@@ -14,6 +14,7 @@ import type { Schedule } from '../schedule/schedule.js';
 import { DEFAULT_SCENARIO, loadScenario, loadScenarioText } from '../scenario/load.js';
 import { runScenario } from '../scenario/run.js';
 import { attachUncertainty } from '../run/bands.js';
+import { runTask, type ItemTask } from '../run/items.js';
 import type { SpecKind } from '../run/spec.js';
 import { runStrategy } from '../run/strategy.js';
 import { LIBERATION_DAY_SCENARIOS, loadIlmsInputs, replicateLiberationDay, type LiberationDayScenario } from '../replicate/liberation-day.js';
@@ -23,7 +24,9 @@ export type JobInput =
   | { type: 'strategy'; kind: SpecKind; spec: Record<string, unknown>; data: string }
   | { type: 'scenario'; name?: string; text?: string; branch?: string; draws?: number; save?: boolean }
   | { type: 'counterfactual'; data: string; at?: string; shock: ShockRow[]; deficits: Deficits; elasticities?: string; sectorsOf?: string[] }
-  | { type: 'liberation-day'; only?: LiberationDayScenario[]; eps?: number; kappa?: number; beta?: number };
+  | { type: 'liberation-day'; only?: LiberationDayScenario[]; eps?: number; kappa?: number; beta?: number }
+  /** A range of Monte Carlo draws or sweep points, taken from the queue by a worker (run/items.ts). */
+  | { type: 'items'; task: ItemTask };
 
 type Progress = (done: number, total: number, label: string) => void;
 
@@ -59,5 +62,7 @@ export async function runJob(input: JobInput, progress: Progress): Promise<unkno
       const overrides = Object.fromEntries((['eps', 'kappa', 'beta'] as const).filter((k) => input[k] !== undefined).map((k) => [k, input[k]]));
       return liberationDayJson(replicateLiberationDay(loadIlmsInputs(), input.only ?? LIBERATION_DAY_SCENARIOS, overrides));
     }
+    case 'items':
+      return runTask(input.task, (done) => progress(done, input.task.to - input.task.from, 'items'));
   }
 }

@@ -83,7 +83,7 @@ test('with a seed, the JSON is byte-identical locally, with one worker process a
   assert.equal(JSON.parse(two.out).uncertainty.draws, 12);
   // Nothing of the runs is left on the queue.
   const connection = new Redis(url, { maxRetriesPerRequest: null });
-  const q = new Queue('parley-draws', { connection });
+  const q = new Queue('parley-tasks', { connection });
   const counts = await q.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
   await q.close();
   connection.disconnect();
@@ -113,10 +113,10 @@ test('a worker killed (kill -9) mid-run: its task is taken over by another and t
 test('a task whose data hash the workers cannot match fails with that reason, after bounded attempts', { skip, timeout: 120000 }, async () => {
   const connection = new Redis(url, { maxRetriesPerRequest: null });
   const listening = connection.duplicate();
-  const queue = new Queue('parley-draws', { connection });
-  const events = new QueueEvents('parley-draws', { connection: listening });
+  const queue = new Queue('parley-tasks', { connection });
+  const events = new QueueEvents('parley-tasks', { connection: listening });
   await events.waitUntilReady();
-  const job = await queue.add('draws', { kind: 'negotiate', spec: { parties: ['USA', 'JPN'] }, data: 'episode-2025', dataHash: '0'.repeat(64), seed: 1, from: 0, to: 1 }, { attempts: 2, backoff: { type: 'fixed', delay: 100 } });
+  const job = await queue.add('items', { kind: 'negotiate', spec: { parties: ['USA', 'JPN'] }, data: 'episode-2025', dataHash: '0'.repeat(64), seed: 1, from: 0, to: 1 }, { attempts: 2, backoff: { type: 'fixed', delay: 100 } });
   await assert.rejects(job.waitUntilFinished(events), /content hash .* the run used 000000000000: refusing to compute on other numbers/);
   await job.remove();
   await events.close();
