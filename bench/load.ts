@@ -22,7 +22,7 @@ await fetch(`${url}/api/datasets/episode-2025`);
 // Jobs (strategy, scenarios, large worlds) on the warm pool: the first starts a thread, the rest reuse it.
 const jobMs = async (tariff: number, data = 'episode-2025') => {
   const t0 = performance.now();
-  const job = jobs.submit({ type: 'counterfactual', data, ...(data === 'episode-2025' ? { at: '2025-04-21' } : {}), shock: [{ exporter: 'CHN', importer: 'USA', tariff }], deficits: 'fixed' });
+  const job = await jobs.submit({ type: 'counterfactual', data, ...(data === 'episode-2025' ? { at: '2025-04-21' } : {}), shock: [{ exporter: 'CHN', importer: 'USA', tariff }], deficits: 'fixed' });
   const done = await jobs.wait(job.id);
   if (done.status !== 'done') throw new Error(`bench job ${done.status}: ${done.error?.message}`);
   return performance.now() - t0;

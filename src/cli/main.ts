@@ -66,11 +66,12 @@ export function buildProgram(): Command {
     .option('--host <host>', 'interface (default 127.0.0.1)')
     .option('--db <file>', 'SQLite file of saved runs (default in the user data folder)')
     .option('--token <token>', 'require Authorization: Bearer TOKEN on every API request (default $PARLEY_TOKEN; needed for a non-loopback --host)')
+    .option('--redis <url>', 'put jobs on the queue of this Redis server, for `parley worker`s to run (they survive a server restart)')
     .action(serveCommand);
 
   program
     .command('worker')
-    .description('process Monte Carlo tasks from the queue of a Redis server, for runs started with --redis (docs/scale.md)')
+    .description('process tasks from the queue of a Redis server: Monte Carlo draws and sweep points of runs started with --redis, jobs of `parley serve --redis` (docs/scale.md)')
     .requiredOption('--redis <url>', 'the Redis server, e.g. redis://127.0.0.1:6379')
     .option('--concurrency <n>', 'worker processes to run (one task each at a time)', '1')
     .action(workerCommand);

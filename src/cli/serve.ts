@@ -17,7 +17,7 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
-export async function serveCommand(o: { port?: string; host?: string; db?: string; token?: string }): Promise<void> {
+export async function serveCommand(o: { port?: string; host?: string; db?: string; token?: string; redis?: string }): Promise<void> {
   const port = o.port === undefined ? 8080 : parseCount(o.port, '--port');
   if (port < 1 || port > 65535) throw new InputError(`--port: expected a port number from 1 to 65535, found ${port}`);
   const host = o.host ?? '127.0.0.1';
@@ -33,10 +33,12 @@ export async function serveCommand(o: { port?: string; host?: string; db?: strin
   } catch (e) {
     throw new InputError(`--db ${db}: cannot open it as a SQLite database of saved runs (${(e as Error).message})`);
   }
-  const { app, jobs } = createApp({ store, token });
+  // Jobs on the shared queue survive this server's restart; `parley worker`s run them.
+  const redis = o.redis ? await (await import('../run/queue.js')).connect(o.redis) : undefined;
+  const { app, jobs } = createApp({ store, token, redis });
   const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
     const page = `http://${host}:${info.port}/${token ? '#token=<your token>' : ''}`;
-    process.stdout.write(`parley serving on ${page} (runs in ${o.db ?? defaultDb()})\n`);
+    process.stdout.write(`parley serving on ${page} (runs in ${o.db ?? defaultDb()}${o.redis ? `; jobs on the queue at ${new URL(o.redis).host}` : ''})\n`);
     // The job threads start now, not on the first request.
     jobs.warm();
   });

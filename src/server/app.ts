@@ -24,7 +24,9 @@ import { branchNames, builtinScenarioText, checkBuiltinScenario, checkScenarioTe
 import { collectWarnings } from '../warn.js';
 import type { World } from '../data/world.js';
 import { counterfactualAnswer, type JobInput } from './compute.js';
-import { JobManager, QueueFullError, type Job } from './jobs.js';
+import { JobManager, localJobs, QueueFullError, type Job, type JobHooks, type Jobs } from './jobs.js';
+import { QueueJobs } from './queue-jobs.js';
+import type { Redis } from 'ioredis';
 import { openApiDocument } from './openapi.js';
 import { CounterfactualBody, ExportBody, LiberationDayBody, ScenarioCheckBody, ScenarioRunBody } from './schemas.js';
 import type { RunStore } from './store.js';
@@ -131,6 +133,8 @@ export interface AppOptions {
   limits?: Partial<Limits>;
   /** When set, every /api/ request needs `Authorization: Bearer TOKEN` (parley serve --token, PARLEY_TOKEN). */
   token?: string;
+  /** Run jobs on the shared Redis queue (`parley serve --redis`; `parley worker`s run them) instead of local threads. */
+  redis?: Redis;
 }
 
 /** Server paths never leave the server: the project folder and the home folder are cut from error messages. */
@@ -151,25 +155,37 @@ function tokenMatches(header: string | undefined, token: string): boolean {
 /** What the route groups share: limits, the job manager, the run store, the data-set cache. */
 interface Server {
   limits: Limits;
-  jobs: JobManager;
+  jobs: Jobs;
   store: RunStore;
   /** A built-in data set, loaded once: its world, schedule, hash and summary. */
   dataset: (name: string) => { world: World; schedule?: Schedule; hash: string; summary: Record<string, unknown> };
   /** The data a computation runs on must be built-in and within the size limit. */
   sized: (name: string) => void;
-  submit: (input: JobInput) => Job;
+  submit: (input: JobInput) => Promise<Job>;
 }
 
-export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
+export function createApp(o: AppOptions): { app: Hono; jobs: Jobs } {
   const limits = { ...DEFAULT_LIMITS, ...o.limits };
   const store = o.store;
-  const jobs = new JobManager({ concurrency: limits.concurrency, queue: limits.queue, timeoutMs: limits.jobMs, keep: 200 }, (job) => {
-    if (job.input.type !== 'scenario' || job.input.save === false) return;
-    const r = job.result as { scenario: string; data_hash: string; seed: number };
-    job.run_id = store.save({ kind: 'scenario', name: r.scenario, spec: JSON.stringify(job.input), data_hash: r.data_hash, seed: r.seed, created_at: job.created_at, finished_at: job.finished_at!, result: job.result });
-  }, { started: (job) => store.jobStarted(job.id, job.input.type, job.created_at), ended: (job) => store.jobEnded(job.id) });
-  // Jobs the last server was running when it stopped are interrupted: their partial work is gone.
-  store.interruptJobs();
+  const hooks: JobHooks = {
+    onDone: (job) => {
+      if (job.input.type !== 'scenario' || job.input.save === false) return;
+      const r = job.result as { scenario: string; data_hash: string; seed: number };
+      job.run_id = store.save({ kind: 'scenario', name: r.scenario, spec: JSON.stringify(job.input), data_hash: r.data_hash, seed: r.seed, created_at: job.created_at, finished_at: job.finished_at!, result: job.result });
+    },
+    track: { started: (job) => store.jobStarted(job.id, job.input.type, job.created_at), ended: (job) => store.jobEnded(job.id) },
+  };
+  let jobs: Jobs;
+  if (o.redis) {
+    // Jobs on the queue outlive a server: the ones the last server recorded are adopted, not interrupted.
+    const queued = new QueueJobs(o.redis, { queue: limits.queue, timeoutMs: limits.jobMs, keep: 200 }, hooks);
+    void queued.adopt(store.jobsInProgress());
+    jobs = queued;
+  } else {
+    jobs = localJobs(new JobManager({ concurrency: limits.concurrency, queue: limits.queue, timeoutMs: limits.jobMs, keep: 200 }, hooks.onDone, hooks.track));
+    // Jobs the last server was running when it stopped are interrupted: their partial work is gone.
+    store.interruptJobs();
+  }
   const datasets = new Map<string, { world: World; schedule?: Schedule; hash: string; summary: Record<string, unknown> }>();
   const dataset: Server['dataset'] = (name: string) => {
     if (!isBuiltinDataset(name)) throw new HttpError(name.includes('/') || name.includes('..') ? 400 : 404, `unknown data set "${name}" (built-in: ${listBuiltinDatasets().join(', ')})`, 'data');
@@ -203,12 +219,12 @@ export function createApp(o: AppOptions): { app: Hono; jobs: JobManager } {
   // One computation per question: the same input (the inputs are deterministic: built-in data, seeded draws)
   // joins the job already queued, running or done instead of starting another; visitors share it.
   const byInput = new Map<string, string>();
-  const submit = (input: JobInput) => {
+  const submit = async (input: JobInput) => {
     const key = JSON.stringify(input);
     const known = byInput.get(key);
-    const same = known ? jobs.get(known) : undefined;
+    const same = known ? await jobs.get(known) : undefined;
     if (same && (same.status === 'queued' || same.status === 'running' || same.status === 'done')) return same;
-    const job = jobs.submit(input);
+    const job = await jobs.submit(input);
     byInput.set(key, job.id);
     if (byInput.size > JOB_REUSE_KEYS) byInput.delete(byInput.keys().next().value!);
     return job;
@@ -284,7 +300,7 @@ function computeRoutes(app: Hono, { limits, jobs, sized, submit, dataset }: Serv
     // Small worlds at interactive speed: answered here from the loaded data set, no worker, no queue.
     const d = dataset(body.data);
     if (d.world.N * d.world.N * d.world.S <= limits.inlineCells) return c.json(counterfactualAnswer(input, d.world, d.schedule));
-    const job = submit(input);
+    const job = await submit(input);
     return jobResponse(c, await jobs.wait(job.id));
   });
 
@@ -296,7 +312,7 @@ function computeRoutes(app: Hono, { limits, jobs, sized, submit, dataset }: Serv
       const mc = spec.monte_carlo as { draws: number } | undefined;
       if (mc && mc.draws > limits.draws) throw new HttpError(413, `monte_carlo.draws ${mc.draws} is above the limit of ${limits.draws}`, 'monte_carlo.draws');
       sized(data);
-      const job = submit({ type: 'strategy', kind, spec, data });
+      const job = await submit({ type: 'strategy', kind, spec, data });
       // Quick answers come back at once; wars, coalitions and Monte Carlo are jobs to poll.
       if ((kind === 'negotiate' || kind === 'best-response') && !mc) return jobResponse(c, await jobs.wait(job.id));
       return c.json({ job: job.id, status: job.status, poll: `/api/jobs/${job.id}` }, 202);
@@ -332,14 +348,14 @@ function computeRoutes(app: Hono, { limits, jobs, sized, submit, dataset }: Serv
     if (body.scenario !== undefined && !isBuiltinScenario(body.scenario)) throw new HttpError(400, `unknown scenario "${body.scenario}" (built-in: ${listBuiltinScenarios().join(', ')}), or send its YAML as "text"`, 'scenario');
     const scenario = body.text !== undefined ? checkScenarioText(body.text, 'scenario') : checkBuiltinScenario(body.scenario ?? DEFAULT_SCENARIO);
     if (body.branch !== undefined && !branchNames(scenario).includes(body.branch)) throw new HttpError(400, `unknown branch "${body.branch}" (this scenario has ${branchNames(scenario).join(', ')})`, 'branch');
-    const job = submit({ type: 'scenario', name: body.scenario, text: body.text, branch: body.branch, draws: body.draws, ...(body.save === false ? { save: false } : {}) });
+    const job = await submit({ type: 'scenario', name: body.scenario, text: body.text, branch: body.branch, draws: body.draws, ...(body.save === false ? { save: false } : {}) });
     return c.json({ job: job.id, status: job.status, poll: `/api/jobs/${job.id}` }, 202);
   });
 
   // The Liberation Day paper's scenarios on its built-in data (about 1.5 s in a worker).
   const liberationDay = async (c: Context, body: unknown) => {
     const b = parse(LiberationDayBody, body);
-    const job = submit({ type: 'liberation-day', ...b });
+    const job = await submit({ type: 'liberation-day', ...b });
     return jobResponse(c, await jobs.wait(job.id));
   };
   // The page's view as an Excel workbook (one sheet per table, units in the headers).
@@ -357,16 +373,16 @@ function computeRoutes(app: Hono, { limits, jobs, sized, submit, dataset }: Serv
 
 /** A job's status and result, and cancelling it. */
 function jobRoutes(app: Hono, { jobs, store }: Server): void {
-  app.get('/api/jobs/:id', (c) => {
-    const j = jobs.get(c.req.param('id'));
+  app.get('/api/jobs/:id', async (c) => {
+    const j = await jobs.get(c.req.param('id'));
     if (j) return c.json(jobView(j));
     const stopped = store.interruptedJob(c.req.param('id'));
     if (!stopped) throw new HttpError(404, `no job ${c.req.param('id')}`, 'id');
     // Never a partial result: the job did not finish.
     return c.json({ id: stopped.id, status: 'interrupted', type: stopped.type, progress: null, created_at: stopped.created_at, finished_at: null, error: 'the server stopped while this job ran; its partial work was discarded: submit it again', error_kind: 'interrupted', warnings: [] });
   });
-  app.delete('/api/jobs/:id', (c) => {
-    const j = jobs.cancel(c.req.param('id'));
+  app.delete('/api/jobs/:id', async (c) => {
+    const j = await jobs.cancel(c.req.param('id'));
     if (!j) throw new HttpError(404, `no job ${c.req.param('id')}`, 'id');
     return c.json(jobView(j));
   });
@@ -385,11 +401,11 @@ function runRoutes(app: Hono, { store, jobs }: Server): void {
     if (!store.delete(c.req.param('id'))) throw new HttpError(404, `no run ${c.req.param('id')}`, 'id');
     return c.json({ deleted: c.req.param('id') });
   });
-  app.post('/api/runs/:id/rerun', (c) => {
+  app.post('/api/runs/:id/rerun', async (c) => {
     const r = store.get(c.req.param('id'));
     if (!r) throw new HttpError(404, `no run ${c.req.param('id')}`, 'id');
     // A re-run computes again (it checks reproducibility), rather than joining the job that made the run.
-    const job = jobs.submit(JSON.parse(r.spec) as JobInput);
+    const job = await jobs.submit(JSON.parse(r.spec) as JobInput);
     return c.json({ job: job.id, status: job.status, poll: `/api/jobs/${job.id}` }, 202);
   });
 

@@ -40,6 +40,36 @@ type WorkerMessage = { id: string; progress?: Job['progress']; result?: unknown;
 
 export class QueueFullError extends Error {}
 
+/** What the server asks of its jobs, wherever they run: local threads (JobManager) or the Redis queue (queue-jobs.ts). */
+export interface Jobs {
+  submit(input: JobInput): Promise<Job>;
+  get(id: string): Promise<Job | undefined>;
+  /** Resolves when the job has ended (done, failed or cancelled). */
+  wait(id: string): Promise<Job>;
+  cancel(id: string): Promise<Job | undefined>;
+  /** Make ready to serve at once (start threads). */
+  warm(): void;
+  close(): Promise<void>;
+}
+
+/** The local pool behind the server's interface. */
+export function localJobs(manager: JobManager): Jobs {
+  return {
+    submit: async (input) => manager.submit(input),
+    get: async (id) => manager.get(id),
+    wait: (id) => manager.wait(id),
+    cancel: async (id) => manager.cancel(id),
+    warm: () => manager.warm(),
+    close: () => manager.close(),
+  };
+}
+
+/** What the server does when a job ends: save a finished scenario run (`run_id` on the job), and the store's record of jobs in progress. */
+export interface JobHooks {
+  onDone: (job: Job) => void;
+  track: { started(job: Job): void; ended(job: Job): void };
+}
+
 export class JobManager {
   private readonly jobs = new Map<string, Job>();
   /** The thread running each running job, by job id. */

@@ -74,6 +74,11 @@ export class RunStore {
     return this.db.prepare("UPDATE jobs SET status = 'interrupted' WHERE status = 'running'").run().changes;
   }
 
+  /** Jobs recorded as in progress (a server on the queue adopts them again at start-up: they may have run on). */
+  jobsInProgress(): { id: string; type: string; created_at: string }[] {
+    return this.db.prepare("SELECT id, type, created_at FROM jobs WHERE status = 'running'").all() as { id: string; type: string; created_at: string }[];
+  }
+
   /** A job the last server was running when it stopped, if `id` is one. */
   interruptedJob(id: string): { id: string; type: string; created_at: string } | undefined {
     return this.db.prepare("SELECT id, type, created_at FROM jobs WHERE id = ? AND status = 'interrupted'").get(id) as { id: string; type: string; created_at: string } | undefined;
