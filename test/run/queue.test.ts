@@ -1,8 +1,10 @@
 /**
- * Monte Carlo on BullMQ over a real Redis (Debian's redis-server on a free loopback port, started and stopped
- * here): the JSON is byte-identical to the local run with one worker process and with two, and when a worker is
- * killed (kill -9) mid-run; a task whose data hash no worker can match fails the run with that reason; an
- * unreachable Redis is one clear error.
+ * The task queue on BullMQ over a real Redis (Debian's redis-server on a free loopback port, started and stopped
+ * here): Monte Carlo JSON is byte-identical to the local run with one worker process and with two, when a worker
+ * is killed (kill -9) mid-run, and when Redis itself is killed and restarted mid-run (AOF on); a sweep on the
+ * queue gives the local sweep's bytes; a run cancelled with Ctrl-C leaves nothing queued; a task whose data hash
+ * no worker can match fails the run with that reason; an unreachable Redis is one clear error; server jobs on the
+ * queue survive a killed server and can be cancelled.
  */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -31,12 +33,13 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-before(async () => {
-  if (skip) return;
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'parley-redis-'));
-  redis = spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes'], { stdio: 'ignore' });
-  url = `redis://127.0.0.1:${port}`;
+let redisPort = 0;
+const redisDir = mkdtempSync(join(tmpdir(), 'parley-redis-'));
+
+/** Redis with every write in the append-only file before it is acknowledged, so a kill -9 loses nothing queued. */
+async function startRedis(): Promise<void> {
+  redis = spawn(REDIS, ['--port', String(redisPort), '--bind', '127.0.0.1', '--dir', redisDir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'], { stdio: 'ignore' });
+  url = `redis://127.0.0.1:${redisPort}`;
   // Ready when it answers PING.
   for (let k = 0; k < 100; k++) {
     const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
@@ -46,6 +49,12 @@ before(async () => {
     if (ok) break;
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+before(async () => {
+  if (skip) return;
+  redisPort = await freePort();
+  await startRedis();
 });
 
 after(async () => {
@@ -60,6 +69,25 @@ writeFileSync(specFile, SPEC);
 function parley(...args: string[]): { code: number; out: string; err: string } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test/cli/parley.ts'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 240000 });
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+/** Everything on the queue, by state. */
+async function queueCounts(): Promise<Record<string, number>> {
+  const connection = new Redis(url, { maxRetriesPerRequest: null });
+  const q = new Queue('parley-tasks', { connection });
+  const counts = await q.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized');
+  await q.close();
+  connection.disconnect();
+  return counts;
+}
+
+/** A parley command running in the background, its stdout gathered (stderr, the progress bar, is not a pipe that could fill). */
+function background(...args: string[]): { child: ChildProcess; closed: Promise<number>; out: () => string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/cli/parley.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
+  const closed = new Promise<number>((r) => child.on('close', (c) => r(c ?? -1)));
+  let out = '';
+  child.stdout!.on('data', (c) => (out += c));
+  return { child, closed, out: () => out };
 }
 
 function startWorker(): ChildProcess {
@@ -131,4 +159,91 @@ test('an unreachable Redis is one clear error, exit 2', { skip, timeout: 60000 }
   assert.equal(r.code, 2, r.err);
   assert.match(r.err, /^parley: --redis: cannot reach Redis at 127\.0\.0\.1:\d+/m);
   assert.doesNotMatch(r.err, /\n\s+at /, 'no stack trace');
+});
+
+test('Redis killed (kill -9) and restarted mid-run: nothing queued is lost and the result is the same', { skip, timeout: 300000 }, async () => {
+  while (workers.filter((w) => w.exitCode === null && !w.killed).length < 2) startWorker();
+  const args = ['negotiate', '--data', 'episode-2025', '--spec', specFile, '--draws', '160', '--seed', '13', '--json'];
+  const local = parley(...args);
+  assert.equal(local.code, 0, local.err);
+  const run = background(...args, '--redis', url);
+  await new Promise((r) => setTimeout(r, 5000));
+  assert.equal(run.child.exitCode, null, 'the run is still going when Redis dies');
+  redis!.kill('SIGKILL');
+  await new Promise((r) => redis!.once('exit', r));
+  await new Promise((r) => setTimeout(r, 1500));
+  await startRedis();
+  assert.equal(await run.closed, 0);
+  assert.equal(run.out(), local.out, 'byte-identical to the local run');
+});
+
+test('a sweep on the queue gives the local sweep byte for byte', { skip, timeout: 240000 }, async () => {
+  while (workers.filter((w) => w.exitCode === null && !w.killed).length < 2) startWorker();
+  const args = ['sweep', 'negotiate', '--data', 'episode-2025', '--parties', 'USA,JPN', '--at', '2025-04-21', '--vary', 'eps=3:5:3', '--vary', 'objectives.USA.revenue=0,0.3', '--json'];
+  const local = parley(...args);
+  assert.equal(local.code, 0, local.err);
+  const queued = parley(...args, '--redis', url);
+  assert.equal(queued.code, 0, queued.err);
+  assert.equal(queued.out, local.out);
+  assert.equal(JSON.parse(queued.out).points.length, 6);
+});
+
+test('a run cancelled with Ctrl-C stops, says so, and leaves none of its tasks on the queue, waiting or running', { skip, timeout: 240000 }, async () => {
+  // One worker: it runs one task while the rest wait on the queue when the run is cancelled.
+  for (const w of workers) w.kill('SIGKILL');
+  startWorker();
+  const run = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/cli/parley.ts'), 'negotiate', '--data', 'episode-2025', '--spec', specFile, '--draws', '400', '--seed', '3', '--redis', url], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  run.stderr!.on('data', (c) => (err += c));
+  const closed = new Promise<number>((r) => run.on('close', (c) => r(c ?? -1)));
+  const busy = async () => {
+    const c = await queueCounts();
+    return c.waiting > 0 && c.active > 0;
+  };
+  for (let k = 0; k < 300 && !(await busy()); k++) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(await busy(), 'one task running, the others waiting');
+  run.kill('SIGINT');
+  assert.equal(await closed, 2);
+  assert.match(err, /the run was cancelled; its queued tasks were removed/);
+  // The running task stops at its worker's next look at the cancellation mark.
+  for (let k = 0; k < 50 && (await queueCounts()).active > 0; k++) await new Promise((r) => setTimeout(r, 100));
+  const counts = await queueCounts();
+  assert.equal(counts.waiting + counts.active + counts.delayed + counts.prioritized, 0, JSON.stringify(counts));
+});
+
+test('server jobs on the queue: a job outlives a killed server, and a queued job can be cancelled', { skip, timeout: 300000 }, async () => {
+  const db = join(mkdtempSync(join(tmpdir(), 'parley-serve-')), 'runs.sqlite');
+  const serve = async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/cli/parley.ts'), 'serve', '--port', String(port), '--db', db, '--redis', url], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
+    await new Promise<void>((r) => child.stdout!.on('data', (c: Buffer) => String(c).includes('serving on') && r()));
+    return { child, api: `http://127.0.0.1:${port}/api` };
+  };
+  const spec = { parties: ['USA', 'JPN'], at: '2025-04-21', frontier: 0, eps: { dist: 'lognormal', median: 4, sigma: 0.2 }, monte_carlo: { draws: 24, seed: 5 }, data: 'episode-2025' };
+  const first = await serve();
+  // No worker yet: the job waits on the queue while its server is killed.
+  const posted = await fetch(`${first.api}/strategy/negotiate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec) });
+  assert.equal(posted.status, 202);
+  const { job } = (await posted.json()) as { job: string };
+  first.child.kill('SIGKILL');
+  const second = await serve();
+  startWorker();
+  let view: { status: string; result?: unknown; error?: string } = { status: 'queued' };
+  for (let k = 0; k < 600 && (view.status === 'queued' || view.status === 'running'); k++) {
+    await new Promise((r) => setTimeout(r, 200));
+    view = (await (await fetch(`${second.api}/jobs/${job}`)).json()) as typeof view;
+  }
+  assert.equal(view.status, 'done', view.error);
+  const cli = parley('negotiate', '--data', 'episode-2025', '--spec', specFile, '--draws', '24', '--seed', '5', '--json');
+  assert.deepEqual(view.result, JSON.parse(cli.out), 'the queued job gives the CLI run');
+  // Cancel a job before any worker takes it.
+  for (const w of workers) w.kill('SIGKILL');
+  const other = await fetch(`${second.api}/strategy/negotiate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...spec, monte_carlo: { draws: 24, seed: 6 } }) });
+  const { job: doomed } = (await other.json()) as { job: string };
+  const cancelled = await fetch(`${second.api}/jobs/${doomed}`, { method: 'DELETE' });
+  assert.equal(cancelled.status, 200);
+  assert.equal(((await cancelled.json()) as { status: string }).status, 'cancelled');
+  assert.equal(((await (await fetch(`${second.api}/jobs/${doomed}`)).json()) as { status: string }).status, 'cancelled');
+  assert.equal((await queueCounts()).waiting, 0, 'taken off the queue');
+  second.child.kill('SIGKILL');
 });
