@@ -198,3 +198,6 @@ await import('./load.js');
 
 // Whole-process startup and data-set load times (issue 17).
 await import('./startup.js');
+
+// The task queue (issue 16).
+await import('./queue.js');

@@ -37,14 +37,15 @@ export interface ItemRunOptions {
 }
 
 export interface ItemsRun {
-  /** Per item, in index order: its result, or null when it failed. */
-  results: unknown[];
+  /** Failed items, in index order. */
   failures: { index: number; error: string }[];
 }
 
 export interface MonteCarloRun extends ItemsRun {
   draws: number;
   seed: number;
+  /** Percentiles of every numeric output across the successful draws. */
+  percentiles: Map<string, Percentiles>;
 }
 
 const MAX_DRAWS = 100000;
@@ -52,16 +53,20 @@ const MAX_DRAWS = 100000;
 export async function monteCarlo(o: MonteCarloOptions): Promise<MonteCarloRun> {
   if (!Number.isInteger(o.draws) || o.draws < 1 || o.draws > MAX_DRAWS) throw new InputError(`draws must be a whole number in [1, ${MAX_DRAWS}], found ${o.draws}`);
   if (!Number.isInteger(o.seed)) throw new InputError(`seed must be a whole number, found ${o.seed}`);
-  const run = await runItems({ kind: o.kind, spec: o.spec, data: o.source.data, seed: o.seed }, o.draws, o);
-  return { draws: o.draws, seed: o.seed, ...run };
+  // Each draw's numbers go into columns as it arrives and its result is dropped: memory stays flat in the draws.
+  const columns = new DrawColumns(o.draws);
+  const run = await runItems({ kind: o.kind, spec: o.spec, data: o.source.data, seed: o.seed }, o.draws, o, (index, result) => columns.add(index, result));
+  return { draws: o.draws, seed: o.seed, failures: run.failures, percentiles: columns.percentiles() };
 }
 
-/** Items 0..count-1 of a plan, on local threads or (with `redis`) on the queue. */
-export async function runItems(plan: ItemPlan, count: number, o: ItemRunOptions): Promise<ItemsRun> {
+/** Told each successful item's result as it arrives, in any order. */
+export type ItemSink = (index: number, result: unknown) => void;
+
+/** Items 0..count-1 of a plan, on local threads or (with `redis`) on the queue; each result goes to `sink`. */
+export async function runItems(plan: ItemPlan, count: number, o: ItemRunOptions, sink: ItemSink): Promise<ItemsRun> {
   // The queue's code (BullMQ, Redis) loads only when asked for.
-  if (o.redis) return (await import('./queue.js')).runItemsOnQueue(plan, count, { ...o, redis: o.redis });
+  if (o.redis) return (await import('./queue.js')).runItemsOnQueue(plan, count, { ...o, redis: o.redis }, sink);
   const size = Math.max(1, Math.min(o.workers ?? availableParallelism(), count));
-  const results: unknown[] = new Array(count).fill(null);
   const failures: { index: number; error: string }[] = [];
   const warnings = new Set<string>();
   let next = 0;
@@ -83,7 +88,7 @@ export async function runItems(plan: ItemPlan, count: number, o: ItemRunOptions)
           return;
         }
         if (m.error !== undefined) failures.push({ index: m.index!, error: m.error });
-        else results[m.index!] = m.result;
+        else sink(m.index!, m.result);
         o.onProgress?.(++done, count);
         feed();
       });
@@ -93,7 +98,7 @@ export async function runItems(plan: ItemPlan, count: number, o: ItemRunOptions)
   });
   warnings.forEach((m) => warn(m));
   failures.sort((a, b) => a.index - b.index);
-  return { results, failures };
+  return { failures };
 }
 
 /** Identifying keys that turn an array element into a path segment. */
@@ -113,15 +118,35 @@ export function flattenNumbers(value: unknown, prefix = '', out: Map<string, num
   return out;
 }
 
-/** Percentiles of every numeric output across the successful draws. */
-export function summariseDraws(results: readonly unknown[]): Map<string, Percentiles> {
-  const columns = new Map<string, number[]>();
-  for (const r of results) {
-    if (r === null) continue;
-    for (const [k, v] of flattenNumbers(r)) {
-      if (!columns.has(k)) columns.set(k, []);
-      columns.get(k)!.push(v);
+/**
+ * Draw outputs as columns, one Float64Array per numeric output path (NaN where a draw failed or lacked it).
+ * Outputs keep the order in which the draws, taken in index order, first show them, whatever order they arrive in,
+ * so the summary's bytes do not depend on the number or speed of workers.
+ */
+export class DrawColumns {
+  private readonly columns = new Map<string, Float64Array>();
+  /** Per output: the first draw that has it, and its place among that draw's outputs. */
+  private readonly first = new Map<string, [number, number]>();
+
+  constructor(private readonly count: number) {}
+
+  add(index: number, result: unknown): void {
+    let place = 0;
+    for (const [k, v] of flattenNumbers(result)) {
+      let column = this.columns.get(k);
+      if (!column) {
+        column = new Float64Array(this.count).fill(NaN);
+        this.columns.set(k, column);
+      }
+      column[index] = v;
+      const seen = this.first.get(k);
+      if (!seen || index < seen[0]) this.first.set(k, [index, place]);
+      place++;
     }
   }
-  return new Map([...columns].map(([k, v]) => [k, percentiles(v)]));
+
+  percentiles(): Map<string, Percentiles> {
+    const order = [...this.first].sort(([, a], [, b]) => a[0] - b[0] || a[1] - b[1]).map(([k]) => k);
+    return new Map(order.map((k) => [k, percentiles(Array.from(this.columns.get(k)!))]));
+  }
 }

@@ -13,7 +13,7 @@ import { Redis } from 'ioredis';
 import { openDataset } from '../data/manifest.js';
 import { InputError } from '../errors.js';
 import type { ItemOutcome, ItemPlan, ItemTask } from './items.js';
-import type { ItemRunOptions, ItemsRun } from './montecarlo.js';
+import type { ItemRunOptions, ItemSink, ItemsRun } from './montecarlo.js';
 
 /** The queue every Parley run, server and worker share on a Redis server: item tasks (name "items") and server jobs (name "job"). */
 export const TASKS_QUEUE = 'parley-tasks';
@@ -76,7 +76,7 @@ export async function checkRoom(queue: Queue, adding: number, largest: number): 
 }
 
 /** A plan's items on the queue; same result as the local pool. */
-export async function runItemsOnQueue(plan: ItemPlan, count: number, o: ItemRunOptions & { redis: string }): Promise<ItemsRun> {
+export async function runItemsOnQueue(plan: ItemPlan, count: number, o: ItemRunOptions & { redis: string }, sink: ItemSink): Promise<ItemsRun> {
   const { hash } = openDataset(plan.data);
   const size = batchSize(count);
   const tasks: ItemTask[] = [];
@@ -92,7 +92,6 @@ export async function runItemsOnQueue(plan: ItemPlan, count: number, o: ItemRunO
   const listening = connection.duplicate();
   const events = new QueueEvents(TASKS_QUEUE, { connection: listening });
   const run = randomUUID();
-  const results: unknown[] = new Array(count).fill(null);
   const failures: { index: number; error: string }[] = [];
   let done = 0;
   let jobs: Job<ItemTask, ItemOutcome[]>[] = [];
@@ -116,8 +115,10 @@ export async function runItemsOnQueue(plan: ItemPlan, count: number, o: ItemRunO
         const outcomes = (await job.waitUntilFinished(events)) as ItemOutcome[];
         for (const d of outcomes) {
           if ('error' in d) failures.push({ index: d.index, error: d.error });
-          else results[d.index] = d.result;
+          else sink(d.index, d.result);
         }
+        // Its results are taken: the task leaves Redis now, so neither side holds them twice.
+        void job.remove().catch(() => undefined);
         done += outcomes.length;
         o.onProgress?.(done, count);
       }),
@@ -137,5 +138,5 @@ export async function runItemsOnQueue(plan: ItemPlan, count: number, o: ItemRunO
     connection.disconnect();
   }
   failures.sort((a, b) => a.index - b.index);
-  return { results, failures };
+  return { failures };
 }

@@ -7,7 +7,7 @@
 import { InputError } from '../errors.js';
 import { hasUncertainty, resolveUncertain } from '../strategy/uncertainty.js';
 import type { WorldSource } from './context.js';
-import { monteCarlo, summariseDraws } from './montecarlo.js';
+import { monteCarlo } from './montecarlo.js';
 import type { StrategyResults, UncertaintySummary } from './results.js';
 import { runSpec, withWarmStart } from './runners.js';
 import type { SpecKind } from './spec.js';
@@ -45,5 +45,5 @@ export async function runStrategy<K extends SpecKind>(kind: K, spec: Record<stri
       : spec;
   const run = await monteCarlo({ kind, spec: mcSpec, source, draws: mc.draws, seed: mc.seed, onProgress: o.onProgress, redis: o.redis, signal: o.signal });
   if (run.failures.length === run.draws) throw new InputError(`every Monte Carlo draw failed; the first: ${run.failures[0].error}`);
-  return { central, uncertainty: { draws: run.draws, seed: run.seed, failures: run.failures, percentiles: Object.fromEntries(summariseDraws(run.results)) } };
+  return { central, uncertainty: { draws: run.draws, seed: run.seed, failures: run.failures, percentiles: Object.fromEntries(run.percentiles) } };
 }

@@ -95,10 +95,11 @@ export async function runSweep(kind: SpecKind, spec: Record<string, unknown>, da
   const sweep: SweepPoints = { paths: plan.axes.map((a) => a.path), points, first: 0 };
   // Every point's spec is checked before anything runs: a bad value is one clear error, not a failed point.
   points.forEach((_, k) => sweepSpec(kind, spec, sweep, k));
-  const run = await runItems({ kind, spec, data, seed: plan.seed, sweep }, points.length, o);
   const prefixes = o.outputs?.length ? o.outputs : DEFAULT_OUTPUTS[kind];
   const wanted = (path: string) => prefixes.some((p) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`));
-  const flat = run.results.map((r) => (r === null ? new Map<string, number>() : new Map([...flattenNumbers(r)].filter(([k]) => wanted(k)))));
+  // Each point keeps only the outputs asked for.
+  const flat = points.map(() => new Map<string, number>());
+  const run = await runItems({ kind, spec, data, seed: plan.seed, sweep }, points.length, o, (k, r) => (flat[k] = new Map([...flattenNumbers(r)].filter(([path]) => wanted(path)))));
   const outputs = [...new Set(flat.flatMap((m) => [...m.keys()]))];
   if (outputs.length === 0 && run.failures.length < points.length) throw new InputError(`no numeric output of a ${kind} result starts with ${prefixes.join(' or ')}`);
   const errors = new Map(run.failures.map((f) => [f.index, f.error]));
