@@ -56,6 +56,8 @@ if (!existsSync(REDIS)) {
     const queue = new Queue(TASKS_QUEUE, { connection });
     const listening = connection.duplicate();
     const events = new QueueEvents(TASKS_QUEUE, { connection: listening });
+    queue.setMaxListeners(1000);
+    events.setMaxListeners(1000);
     await events.waitUntilReady();
     const { hash } = openDataset('episode-2025');
     const empty = { kind: 'negotiate', spec: { parties: ['USA', 'JPN'] }, data: 'episode-2025', dataHash: hash, seed: 1, from: 0, to: 0 };

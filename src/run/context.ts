@@ -23,7 +23,23 @@ export interface Context {
   at?: string;
 }
 
-const contextCache = new Map<string, { world: World; schedule?: Schedule }>();
+/** Data sets a process has opened, by name or path, with their content hash: every spec it runs uses these numbers. */
+const contextCache = new Map<string, { world: World; schedule?: Schedule; hash: string }>();
+
+function openedData(data: string): { world: World; schedule?: Schedule; hash: string } {
+  let hit = contextCache.get(data);
+  if (!hit) {
+    const { loaded, world, schedule, hash } = openScheduledDataset(data);
+    hit = { world, schedule: loaded.manifest.measures || loaded.manifest.sector_shares ? schedule : undefined, hash };
+    contextCache.set(data, hit);
+  }
+  return hit;
+}
+
+/** The content hash of the data this process computes on for `data` (a queue task must match it). */
+export function dataHashHere(data: string): string {
+  return openedData(data).hash;
+}
 
 /** The world (eps overridden if the spec says so), status quo and schedule a concrete spec runs on. */
 export function specContext(source: WorldSource, spec: { at?: string; eps?: number | unknown; elasticity_set?: unknown; measures?: readonly Measure[] }): Context {
@@ -31,13 +47,7 @@ export function specContext(source: WorldSource, spec: { at?: string; eps?: numb
   if ('world' in source) {
     base = { world: source.world, tariffsOn: () => { throw new InputError(`dates need a data set with dated measures (e.g. --data ${DEFAULT_DATASET})`); } };
   } else {
-    let hit = contextCache.get(source.data);
-    if (!hit) {
-      const { loaded, world, schedule } = openScheduledDataset(source.data);
-      hit = { world, schedule: loaded.manifest.measures || loaded.manifest.sector_shares ? schedule : undefined };
-      contextCache.set(source.data, hit);
-    }
-    const { world, schedule: dataSchedule } = hit;
+    const { world, schedule: dataSchedule } = openedData(source.data);
     const schedule = spec.measures ? { measures: spec.measures, parameters: dataSchedule?.parameters ?? new Map(), shares: dataSchedule?.shares } : dataSchedule;
     const tariffsOn = (d: string) => {
       if (!schedule) throw new InputError(`data set ${source.data} has no dated measures, so "at" and date-based disagreement points cannot be used`);

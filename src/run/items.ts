@@ -4,9 +4,9 @@
  * another machine. A task is a range of items; it names its data set by name and content hash, and a worker that
  * cannot match the hash refuses it (it never computes on other numbers).
  */
-import { openDataset } from '../data/manifest.js';
 import { InputError } from '../errors.js';
 import { drawRandom, resolveUncertain } from '../strategy/uncertainty.js';
+import { dataHashHere } from './context.js';
 import { runSpec } from './runners.js';
 import { SPEC_SCHEMAS, type SpecKind } from './spec.js';
 
@@ -98,8 +98,8 @@ export function runTask(task: ItemTask, afterItem?: (done: number) => void): Ite
   return out;
 }
 
-/** Refuse a task whose data set here is not the one the run used (same name, other numbers). */
+/** Refuse a task whose data set here (the numbers this process computes on) is not the one the run used. */
 export function checkDataHash(task: Pick<ItemTask, 'data' | 'dataHash'>): void {
-  const { hash } = openDataset(task.data);
+  const hash = dataHashHere(task.data);
   if (hash !== task.dataHash) throw new InputError(`data set ${task.data} here has content hash ${hash.slice(0, 12)}, the run used ${task.dataHash.slice(0, 12)}: refusing to compute on other numbers`);
 }

@@ -91,6 +91,9 @@ export async function runItemsOnQueue(plan: ItemPlan, count: number, o: ItemRunO
   const queue = new Queue<ItemTask, ItemOutcome[]>(TASKS_QUEUE, { connection });
   const listening = connection.duplicate();
   const events = new QueueEvents(TASKS_QUEUE, { connection: listening });
+  // Every task waits on the same queue and events: one listener each is expected, not a leak.
+  queue.setMaxListeners(tasks.length + 10);
+  events.setMaxListeners(tasks.length + 10);
   const run = randomUUID();
   const failures: { index: number; error: string }[] = [];
   let done = 0;
