@@ -25,6 +25,11 @@ interface Job<T> {
   error?: string;
   progress?: { done: number; total: number } | null;
 }
+interface SweepResult {
+  axes: { path: string; values?: (number | string)[] }[];
+  outputs: string[];
+  points: { index: number; values: Record<string, number | string>; outputs: Record<string, number | null>; error?: string }[];
+}
 interface PaperFigure {
   scenario: string;
   economy: string | null;
@@ -71,6 +76,7 @@ const charts = {
   welfare: echarts.init($('welfare')),
   frontier: echarts.init($('frontier')),
   branches: echarts.init($('branch-chart')),
+  sweep: echarts.init($('sweep-chart')),
 };
 window.addEventListener('resize', () => Object.values(charts).forEach((c) => c.resize()));
 // The charts, for the browser console and the page tests (a canvas cannot be read back otherwise).
@@ -337,6 +343,62 @@ async function uncertainty(): Promise<void> {
   }
 }
 
+/** The trade elasticities a sweep runs over (its rows). */
+const SWEEP_EPS = [2, 3, 4, 5, 6, 7, 8];
+
+/** Levers a sweep can run over (its columns): each outside option's probability, each party's patience and revenue weight. */
+function sweepLevers(spec: NegotiationSpec): { path: string; label: string; values: number[] }[] {
+  const steps = (from: number, to: number, n: number) => Array.from({ length: n }, (_, k) => Number((from + ((to - from) * k) / (n - 1)).toFixed(3)));
+  return [
+    ...(spec.outside_options ?? []).map((o, k) => ({ path: `outside_options[${k}].probability`, label: `${o.name} probability`, values: steps(0, 1, 6) })),
+    ...Object.keys(spec.patience ?? {}).map((p) => ({ path: `patience.${p}`, label: `${p}'s discount rate`, values: steps(0.05, 0.55, 6) })),
+    ...spec.parties.map((p) => ({ path: `objectives.${p}.revenue`, label: `${p}'s weight on tariff revenue`, values: steps(0, 0.5, 6) })),
+  ];
+}
+
+function sweepControls(spec: NegotiationSpec): void {
+  const levers = sweepLevers(spec);
+  ($('sweep-axis') as HTMLSelectElement).replaceChildren(...levers.map((l) => el('option', { value: l.path, textContent: l.label })));
+  ($('sweep-party') as HTMLSelectElement).replaceChildren(...spec.parties.map((p) => el('option', { value: p, textContent: p })));
+  $('sweep-run').textContent = `Sweep (${SWEEP_EPS.length} x ${levers[0]?.values.length ?? 0} points)`;
+  $('sweep-error').textContent = '';
+  charts.sweep.clear();
+}
+
+/** The sweep as a heat map: the lever's values across, the elasticities down, the party's payoff as colour. */
+async function sweep(): Promise<void> {
+  const current = currentSpec();
+  if (!current) return;
+  const lever = sweepLevers(current).find((l) => l.path === ($('sweep-axis') as HTMLSelectElement).value);
+  const party = ($('sweep-party') as HTMLSelectElement).value;
+  if (!lever) return;
+  $('sweep-error').textContent = '';
+  try {
+    const spec: Record<string, unknown> = { ...current, frontier: 0, sweep: false };
+    delete spec.monte_carlo;
+    const r = await job<SweepResult>('/api/sweep', { kind: 'negotiate', spec, vary: [{ path: 'eps', values: SWEEP_EPS }, { path: lever.path, values: lever.values }], outputs: [`utility.${party}`] }, 'Sweep');
+    const output = `utility.${party}`;
+    const cells = r.points.map((p) => [lever.values.indexOf(p.values[lever.path] as number), SWEEP_EPS.indexOf(p.values.eps as number), p.outputs[output]] as [number, number, number | null]);
+    const known = cells.map((c) => c[2]).filter((v): v is number => v !== null);
+    const failed = r.points.filter((p) => p.error).length;
+    charts.sweep.setOption(
+      {
+        tooltip: { formatter: (p: { value: [number, number, number] }) => `${lever.label} ${lever.values[p.value[0]]}, elasticity ${SWEEP_EPS[p.value[1]]}: payoff ${p.value[2].toFixed(4)}` },
+        grid: { left: 50, right: 10, top: 28, bottom: 84 },
+        xAxis: { type: 'category', data: lever.values.map(String), name: lever.label, nameLocation: 'middle', nameGap: 28, axisLabel: { fontSize: 10, interval: 0 } },
+        yAxis: { type: 'category', data: SWEEP_EPS.map(String), name: 'elasticity', axisLabel: { fontSize: 10, interval: 0 } },
+        visualMap: { min: Math.min(...known), max: Math.max(...known), calculable: false, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, text: [`${party} payoff high`, 'low'], precision: 3 },
+        series: [{ type: 'heatmap', data: cells.filter((c) => c[2] !== null) }],
+      },
+      true,
+    );
+    status(`Sweep done: ${r.points.length} points${failed ? `, ${failed} failed` : ''}.`);
+  } catch (e) {
+    $('sweep-error').textContent = `The sweep failed: ${(e as Error).message}`;
+    status('The sweep failed (see below its button).');
+  }
+}
+
 function download(name: string, data: Blob): void {
   const a = el('a', { href: URL.createObjectURL(data), download: name });
   document.body.appendChild(a);
@@ -485,6 +547,7 @@ async function showMain(r: ScenarioResult, branch: BranchResult): Promise<void> 
   state.spec = talks?.spec ?? null;
   if (talks) {
     leverControls(talks.spec);
+    sweepControls(talks.spec);
     drawDeal(talks);
   }
 }
@@ -534,6 +597,11 @@ async function start(): Promise<void> {
   $('export-csv').addEventListener('click', exportCsv);
   $('export-xlsx').addEventListener('click', () => void exportXlsx());
   $('uncertainty').addEventListener('click', () => void uncertainty());
+  $('sweep-run').addEventListener('click', () => void sweep());
+  $('sweep-axis').addEventListener('change', () => {
+    const lever = state.spec && sweepLevers(state.spec).find((l) => l.path === ($('sweep-axis') as HTMLSelectElement).value);
+    if (lever) $('sweep-run').textContent = `Sweep (${SWEEP_EPS.length} x ${lever.values.length} points)`;
+  });
   $('paper-run').addEventListener('click', () => void paper().catch((e) => status(`Error: ${(e as Error).message}`)));
   $('export-json').addEventListener('click', () => download('parley-view.json', new Blob([`${JSON.stringify(view, null, 2)}\n`], { type: 'application/json' })));
   const { scenarios, default: first } = await api<{ scenarios: { name: string; title: string }[]; default: string }>('/api/scenarios');

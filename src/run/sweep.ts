@@ -89,12 +89,17 @@ export function sweepPoints(plan: SweepPlan): SweepValue[][] {
   return Array.from({ length: n }, (_, k) => columns.map((c) => c[k]));
 }
 
+/** A sweep's points, every point's spec checked before anything runs: a bad value is one clear error, not a failed point. */
+export function checkedSweep(kind: SpecKind, spec: unknown, plan: SweepPlan): SweepPoints {
+  const sweep: SweepPoints = { paths: plan.axes.map((a) => a.path), points: sweepPoints(plan), first: 0 };
+  sweep.points.forEach((_, k) => sweepSpec(kind, spec, sweep, k));
+  return sweep;
+}
+
 /** Run a sweep of `spec` on the data set `data`. */
 export async function runSweep(kind: SpecKind, spec: Record<string, unknown>, data: string, plan: SweepPlan, o: ItemRunOptions & { outputs?: string[] } = {}): Promise<SweepResult> {
-  const points = sweepPoints(plan);
-  const sweep: SweepPoints = { paths: plan.axes.map((a) => a.path), points, first: 0 };
-  // Every point's spec is checked before anything runs: a bad value is one clear error, not a failed point.
-  points.forEach((_, k) => sweepSpec(kind, spec, sweep, k));
+  const sweep = checkedSweep(kind, spec, plan);
+  const points = sweep.points;
   const prefixes = o.outputs?.length ? o.outputs : DEFAULT_OUTPUTS[kind];
   const wanted = (path: string) => prefixes.some((p) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`));
   // Each point keeps only the outputs asked for.

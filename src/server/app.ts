@@ -28,7 +28,8 @@ import { JobManager, localJobs, QueueFullError, type Job, type JobHooks, type Jo
 import { QueueJobs } from './queue-jobs.js';
 import type { Redis } from 'ioredis';
 import { openApiDocument } from './openapi.js';
-import { CounterfactualBody, ExportBody, LiberationDayBody, ScenarioCheckBody, ScenarioRunBody } from './schemas.js';
+import { CounterfactualBody, ExportBody, LiberationDayBody, ScenarioCheckBody, ScenarioRunBody, SweepBody } from './schemas.js';
+import { checkedSweep, sweepPoints } from '../run/sweep.js';
 import type { RunStore } from './store.js';
 
 export interface Limits {
@@ -349,6 +350,22 @@ function computeRoutes(app: Hono, { limits, jobs, sized, submit, dataset }: Serv
     const scenario = body.text !== undefined ? checkScenarioText(body.text, 'scenario') : checkBuiltinScenario(body.scenario ?? DEFAULT_SCENARIO);
     if (body.branch !== undefined && !branchNames(scenario).includes(body.branch)) throw new HttpError(400, `unknown branch "${body.branch}" (this scenario has ${branchNames(scenario).join(', ')})`, 'branch');
     const job = await submit({ type: 'scenario', name: body.scenario, text: body.text, branch: body.branch, draws: body.draws, ...(body.save === false ? { save: false } : {}) });
+    return c.json({ job: job.id, status: job.status, poll: `/api/jobs/${job.id}` }, 202);
+  });
+
+  // A sweep is a job: its points are checked here (their number bounded like Monte Carlo draws), run on the job's threads.
+  app.post('/api/sweep', async (c) => {
+    const body = parse(SweepBody, await jsonBody(c));
+    const spec = parse(SPEC_SCHEMAS[body.kind], body.spec) as Record<string, unknown>;
+    delete spec.monte_carlo;
+    const data = (spec.data as string | undefined) ?? DEFAULT_DATASET;
+    if (!isBuiltinDataset(data)) throw new HttpError(400, `expected a built-in data set (${listBuiltinDatasets().join(', ')}), found "${data}"`, 'spec.data');
+    sized(data);
+    const plan = { axes: body.vary, design: body.design, samples: body.samples, seed: body.seed };
+    const points = sweepPoints(plan).length;
+    if (points > limits.draws) throw new HttpError(413, `the sweep has ${points} points, above the limit of ${limits.draws}`, 'vary');
+    checkedSweep(body.kind, spec, plan);
+    const job = await submit({ type: 'sweep', kind: body.kind, spec, data, plan, outputs: body.outputs });
     return c.json({ job: job.id, status: job.status, poll: `/api/jobs/${job.id}` }, 202);
   });
 

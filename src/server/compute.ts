@@ -15,6 +15,7 @@ import { DEFAULT_SCENARIO, loadScenario, loadScenarioText } from '../scenario/lo
 import { runScenario } from '../scenario/run.js';
 import { attachUncertainty } from '../run/bands.js';
 import { runTask, type ItemTask } from '../run/items.js';
+import { runSweep, type SweepPlan } from '../run/sweep.js';
 import type { SpecKind } from '../run/spec.js';
 import { runStrategy } from '../run/strategy.js';
 import { LIBERATION_DAY_SCENARIOS, loadIlmsInputs, replicateLiberationDay, type LiberationDayScenario } from '../replicate/liberation-day.js';
@@ -25,6 +26,7 @@ export type JobInput =
   | { type: 'scenario'; name?: string; text?: string; branch?: string; draws?: number; save?: boolean }
   | { type: 'counterfactual'; data: string; at?: string; shock: ShockRow[]; deficits: Deficits; elasticities?: string; sectorsOf?: string[] }
   | { type: 'liberation-day'; only?: LiberationDayScenario[]; eps?: number; kappa?: number; beta?: number }
+  | { type: 'sweep'; kind: SpecKind; spec: Record<string, unknown>; data: string; plan: SweepPlan; outputs?: string[] }
   /** A range of Monte Carlo draws or sweep points, taken from the queue by a worker (run/items.ts). */
   | { type: 'items'; task: ItemTask };
 
@@ -62,6 +64,8 @@ export async function runJob(input: JobInput, progress: Progress): Promise<unkno
       const overrides = Object.fromEntries((['eps', 'kappa', 'beta'] as const).filter((k) => input[k] !== undefined).map((k) => [k, input[k]]));
       return liberationDayJson(replicateLiberationDay(loadIlmsInputs(), input.only ?? LIBERATION_DAY_SCENARIOS, overrides));
     }
+    case 'sweep':
+      return runSweep(input.kind, input.spec, input.data, input.plan, { outputs: input.outputs, onProgress: (d, t) => progress(d, t, 'sweep') });
     case 'items':
       return runTask(input.task, (done) => progress(done, input.task.to - input.task.from, 'items'));
   }

@@ -2,7 +2,7 @@
 import { BUILTIN_NAME, DEFAULT_DATASET } from '../data/datasets.js';
 import { z } from 'zod';
 import { SPEC_SCHEMAS } from '../run/spec.js';
-import { CounterfactualBody, ExportBody, LiberationDayBody, ScenarioCheckBody, ScenarioRunBody } from './schemas.js';
+import { CounterfactualBody, ExportBody, LiberationDayBody, ScenarioCheckBody, ScenarioRunBody, SweepBody } from './schemas.js';
 
 /** The server's limits as JSON Schema bounds: what a client may send is what the schema says, not 2^53. */
 export interface SchemaLimits {
@@ -62,6 +62,7 @@ export function openApiDocument(limits: SchemaLimits): object {
       },
       '/api/counterfactual': { post: { summary: 'what a shock does to every economy (as `parley counterfactual --json`)', requestBody: json(CounterfactualBody), responses: { '200': ok('the counterfactual report'), ...errors } } },
       ...strategy,
+      '/api/sweep': { post: { summary: 'a strategy spec over a grid or Latin hypercube of its scalars (as `parley sweep --json`); points bounded like Monte Carlo draws', requestBody: json(SweepBody), responses: { ...job, ...errors } } },
       '/api/replications/liberation-day': {
         get: { summary: "the Liberation Day paper's eight scenarios on its built-in data (as `parley replicate liberation-day --json`)", responses: { '200': ok('scenarios: economies x outcomes'), ...errors } },
         post: { summary: 'the same with a subset of scenarios or robustness parameters (eps, kappa, beta)', requestBody: json(LiberationDayBody), responses: { '200': ok('scenarios'), ...errors } },

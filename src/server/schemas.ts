@@ -68,5 +68,28 @@ export const ExportBody = z
   })
   .strict();
 
+/** A sweep (as `parley sweep`): a strategy spec over a grid or a Latin hypercube of its scalars. */
+export const SweepBody = z
+  .object({
+    kind: z.enum(['best-response', 'war', 'negotiate', 'coalitions']),
+    /** The spec, validated by its kind's schema (distributions run at their centre). */
+    spec: z.record(z.string(), z.unknown()),
+    vary: z
+      .array(
+        z.union([
+          z.object({ path: z.string().min(1).max(200), from: z.number(), to: z.number(), count: z.number().int().min(1).max(1000) }).strict(),
+          z.object({ path: z.string().min(1).max(200), values: z.array(z.union([z.number(), z.string().max(64)])).min(1).max(1000) }).strict(),
+        ]),
+      )
+      .min(1)
+      .max(6),
+    design: z.enum(['grid', 'lhs']).default('grid'),
+    samples: z.number().int().min(1).optional(),
+    seed: z.number().int().default(1),
+    /** Result fields to report, as path prefixes (default: payoffs and welfare). */
+    outputs: z.array(z.string().min(1).max(200)).max(50).optional(),
+  })
+  .strict();
+
 /** Scenario text to check (the page's editor validates as you type). */
 export const ScenarioCheckBody = z.object({ text: z.string() }).strict();

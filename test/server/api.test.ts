@@ -139,6 +139,24 @@ test('a Monte Carlo job reports progress and can be cancelled', async () => {
   assert.equal((await call('GET', `/api/jobs/${r.body.job}`)).body.status, 'cancelled');
 });
 
+test('a sweep is a job whose points are the CLI sweep\'s; too many points or a bad value is a 4xx before it queues', async () => {
+  const body = { kind: 'negotiate', spec: { parties: ['USA', 'JPN'], at: '2025-04-21', frontier: 0, data: 'episode-2025' }, vary: [{ path: 'eps', from: 3, to: 5, count: 2 }, { path: 'objectives.USA.revenue', values: [0, 0.3] }] };
+  const r = await call('POST', '/api/sweep', body);
+  assert.equal(r.status, 202, JSON.stringify(r.body));
+  const done = await finished(r.body.job);
+  assert.equal(done.status, 'done', done.error);
+  const { runSweep } = await import('../../src/run/sweep.js');
+  const direct = await runSweep('negotiate', body.spec, 'episode-2025', { axes: body.vary, design: 'grid', seed: 1 }, { workers: 1 });
+  assert.deepEqual(done.result, JSON.parse(JSON.stringify(direct)));
+  assert.equal(done.result.points.length, 4);
+  const many = await call('POST', '/api/sweep', { ...body, vary: [{ path: 'eps', from: 3, to: 5, count: 51 }] });
+  assert.equal(many.status, 413);
+  assert.equal(many.body.field, 'vary');
+  const bad = await call('POST', '/api/sweep', { ...body, vary: [{ path: 'frontier', values: ['many'] }] });
+  assert.equal(bad.status, 400);
+  assert.match(bad.body.error, /sweep point 0 \(frontier=many\): field "frontier"/);
+});
+
 test('every limit and bad input is a 4xx JSON error naming the field, and the server keeps serving', async () => {
   const cases: [string, string, unknown, number, string | undefined][] = [
     ['POST', '/api/counterfactual', '{not json', 400, undefined],

@@ -245,6 +245,21 @@ for (const size of SIZES) {
       await step('monte-carlo');
     });
 
+    test("a sweep draws a party's payoff over the trade elasticity and a lever as a heat map", { skip, timeout: 150000 }, async () => {
+      const levers = await page.locator('#sweep-axis option').count();
+      assert.ok(levers >= 3, `levers to sweep: ${levers}`);
+      await page.locator('#sweep-party').selectOption('JPN');
+      await page.locator('#sweep-run').click();
+      await page.waitForFunction(() => /^Sweep done: 42 points/.test(document.getElementById('status')!.textContent!), null, { timeout: 140000 });
+      const cells = await page.evaluate(() => {
+        const option = (window as unknown as { parleyCharts: { sweep: { getOption: () => { series: { data: unknown[] }[] } } } }).parleyCharts.sweep.getOption();
+        return option.series[0].data.length;
+      });
+      assert.equal(cells, 42, 'one cell per point: 7 elasticities x 6 lever values');
+      assert.equal(await page.locator('#sweep-error').textContent(), '');
+      await step('sweep');
+    });
+
     test("the Liberation Day paper's scenarios fill a table with the published figures beside Parley's", { skip, timeout: 60000 }, async () => {
       await page.locator('#paper-run').click();
       await page.waitForFunction(() => document.getElementById('status')!.textContent === 'Paper replicated.', null, { timeout: 50000 });
