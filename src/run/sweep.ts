@@ -43,17 +43,18 @@ const DEFAULT_OUTPUTS: Record<SpecKind, string[]> = {
   'best-response': ['economies', 'tariffs'],
 };
 
-/** "PATH=a:b:n" (n values from a to b) or "PATH=v1,v2,..." (numbers or names, such as elasticity sets or dates). */
+/** "PATH=a:b:n" (n values from a to b; "a:b" for a hypercube's range) or "PATH=v1,v2,..." (numbers or names, such as elasticity sets or dates). */
 export function parseAxis(text: string): SweepAxis {
   const eq = text.indexOf('=');
   if (eq < 1) throw new InputError(`--vary "${text}": expected PATH=FROM:TO:COUNT or PATH=V1,V2,... (e.g. measures[0].rate=0:0.5:11)`);
   const path = text.slice(0, eq).trim();
   parsePath(path);
   const rhs = text.slice(eq + 1).trim();
-  const range = rhs.match(/^(-?[\d.eE+-]+):(-?[\d.eE+-]+):(\d+)$/);
+  // FROM:TO:COUNT, or FROM:TO for a Latin hypercube (which samples the range; COUNT is the grid's).
+  const range = rhs.match(/^(-?[\d.eE+-]+):(-?[\d.eE+-]+)(?::(\d+))?$/);
   if (range) {
-    const [from, to, count] = [Number(range[1]), Number(range[2]), Number(range[3])];
-    if (!Number.isFinite(from) || !Number.isFinite(to) || count < 1) throw new InputError(`--vary "${text}": expected finite FROM and TO and a COUNT of at least 1`);
+    const [from, to, count] = [Number(range[1]), Number(range[2]), range[3] === undefined ? 0 : Number(range[3])];
+    if (!Number.isFinite(from) || !Number.isFinite(to) || (range[3] !== undefined && count < 1)) throw new InputError(`--vary "${text}": expected finite FROM and TO and a COUNT of at least 1`);
     return { path, from, to, count };
   }
   const values = rhs.split(',').map((v) => v.trim());
@@ -67,6 +68,8 @@ const gridValues = (a: SweepAxis): SweepValue[] => ('values' in a ? a.values : A
 export function sweepPoints(plan: SweepPlan): SweepValue[][] {
   if (plan.axes.length === 0) throw new InputError('a sweep needs at least one --vary');
   if (plan.design === 'grid') {
+    const open = plan.axes.find((a) => 'count' in a && a.count < 1);
+    if (open) throw new InputError(`--vary ${open.path}: a grid needs FROM:TO:COUNT (FROM:TO alone is a range for --design lhs)`);
     const size = plan.axes.reduce((n, a) => n * gridValues(a).length, 1);
     if (size > MAX_SWEEP_POINTS) throw new InputError(`the grid has ${size} points, above the bound of ${MAX_SWEEP_POINTS}`);
     return plan.axes.reduce<SweepValue[][]>((acc, a) => acc.flatMap((p) => gridValues(a).map((v) => [...p, v])), [[]]);

@@ -15,6 +15,8 @@ test('an axis is FROM:TO:COUNT or a list of numbers and names', () => {
   assert.deepEqual(parseAxis('elasticity_set=FGO,CP'), { path: 'elasticity_set', values: ['FGO', 'CP'] });
   assert.deepEqual(parseAxis('at=2025-04-02,2025-04-09'), { path: 'at', values: ['2025-04-02', '2025-04-09'] });
   assert.deepEqual(parseAxis('eps=3,4.5'), { path: 'eps', values: [3, 4.5] });
+  assert.deepEqual(parseAxis('eps=2:8'), { path: 'eps', from: 2, to: 8, count: 0 });
+  assert.throws(() => sweepPoints({ axes: [parseAxis('eps=2:8')], design: 'grid', seed: 1 }), /a grid needs FROM:TO:COUNT/);
   assert.throws(() => parseAxis('eps'), /expected PATH=FROM:TO:COUNT or PATH=V1,V2/);
   assert.throws(() => parseAxis('a..b=1'), /expected a spec field path/);
 });
