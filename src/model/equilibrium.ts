@@ -227,7 +227,8 @@ export function solveSystem(sys: MarketSystem, options: SolveOptions = {}): Solv
   const { N } = sys;
   const w = options.start ? Float64Array.from(options.start) : new Float64Array(N).fill(1);
   const damped = dampedSteps(sys, w);
-  const newtonReport = newton(equilibriumProblem(sys, options.linear), w, { tol, maxIterations: options.maxIterations ?? NEWTON_MAX_ITERATIONS, maxHalvings: NEWTON_HALVINGS });
+  // Asked for more than a counterfactual needs (strategy), it stops at the model's noise floor once below TOL.solve.
+  const newtonReport = newton(equilibriumProblem(sys, options.linear), w, { tol, maxIterations: options.maxIterations ?? NEWTON_MAX_ITERATIONS, maxHalvings: NEWTON_HALVINGS, ...(tol < TOL.solve ? { floor: TOL.solve } : {}) });
   const reached = residual(sys, w, new Float64Array(N));
   return { converged: reached < tol, iterations: damped + newtonReport.iterations, residual: reached };
 }
@@ -276,7 +277,10 @@ function equilibriumProblem(sys: MarketSystem, linear: SolveOptions['linear']): 
     n: N,
     apply: (v, out) => residualJvp(sys, v, out),
     precond: (v, out) => {
-      for (let i = 0; i < N; i++) out[i] = v[i] / diag[i];
+      // A Jacobian factored at a nearby point (the last adjoint's) when there is one, else its diagonal.
+      const near = sys.factoredJacobian;
+      if (near) luSolve(near.lu, N, near.piv, v, out);
+      else for (let i = 0; i < N; i++) out[i] = v[i] / diag[i];
     },
   };
   return {
@@ -288,9 +292,11 @@ function equilibriumProblem(sys: MarketSystem, linear: SolveOptions['linear']): 
       for (let i = 0; i < N; i++) rhs[i] = -F[i];
       sys.tangentAccuracy?.(measure);
       if (!direct) {
-        sys.diagonal(diag);
-        for (let i = 0; i < N; i++) diag[i] /= Y[i];
-        diag[drop] = Y[drop] / sys.sumL;
+        if (!sys.factoredJacobian) {
+          sys.diagonal(diag);
+          for (let i = 0; i < N; i++) diag[i] /= Y[i];
+          diag[drop] = Y[drop] / sys.sumL;
+        }
         // Inexact Newton: a loose linear solve far away, a tight one near the root.
         gmres(op, rhs, dx, { tol: Math.min(linTol, Math.max(KRYLOV_FLOOR_TOL, measure)) });
         return true;

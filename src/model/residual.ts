@@ -33,6 +33,11 @@ export interface MarketSystem {
   diagonal(out: Float64Array): void;
   /** Told the current residual before a Newton direction, so products may be computed only as accurately as needed. */
   tangentAccuracy?(measure: number): void;
+  /**
+   * The last exact dF/dw this system formed (for adjoint gradients), LU-factored: the Krylov solver's preconditioner at
+   * the next points, which in strategy lie close by, so a Newton direction costs one or two products instead of many.
+   */
+  factoredJacobian?: { lu: Float64Array; piv: Int32Array };
 }
 
 /** The market whose equation is replaced by the numeraire. */
@@ -129,6 +134,7 @@ export function adjointMultipliers(sys: MarketSystem, count: number, dUdw: (o: n
   }
   const piv = new Int32Array(N);
   luFactor(J, N, piv);
+  sys.factoredJacobian = { lu: J, piv };
   return Uw.map((rhs) => {
     const mu = new Float64Array(N);
     luSolveTranspose(J, N, piv, rhs, mu);

@@ -8,7 +8,7 @@
  * line search uses the 2-norm, along which a Newton direction always descends.
  */
 import { norm2 } from './linalg.js';
-import { ARMIJO } from './tolerances.js';
+import { ARMIJO, NEWTON_STALL_RATIO } from './tolerances.js';
 
 export interface NewtonProblem {
   /** Number of unknowns (and equations). */
@@ -31,6 +31,8 @@ export interface NewtonOptions {
   maxIterations: number;
   /** Step halvings before the line search gives up. */
   maxHalvings: number;
+  /** An accepted measure above tol: below it, a step that gains less than NEWTON_STALL_RATIO ends the iteration (noise floor). */
+  floor?: number;
 }
 
 export interface NewtonReport {
@@ -54,6 +56,7 @@ export function newton(problem: NewtonProblem, x: Float64Array, options: NewtonO
   while (!(measure < options.tol) && iterations < options.maxIterations && Number.isFinite(measure)) {
     iterations++;
     if (!problem.direction(x, F, measure, dx)) break;
+    const before = measure;
     let step = 1;
     let accepted = false;
     for (let h = 0; h < options.maxHalvings; h++, step *= 0.5) {
@@ -72,9 +75,11 @@ export function newton(problem: NewtonProblem, x: Float64Array, options: NewtonO
     }
     if (!accepted) {
       measure = problem.evaluate(x, F); // leave the problem's state at x
+      if (options.floor !== undefined && measure < options.floor) break; // at the noise floor already: nothing to tighten for
       if (problem.tighten?.()) continue;
       break;
     }
+    if (options.floor !== undefined && measure < options.floor && measure > NEWTON_STALL_RATIO * before) break;
   }
   return { converged: measure < options.tol, iterations, residual: measure };
 }

@@ -76,6 +76,13 @@ export const KRYLOV_MAX_PRODUCTS = 400;
 
 // ---- Line searches ----
 
+/**
+ * Below its floor (an accepted solution), Newton stops once a step cuts the measure by less than this factor: the
+ * inner solves' rounding (about 1e-13 in the input-output model) has been reached, and further steps only spend
+ * line-search evaluations on noise.
+ */
+export const NEWTON_STALL_RATIO = 0.5;
+
 /** Armijo constant: a step must cut the merit function by this fraction of the step (Nocedal & Wright's c1). */
 export const ARMIJO = 1e-4;
 /** Step halvings before a Newton line search gives up (core model; prices must also stay positive). */
