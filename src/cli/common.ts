@@ -83,3 +83,10 @@ export function printJson(value: unknown): void {
   writeJson(value, (chunk) => process.stdout.write(chunk));
   process.stdout.write('\n');
 }
+
+/** Ctrl-C (SIGINT) cancels the run: local threads stop, and a queued run's tasks are removed from the queue. */
+export function cancelOnInterrupt(): AbortSignal {
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  return controller.signal;
+}

@@ -3,7 +3,7 @@ import { makeOutputDir } from '../report/files.js';
 import { scenarioMarkdown, writeScenarioOutputs } from '../report/scenario.js';
 import { DEFAULT_SCENARIO, loadScenario } from '../scenario/load.js';
 import { runScenario } from '../scenario/run.js';
-import { parseCount, printJson } from './common.js';
+import { cancelOnInterrupt, parseCount, printJson } from './common.js';
 import { progressBar } from './progress.js';
 
 export async function runCommand(scenario: string | undefined, o: { branch?: string; draws?: string; json?: boolean; out?: string; redis?: string }): Promise<void> {
@@ -16,6 +16,7 @@ export async function runCommand(scenario: string | undefined, o: { branch?: str
     branch: o.branch,
     draws,
     redis: o.redis,
+    signal: cancelOnInterrupt(),
     onProgress: (_label, done, total) => bar.update(done, total),
   });
   bar.end();

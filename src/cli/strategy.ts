@@ -12,7 +12,7 @@ import { attachUncertainty } from '../run/bands.js';
 import type { WorldSource } from '../run/context.js';
 import { readSpec, SPEC_SCHEMAS, type SpecKind } from '../run/spec.js';
 import { runStrategy } from '../run/strategy.js';
-import { parseCount, parsePositive, printJson, worldFromFlags, type WorldFlags } from './common.js';
+import { cancelOnInterrupt, parseCount, parsePositive, printJson, worldFromFlags, type WorldFlags } from './common.js';
 import { progressBar } from './progress.js';
 
 export interface StrategyFlags extends WorldFlags {
@@ -98,13 +98,6 @@ export async function strategyCommand(kind: SpecKind, o: StrategyFlags): Promise
   const text = resultText(kind, result);
   process.stdout.write(`${text}\n`);
   if (o.out) process.stdout.write(`\nwrote ${o.out}/result.json and CSV tables\n`);
-}
-
-/** Ctrl-C (SIGINT) cancels the run: local threads stop, and a queued run's tasks are removed from the queue. */
-export function cancelOnInterrupt(): AbortSignal {
-  const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
-  return controller.signal;
 }
 
 function resultText(kind: SpecKind, result: object): string {

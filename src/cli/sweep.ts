@@ -9,9 +9,9 @@ import { makeOutputDir, writeCsvAtomic, writeJsonAtomic } from '../report/files.
 import { sweepText } from '../report/sweep.js';
 import { SPEC_SCHEMAS, type SpecKind } from '../run/spec.js';
 import { parseAxis, runSweep, sweepRows } from '../run/sweep.js';
-import { parseCount, printJson } from './common.js';
+import { cancelOnInterrupt, parseCount, printJson } from './common.js';
 import { progressBar } from './progress.js';
-import { buildSpec, cancelOnInterrupt, type StrategyFlags } from './strategy.js';
+import { buildSpec, type StrategyFlags } from './strategy.js';
 
 export interface SweepFlags extends StrategyFlags {
   vary: string[];

@@ -53,6 +53,36 @@ export async function connect(url: string): Promise<Redis> {
   return redis;
 }
 
+/** A job task (name "job"): a server job's input (server/compute.ts JobInput, opaque here) and its time limit. */
+export interface QueuedJob {
+  input: unknown;
+  timeoutMs: number;
+}
+
+/** What a job task returns. */
+export interface QueuedJobResult {
+  result: unknown;
+  warnings: string[];
+}
+
+/** A failed job task's reason: JSON of the job's error (message, kind: input, convergence, limit, cancelled, internal). */
+export interface QueuedJobError {
+  message: string;
+  kind: string;
+  location?: unknown;
+}
+
+/** A job task's failure reason as its error: JSON from a Parley worker, or BullMQ's own words (stalled too often, say). */
+export function parseJobError(reason: string | undefined): QueuedJobError {
+  try {
+    const e = JSON.parse(reason ?? '') as QueuedJobError;
+    if (typeof e.message === 'string' && typeof e.kind === 'string') return e;
+  } catch {
+    // not ours
+  }
+  return { message: reason ?? 'the job failed on the queue', kind: 'internal' };
+}
+
 /** The key that marks a run (or server job) cancelled; workers poll it while they run its tasks. */
 export const cancelKey = (run: string) => `parley:cancel:${run}`;
 
@@ -142,4 +172,53 @@ export async function runItemsOnQueue(plan: ItemPlan, count: number, o: ItemRunO
   }
   failures.sort((a, b) => a.index - b.index);
   return { failures };
+}
+
+/**
+ * Whole jobs on the queue (a scenario's branches, say), results in order. Each runs on one worker, its own Monte
+ * Carlo draws on that worker's threads (never queued again: a worker waiting on the queue it serves could wait forever).
+ */
+export async function runJobsOnQueue(inputs: unknown[], o: { redis: string; timeoutMs: number; onDone?: (k: number) => void; signal?: AbortSignal }): Promise<QueuedJobResult[]> {
+  const connection = await connect(o.redis);
+  const queue = new Queue<QueuedJob, QueuedJobResult>(TASKS_QUEUE, { connection });
+  const listening = connection.duplicate();
+  const events = new QueueEvents(TASKS_QUEUE, { connection: listening });
+  queue.setMaxListeners(inputs.length + 10);
+  events.setMaxListeners(inputs.length + 10);
+  const run = randomUUID();
+  let jobs: Job<QueuedJob, QueuedJobResult>[] = [];
+  let stop: (e: Error) => void = () => {};
+  const aborted = new Promise<never>((_, reject) => (stop = reject));
+  const onAbort = () => {
+    void markCancelled(connection, run).catch(() => undefined);
+    stop(new InputError('the run was cancelled; its queued tasks were removed'));
+  };
+  try {
+    await events.waitUntilReady();
+    const tasks = inputs.map((input) => ({ input, timeoutMs: o.timeoutMs }));
+    await checkRoom(queue, tasks.length, Math.max(...tasks.map((t) => JSON.stringify(t).length)));
+    jobs = await queue.addBulk(tasks.map((data, k) => ({ name: 'job', data, opts: { jobId: `${run}-t${k}`, attempts: 1, removeOnFail: { age: 3600 } } })));
+    if (o.signal?.aborted) onAbort();
+    o.signal?.addEventListener('abort', onAbort);
+    const all = Promise.all(
+      jobs.map(async (job, k) => {
+        try {
+          const r = (await job.waitUntilFinished(events)) as QueuedJobResult;
+          o.onDone?.(k);
+          return r;
+        } catch (e) {
+          throw new InputError(parseJobError((e as Error).message).message);
+        }
+      }),
+    );
+    all.catch(() => undefined);
+    return await Promise.race([all, aborted]);
+  } finally {
+    o.signal?.removeEventListener('abort', onAbort);
+    await Promise.all(jobs.map((j) => j.remove().catch(() => undefined)));
+    await events.close();
+    await queue.close();
+    listening.disconnect();
+    connection.disconnect();
+  }
 }

@@ -5,7 +5,10 @@
  * takes), so the report's numbers are the library's; Monte Carlo uses the
  * scenario's seed (the same draws on every branch: common random numbers).
  */
+import { readFileSync } from 'node:fs';
 import { BUILTIN_NAME } from '../data/datasets.js';
+import { InputError } from '../errors.js';
+import { warn } from '../warn.js';
 import { isAbsolute } from 'node:path';
 import { ijs } from '../data/world.js';
 import { solveOrThrow } from '../model/equilibrium.js';
@@ -27,9 +30,17 @@ export interface RunOptions {
   /** Override every question's Monte Carlo draws (0 turns Monte Carlo off). */
   draws?: number;
   onProgress?: (label: string, done: number, total: number) => void;
-  /** Run Monte Carlo draws on the queue of this Redis server (run/queue.ts). */
+  /**
+   * Run on the queue of this Redis server (run/queue.ts): with several branches, each branch is one task (its draws
+   * on that worker's threads); with one, its Monte Carlo draws are the tasks.
+   */
   redis?: string;
+  /** Cancels a run on the queue (its tasks are removed or stopped). */
+  signal?: AbortSignal;
 }
+
+/** A branch task has no time limit of its own; this only stops a runaway. */
+const BRANCH_TASK_MS = 6 * 3600 * 1000;
 
 export interface QuestionResult {
   id: string;
@@ -151,6 +162,7 @@ async function runQuestion(ls: LoadedScenario, tl: Timeline, q: Question, seed: 
         centralOnlyLevers: base.coalitions.map((c) => c.id),
         onProgress: (d, t) => o.onProgress?.(`${tl.name}/${q.id} Monte Carlo`, d, t),
         redis: o.redis,
+        signal: o.signal,
       });
       // The central spec goes with the result, so the web page can re-compute the deal with levers changed.
       const central = { ...run.central, ...(unavailable.length ? { levers_unavailable: unavailable } : {}), ...(q.type === 'negotiate' ? { spec: resolveUncertain({ ...spec, frontier: 7, levers: [], sweep: false }, 'central') } : {}) };
@@ -162,6 +174,7 @@ async function runQuestion(ls: LoadedScenario, tl: Timeline, q: Question, seed: 
 export async function runScenario(ls: LoadedScenario, o: RunOptions = {}): Promise<ScenarioResult> {
   const s = ls.scenario;
   const tls = timelines(ls, o.branch);
+  if (o.redis && tls.length > 1 && BUILTIN_NAME.test(s.data)) return branchesOnQueue(ls, tls, { ...o, redis: o.redis });
   const total = tls.length * s.questions.length;
   let done = 0;
   const branches: BranchResult[] = [];
@@ -181,6 +194,37 @@ export async function runScenario(ls: LoadedScenario, o: RunOptions = {}): Promi
     branches.push({ name: tl.name, title: tl.title, why: tl.why, events: tl.events.length, questions });
   }
   o.onProgress?.('done', total, total);
+  return scenarioResult(ls, branches, negotiations);
+}
+
+function scenarioResult(ls: LoadedScenario, branches: BranchResult[], negotiations: unknown[]): ScenarioResult {
+  const s = ls.scenario;
   const sources = s.events.map((e) => ({ id: e.id, date: e.date, type: e.type, ...(e.source ? { source: e.source } : {}), ...(e.assumption ? { assumption: e.assumption } : {}) }));
   return { scenario: s.scenario, title: s.title, data: s.data, data_hash: ls.dataHash, seed: s.seed, deficits: s.deficits, focus: s.focus, branches, negotiations, sources };
+}
+
+/**
+ * Each branch as one job on the queue (the scenario's text travels; its data set is a built-in one, checked by hash
+ * on return), gathered in branch order into the result the local run gives.
+ */
+async function branchesOnQueue(ls: LoadedScenario, tls: Timeline[], o: RunOptions & { redis: string }): Promise<ScenarioResult> {
+  const text = readFileSync(ls.file, 'utf8');
+  const perBranch = ls.scenario.questions.length;
+  const total = tls.length * perBranch;
+  let done = 0;
+  o.onProgress?.('branches on the queue', 0, total);
+  const inputs = tls.map((tl) => ({ type: 'scenario', text, branch: tl.name, ...(o.draws === undefined ? {} : { draws: o.draws }), save: false }));
+  // The queue's code (BullMQ, Redis) loads only when asked for.
+  const { runJobsOnQueue } = await import('../run/queue.js');
+  const answers = await runJobsOnQueue(inputs, { redis: o.redis, timeoutMs: BRANCH_TASK_MS, signal: o.signal, onDone: (k) => o.onProgress?.(`${tls[k].name}: done`, (done += perBranch), total) });
+  const branches: BranchResult[] = [];
+  const negotiations: unknown[] = [];
+  answers.forEach((a, k) => {
+    const r = a.result as ScenarioResult;
+    if (r.data_hash !== ls.dataHash) throw new InputError(`branch ${tls[k].name} ran on data set ${ls.scenario.data} with content hash ${r.data_hash.slice(0, 12)}, this run's is ${ls.dataHash.slice(0, 12)}: refusing to mix numbers`);
+    branches.push(...r.branches);
+    negotiations.push(...r.negotiations);
+    a.warnings.forEach((m) => warn(m));
+  });
+  return scenarioResult(ls, branches, negotiations);
 }

@@ -7,10 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, QueueEvents, type Job as QueuedJob } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { TASKS_QUEUE, cancelKey, checkRoom, markCancelled } from '../run/queue.js';
+import { TASKS_QUEUE, cancelKey, checkRoom, markCancelled, parseJobError, type QueuedJobResult } from '../run/queue.js';
 import type { JobInput } from './compute.js';
 import { QueueFullError, type Job, type JobHooks, type Jobs } from './jobs.js';
-import type { QueuedJobError, QueuedJobResult, QueuedServerJob } from './queue-worker.js';
+import type { QueuedServerJob } from './queue-worker.js';
 
 type Data = QueuedServerJob & { run_id?: string };
 
@@ -135,22 +135,11 @@ export class QueueJobs implements Jobs {
       return { ...job, status: 'done', result: r.result, warnings: r.warnings, finished_at: new Date(queued.finishedOn ?? Date.now()).toISOString() };
     }
     if (state === 'failed') {
-      const error = parseError(queued.failedReason);
+      const error = parseJobError(queued.failedReason) as NonNullable<Job['error']>;
       return { ...job, status: error.kind === 'cancelled' || marked ? 'cancelled' : 'failed', ...(error.kind === 'cancelled' ? {} : { error }), finished_at: new Date(queued.finishedOn ?? Date.now()).toISOString() };
     }
     if (marked || state === 'cancelled') return { ...job, status: 'cancelled', finished_at: new Date().toISOString() };
     if (state === 'active') return { ...job, status: 'running', progress: (typeof queued.progress === 'object' ? queued.progress : null) as Job['progress'] };
     return job;
   }
-}
-
-/** A worker's failure reason: the job's error as JSON, or BullMQ's own words (a job stalled too often, say). */
-function parseError(reason: string | undefined): QueuedJobError {
-  try {
-    const e = JSON.parse(reason ?? '') as QueuedJobError;
-    if (typeof e.message === 'string' && typeof e.kind === 'string') return e;
-  } catch {
-    // not ours
-  }
-  return { message: reason ?? 'the job failed on the queue', kind: 'internal' };
 }

@@ -4,26 +4,14 @@
  * (jobs.ts), so its event loop stays free to renew the task's lock however long the task takes (a stalled task is
  * one whose worker died). While a task runs the worker relays its progress and looks for a cancellation mark.
  */
-import { Worker, UnrecoverableError, type Job as QueuedJob } from 'bullmq';
+import { Worker, UnrecoverableError, type Job as BullJob } from 'bullmq';
 import type { ItemTask } from '../run/items.js';
-import { ATTEMPTS, TASKS_QUEUE, cancelKey, connect, runOfTask } from '../run/queue.js';
+import { ATTEMPTS, TASKS_QUEUE, cancelKey, connect, runOfTask, type QueuedJob, type QueuedJobError, type QueuedJobResult } from '../run/queue.js';
 import type { JobInput } from './compute.js';
-import { JobManager, type Job } from './jobs.js';
+import { JobManager } from './jobs.js';
 
 /** A server job on the queue: its input and the server's time limit. */
-export interface QueuedServerJob {
-  input: JobInput;
-  timeoutMs: number;
-}
-
-/** What a server job's queue task returns. */
-export interface QueuedJobResult {
-  result: unknown;
-  warnings: string[];
-}
-
-/** A failed server job's reason on the queue: JSON of the local job's error, so the server can report it alike. */
-export type QueuedJobError = NonNullable<Job['error']>;
+export type QueuedServerJob = QueuedJob & { input: JobInput };
 
 /** How often a running task looks for its cancellation mark and relays progress. */
 const POLL_MS = 500;
@@ -39,7 +27,7 @@ export async function startQueueWorker(url: string, onTask?: (name: string) => v
   local.warm();
   const worker = new Worker(
     TASKS_QUEUE,
-    async (task: QueuedJob) => {
+    async (task: BullJob) => {
       onTask?.(task.name);
       const server = task.name === 'job' ? (task.data as QueuedServerJob) : undefined;
       const input: JobInput = server ? server.input : { type: 'items', task: task.data as ItemTask };
