@@ -84,8 +84,13 @@ export function printJson(value: unknown): void {
   process.stdout.write('\n');
 }
 
-/** Ctrl-C (SIGINT) cancels the run: local threads stop, and a queued run's tasks are removed from the queue. */
-export function cancelOnInterrupt(): AbortSignal {
+/**
+ * Ctrl-C (SIGINT) cancels a run on the queue: its tasks are removed from the queue (or stopped) before the process
+ * ends. Only then: a local run keeps Node's default, which ends the process (and its threads) at once, even while
+ * the main thread computes.
+ */
+export function cancelOnInterrupt(onQueue: boolean): AbortSignal | undefined {
+  if (!onQueue) return undefined;
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   return controller.signal;

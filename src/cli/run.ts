@@ -16,7 +16,7 @@ export async function runCommand(scenario: string | undefined, o: { branch?: str
     branch: o.branch,
     draws,
     redis: o.redis,
-    signal: cancelOnInterrupt(),
+    signal: cancelOnInterrupt(!!o.redis),
     onProgress: (_label, done, total) => bar.update(done, total),
   });
   bar.end();

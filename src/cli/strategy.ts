@@ -89,7 +89,7 @@ export async function strategyCommand(kind: SpecKind, o: StrategyFlags): Promise
   const source = await worldSource(o, spec);
   const monteCarlo = spec.monte_carlo as { draws: number; seed: number } | undefined;
   const bar = monteCarlo ? progressBar(`${kind} Monte Carlo`) : undefined;
-  const run = await runStrategy(kind, spec, source, { monteCarlo, onProgress: bar?.update, redis: o.redis, signal: cancelOnInterrupt() });
+  const run = await runStrategy(kind, spec, source, { monteCarlo, onProgress: bar?.update, redis: o.redis, signal: cancelOnInterrupt(!!o.redis) });
   if (run.uncertainty) bar?.end(); // the bar drew only if draws ran
   if (run.skipped) process.stderr.write('note: monte_carlo ignored: no input of the spec is a distribution\n');
   const result = attachUncertainty(run.central, run.uncertainty);

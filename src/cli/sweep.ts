@@ -37,7 +37,7 @@ export async function sweepCommand(kind: string, o: SweepFlags): Promise<void> {
   const bar = progressBar(`${kind} sweep`);
   const data = o.data ?? (spec.data as string | undefined) ?? DEFAULT_DATASET;
   const outputs = o.outputs?.split(',').map((x) => x.trim()).filter(Boolean);
-  const result = await runSweep(kind as SpecKind, spec, data, plan, { outputs, redis: o.redis, onProgress: bar.update, signal: cancelOnInterrupt() });
+  const result = await runSweep(kind as SpecKind, spec, data, plan, { outputs, redis: o.redis, onProgress: bar.update, signal: cancelOnInterrupt(!!o.redis) });
   bar.end();
   if (o.out) {
     writeJsonAtomic(join(o.out, 'sweep.json'), result);
