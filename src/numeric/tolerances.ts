@@ -138,8 +138,13 @@ export const WAR_TOL = 1e-6 * TOLERANCE_SCALE; // (scaled)
 export const WAR_INNER_FACTOR = 1e-2;
 /** Nash bargaining: the Nash product is O(1) in logs and known to ~1e-14, so a gradient below this is as far as a line search can see. */
 export const BARGAIN_TOL = 1e-7 * TOLERANCE_SCALE; // (scaled)
-/** Bargaining problems are small and badly conditioned (transfers, corners): projected Newton up to this many variables. */
+/** Bargaining problems with linked issues are badly conditioned (transfers, corners): projected Newton up to this many variables. */
 export const BARGAIN_NEWTON_MAX = 40;
+/**
+ * Over tariffs alone the Nash product is smooth and well conditioned, and projected Newton pays one gradient per
+ * variable for each Hessian: BFGS beyond this many (a deal by sector has 40 tariffs; BFGS halves its gradients).
+ */
+export const BARGAIN_NEWTON_MAX_TARIFFS_ONLY = 10;
 /**
  * Calibration (strategy/calibrate.ts): a weight whose first-order-condition column carries less than this share
  * of the normal matrix's trace is not identified (its part of the payoff does not move with the tariffs, e.g. a

@@ -25,6 +25,7 @@ import { minimise, type Minimised } from '../numeric/minimise.js';
 import { softMin } from '../numeric/softmin.js';
 import {
   BARGAIN_NEWTON_MAX,
+  BARGAIN_NEWTON_MAX_TARIFFS_ONLY,
   BARGAIN_STEP_TOL,
   BARGAIN_TOL,
   BETTER_BY,
@@ -89,6 +90,7 @@ function solveBargain(b: Bargain, disagreement: DisagreementValues, theta: Float
   const tol = o.tol ?? BARGAIN_TOL;
   const maxIterations = o.maxIterations ?? 500;
   const bounds = { lower: b.lower, upper: b.upper };
+  const newtonMax = b.issueNames.length ? BARGAIN_NEWTON_MAX : BARGAIN_NEWTON_MAX_TARIFFS_ONLY;
   // Payoffs are in percent; work with fractions so tolerances read as in logs.
   const scale = 100;
   // Phase 1: a point every party prefers to disagreement, by a smooth maximin (log-sum-exp),
@@ -117,7 +119,7 @@ function solveBargain(b: Bargain, disagreement: DisagreementValues, theta: Float
         positive = r.positive;
         return r;
       };
-      const r = minimise(fg, x, { ...bounds, newtonMax: BARGAIN_NEWTON_MAX, tol: tau * PHASE1_TOL_FACTOR, maxIterations: PHASE1_MAX_ITERATIONS, stop: () => positive });
+      const r = minimise(fg, x, { ...bounds, newtonMax, tol: tau * PHASE1_TOL_FACTOR, maxIterations: PHASE1_MAX_ITERATIONS, stop: () => positive });
       x = r.x;
       U = b.agreement.payoffs(x);
       // A positive surplus already above the smoothing width will not grow by sharpening further.
@@ -163,7 +165,7 @@ function solveBargain(b: Bargain, disagreement: DisagreementValues, theta: Float
     if (seen.some((p) => p.every((v, k) => Math.abs(v - x1[k]) < START_DEDUP_RADIUS * Math.max(1, b.upper[k] - b.lower[k])))) continue;
     seen.push(x1);
     // Few variables, possibly badly conditioned (linear transfers): projected Newton, BFGS beyond 40.
-    const res = minimise(nash, x1, { ...bounds, newtonMax: BARGAIN_NEWTON_MAX, tol, maxIterations, stepTol: BARGAIN_STEP_TOL });
+    const res = minimise(nash, x1, { ...bounds, newtonMax, tol, maxIterations, stepTol: BARGAIN_STEP_TOL });
     last = res;
     if (Number.isFinite(res.f) && res.converged && (!best || res.f < best.f - BETTER_BY)) best = res;
   }
