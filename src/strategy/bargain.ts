@@ -29,6 +29,7 @@ import {
   BARGAIN_STEP_TOL,
   BARGAIN_TOL,
   BETTER_BY,
+  FLAT_REL_CHANGE,
   PHASE1_MAX_ITERATIONS,
   PHASE1_TAU_FIRST,
   PHASE1_TAU_LAST,
@@ -165,7 +166,8 @@ function solveBargain(b: Bargain, disagreement: DisagreementValues, theta: Float
     if (seen.some((p) => p.every((v, k) => Math.abs(v - x1[k]) < START_DEDUP_RADIUS * Math.max(1, b.upper[k] - b.lower[k])))) continue;
     seen.push(x1);
     // Few variables, possibly badly conditioned (linear transfers): projected Newton, BFGS beyond 40.
-    const res = minimise(nash, x1, { ...bounds, newtonMax, tol, maxIterations, stepTol: BARGAIN_STEP_TOL });
+    // Newton stops on a step below stepTol, BFGS when the product no longer changes measurably (payoffs carry ~1e-13 of noise).
+    const res = minimise(nash, x1, { ...bounds, newtonMax, tol, maxIterations, stepTol: BARGAIN_STEP_TOL, flatTol: FLAT_REL_CHANGE });
     last = res;
     if (Number.isFinite(res.f) && res.converged && (!best || res.f < best.f - BETTER_BY)) best = res;
   }
