@@ -25,7 +25,6 @@ import { minimise, type Minimised } from '../numeric/minimise.js';
 import { softMin } from '../numeric/softmin.js';
 import {
   BARGAIN_NEWTON_MAX,
-  BARGAIN_NEWTON_MAX_TARIFFS_ONLY,
   BARGAIN_STEP_TOL,
   BARGAIN_TOL,
   BETTER_BY,
@@ -91,7 +90,7 @@ function solveBargain(b: Bargain, disagreement: DisagreementValues, theta: Float
   const tol = o.tol ?? BARGAIN_TOL;
   const maxIterations = o.maxIterations ?? 500;
   const bounds = { lower: b.lower, upper: b.upper };
-  const newtonMax = b.issueNames.length ? BARGAIN_NEWTON_MAX : BARGAIN_NEWTON_MAX_TARIFFS_ONLY;
+  const newtonMax = BARGAIN_NEWTON_MAX;
   // Payoffs are in percent; work with fractions so tolerances read as in logs.
   const scale = 100;
   // Phase 1: a point every party prefers to disagreement, by a smooth maximin (log-sum-exp),
