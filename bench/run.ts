@@ -150,6 +150,26 @@ console.log(`${'  central + 1,000 Monte Carlo draws of it'.padEnd(44)} ${(perfor
   restoreC();
 }
 
+// The April 2025 world in sectors (issue 15): 13 regions x 20 sectors with input-output links.
+{
+  const restoreS = setWarningSink(() => {});
+  const sectors = { data: 'episode-2025-sectors' };
+  const bySector = { parties: ['USA', 'JPN'], at: '2025-04-21', instrument: 'partner-sector', frontier: 0, sweep: false, levers: [] };
+  const timed = (name: string, spec: Record<string, unknown>, target: string) => {
+    const t = performance.now();
+    const r = runSpec('negotiate', resolveUncertain(NegotiateSpecSchema.parse(spec), 'central'), sectors);
+    console.log(`${name.padEnd(44)} ${(performance.now() - t).toFixed(0).padStart(10)} ms, ${r.agreement.tariffs.filter((x) => x.sector !== 'ALL').length} sector tariffs, converged ${r.converged} (target ${target})`);
+  };
+  console.log('\nEpisode 2025 in sectors (13 x 20, input-output)');
+  timed('  USA-JPN talks by sector, tariffs only', bySector, '2000');
+  timed('  ... with defence, decoupling, China card', { ...bySector, issues: talks.issues, outside_options: talks.outside_options, patience: talks.patience }, '2000');
+  const { runCalibration } = await import('../src/run/calibrate.js');
+  const t = performance.now();
+  const c = runCalibration({ data: 'episode-2025-sectors', player: 'USA', at: '2025-04-02', weights: ['revenue', 'balance:CHN', 'balance:VNM'] });
+  console.log(`${'  calibrate USA 2 April (revenue, CHN, VNM)'.padEnd(44)} ${(performance.now() - t).toFixed(0).padStart(10)} ms, mean gap ${c.fit.mean_abs_gap_points.toFixed(1)} points (target 30000)`);
+  restoreS();
+}
+
 // Liberation Day replication (issue 8): each scenario cold (first run of the process) and warm.
 {
   const inputs = loadIlmsInputs();
