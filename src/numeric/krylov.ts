@@ -37,14 +37,7 @@ export function gmres(op: PreconditionedOperator, b: Float64Array, x: Float64Arr
   const { n, apply, precond } = op;
   const { tol, restart = KRYLOV_RESTART, maxProducts = KRYLOV_MAX_PRODUCTS } = options;
   const m = Math.min(restart, n);
-  const V = Array.from({ length: m + 1 }, () => new Float64Array(n));
-  const Zs = Array.from({ length: m }, () => new Float64Array(n)); // preconditioned directions
-  const H = new Float64Array((m + 1) * m);
-  const cs = new Float64Array(m);
-  const sn = new Float64Array(m);
-  const gvec = new Float64Array(m + 1);
-  const r = new Float64Array(n);
-  const y = new Float64Array(m);
+  const { V, Zs, H, cs, sn, gvec, r, y } = workspace(op, n, m);
   x.fill(0);
   const bnorm = norm(b);
   if (bnorm === 0) return { relResidual: 0, products: 0 };
@@ -60,6 +53,9 @@ export function gmres(op: PreconditionedOperator, b: Float64Array, x: Float64Arr
     gvec[0] = beta;
     let k = 0;
     for (; k < m && products < maxProducts; k++) {
+      // Basis vectors are made as the solve first needs them: most solves here take a handful of products.
+      V[k + 1] ??= new Float64Array(n);
+      Zs[k] ??= new Float64Array(n);
       precond(V[k], Zs[k]);
       apply(Zs[k], V[k + 1]);
       products++;
@@ -108,6 +104,35 @@ export function gmres(op: PreconditionedOperator, b: Float64Array, x: Float64Arr
     for (let c = 0; c < n; c++) r[c] = b[c] - r[c];
   }
   return { relResidual: rel, products };
+}
+
+/** GMRES's buffers, kept per operator: every entry is written before it is read, so nothing is cleared between solves. */
+interface Workspace {
+  n: number;
+  m: number;
+  V: Float64Array[];
+  Zs: Float64Array[];
+  H: Float64Array;
+  cs: Float64Array;
+  sn: Float64Array;
+  gvec: Float64Array;
+  r: Float64Array;
+  y: Float64Array;
+}
+
+/**
+ * The inner solves of the input-output model call GMRES thousands of times on the same few operators (a strategic
+ * evaluation makes two dozen); allocating a restart's basis (40 vectors) each time cost a fifth of the run.
+ * An operator must not start a GMRES solve on itself from inside its own apply or preconditioner.
+ */
+const workspaces = new WeakMap<PreconditionedOperator, Workspace>();
+
+function workspace(op: PreconditionedOperator, n: number, m: number): Workspace {
+  const known = workspaces.get(op);
+  if (known && known.n === n && known.m === m) return known;
+  const w: Workspace = { n, m, V: [new Float64Array(n)], Zs: [], H: new Float64Array((m + 1) * m), cs: new Float64Array(m), sn: new Float64Array(m), gvec: new Float64Array(m + 1), r: new Float64Array(n), y: new Float64Array(m) };
+  workspaces.set(op, w);
+  return w;
 }
 
 function dot(a: Float64Array, b: Float64Array): number {
