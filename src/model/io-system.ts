@@ -89,6 +89,8 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
   readonly directMaxN = 0;
   /** An evaluation solves both inner problems, and damped steps barely move with large elasticities (CP's go to 64). */
   readonly dampedStart = false;
+  /** The last dF/dw formed for an adjoint, factored (residual.ts MarketSystem). */
+  factoredJacobian?: { lu: Float64Array; piv: Int32Array };
 
   private readonly gva: Float64Array;
   private readonly gamma: Float64Array;
@@ -514,7 +516,17 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
    * + sum excess[i] dexcess[i] + sum_c share(c) d(lam'/(1+t'))[c].
    */
   tariffAdjoint(seeds: IoTariffSeeds, out: Float64Array): void {
-    const { N, S, gva, alpha, g, lp, rho, X, tPrime } = this;
+    this.adjoint(seeds, out, null);
+  }
+
+  /**
+   * The reverse pass of tangentAlong: dPhi/dt'[c] for every cell into `outT` and dPhi/dw_i at fixed tariffs into
+   * `outW` (either may be null), Phi as in tariffAdjoint. With seeds on excess demand only, outW is (d excess/dw)'
+   * times them: a vector-Jacobian product, the transposed jvp, at the cost of one jvp.
+   */
+  adjoint(seeds: IoTariffSeeds, outT: Float64Array | null, outW: Float64Array | null): void {
+    const { N, S, gva, alpha, g, lp, rho, X, tPrime, L, w } = this;
+    const out = outT ?? this.cellScratch();
     const eps = this.base.world.eps;
     const NS = N * S;
     const barGO = new Float64Array(NS); // bar dGO, then bar dGO0
@@ -527,7 +539,10 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
     // (I - T) dX = Gamma dGO0 + alpha drev0: z = (I - T)^-T barX.
     const z = new Float64Array(NS);
     this.linearSolve(this.spendingOpT, barX, z, 'spending adjoint');
-    for (let ns = 0; ns < NS; ns++) barRev[(ns - (ns % S)) / S] += alpha[ns] * z[ns];
+    // The bar of income: dinc[n] = L[n] v[n] + dR|X[n] feeds alpha dinc into the spending system.
+    const barInc = new Float64Array(N);
+    for (let ns = 0; ns < NS; ns++) barInc[(ns - (ns % S)) / S] += alpha[ns] * z[ns];
+    for (let n = 0; n < N; n++) barRev[n] += barInc[n];
     this.addIntermediateUseTranspose(z, barGO);
     // dGO0[i][s] = sum_n dlg X[n][s], drev0[n] = sum (dlam' - dlg) X[n][s]; dlg = g dlam' - lam' g^2 dt;
     // dlam' = -eps lam' (dlnc_i - dlnP_n + dt / (1 + t')).
@@ -551,15 +566,32 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
         }
       }
     }
-    // dlnc = Gamma dlnP (w fixed).
+    // dlnc = gva dlnw + Gamma dlnP.
+    const barLnw = new Float64Array(N);
+    for (let is = 0; is < NS; is++) barLnw[(is - (is % S)) / S] += gva[is] * barLnc[is];
     this.addInputCostsTranspose(barLnc, barLnP, 1);
-    // (I - K) dlnP = sum_i lam' dt / (1 + t') (+ the w part, zero here): y = (I - K)^-T barLnP.
+    // (I - K) dlnP = Lam (gva dlnw) + sum_i lam' dt / (1 + t'): y = (I - K)^-T barLnP.
     const y = new Float64Array(NS);
     this.linearSolve(this.priceOpT, barLnP, y, 'price adjoint');
-    for (let i = 0; i < N; i++) {
-      const b0 = i * NS;
-      for (let ns = 0; ns < NS; ns++) out[b0 + ns] += (y[ns] * lp[b0 + ns]) / (1 + tPrime[b0 + ns]);
+    if (outT) {
+      for (let i = 0; i < N; i++) {
+        const b0 = i * NS;
+        for (let ns = 0; ns < NS; ns++) out[b0 + ns] += (y[ns] * lp[b0 + ns]) / (1 + tPrime[b0 + ns]);
+      }
     }
+    if (outW) {
+      const u = new Float64Array(NS);
+      this.addSharesTranspose(y, u);
+      for (let is = 0; is < NS; is++) barLnw[(is - (is % S)) / S] += gva[is] * u[is];
+      // dlnw = v / w; dexcess_i carries -L_i v_i; income carries L_n v_n.
+      for (let i = 0; i < N; i++) outW[i] = barLnw[i] / w[i] + L[i] * barInc[i] - seeds.excess[i] * L[i];
+    }
+  }
+
+  /** A cells-sized buffer for a reverse pass asked for wages only. */
+  private cellScratchBuf: Float64Array | undefined;
+  private cellScratch(): Float64Array {
+    return (this.cellScratchBuf ??= new Float64Array(this.tPrime.length));
   }
 
   /**

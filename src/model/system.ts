@@ -80,6 +80,8 @@ export class EquilibriumSystem extends ShockedSystem implements MarketSystem {
   readonly krugman: boolean;
   readonly directMaxN = DIRECT_MAX_N;
   readonly dampedStart = true;
+  /** The last dF/dw formed for an adjoint, factored (residual.ts MarketSystem). */
+  factoredJacobian?: { lu: Float64Array; piv: Int32Array };
 
   /** @internal (tangent.ts) Y + D, for the proportional rule. */
   readonly YD: Float64Array;

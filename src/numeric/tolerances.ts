@@ -102,6 +102,13 @@ export const OBJECTIVE_NOISE = 1e-12;
 
 /** (L-)BFGS given a flatTol stop as flat when FLAT_WINDOW accepted steps together lower f by at most flatTol of |f| (at least 1). */
 export const FLAT_WINDOW = 20;
+/**
+ * Input-output adjoints: the multipliers solve (dF/dw)' mu = (dU/dw)' by GMRES on reverse passes, preconditioned by the
+ * Jacobian last factored nearby, to this relative residual; past REVERSE_MU_MAX_PRODUCTS passes the Jacobian is formed
+ * again at the point (N products), which also refreshes the preconditioner.
+ */
+export const REVERSE_MU_TOL = 1e-12;
+export const REVERSE_MU_MAX_PRODUCTS = 6;
 /** Strategy's flatTol: 10x the noise a payoff from equilibria solved to ~1e-13 carries (OBJECTIVE_NOISE). */
 export const FLAT_REL_CHANGE = 1e-11;
 

@@ -15,6 +15,9 @@
 import { InputError } from '../errors.js';
 import type { IoSystem, IoTariffSeeds } from '../model/io-system.js';
 import { adjointMultipliers, droppedMarket } from '../model/residual.js';
+import { gmres } from '../numeric/krylov.js';
+import { luSolveTranspose } from '../numeric/linalg.js';
+import { REVERSE_MU_MAX_PRODUCTS, REVERSE_MU_TOL } from '../numeric/tolerances.js';
 import { alongDirections, type Direction, type ObjectiveGradient, type ObjectiveParts, type PlayerObjective } from './gradient.js';
 
 function noIndustryWeights(sys: IoSystem, po: PlayerObjective): void {
@@ -123,6 +126,52 @@ function tariffSeeds(sys: IoSystem, po: PlayerObjective, W: number, mu: Float64A
 }
 
 /**
+ * The multipliers mu of each objective, (dF/dw)' mu = (dU/dw)', without forming dF/dw (N tangents): dU/dw by one
+ * reverse pass per objective, then GMRES on the transposed system, whose products are reverse passes too,
+ * preconditioned by the Jacobian factored last at a nearby point. Undefined (form the Jacobian) when there is none
+ * yet or GMRES does not get there within REVERSE_MU_MAX_PRODUCTS: the point has moved too far from it.
+ */
+function reverseMultipliers(sys: IoSystem, objectives: readonly PlayerObjective[], W: readonly number[], drop: number): Float64Array[] | undefined {
+  const near = sys.factoredJacobian;
+  if (!near) return undefined;
+  const { N, S, L, w, R } = sys;
+  const NS = N * S;
+  const zerosNS = new Float64Array(NS);
+  const vjpSeeds: IoTariffSeeds = { R: new Float64Array(N), excess: new Float64Array(N), P: zerosNS, X: zerosNS };
+  const scratch = new Float64Array(N);
+  const op = {
+    n: N,
+    // (dF/dw)' v: F_i = excess_i / L_i but for the numeraire row, sum_m w_m L_m / sum L - 1.
+    apply: (v: Float64Array, out: Float64Array) => {
+      for (let i = 0; i < N; i++) vjpSeeds.excess[i] = i === drop ? 0 : v[i] / L[i];
+      sys.adjoint(vjpSeeds, null, out);
+      for (let m = 0; m < N; m++) out[m] += (v[drop] * L[m]) / sys.sumL;
+    },
+    precond: (v: Float64Array, out: Float64Array) => luSolveTranspose(near.lu, N, near.piv, v, out, scratch),
+  };
+  const mus: Float64Array[] = [];
+  const none = new Float64Array(N);
+  for (const [o, po] of objectives.entries()) {
+    const k = po.player;
+    const uw = new Float64Array(N);
+    sys.adjoint(tariffSeeds(sys, po, W[o], none, drop), null, uw);
+    // The objective's own explicit dependence on the player's wage (its GDP), as objectiveDerivative's dgdp terms.
+    const gdp = w[k] * L[k];
+    const ob = po.objective;
+    let own = 0;
+    if (ob.welfare !== 0) own += (ob.welfare * 100 * W[o] * L[k]) / (gdp + R[k]);
+    if (ob.revenue !== 0) own -= (ob.revenue * 100 * R[k] * L[k]) / (gdp * gdp);
+    po.partners.forEach((p, m) => (own -= (ob.balances[m].weight * 100 * balance(sys, k, p) * L[k]) / (gdp * gdp)));
+    uw[k] += own;
+    const mu = new Float64Array(N);
+    const r = gmres(op, uw, mu, { tol: REVERSE_MU_TOL, maxProducts: REVERSE_MU_MAX_PRODUCTS });
+    if (!(r.relResidual <= REVERSE_MU_TOL)) return undefined;
+    mus.push(mu);
+  }
+  return mus;
+}
+
+/**
  * Values and gradients of several objectives at the equilibrium `sys` holds,
  * along tariff directions: forward (one tariff tangent per direction) for a
  * few directions, reverse (one adjoint pass per objective) for many.
@@ -132,7 +181,7 @@ export function ioObjectiveGradients(sys: IoSystem, objectives: readonly PlayerO
   const { N } = sys;
   const drop = droppedMarket(sys);
   const W = objectives.map((po) => Math.exp(lnWelfare(sys, po.player)));
-  const mus = adjointMultipliers(sys, objectives.length, (o, m) => objectiveDerivative(sys, objectives[o], W[o], m === objectives[o].player ? 1 : 0, NONE));
+  const mus = reverseMultipliers(sys, objectives, W, drop) ?? adjointMultipliers(sys, objectives.length, (o, m) => objectiveDerivative(sys, objectives[o], W[o], m === objectives[o].player ? 1 : 0, NONE));
   const out = objectives.map((po) => ({ value: ioObjectiveParts(sys, po).value, gradient: new Float64Array(directions.length) }));
   if (mode === 'reverse' || (mode === 'auto' && directions.length > 2 * objectives.length)) {
     const cellGrad = new Float64Array(sys.tPrime.length);

@@ -48,6 +48,33 @@ test('IO strategy: adjoint gradients of welfare, revenue and balance objectives 
   }
 });
 
+test('IO strategy: multipliers by GMRES on reverse passes (a Jacobian factored nearby) give the gradients of the formed Jacobian', () => {
+  const { world, rule } = strategicWorld(randomIoWorld(5, 3, 17, { tariffs: true }), 'balanced', 'test');
+  const objective: Objective = { welfare: 0.5, revenue: 1, balances: [{ partner: 'E2', weight: 2 }] };
+  const vars = instrumentCells(world, 0, 'partner-sector').slice(0, 5);
+  const base = Float64Array.from(world.t);
+  for (const v of vars) for (const c of v.cells) base[c] = 0;
+  const evaluator = new GameEvaluator({
+    world,
+    rule,
+    variables: vars.map((v) => ({ name: v.exporter, lower: 0, upper: 5, start: 0.2 })),
+    states: [{ probability: 1, base, costFactors: noShock(world).costFactors, coef: vars.map((v) => direction(v.cells)) }],
+    parties: [bindObjective(world, 0, objective), bindObjective(world, 3, WELFARE)],
+  });
+  const x = Float64Array.from(vars, (_, m) => 0.1 + 0.05 * m);
+  const nearby = x.map((v) => v + 0.02);
+  // At `nearby` no Jacobian is factored yet: the multipliers come from forming it (N tangents).
+  evaluator.evaluate(nearby);
+  const factored = evaluator.system(nearby).factoredJacobian;
+  assert.ok(factored, 'a Jacobian was factored');
+  const { G } = evaluator.evaluate(x);
+  assert.equal(evaluator.system(x).factoredJacobian, factored, 'the reverse path ran: no Jacobian formed at x');
+  // The formed Jacobian's multipliers at x: clear the factored one so the next evaluation forms it.
+  evaluator.system(x).factoredJacobian = undefined;
+  const formed = evaluator.evaluate(x).G;
+  for (let p = 0; p < 2; p++) for (let m = 0; m < vars.length; m++) assertClose(G[p][m], formed[p][m], 1e-9 * Math.max(1, Math.abs(formed[p][m])), `dU_${p}/dx_${m}`);
+});
+
 test('IO strategy: a best response by partner agrees with a grid search and improves welfare', () => {
   const world0 = randomIoWorld(3, 2, 42);
   const br = bestResponse(world0, 'E0', { instrument: 'partner', deficits: 'balanced', upper: 2 });
