@@ -6,7 +6,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,17 +15,10 @@ import { connect, TASKS_QUEUE } from '../src/run/queue.js';
 import { monteCarlo } from '../src/run/montecarlo.js';
 import { runStrategy } from '../src/run/strategy.js';
 import { setWarningSink } from '../src/warn.js';
+import { freePort } from '../test/helpers.js';
 
 const REDIS = '/usr/bin/redis-server';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 console.log('\nTask queue (BullMQ on Redis, worker processes on this machine)');
 if (!existsSync(REDIS)) {

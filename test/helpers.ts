@@ -1,5 +1,6 @@
 /** Shared test helpers: tolerances, assertClose, equilibrium identities, small worlds. */
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Equilibrium } from '../src/model/equilibrium.js';
 import { createWorld, type World } from '../src/data/world.js';
@@ -128,4 +129,13 @@ export function randomIoWorld(N: number, S: number, seed: number, opts: { tariff
   const { alpha } = finalDemandShares(N, S, flows.Z, flows.t, gamma);
   const raw = createWorld({ ...flows, io: { gva, gamma, alpha } });
   return worldFromEquilibrium(solveRule(computeBaseline(raw), noShock(raw), 'fixed', {}), 'random io world');
+}
+
+/** A loopback port free right now (for a server a test or bench starts: Redis, parley serve). */
+export async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
 }

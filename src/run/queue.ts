@@ -117,35 +117,16 @@ export async function runItemsOnQueue(plan: ItemPlan, count: number, o: ItemRunO
     tasks.push({ ...plan, ...(sweep ? { sweep } : {}), dataHash: hash, from, to });
   }
   if (tasks.length > MAX_TASKS) throw new InputError(`${count} items make ${tasks.length} tasks, above the queue's bound of ${MAX_TASKS} per run`);
-  const connection = await connect(o.redis);
-  const queue = new Queue<ItemTask, ItemOutcome[]>(TASKS_QUEUE, { connection });
-  const listening = connection.duplicate();
-  const events = new QueueEvents(TASKS_QUEUE, { connection: listening });
-  // Every task waits on the same queue and events: one listener each is expected, not a leak.
-  queue.setMaxListeners(tasks.length + 10);
-  events.setMaxListeners(tasks.length + 10);
-  const run = randomUUID();
+  const r = await openRun<ItemTask, ItemOutcome[]>(o.redis, tasks.length);
   const failures: { index: number; error: string }[] = [];
   let done = 0;
   let jobs: Job<ItemTask, ItemOutcome[]>[] = [];
-  let cancelled = false;
-  let stop: (e: Error) => void = () => {};
-  const aborted = new Promise<never>((_, reject) => (stop = reject));
-  const onAbort = () => {
-    cancelled = true;
-    // Running tasks stop at their worker's next look at the mark; queued ones are removed below.
-    void markCancelled(connection, run).catch(() => undefined);
-    stop(new Error('cancelled'));
-  };
   try {
-    await events.waitUntilReady();
-    await checkRoom(queue, tasks.length, Math.max(...tasks.map((t) => JSON.stringify(t).length)));
-    jobs = await queue.addBulk(tasks.map((data, k) => ({ name: 'items', data, opts: { jobId: `${run}-t${k}`, attempts: ATTEMPTS, backoff: { type: 'fixed', delay: 200 }, removeOnFail: { age: 3600 } } })));
-    if (o.signal?.aborted) onAbort();
-    o.signal?.addEventListener('abort', onAbort);
+    await checkRoom(r.queue, tasks.length, Math.max(...tasks.map((t) => JSON.stringify(t).length)));
+    jobs = await r.queue.addBulk(tasks.map((data, k) => ({ name: 'items', data, opts: { jobId: `${r.run}-t${k}`, attempts: ATTEMPTS, backoff: { type: 'fixed', delay: 200 }, removeOnFail: { age: 3600 } } })));
     const all = Promise.all(
       jobs.map(async (job) => {
-        const outcomes = (await job.waitUntilFinished(events)) as ItemOutcome[];
+        const outcomes = (await job.waitUntilFinished(r.events)) as ItemOutcome[];
         for (const d of outcomes) {
           if ('error' in d) failures.push({ index: d.index, error: d.error });
           else sink(d.index, d.result);
@@ -156,19 +137,11 @@ export async function runItemsOnQueue(plan: ItemPlan, count: number, o: ItemRunO
         o.onProgress?.(done, count);
       }),
     );
-    all.catch(() => undefined); // a cancelled run stops listening; its tasks' later failures are nobody's concern
-    await Promise.race([all, aborted]);
+    await r.until(all, o.signal);
   } catch (e) {
-    if (cancelled) throw new InputError('the run was cancelled; its queued tasks were removed');
     throw e instanceof InputError ? e : new InputError(`a queued task failed after ${ATTEMPTS} attempts: ${(e as Error).message}`);
   } finally {
-    o.signal?.removeEventListener('abort', onAbort);
-    // Nothing of this run stays queued: finished tasks are removed, unfinished ones too (the run has ended).
-    await Promise.all(jobs.map((j) => j.remove().catch(() => undefined)));
-    await events.close();
-    await queue.close();
-    listening.disconnect();
-    connection.disconnect();
+    await r.close(jobs);
   }
   failures.sort((a, b) => a.index - b.index);
   return { failures };
@@ -179,46 +152,67 @@ export async function runItemsOnQueue(plan: ItemPlan, count: number, o: ItemRunO
  * Carlo draws on that worker's threads (never queued again: a worker waiting on the queue it serves could wait forever).
  */
 export async function runJobsOnQueue(inputs: unknown[], o: { redis: string; timeoutMs: number; onDone?: (k: number) => void; signal?: AbortSignal }): Promise<QueuedJobResult[]> {
-  const connection = await connect(o.redis);
-  const queue = new Queue<QueuedJob, QueuedJobResult>(TASKS_QUEUE, { connection });
-  const listening = connection.duplicate();
-  const events = new QueueEvents(TASKS_QUEUE, { connection: listening });
-  queue.setMaxListeners(inputs.length + 10);
-  events.setMaxListeners(inputs.length + 10);
-  const run = randomUUID();
+  const r = await openRun<QueuedJob, QueuedJobResult>(o.redis, inputs.length);
   let jobs: Job<QueuedJob, QueuedJobResult>[] = [];
-  let stop: (e: Error) => void = () => {};
-  const aborted = new Promise<never>((_, reject) => (stop = reject));
-  const onAbort = () => {
-    void markCancelled(connection, run).catch(() => undefined);
-    stop(new InputError('the run was cancelled; its queued tasks were removed'));
-  };
   try {
-    await events.waitUntilReady();
     const tasks = inputs.map((input) => ({ input, timeoutMs: o.timeoutMs }));
-    await checkRoom(queue, tasks.length, Math.max(...tasks.map((t) => JSON.stringify(t).length)));
-    jobs = await queue.addBulk(tasks.map((data, k) => ({ name: 'job', data, opts: { jobId: `${run}-t${k}`, attempts: 1, removeOnFail: { age: 3600 } } })));
-    if (o.signal?.aborted) onAbort();
-    o.signal?.addEventListener('abort', onAbort);
+    await checkRoom(r.queue, tasks.length, Math.max(...tasks.map((t) => JSON.stringify(t).length)));
+    jobs = await r.queue.addBulk(tasks.map((data, k) => ({ name: 'job', data, opts: { jobId: `${r.run}-t${k}`, attempts: 1, removeOnFail: { age: 3600 } } })));
     const all = Promise.all(
       jobs.map(async (job, k) => {
         try {
-          const r = (await job.waitUntilFinished(events)) as QueuedJobResult;
+          const answer = (await job.waitUntilFinished(r.events)) as QueuedJobResult;
           o.onDone?.(k);
-          return r;
+          return answer;
         } catch (e) {
           throw new InputError(parseJobError((e as Error).message).message);
         }
       }),
     );
-    all.catch(() => undefined);
-    return await Promise.race([all, aborted]);
+    return await r.until(all, o.signal);
   } finally {
-    o.signal?.removeEventListener('abort', onAbort);
-    await Promise.all(jobs.map((j) => j.remove().catch(() => undefined)));
-    await events.close();
-    await queue.close();
-    listening.disconnect();
-    connection.disconnect();
+    await r.close(jobs);
   }
+}
+
+/**
+ * A run's hold on the queue: its queue and event stream, its id, `until` (the tasks' results, or a cancellation
+ * error as soon as the signal aborts: running tasks stop at their worker's next look at the mark) and `close`
+ * (nothing of the run stays queued: finished and unfinished tasks alike are removed).
+ */
+async function openRun<D, R>(redis: string, tasks: number) {
+  const connection = await connect(redis);
+  const queue = new Queue<D, R>(TASKS_QUEUE, { connection });
+  const listening = connection.duplicate();
+  const events = new QueueEvents(TASKS_QUEUE, { connection: listening });
+  // Every task waits on the same queue and events: one listener each is expected, not a leak.
+  queue.setMaxListeners(tasks + 10);
+  events.setMaxListeners(tasks + 10);
+  await events.waitUntilReady();
+  const run = randomUUID();
+  return {
+    queue,
+    events,
+    run,
+    until: <T>(all: Promise<T>, signal: AbortSignal | undefined): Promise<T> => {
+      if (!signal) return all;
+      all.catch(() => undefined); // a cancelled run stops listening; its tasks' later failures are nobody's concern
+      return new Promise<T>((resolve, reject) => {
+        const onAbort = () => {
+          void markCancelled(connection, run).catch(() => undefined);
+          reject(new InputError('the run was cancelled; its queued tasks were removed'));
+        };
+        if (signal.aborted) return onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+        all.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+      });
+    },
+    close: async (jobs: readonly Job<D, R>[]) => {
+      await Promise.all(jobs.map((j) => j.remove().catch(() => undefined)));
+      await events.close();
+      await queue.close();
+      listening.disconnect();
+      connection.disconnect();
+    },
+  };
 }

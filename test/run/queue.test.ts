@@ -10,12 +10,11 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
-import { ROOT } from '../helpers.js';
+import { freePort, ROOT } from '../helpers.js';
 
 const REDIS = '/usr/bin/redis-server';
 const skip = existsSync(REDIS) ? false : `no ${REDIS} (apt-get install -y redis-server; .ci/run does)`;
@@ -24,14 +23,6 @@ if (skip) console.log(`# SKIPPED queue tests: ${skip}`);
 let redis: ChildProcess | undefined;
 let url = '';
 const workers: ChildProcess[] = [];
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 let redisPort = 0;
 const redisDir = mkdtempSync(join(tmpdir(), 'parley-redis-'));

@@ -9,9 +9,26 @@ import { noShock, solveOrThrow } from '../../src/model/equilibrium.js';
 import { economyResults } from '../../src/model/results.js';
 import { bestResponse, instrumentCells } from '../../src/strategy/best-response.js';
 import { direction, GameEvaluator, gradientsOf, strategicWorld } from '../../src/strategy/game.js';
-import { bindObjective, WELFARE_ONLY as WELFARE, type Objective } from '../../src/strategy/gradient.js';
+import { bindObjective, WELFARE_ONLY as WELFARE, type Objective, type PlayerObjective } from '../../src/strategy/gradient.js';
+import type { World } from '../../src/data/world.js';
+import type { DeficitRule } from '../../src/model/system.js';
 import { tradeWar } from '../../src/strategy/war.js';
 import { assertClose, randomIoWorld } from '../helpers.js';
+
+/** A game of economy 0's first `count` partner x sector tariffs (zero in the base), between the given objectives. */
+function tariffGame(world: World, rule: DeficitRule, count: number, parties: PlayerObjective[]) {
+  const vars = instrumentCells(world, 0, 'partner-sector').slice(0, count);
+  const base = Float64Array.from(world.t);
+  for (const v of vars) for (const c of v.cells) base[c] = 0;
+  const evaluator = new GameEvaluator({
+    world,
+    rule,
+    variables: vars.map((v) => ({ name: v.exporter, lower: 0, upper: 5, start: 0.2 })),
+    states: [{ probability: 1, base, costFactors: noShock(world).costFactors, coef: vars.map((v) => direction(v.cells)) }],
+    parties,
+  });
+  return { vars, evaluator };
+}
 
 test('IO strategy: adjoint gradients of welfare, revenue and balance objectives match central differences', () => {
   const { world, rule } = strategicWorld(randomIoWorld(4, 3, 12, { tariffs: true }), 'balanced', 'test');
@@ -20,16 +37,7 @@ test('IO strategy: adjoint gradients of welfare, revenue and balance objectives 
     { welfare: 0.5, revenue: 1, balances: [{ partner: 'E2', weight: 2 }] },
   ];
   for (const objective of objectives) {
-    const vars = instrumentCells(world, 0, 'partner-sector').slice(0, 4);
-    const base = Float64Array.from(world.t);
-    for (const v of vars) for (const c of v.cells) base[c] = 0;
-    const evaluator = new GameEvaluator({
-      world,
-      rule,
-      variables: vars.map((v) => ({ name: v.exporter, lower: 0, upper: 5, start: 0.2 })),
-      states: [{ probability: 1, base, costFactors: noShock(world).costFactors, coef: vars.map((v) => direction(v.cells)) }],
-      parties: [bindObjective(world, 0, objective), bindObjective(world, 2, objective.balances.length ? { ...objective, balances: [{ partner: 'E0', weight: 1 }] } : objective)],
-    });
+    const { vars, evaluator } = tariffGame(world, rule, 4, [bindObjective(world, 0, objective), bindObjective(world, 2, objective.balances.length ? { ...objective, balances: [{ partner: 'E0', weight: 1 }] } : objective)]);
     const x = Float64Array.from(vars, (_, m) => 0.1 + 0.05 * m);
     const { G } = evaluator.evaluate(x);
     for (let m = 0; m < vars.length; m++) {
@@ -51,16 +59,7 @@ test('IO strategy: adjoint gradients of welfare, revenue and balance objectives 
 test('IO strategy: multipliers by GMRES on reverse passes (a Jacobian factored nearby) give the gradients of the formed Jacobian', () => {
   const { world, rule } = strategicWorld(randomIoWorld(5, 3, 17, { tariffs: true }), 'balanced', 'test');
   const objective: Objective = { welfare: 0.5, revenue: 1, balances: [{ partner: 'E2', weight: 2 }] };
-  const vars = instrumentCells(world, 0, 'partner-sector').slice(0, 5);
-  const base = Float64Array.from(world.t);
-  for (const v of vars) for (const c of v.cells) base[c] = 0;
-  const evaluator = new GameEvaluator({
-    world,
-    rule,
-    variables: vars.map((v) => ({ name: v.exporter, lower: 0, upper: 5, start: 0.2 })),
-    states: [{ probability: 1, base, costFactors: noShock(world).costFactors, coef: vars.map((v) => direction(v.cells)) }],
-    parties: [bindObjective(world, 0, objective), bindObjective(world, 3, WELFARE)],
-  });
+  const { vars, evaluator } = tariffGame(world, rule, 5, [bindObjective(world, 0, objective), bindObjective(world, 3, WELFARE)]);
   const x = Float64Array.from(vars, (_, m) => 0.1 + 0.05 * m);
   const nearby = x.map((v) => v + 0.02);
   // At `nearby` no Jacobian is factored yet: the multipliers come from forming it (N tangents).
