@@ -16,6 +16,11 @@ type Data = QueuedServerJob & { run_id?: string };
 
 /** How often a waiting request looks at its job. */
 const WAIT_POLL_MS = 200;
+/**
+ * Unfinished jobs one server may have on the queue beyond its limit of waiting jobs: those running on workers, whose
+ * number the server cannot know (the queue's own bound, MAX_WAITING, caps everyone's together).
+ */
+const RUNNING_ALLOWANCE = 64;
 
 export class QueueJobs implements Jobs {
   private readonly queue: Queue;
@@ -48,7 +53,7 @@ export class QueueJobs implements Jobs {
   }
 
   async submit(input: JobInput): Promise<Job> {
-    if (this.mine.size >= this.limits.queue + 64) throw new QueueFullError(`the job queue is full (${this.mine.size} unfinished); try again later`);
+    if (this.mine.size >= this.limits.queue + RUNNING_ALLOWANCE) throw new QueueFullError(`the job queue is full (${this.mine.size} unfinished); try again later`);
     const data: Data = { input, timeoutMs: this.limits.timeoutMs };
     await checkRoom(this.queue, 1, JSON.stringify(data).length);
     const id = randomUUID();
