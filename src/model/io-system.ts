@@ -526,7 +526,6 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
    */
   adjoint(seeds: IoTariffSeeds, outT: Float64Array | null, outW: Float64Array | null): void {
     const { N, S, gva, alpha, g, lp, rho, X, tPrime, L, w } = this;
-    const out = outT ?? this.cellScratch();
     const eps = this.base.world.eps;
     const NS = N * S;
     const barGO = new Float64Array(NS); // bar dGO, then bar dGO0
@@ -548,7 +547,7 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
     // dlam' = -eps lam' (dlnc_i - dlnP_n + dt / (1 + t')).
     const barLnc = new Float64Array(NS);
     const barLnP = Float64Array.from(seeds.P);
-    out.fill(0);
+    outT?.fill(0);
     for (let i = 0; i < N; i++) {
       const b0 = i * NS;
       const o = i * S;
@@ -559,7 +558,7 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
         const q = -eps[s] * lp[c] * barLam;
         barLnc[o + s] += q;
         barLnP[ns] -= q;
-        out[c] = q / (1 + tPrime[c]) - lp[c] * g[c] * g[c] * barLg;
+        if (outT) outT[c] = q / (1 + tPrime[c]) - lp[c] * g[c] * g[c] * barLg;
         if (++s === S) {
           s = 0;
           n++;
@@ -576,7 +575,7 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
     if (outT) {
       for (let i = 0; i < N; i++) {
         const b0 = i * NS;
-        for (let ns = 0; ns < NS; ns++) out[b0 + ns] += (y[ns] * lp[b0 + ns]) / (1 + tPrime[b0 + ns]);
+        for (let ns = 0; ns < NS; ns++) outT[b0 + ns] += (y[ns] * lp[b0 + ns]) / (1 + tPrime[b0 + ns]);
       }
     }
     if (outW) {
@@ -586,12 +585,6 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
       // dlnw = v / w; dexcess_i carries -L_i v_i; income carries L_n v_n.
       for (let i = 0; i < N; i++) outW[i] = barLnw[i] / w[i] + L[i] * barInc[i] - seeds.excess[i] * L[i];
     }
-  }
-
-  /** A cells-sized buffer for a reverse pass asked for wages only. */
-  private cellScratchBuf: Float64Array | undefined;
-  private cellScratch(): Float64Array {
-    return (this.cellScratchBuf ??= new Float64Array(this.tPrime.length));
   }
 
   /**

@@ -102,6 +102,8 @@ export const OBJECTIVE_NOISE = 1e-12;
 
 /** (L-)BFGS given a flatTol stop as flat when FLAT_WINDOW accepted steps together lower f by at most flatTol of |f| (at least 1). */
 export const FLAT_WINDOW = 20;
+/** Strategy's flatTol: 10x the noise a payoff from equilibria solved to ~1e-13 carries (OBJECTIVE_NOISE). */
+export const FLAT_REL_CHANGE = 1e-11;
 /**
  * Input-output adjoints: the multipliers solve (dF/dw)' mu = (dU/dw)' by GMRES on reverse passes, preconditioned by the
  * Jacobian last factored nearby, to this relative residual; past REVERSE_MU_MAX_PRODUCTS passes the Jacobian is formed
@@ -109,8 +111,6 @@ export const FLAT_WINDOW = 20;
  */
 export const REVERSE_MU_TOL = 1e-12;
 export const REVERSE_MU_MAX_PRODUCTS = 6;
-/** Strategy's flatTol: 10x the noise a payoff from equilibria solved to ~1e-13 carries (OBJECTIVE_NOISE). */
-export const FLAT_REL_CHANGE = 1e-11;
 
 /** Curvature pairs with s'y at or below this are skipped by (L-)BFGS updates. */
 export const CURVATURE_MIN = 1e-16;
