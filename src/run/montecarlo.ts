@@ -32,7 +32,7 @@ export interface ItemRunOptions {
   /** Run the items on the BullMQ queue of this Redis server (run/queue.ts) instead of local threads. */
   redis?: string;
   onProgress?: (done: number, total: number) => void;
-  /** Stop the run: local threads end, queued tasks are removed and running ones told to stop. */
+  /** Stop a run on the queue: its queued tasks are removed and running ones told to stop (a local run ends with its process). */
   signal?: AbortSignal;
 }
 
@@ -73,12 +73,8 @@ export async function runItems(plan: ItemPlan, count: number, o: ItemRunOptions,
   let done = 0;
   await new Promise<void>((resolve, reject) => {
     let finished = 0;
-    const threads = Array.from({ length: size }, () => startWorker(import.meta.url, 'item-worker', plan));
-    o.signal?.addEventListener('abort', () => {
-      threads.forEach((t) => void t.terminate());
-      reject(new InputError('the run was cancelled'));
-    });
-    for (const worker of threads) {
+    for (let w = 0; w < size; w++) {
+      const worker = startWorker(import.meta.url, 'item-worker', plan);
       const feed = () => worker.postMessage(next < count ? next++ : null);
       worker.on('message', (m: { index?: number; result?: unknown; error?: string; warnings?: string[] }) => {
         if (m.warnings) {

@@ -196,7 +196,12 @@ export function runNegotiation(spec: Resolved<NegotiateSpec>, ctx: Context) {
 function withPairSummaries<T extends { importer: string; exporter: string; sector: string; rate: number; before: number }>(world: World, rows: readonly T[]): T[] {
   if (rows.every((r) => r.sector === 'ALL')) return [...rows];
   const pairs = new Map<string, T[]>();
-  for (const r of rows) pairs.set(`${r.importer}>${r.exporter}`, [...(pairs.get(`${r.importer}>${r.exporter}`) ?? []), r]);
+  for (const r of rows) {
+    const key = `${r.importer}>${r.exporter}`;
+    const group = pairs.get(key);
+    if (group) group.push(r);
+    else pairs.set(key, [r]);
+  }
   // One pair's rows are all on its exporter, so the lever's trade-weighted tariff on that exporter is the pair's ALL rate.
   const summaries = [...pairs.values()].map((group) => ({
     ...group[0],

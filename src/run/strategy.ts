@@ -20,7 +20,7 @@ export interface StrategyRunOptions {
   onProgress?: (done: number, total: number) => void;
   /** Run the draws on the queue of this Redis server (`parley worker --redis URL` processes drain it). */
   redis?: string;
-  /** Cancels the draws (local threads stop; queued tasks are removed). */
+  /** Cancels draws on the queue (queued tasks are removed, running ones stopped). */
   signal?: AbortSignal;
 }
 
