@@ -93,8 +93,8 @@ export function sweepPoints(plan: SweepPlan): SweepValue[][] {
 }
 
 /** A sweep's points, every point's spec checked before anything runs: a bad value is one clear error, not a failed point. */
-export function checkedSweep(kind: SpecKind, spec: unknown, plan: SweepPlan): SweepPoints {
-  const sweep: SweepPoints = { paths: plan.axes.map((a) => a.path), points: sweepPoints(plan), first: 0 };
+export function checkedSweep(kind: SpecKind, spec: unknown, plan: SweepPlan, points = sweepPoints(plan)): SweepPoints {
+  const sweep: SweepPoints = { paths: plan.axes.map((a) => a.path), points, first: 0 };
   sweep.points.forEach((_, k) => sweepSpec(kind, spec, sweep, k));
   return sweep;
 }

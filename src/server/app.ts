@@ -362,9 +362,9 @@ function computeRoutes(app: Hono, { limits, jobs, sized, submit, dataset }: Serv
     if (!isBuiltinDataset(data)) throw new HttpError(400, `expected a built-in data set (${listBuiltinDatasets().join(', ')}), found "${data}"`, 'spec.data');
     sized(data);
     const plan = { axes: body.vary, design: body.design, samples: body.samples, seed: body.seed };
-    const points = sweepPoints(plan).length;
-    if (points > limits.draws) throw new HttpError(413, `the sweep has ${points} points, above the limit of ${limits.draws}`, 'vary');
-    checkedSweep(body.kind, spec, plan);
+    const points = sweepPoints(plan);
+    if (points.length > limits.draws) throw new HttpError(413, `the sweep has ${points.length} points, above the limit of ${limits.draws}`, 'vary');
+    checkedSweep(body.kind, spec, plan, points);
     const job = await submit({ type: 'sweep', kind: body.kind, spec, data, plan, outputs: body.outputs });
     return c.json({ job: job.id, status: job.status, poll: `/api/jobs/${job.id}` }, 202);
   });
