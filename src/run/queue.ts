@@ -5,13 +5,14 @@
  * byte-identical to the local run whatever the number of workers and their speed. A task that keeps failing
  * (a worker refusing the data hash, say) fails the run with its error after bounded attempts; a worker killed
  * mid-task leaves a stalled task that BullMQ hands to another; a cancelled run's tasks are removed or stopped.
- * Server jobs (`parley serve --redis`) travel on a second queue (server/queue-jobs.ts).
+ * Server jobs (`parley serve --redis`, server/queue-jobs.ts) and scenario branches travel on the same queue as tasks
+ * named "job".
  */
 import { randomUUID } from 'node:crypto';
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { openDataset } from '../data/manifest.js';
 import { InputError } from '../errors.js';
+import { dataHashHere } from './context.js';
 import type { ItemOutcome, ItemPlan, ItemTask } from './items.js';
 import type { ItemRunOptions, ItemSink, ItemsRun } from './montecarlo.js';
 
@@ -22,8 +23,8 @@ export const ATTEMPTS = 3;
 /** Most tasks one run may queue, most items in one task, most tasks waiting on the queue, largest task. */
 const MAX_TASKS = 10000;
 const MAX_BATCH = 50;
-export const MAX_WAITING = 50000;
-export const MAX_TASK_BYTES = 2_000_000;
+const MAX_WAITING = 50000;
+const MAX_TASK_BYTES = 2_000_000;
 /** How long to wait for Redis to answer before saying it is unreachable. */
 const CONNECT_MS = 3000;
 /** How long a cancellation mark lives: longer than any task. */
@@ -90,11 +91,11 @@ export async function markCancelled(redis: Redis, run: string): Promise<void> {
   await redis.set(cancelKey(run), '1', 'EX', CANCEL_MARK_SECONDS);
 }
 
-/** The run a queued task belongs to: its job id is `<run>-<k>` (items) or `<run>` (server jobs). */
+/** The run a queued task belongs to: its job id is `<run>-t<k>` (a run's tasks) or `<run>` (a server job). */
 export const runOfTask = (jobId: string) => jobId.replace(/-t\d+$/, '');
 
 /** Items per task: small tasks spread well over workers, large ones keep the per-task overhead small. */
-export function batchSize(items: number): number {
+function batchSize(items: number): number {
   return Math.max(1, Math.min(MAX_BATCH, Math.ceil(items / 40)));
 }
 
@@ -107,7 +108,8 @@ export async function checkRoom(queue: Queue, adding: number, largest: number): 
 
 /** A plan's items on the queue; same result as the local pool. */
 export async function runItemsOnQueue(plan: ItemPlan, count: number, o: ItemRunOptions & { redis: string }, sink: ItemSink): Promise<ItemsRun> {
-  const { hash } = openDataset(plan.data);
+  // The hash of the numbers this process ran the central solution on: workers must compute on the same.
+  const hash = dataHashHere(plan.data);
   const size = batchSize(count);
   const tasks: ItemTask[] = [];
   for (let from = 0; from < count; from += size) {
