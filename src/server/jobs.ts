@@ -79,6 +79,8 @@ export class JobManager {
   private readonly waiting: string[] = [];
   private readonly waiters = new Map<string, (() => void)[]>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Each waiting or running job's time limit, ms (the manager's, unless submit gave one). */
+  private readonly limitsMs = new Map<string, number>();
   private running = 0;
   /** Threads started since the manager was made (the pool's reuse shows here). */
   threadsStarted = 0;
@@ -90,10 +92,12 @@ export class JobManager {
     private readonly track: { started(job: Job): void; ended(job: Job): void } = { started: () => {}, ended: () => {} },
   ) {}
 
-  submit(input: JobInput): Job {
+  /** Queue a job; `timeoutMs` replaces the manager's time limit for this one (a queue worker runs jobs of several servers). */
+  submit(input: JobInput, timeoutMs = this.limits.timeoutMs): Job {
     if (this.waiting.length >= this.limits.queue) throw new QueueFullError(`the job queue is full (${this.limits.queue} waiting); try again later`);
     const job: Job = { id: randomUUID(), status: 'queued', input, progress: null, warnings: [], created_at: new Date().toISOString() };
     this.jobs.set(job.id, job);
+    this.limitsMs.set(job.id, timeoutMs);
     this.track.started(job);
     this.waiting.push(job.id);
     this.pump();
@@ -160,11 +164,12 @@ export class JobManager {
     const worker = this.idle.pop() ?? this.spawn();
     worker.ref();
     this.workers.set(job.id, worker);
+    const limit = this.limitsMs.get(job.id)!;
     this.timers.set(job.id, setTimeout(() => {
       if (job.status !== 'running') return;
-      job.error = { message: `the job ran past its time limit of ${this.limits.timeoutMs / 1000} s and was stopped`, kind: 'limit' };
+      job.error = { message: `the job ran past its time limit of ${limit / 1000} s and was stopped`, kind: 'limit' };
       this.finish(job, 'failed');
-    }, this.limits.timeoutMs));
+    }, limit));
     worker.postMessage({ id: job.id, input: job.input });
   }
 
@@ -198,6 +203,7 @@ export class JobManager {
     const wasRunning = job.status === 'running';
     job.status = status;
     job.finished_at = new Date().toISOString();
+    this.limitsMs.delete(job.id);
     if (wasRunning) {
       this.running--;
       clearTimeout(this.timers.get(job.id));

@@ -31,18 +31,14 @@ export async function startQueueWorker(url: string, onTask?: (name: string) => v
       onTask?.(task.name);
       const server = task.name === 'job' ? (task.data as QueuedServerJob) : undefined;
       const input: JobInput = server ? server.input : { type: 'items', task: task.data as ItemTask };
-      const job = local.submit(input);
-      const started = Date.now();
+      // A server job keeps its server's time limit; an item task has only the runaway guard.
+      const job = local.submit(input, server ? server.timeoutMs : ITEM_TASK_MS);
       const run = runOfTask(task.id!);
       let lastProgress = '';
       const poll = setInterval(() => {
         void connection.exists(cancelKey(run)).then((n) => {
           if (n) local.cancel(job.id);
         }, () => undefined);
-        if (server && Date.now() - started > server.timeoutMs && job.status === 'running') {
-          job.error = { message: `the job ran past its time limit of ${server.timeoutMs / 1000} s and was stopped`, kind: 'limit' };
-          local.cancel(job.id);
-        }
         const p = JSON.stringify(job.progress);
         if (job.progress && p !== lastProgress) {
           lastProgress = p;
@@ -51,7 +47,7 @@ export async function startQueueWorker(url: string, onTask?: (name: string) => v
       }, POLL_MS);
       const ended = await local.wait(job.id).finally(() => clearInterval(poll));
       if (ended.status === 'done') return server ? ({ result: ended.result, warnings: ended.warnings } satisfies QueuedJobResult) : ended.result;
-      const error: QueuedJobError = ended.status === 'cancelled' ? (ended.error ?? { message: 'cancelled', kind: 'cancelled' }) : ended.error!;
+      const error: QueuedJobError = ended.status === 'cancelled' ? { message: 'cancelled', kind: 'cancelled' } : ended.error!;
       // A server job's failure is its answer (no retry); an item task retries (its items' own errors are in its result).
       if (server || ended.status === 'cancelled') throw new UnrecoverableError(JSON.stringify(error));
       throw new Error(error.message);
