@@ -91,7 +91,6 @@ function solveBargain(b: Bargain, disagreement: DisagreementValues, theta: Float
   const tol = o.tol ?? BARGAIN_TOL;
   const maxIterations = o.maxIterations ?? 500;
   const bounds = { lower: b.lower, upper: b.upper };
-  const newtonMax = BARGAIN_NEWTON_MAX;
   // Payoffs are in percent; work with fractions so tolerances read as in logs.
   const scale = 100;
   // Phase 1: a point every party prefers to disagreement, by a smooth maximin (log-sum-exp),
@@ -120,7 +119,7 @@ function solveBargain(b: Bargain, disagreement: DisagreementValues, theta: Float
         positive = r.positive;
         return r;
       };
-      const r = minimise(fg, x, { ...bounds, newtonMax, tol: tau * PHASE1_TOL_FACTOR, maxIterations: PHASE1_MAX_ITERATIONS, stop: () => positive });
+      const r = minimise(fg, x, { ...bounds, newtonMax: BARGAIN_NEWTON_MAX, tol: tau * PHASE1_TOL_FACTOR, maxIterations: PHASE1_MAX_ITERATIONS, stop: () => positive });
       x = r.x;
       U = b.agreement.payoffs(x);
       // A positive surplus already above the smoothing width will not grow by sharpening further.
@@ -167,7 +166,7 @@ function solveBargain(b: Bargain, disagreement: DisagreementValues, theta: Float
     seen.push(x1);
     // Few variables, possibly badly conditioned (linear transfers): projected Newton, BFGS beyond 40.
     // Newton stops on a step below stepTol, BFGS when the product no longer changes measurably (payoffs carry ~1e-13 of noise).
-    const res = minimise(nash, x1, { ...bounds, newtonMax, tol, maxIterations, stepTol: BARGAIN_STEP_TOL, flatTol: FLAT_REL_CHANGE, scale: bargainScale(b) });
+    const res = minimise(nash, x1, { ...bounds, newtonMax: BARGAIN_NEWTON_MAX, tol, maxIterations, stepTol: BARGAIN_STEP_TOL, flatTol: FLAT_REL_CHANGE, scale: bargainScale(b) });
     last = res;
     if (Number.isFinite(res.f) && res.converged && (!best || res.f < best.f - BETTER_BY)) best = res;
   }

@@ -58,21 +58,36 @@ export function ioObjectiveParts(sys: IoSystem, po: PlayerObjective): ObjectiveP
 type CellChange = (c: number) => number;
 const NONE: CellChange = () => 0;
 
+/**
+ * dU / dw_k through the player's GDP alone (w_k VA_k), every other quantity held: the explicit part of its own wage's
+ * effect, which neither a tangent's nor a reverse pass's quantities carry.
+ */
+function ownWageDerivative(sys: IoSystem, po: PlayerObjective, W: number): number {
+  const k = po.player;
+  const { L, w, R } = sys;
+  const gdp = w[k] * L[k];
+  const o = po.objective;
+  let d = 0;
+  if (o.welfare !== 0) d += (o.welfare * 100 * W * L[k]) / (gdp + R[k]);
+  if (o.revenue !== 0) d -= (o.revenue * 100 * R[k] * L[k]) / (gdp * gdp);
+  po.partners.forEach((p, m) => (d -= (o.balances[m].weight * 100 * balance(sys, k, p) * L[k]) / (gdp * gdp)));
+  return d;
+}
+
 /** dU along the system's last tangent; vk = dw_k (0 for a tariff tangent), dt = the direction's change per cell. */
 function objectiveDerivative(sys: IoSystem, po: PlayerObjective, W: number, vk: number, dt: CellChange): number {
   const k = po.player;
   const { N, S, L, w, R, X, dX, dR, dlnP } = sys;
   const alpha = sys.base.world.io!.alpha;
   const gdp = w[k] * L[k];
-  const dgdp = L[k] * vk;
   const o = po.objective;
-  let d = 0;
+  let d = vk === 0 ? 0 : vk * ownWageDerivative(sys, po, W);
   if (o.welfare !== 0) {
     let dlnPk = 0;
     for (let s = 0; s < S; s++) dlnPk += alpha[k * S + s] * dlnP[k * S + s];
-    d += o.welfare * 100 * W * ((dgdp + dR[k]) / (gdp + R[k]) - dlnPk);
+    d += o.welfare * 100 * W * (dR[k] / (gdp + R[k]) - dlnPk);
   }
-  if (o.revenue !== 0) d += o.revenue * 100 * (dR[k] / gdp - (R[k] * dgdp) / (gdp * gdp));
+  if (o.revenue !== 0) d += (o.revenue * 100 * dR[k]) / gdp;
   po.partners.forEach((p, m) => {
     let db = 0;
     for (let s = 0; s < S; s++) {
@@ -81,7 +96,7 @@ function objectiveDerivative(sys: IoSystem, po: PlayerObjective, W: number, vk: 
       db += sys.shareTangent(out, dt(out)) * X[p * S + s] + sys.factoryShare(out) * dX[p * S + s];
       db -= sys.shareTangent(inn, dt(inn)) * X[k * S + s] + sys.factoryShare(inn) * dX[k * S + s];
     }
-    d += o.balances[m].weight * 100 * (db / gdp - (balance(sys, k, p) * dgdp) / (gdp * gdp));
+    d += (o.balances[m].weight * 100 * db) / gdp;
   });
   return d;
 }
@@ -134,7 +149,7 @@ function tariffSeeds(sys: IoSystem, po: PlayerObjective, W: number, mu: Float64A
 function reverseMultipliers(sys: IoSystem, objectives: readonly PlayerObjective[], W: readonly number[], drop: number): Float64Array[] | undefined {
   const near = sys.factoredJacobian;
   if (!near) return undefined;
-  const { N, S, L, w, R } = sys;
+  const { N, S, L } = sys;
   const NS = N * S;
   const zerosNS = new Float64Array(NS);
   const vjpSeeds: IoTariffSeeds = { R: new Float64Array(N), excess: new Float64Array(N), P: zerosNS, X: zerosNS };
@@ -152,17 +167,9 @@ function reverseMultipliers(sys: IoSystem, objectives: readonly PlayerObjective[
   const mus: Float64Array[] = [];
   const none = new Float64Array(N);
   for (const [o, po] of objectives.entries()) {
-    const k = po.player;
     const uw = new Float64Array(N);
     sys.adjoint(tariffSeeds(sys, po, W[o], none, drop), null, uw);
-    // The objective's own explicit dependence on the player's wage (its GDP), as objectiveDerivative's dgdp terms.
-    const gdp = w[k] * L[k];
-    const ob = po.objective;
-    let own = 0;
-    if (ob.welfare !== 0) own += (ob.welfare * 100 * W[o] * L[k]) / (gdp + R[k]);
-    if (ob.revenue !== 0) own -= (ob.revenue * 100 * R[k] * L[k]) / (gdp * gdp);
-    po.partners.forEach((p, m) => (own -= (ob.balances[m].weight * 100 * balance(sys, k, p) * L[k]) / (gdp * gdp)));
-    uw[k] += own;
+    uw[po.player] += ownWageDerivative(sys, po, W[o]);
     const mu = new Float64Array(N);
     const r = gmres(op, uw, mu, { tol: REVERSE_MU_TOL, maxProducts: REVERSE_MU_MAX_PRODUCTS });
     if (!(r.relResidual <= REVERSE_MU_TOL)) return undefined;
