@@ -356,11 +356,16 @@ function sweepLevers(spec: NegotiationSpec): { path: string; label: string; valu
   ];
 }
 
+/** The sweep button says how many points it will compute. */
+function sweepButton(leverValues: number): void {
+  $('sweep-run').textContent = `Sweep (${SWEEP_EPS.length} x ${leverValues} points)`;
+}
+
 function sweepControls(spec: NegotiationSpec): void {
   const levers = sweepLevers(spec);
   ($('sweep-axis') as HTMLSelectElement).replaceChildren(...levers.map((l) => el('option', { value: l.path, textContent: l.label })));
   ($('sweep-party') as HTMLSelectElement).replaceChildren(...spec.parties.map((p) => el('option', { value: p, textContent: p })));
-  $('sweep-run').textContent = `Sweep (${SWEEP_EPS.length} x ${levers[0]?.values.length ?? 0} points)`;
+  sweepButton(levers[0]?.values.length ?? 0);
   $('sweep-error').textContent = '';
   charts.sweep.clear();
 }
@@ -376,8 +381,8 @@ async function sweep(): Promise<void> {
   try {
     const spec: Record<string, unknown> = { ...current, frontier: 0, sweep: false };
     delete spec.monte_carlo;
-    const r = await job<SweepResult>('/api/sweep', { kind: 'negotiate', spec, vary: [{ path: 'eps', values: SWEEP_EPS }, { path: lever.path, values: lever.values }], outputs: [`utility.${party}`] }, 'Sweep');
     const output = `utility.${party}`;
+    const r = await job<SweepResult>('/api/sweep', { kind: 'negotiate', spec, vary: [{ path: 'eps', values: SWEEP_EPS }, { path: lever.path, values: lever.values }], outputs: [output] }, 'Sweep');
     const cells = r.points.map((p) => [lever.values.indexOf(p.values[lever.path] as number), SWEEP_EPS.indexOf(p.values.eps as number), p.outputs[output]] as [number, number, number | null]);
     const known = cells.map((c) => c[2]).filter((v): v is number => v !== null);
     const failed = r.points.filter((p) => p.error).length;
@@ -600,7 +605,7 @@ async function start(): Promise<void> {
   $('sweep-run').addEventListener('click', () => void sweep());
   $('sweep-axis').addEventListener('change', () => {
     const lever = state.spec && sweepLevers(state.spec).find((l) => l.path === ($('sweep-axis') as HTMLSelectElement).value);
-    if (lever) $('sweep-run').textContent = `Sweep (${SWEEP_EPS.length} x ${lever.values.length} points)`;
+    if (lever) sweepButton(lever.values.length);
   });
   $('paper-run').addEventListener('click', () => void paper().catch((e) => status(`Error: ${(e as Error).message}`)));
   $('export-json').addEventListener('click', () => download('parley-view.json', new Blob([`${JSON.stringify(view, null, 2)}\n`], { type: 'application/json' })));
