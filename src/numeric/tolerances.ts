@@ -120,8 +120,13 @@ export const LBFGS_MEMORY = 20;
 export const ACTIVE_SET_MARGIN = 1e-9;
 /** Forward-difference step for projected Newton's Hessian, relative to |x| (at least 1 in scale). */
 export const HESSIAN_STEP = 1e-6;
-/** Levenberg damping ladder (times the largest Hessian diagonal) tried until the Hessian is positive definite. */
-export const DAMPING_LADDER: readonly number[] = [0, 1e-10, 1e-8, 1e-6, 1e-4, 1e-2, 1, 100];
+/**
+ * Levenberg damping ladder (times the largest Hessian diagonal) tried until the Hessian is positive definite.
+ * The rung 2 mirrors a negative curvature (H + 2|H| = |H| in one dimension): a payoff that is concave in the
+ * minimised sense (a tariff far above its optimum, where trade is choked off) then gets a step of the size the
+ * curvature implies instead of a hundredth of it.
+ */
+export const DAMPING_LADDER: readonly number[] = [0, 1e-10, 1e-8, 1e-6, 1e-4, 1e-2, 1, 2, 100];
 /** Smallest scale used when the Hessian diagonal vanishes. */
 export const DAMPING_SCALE_FLOOR = 1e-12;
 /** A projected Newton step this many times stepTol or less, with no improving step left, counts as converged. */

@@ -130,3 +130,15 @@ test('a payoff too flat to measure: (L-)BFGS given flatTol stop as converged but
     assert.ok(!plain.flat && plain.iterations > 21, `${method}: without flatTol no flat stop`);
   }
 });
+
+test('projected Newton started where the objective is concave (a tariff far above its optimum) takes full-size steps and converges', () => {
+  // f = u / (1 + u), u = (x - 1)^2: a well with its minimum at 1, concave beyond |x - 1| > 1/sqrt(3), like a payoff
+  // in a tariff that has choked trade off. Damped to a hundredth of the curvature, Newton crawled out of there.
+  const well = (x: Float64Array) => {
+    const u = (x[0] - 1) ** 2;
+    return { f: u / (1 + u), g: Float64Array.of((2 * (x[0] - 1)) / (1 + u) ** 2) };
+  };
+  const r = minimise(well, Float64Array.of(4), { ...box(1, 0, 10), tol: 1e-10, maxIterations: 40, method: 'newton' });
+  assert.ok(r.converged, `projected gradient ${r.projectedGradient} after ${r.iterations} iterations`);
+  assertClose(r.x[0], 1, 1e-8, 'x');
+});
