@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { EconomyRecord } from '../model/results.js';
 import type { BranchResult, ScenarioResult } from '../scenario/run.js';
 import type { CoalitionsResult, NegotiationWithBands, WarResult } from '../run/results.js';
+import type { CalibrationResult } from '../run/calibrate.js';
 import type { Percentiles } from '../strategy/uncertainty.js';
 import { makeOutputDir, writeAtomic, writeCsvAtomic, writeJsonAtomic } from './files.js';
 import { writeWorkbookAtomic } from './xlsx.js';
@@ -103,6 +104,18 @@ function dealSection(id: string, title: string | undefined, at: string, d: Deal)
   return out.join('\n\n');
 }
 
+/** A calibration: its weights with their bands, the fit, and the tariffs it fits worst. */
+function calibrationMarkdown(c: CalibrationResult): string {
+  const weights = Object.entries(c.weights).filter(([name]) => name !== 'welfare');
+  const rows = [...c.tariffs].sort((x, y) => Math.abs(y.implied - y.observed) - Math.abs(x.implied - x.observed));
+  const label = (t: CalibrationResult['tariffs'][number]) => (t.sector === 'ALL' ? t.exporter : `${t.exporter} ${t.sector}`);
+  return [
+    `The weights under which ${c.player}'s tariffs announced by ${c.at} are closest to its best response (welfare's weight 1; ${c.fit.method === 'distance' ? 'bands from standard errors' : 'bootstrap bands'}): ${weights.map(([name, w]) => `${name} ${w.value.toFixed(3)}${w.p5 === null || w.p95 === null ? '' : ` (90%: ${w.p5.toFixed(3)} to ${w.p95.toFixed(3)})`}`).join(', ')}.`,
+    `Fit: the implied tariffs are ${c.fit.mean_abs_gap_points.toFixed(1)} points from the observed on average${c.fit.converged ? '' : ' (the implied best response did NOT converge)'}. The objective is reported, not used: the actors' stated weights drive the talks.`,
+    md([['tariff on', 'observed', 'implied', 'gap (points)'], ...rows.slice(0, 12).map((t) => [label(t), pct(t.observed), pct(t.implied), signed(100 * (t.implied - t.observed), 1)])]),
+  ].join('\n\n');
+}
+
 /** The report as Markdown. */
 export function scenarioMarkdown(r: ScenarioResult): string {
   const out: string[] = [];
@@ -129,7 +142,13 @@ export function scenarioMarkdown(r: ScenarioResult): string {
   }
   for (const w of byType<War>(main, 'war')) {
     out.push(`## ${w.title ?? w.id}`);
-    out.push(`${w.result.converged ? 'Converged' : 'NOT converged'} after ${w.result.rounds} rounds: ${w.result.tariffs.map((t) => `${t.importer} on ${t.exporter} ${pct(t.rate)}`).join(', ')}. Welfare: ${w.result.economies.filter((x) => w.result.tariffs.some((t) => t.importer === x.code)).map((x) => `${x.code} ${signed(x.welfare_pct, 2)}%`).join(', ')} (against the status quo of ${w.at}, deficits purged).`);
+    // In sectors, each pair's trade-weighted row speaks for it (its sector rows are in the JSON).
+    const pairs = w.result.tariffs.some((t) => t.sector === 'ALL') ? w.result.tariffs.filter((t) => t.sector === 'ALL') : w.result.tariffs;
+    out.push(`${w.result.converged ? 'Converged' : 'NOT converged'} after ${w.result.rounds} rounds: ${pairs.map((t) => `${t.importer} on ${t.exporter} ${pct(t.rate)}`).join(', ')}. Welfare: ${w.result.economies.filter((x) => w.result.tariffs.some((t) => t.importer === x.code)).map((x) => `${x.code} ${signed(x.welfare_pct, 2)}%`).join(', ')} (against the status quo of ${w.at}, deficits purged).`);
+  }
+  for (const c of byType<CalibrationResult>(main, 'calibrate')) {
+    out.push(`## ${c.title ?? c.id}`);
+    out.push(calibrationMarkdown(c.result));
   }
   const negs = byType<Deal>(main, 'negotiate');
   if (negs.length) out.push('## Trade talks');

@@ -4,7 +4,7 @@
  * contract of `parley best-response | war | negotiate | coalitions --json`
  * (typed in results.ts).
  */
-import { type World } from '../data/world.js';
+import { goodsSectors, type World } from '../data/world.js';
 import { ALL_SECTORS } from '../data/tables.js';
 import { InputError } from '../errors.js';
 import { purgeDeficits, solveOrThrow } from '../model/equilibrium.js';
@@ -99,14 +99,16 @@ function economiesAt(ctx: Context, deficits: string | undefined, tariffs: Float6
   return economyResults(eq).map(economyRecord);
 }
 
+/** Rows of the tariffs a government sets: on goods (a data set's services carry none). */
 function tariffRows(world: World, t: Float64Array, importers?: readonly string[]) {
   const { N, S } = world;
+  const goods = goodsSectors(world);
   const rows: { importer: string; exporter: string; sector: string; rate: number }[] = [];
   for (let j = 0; j < N; j++) {
     if (importers && !importers.includes(world.codes[j])) continue;
     for (let i = 0; i < N; i++) {
       if (i === j) continue;
-      for (let s = 0; s < S; s++) rows.push({ importer: world.codes[j], exporter: world.codes[i], sector: world.sectors[s], rate: t[(i * N + j) * S + s] });
+      for (const s of goods) rows.push({ importer: world.codes[j], exporter: world.codes[i], sector: world.sectors[s], rate: t[(i * N + j) * S + s] });
     }
   }
   return rows;
@@ -137,7 +139,7 @@ export function runWar(spec: Resolved<WarSpec>, ctx: Context, onRound?: (r: { ro
     path: war.path.map((r) => ({ round: r.round, max_change: r.maxChange, mean_tariff: r.meanTariff })),
     /** Tariffs (importer: exporter/sector) the last round's payoffs did not pin down. */
     undetermined: war.undetermined,
-    tariffs: tariffRows(war.world, war.tariffs, war.players).filter((t) => !spec.among_players || war.players.includes(t.exporter)),
+    tariffs: withPairSummaries(war.world, tariffRows(war.world, war.tariffs, war.players).filter((t) => !spec.among_players || war.players.includes(t.exporter))),
     economies: economiesAt(ctx, spec.deficits, war.tariffs),
   };
 }
@@ -190,11 +192,11 @@ export function runNegotiation(spec: Resolved<NegotiateSpec>, ctx: Context) {
 }
 
 /**
- * Sector rows of a deal, with one "ALL" row per importer-exporter pair beside them: the sector rates weighted by the
- * pair's flows in the (strategic) baseline world, before and in the deal. Deals by pair already are "ALL" rows.
+ * Sector rows of a deal or a war, with one "ALL" row per importer-exporter pair beside them: the sector rates weighted
+ * by the pair's flows in the (strategic) baseline world (and so `before`, where rows have it). One-sector rows already are "ALL" rows.
  */
-function withPairSummaries<T extends { importer: string; exporter: string; sector: string; rate: number; before: number }>(world: World, rows: readonly T[]): T[] {
-  if (rows.every((r) => r.sector === 'ALL')) return [...rows];
+function withPairSummaries<T extends { importer: string; exporter: string; sector: string; rate: number; before?: number }>(world: World, rows: readonly T[]): T[] {
+  if (rows.every((r) => r.sector === ALL_SECTORS)) return [...rows];
   const pairs = new Map<string, T[]>();
   for (const r of rows) {
     const key = `${r.importer}>${r.exporter}`;
@@ -207,7 +209,7 @@ function withPairSummaries<T extends { importer: string; exporter: string; secto
     ...group[0],
     sector: ALL_SECTORS,
     rate: tradeWeightedTariffOn(world, group, group[0].exporter),
-    before: tradeWeightedTariffOn(world, group.map((r) => ({ ...r, rate: r.before })), group[0].exporter),
+    ...(group[0].before === undefined ? {} : { before: tradeWeightedTariffOn(world, group.map((r) => ({ ...r, rate: r.before! })), group[0].exporter) }),
   }));
   return [...rows, ...summaries];
 }
