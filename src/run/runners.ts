@@ -67,6 +67,7 @@ export function negotiationOptions(spec: Resolved<NegotiateSpec> | Resolved<Coal
     theta: 'theta' in spec ? weights(spec.theta, 'theta') : undefined,
     patience: weights(spec.patience, 'patience'),
     instrument: spec.instrument,
+    separate: spec.separate,
     lower: spec.lower,
     upper: spec.upper,
     issues,
@@ -152,11 +153,12 @@ export function runNegotiation(spec: Resolved<NegotiateSpec>, ctx: Context) {
   const coalitionIds = new Set((spec.coalitions ?? []).map((c) => c.id));
   const levers = leverValues(ctx.world, { ...o, start: undefined }, deal, (spec.levers ?? []).filter((name) => !coalitionIds.has(name)).map((name) => ({ name })), spec.warm?.levers);
   const coalitionLevers = (spec.levers ?? []).filter((name) => coalitionIds.has(name)).map((name) => coalitionLever(ctx.world, o, spec.coalitions!.find((x) => x.id === name)!));
-  // How the deal moves as each party becomes more (or less) patient, the others' rates fixed.
+  // How the deal moves as each party becomes more (or less) patient, the others' rates fixed. Each point starts
+  // from the deal, as the frontier's points start from their neighbour: only the bargaining weights differ.
   const patienceSweep = o.patience && deal.agreement && spec.sweep !== false
     ? spec.parties.flatMap((p) =>
         [0.25, 0.5, 2, 4].map((factor) => {
-          const d = negotiate(ctx.world, { ...o, patience: { ...o.patience!, [p]: o.patience![p] * factor } });
+          const d = negotiate(ctx.world, { ...o, patience: { ...o.patience!, [p]: o.patience![p] * factor }, start: deal.x });
           return { party: p, discount_rate: o.patience![p] * factor, theta: d.theta, tariffs: d.tariffs.map((t) => ({ importer: t.importer, exporter: t.exporter, sector: t.sector, rate: t.rate })), gains: d.gains };
         }),
       )

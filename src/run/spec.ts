@@ -91,6 +91,8 @@ const Common = {
 const NegotiationFields = {
   ...Common,
   instrument: z.enum(['partner', 'partner-sector']).optional(),
+  /** With instrument partner: goods sectors bargained apart (e.g. [AUTOS]); the other goods share one rate per pair. */
+  separate: z.array(z.string().min(1)).optional(),
   theta: z.record(Code, Weight).optional(),
   patience: z.record(Code, Weight).optional(),
   disagreement: z

@@ -139,7 +139,7 @@ function checkCodes(s: Scenario, world: World): PathIssue | undefined {
     if (v && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
         if (['importer', 'exporter', 'party', 'from', 'to', 'by', 'of', 'counterpart', 'player'].includes(k) && typeof x === 'string' && !known.has(x)) return bad([...path, k], x);
-        if (['exporters', 'except', 'parties', 'members', 'players'].includes(k) && Array.isArray(x)) {
+        if (['exporters', 'except', 'parties', 'members', 'players', 'targets'].includes(k) && Array.isArray(x)) {
           for (const [q, c] of x.entries()) if (typeof c === 'string' && !known.has(c)) return bad([...path, k, q], c);
         }
         const r = walk(x, [...path, k]);

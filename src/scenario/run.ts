@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { BUILTIN_NAME } from '../data/datasets.js';
 import { InputError } from '../errors.js';
+import { calibrationOn } from '../run/calibrate.js';
 import { warn } from '../warn.js';
 import { isAbsolute } from 'node:path';
 import { ijs } from '../data/world.js';
@@ -133,6 +134,9 @@ async function runQuestion(ls: LoadedScenario, tl: Timeline, q: Question, seed: 
       for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) for (let k = 0; k < S; k++) if (from.t[ijs(N, S, i, j, k)] !== to[ijs(N, S, i, j, k)]) moved++;
       return { against: q.against ?? s.baseline, tariffs_changed: moved, deficits: s.deficits, economies: economyResults(eq).map(economyRecord) };
     }
+    case 'calibrate':
+      // The tariffs this branch's timeline had announced by the date, read as the player's best response.
+      return calibrationOn(world, tl.schedule, ls.dataHash, { player: q.player, at: q.at, weights: q.weights, instrument: q.instrument, targets: q.targets, deficits: s.deficits });
     case 'best-response':
     case 'war': {
       const spec = { data: source.data, at: q.at, measures: tl.schedule.measures, deficits: s.deficits, instrument: q.instrument, objectives: Object.fromEntries(Object.entries(tl.actors).map(([c, a]) => [c, a.objective])), ...(q.type === 'war' ? { players: q.players, among_players: true } : { player: q.player }) };
@@ -151,7 +155,7 @@ async function runQuestion(ls: LoadedScenario, tl: Timeline, q: Question, seed: 
       const levers = q.type === 'negotiate' ? q.levers.filter((l) => present.has(l) || (l.startsWith('patience:') && 'patience' in base)) : [];
       const unavailable = q.type === 'negotiate' ? q.levers.filter((l) => !levers.includes(l)) : [];
       const spec = q.type === 'negotiate'
-        ? { ...base, parties, disagreement: q.disagreement, levers, frontier: q.frontier }
+        ? { ...base, parties, disagreement: q.disagreement, levers, frontier: q.frontier, ...(q.instrument ? { instrument: q.instrument } : {}), ...(q.separate ? { separate: q.separate } : {}) }
         : { ...base, counterpart: parties[0], members: parties.slice(1) };
       const kind: SpecKind = q.type === 'negotiate' ? 'negotiate' : 'coalitions';
       const mcHere = q.type === 'negotiate' && q.monte_carlo && (q.monte_carlo.on === 'all' || tl.name === 'main');

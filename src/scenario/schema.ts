@@ -142,10 +142,26 @@ export const QuestionSchema = z.discriminatedUnion('type', [
       /** Levers to value: outside-option ids, issue names, patience:PARTY, coalition ids. */
       levers: z.array(z.string().min(1)).default([]),
       frontier: z.number().int().min(0).max(101).default(11),
+      /** Tariff variables: one rate per pair (default) or one per pair and goods sector (the US tariff on Japanese cars apart from the rest). */
+      instrument: z.enum(['partner', 'partner-sector']).optional(),
+      /** With instrument partner: goods sectors bargained apart (e.g. [AUTOS]), the other goods sharing one rate per pair. */
+      separate: z.array(z.string().min(1)).optional(),
       monte_carlo: MonteCarlo,
     })
     .strict(),
   z.object({ ...QuestionBase, type: z.literal('coalitions'), coalition: Id }).strict(),
+  /** A government's objective weights read from the tariffs it had announced by `at` (parley calibrate). */
+  z
+    .object({
+      ...QuestionBase,
+      type: z.literal('calibrate'),
+      player: Code,
+      /** revenue, balances, balance:CODE (docs/strategy.md). */
+      weights: z.array(z.string().min(1)).min(1),
+      instrument: z.enum(['uniform', 'partner', 'sector', 'partner-sector']).default('partner'),
+      targets: z.array(Code).optional(),
+    })
+    .strict(),
 ]);
 export type Question = z.infer<typeof QuestionSchema>;
 

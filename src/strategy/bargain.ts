@@ -222,7 +222,8 @@ function negotiationResult(b: Bargain, x: Float64Array, disagreement: Disagreeme
     converged,
     parties: b.parties,
     theta: rec(theta),
-    tariffs: b.names.map((nm, m) => ({ importer: nm.importer, exporter: nm.exporter, sector: nm.sector, rate: agreement ? x[m] : nm.before, before: nm.before })),
+    // A group of sectors sharing one rate (the goods not bargained apart) reports a row per sector.
+    tariffs: b.names.flatMap((nm, m) => (nm.cells ?? [{ sector: nm.sector, before: nm.before }]).map((c) => ({ importer: nm.importer, exporter: nm.exporter, sector: c.sector, rate: agreement ? x[m] : c.before, before: c.before }))),
     issues: Object.fromEntries(b.issueNames.map((name, m) => [name, x[nT + m]])),
     utility: rec(agreement ? U : Ud),
     disagreementUtility: rec(Ud),

@@ -59,6 +59,11 @@ export interface NegotiationOptions {
   patience?: Readonly<Record<string, number>>;
   /** 'partner': one rate per pair of parties; 'partner-sector': one per pair and sector. */
   instrument?: 'partner' | 'partner-sector';
+  /**
+   * With 'partner': goods sectors bargained apart, each with its own rate per pair, the other goods sharing one
+   * (the US tariff on Japanese cars apart from the rest: four tariffs instead of one per sector).
+   */
+  separate?: readonly string[];
   /** Bounds on the negotiated tariffs; upper defaults to the larger of status quo and disagreement. */
   lower?: number;
   upper?: number;
@@ -87,7 +92,11 @@ export interface Bargain {
   disagreement: GameEvaluator;
   /** Per disagreement state, per party: the weight of that state in the party's disagreement payoff. */
   disagreementWeights: Float64Array[];
-  names: { importer: string; exporter: string; sector: string; before: number }[];
+  /**
+   * One per tariff variable. `sector` is its sector, "ALL" for every goods sector, or "OTHER" for the goods not bargained
+   * apart; `cells` lists the sectors such a group sets with their status-quo rates, for results by sector.
+   */
+  names: { importer: string; exporter: string; sector: string; before: number; cells?: { sector: string; before: number }[] }[];
   issueNames: string[];
   lower: Float64Array;
   upper: Float64Array;
@@ -181,7 +190,14 @@ export function setUpBargain(world0: World, o: NegotiationOptions): Bargain {
   const start: number[] = [];
   // Tariffs on goods only: the data set's services are never a bargaining variable.
   const goods = goodsSectors(world);
-  const sectorGroups = o.instrument === 'partner-sector' ? goods.map((s) => [s]) : [goods];
+  const apart = (o.separate ?? []).map((name) => {
+    const s = world.sectors.indexOf(name);
+    if (!goods.includes(s)) throw new InputError(`separate: "${name}" is not a goods sector of ${world.meta.name} (${goods.map((g) => world.sectors[g]).join(', ')})`);
+    if (o.instrument === 'partner-sector') throw new InputError('separate: sectors are already bargained one by one with instrument partner-sector');
+    return s;
+  });
+  const rest = goods.filter((s) => !apart.includes(s));
+  const sectorGroups = o.instrument === 'partner-sector' ? goods.map((s) => [s]) : apart.length ? [...apart.map((s) => [s]), ...(rest.length ? [rest] : [])] : [goods];
   for (const j of P) {
     for (const i of P) {
       if (i === j) continue;
@@ -191,7 +207,9 @@ export function setUpBargain(world0: World, o: NegotiationOptions): Bargain {
         const dis = cells.reduce((a, c) => a + disT[c], 0) / cells.length;
         const up = o.upper ?? Math.max(before, dis, lowerT + MIN_RANGE);
         if (!(up > lowerT)) throw new InputError(`bounds exclude every point: upper ${up} is not above lower ${lowerT}`);
-        names.push({ importer: world.codes[j], exporter: world.codes[i], sector: group.length === 1 && S > 1 ? world.sectors[group[0]] : 'ALL', before });
+        const sector = group.length === 1 && S > 1 ? world.sectors[group[0]] : apart.length ? 'OTHER' : 'ALL';
+        const byCell = sector === 'OTHER' ? { cells: group.map((s) => ({ sector: world.sectors[s], before: sq.tariffs[(i * N + j) * S + s] })) } : {};
+        names.push({ importer: world.codes[j], exporter: world.codes[i], sector, before, ...byCell });
         coefs.push(direction(cells));
         lo.push(lowerT);
         hi.push(up);

@@ -33,3 +33,21 @@ test('a deal by sector has an ALL row per pair, flow-weighted over its goods sec
     assertClose(all[0].before, mean((t) => t.before), 1e-12, 'ALL before');
   }
 });
+
+test('sectors bargained apart: each has its own rate, the other goods share one, and naming every goods sector is the deal by sector', () => {
+  const base = randomWorld(4, 4, 13, { tariffs: true });
+  const world = createWorld({ ...base, sectors: ['A', 'B', 'C', 'SERV'], meta: { ...base.meta, services: ['SERV'] } });
+  const parties = [world.codes[0], world.codes[1]];
+  const deal = (fields: object) => runSpec('negotiate', resolveUncertain(NegotiateSpecSchema.parse({ parties, frontier: 0, ...fields }), 'central'), { world }).agreement.tariffs;
+  const apart = deal({ separate: ['B'] });
+  for (const [importer, exporter] of [parties, [...parties].reverse()]) {
+    const rate = (sector: string) => apart.find((t) => t.importer === importer && t.exporter === exporter && t.sector === sector)!.rate;
+    assert.equal(rate('A'), rate('C'), `${importer} on ${exporter}: A and C share the rate of the goods not bargained apart`);
+    assert.notEqual(rate('A'), rate('B'), `${importer} on ${exporter}: B has its own`);
+    assert.ok(!apart.some((t) => t.sector === 'SERV' || t.sector === 'OTHER'), 'rows are the sectors themselves');
+  }
+  const every = deal({ separate: ['A', 'B', 'C'] });
+  const bySector = deal({ instrument: 'partner-sector' });
+  assert.equal(every.length, bySector.length);
+  every.forEach((t, k) => assertClose(t.rate, bySector[k].rate, 1e-7, `${t.importer} on ${t.exporter}/${t.sector}`));
+});
