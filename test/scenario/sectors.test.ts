@@ -1,0 +1,70 @@
+/**
+ * april-2025-sectors: the episode's events applied sector by sector to episode-2025-sectors. Its replay gives the
+ * data set's schedule in every cell on every effective date; it keeps to 21 April 2025; and its cheap questions
+ * (tariffs, effects, the calibrated US objective, the US-China war) report one line per pair. The talks by sector
+ * are tested in test/run/negotiate-sectors.test.ts; the full run takes minutes (docs/scenario.md).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadScenario } from '../../src/scenario/load.js';
+import { runScenario } from '../../src/scenario/run.js';
+import { timelines } from '../../src/scenario/timeline.js';
+import { tariffsAt } from '../../src/schedule/schedule.js';
+import { scenarioMarkdown } from '../../src/report/scenario.js';
+import { collectWarnings } from '../../src/warn.js';
+
+const ls = collectWarnings(() => loadScenario('april-2025-sectors')).value;
+// april-2025's fourteen dates, and 3 May, when Section 232 reaches auto parts.
+const DATES = ['2025-01-31', '2025-02-04', '2025-03-04', '2025-03-07', '2025-03-12', '2025-04-03', '2025-04-05', '2025-04-09', '2025-04-10', '2025-04-12', '2025-04-15', '2025-04-21', '2025-05-03', '2025-07-08', '2025-07-09'];
+
+test('replaying the sector scenario\'s events gives the data set\'s tariffs in every importer-exporter-sector cell on every date', () => {
+  const [main] = timelines(ls, 'main');
+  assert.equal(main.schedule.measures.length, ls.schedule.measures.length);
+  assert.ok(ls.world.S > 1, 'a world in sectors');
+  for (const d of DATES) {
+    const a = tariffsAt(ls.world, main.schedule, d).t;
+    const b = tariffsAt(ls.world, ls.schedule, d).t;
+    assert.deepEqual(Array.from(a), Array.from(b), `tariffs on ${d}`);
+  }
+});
+
+test('auto parts on 3 May move only US tariffs on motor vehicles and parts, from partners outside USMCA', () => {
+  // Section 232 goods pay no reciprocal duty, so parts from China fall (125% + 20% becomes 25% + 20%); elsewhere they rise.
+  const [main] = timelines(ls, 'main');
+  const { N, S, codes, sectors } = ls.world;
+  const before = tariffsAt(ls.world, main.schedule, '2025-04-21').t;
+  const after = tariffsAt(ls.world, main.schedule, '2025-05-03').t;
+  for (let i = 0; i < N; i++) {
+    for (let j = 0; j < N; j++) {
+      for (let s = 0; s < S; s++) {
+        const k = (i * N + j) * S + s;
+        const parts = codes[j] === 'USA' && i !== j && sectors[s] === 'AUTOS' && !['CAN', 'MEX'].includes(codes[i]);
+        if (parts) assert.ok(codes[i] === 'CHN' ? after[k] < before[k] : after[k] > before[k], `USA on ${codes[i]} AUTOS: ${before[k]} -> ${after[k]}`);
+        else assert.equal(after[k], before[k], `${codes[j]} on ${codes[i]} ${sectors[s]}`);
+      }
+    }
+  }
+});
+
+test('the sector scenario keeps to 21 April 2025: every event and source is dated on or before it', () => {
+  for (const e of ls.scenario.events) assert.ok(e.date <= '2025-04-21', `${e.id} dated ${e.date}`);
+  for (const b of ls.scenario.branches) for (const e of b.add ?? []) assert.ok(e.date <= '2025-04-21', `branch ${b.name}: ${e.id} dated ${e.date}`);
+  // Its data: ICIO 2022 flows and tariffs published before 2025; the measures cite the fact base's events.csv lines.
+  assert.equal(ls.world.meta.year, 2022);
+});
+
+test('its tariffs, effects, calibration and war report one line per pair, with the calibration\'s weights and fit', async () => {
+  const cheap = { ...ls, scenario: { ...ls.scenario, branches: [], questions: ls.scenario.questions.filter((q) => q.type !== 'negotiate') } };
+  const r = await collectWarnings(() => runScenario(cheap, { branch: 'main', draws: 0 })).value;
+  const md = scenarioMarkdown(r);
+  const war = md.split('\n').find((l) => l.startsWith('Converged after'));
+  assert.ok(war, 'the war converged');
+  // One pair each way, trade-weighted over sectors: not a line per sector.
+  assert.equal(war.match(/USA on CHN/g)?.length, 1, war);
+  assert.equal(war.match(/CHN on USA/g)?.length, 1, war);
+  const calibration = r.branches[0].questions.find((q) => q.type === 'calibrate')!.result as { weights: Record<string, { value: number }>; fit: { mean_abs_gap_points: number; converged: boolean }; tariffs: unknown[] };
+  assert.deepEqual(Object.keys(calibration.weights).sort(), ['balance:CHN', 'balance:JPN', 'revenue', 'welfare']);
+  assert.ok(calibration.fit.converged);
+  assert.equal(calibration.tariffs.length, ls.world.N - 1, 'one observed and implied tariff per US partner');
+  assert.match(md, /Fit: the implied tariffs are \d+\.\d points from the observed on average/);
+});
