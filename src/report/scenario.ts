@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import type { EconomyRecord } from '../model/results.js';
+import type { IoSectorResult } from '../model/io-results.js';
 import type { BranchResult, ScenarioResult } from '../scenario/run.js';
 import type { CoalitionsResult, NegotiationWithBands, WarResult } from '../run/results.js';
 import type { CalibrationResult } from '../run/calibrate.js';
@@ -19,6 +20,8 @@ interface Effects {
   against: string;
   deficits: string;
   economies: EconomyRecord[];
+  /** The focus sectors in the focus economies, on worlds with input-output links. */
+  sectors?: IoSectorResult[];
 }
 interface TariffRow {
   importer: string;
@@ -61,7 +64,7 @@ function dealSection(id: string, title: string | undefined, at: string, d: Deal)
     out.push(`No agreement: no terms give both ${a} and ${b} more than disagreement (${d.disagreement.kind}).`);
     return out.join('\n\n');
   }
-  const lines = d.agreement.tariffs.map((t) => `${t.importer} on ${t.exporter}${t.sector === 'ALL' ? '' : ` (${t.sector})`}: ${pct(t.before)} now, **${pct(t.rate)}** in the deal${band(t, pct)}`);
+  const lines = dealLines(d.agreement.tariffs);
   const issues = Object.entries(d.agreement.issues).map(([k, v]) => `${k} ${v.toFixed(3)}`);
   out.push(`Predicted deal (bargaining weights ${d.parties.map((p) => `${p} ${d.theta[p].toFixed(2)}`).join(', ')}):\n\n${lines.map((l) => `- ${l}`).join('\n')}${issues.length ? `\n- linked issues: ${issues.join(', ')}` : ''}`);
   out.push(md([
@@ -96,12 +99,32 @@ function dealSection(id: string, title: string | undefined, at: string, d: Deal)
   if (d.levers_unavailable?.length) out.push(`Not on the table on this branch: ${d.levers_unavailable.join(', ')}.`);
   if (d.patience_sweep.length) {
     const key = d.agreement.tariffs[0];
-    const rows = d.patience_sweep.map((p) => `${p.party} at r = ${p.discount_rate.toFixed(3)}: ${pct(p.tariffs.find((t) => t.importer === key.importer && t.exporter === key.exporter)!.rate)}`);
-    out.push(`Patience (discount rate per year; the other's fixed), ${key.importer} tariff on ${key.exporter} in the deal: ${rows.join('; ')}.`);
+    const rows = d.patience_sweep.map((p) => `${p.party} at r = ${p.discount_rate.toFixed(3)}: ${pct(p.tariffs.find((t) => t.importer === key.importer && t.exporter === key.exporter && t.sector === key.sector)!.rate)}`);
+    out.push(`Patience (discount rate per year; the other's fixed), ${key.importer} tariff on ${key.exporter}${key.sector === 'ALL' ? '' : ` (${key.sector})`} in the deal: ${rows.join('; ')}.`);
   }
   if (d.frontier.length) out.push(`Bargaining frontier (${a}, ${b} payoffs): ${d.frontier.map(([x, y]) => `(${x.toFixed(3)}, ${y.toFixed(3)})`).join(' ')}; disagreement (${d.disagreement.utility[a].toFixed(3)}, ${d.disagreement.utility[b].toFixed(3)}).`);
   if (d.uncertainty) out.push(`Bands: 5th to 95th percentile of ${d.uncertainty.draws} Monte Carlo draws (${d.uncertainty.failures.length} failed).`);
   return out.join('\n\n');
+}
+
+type DealRow = Deal['agreement']['tariffs'][number];
+
+/**
+ * The deal's tariffs, a line per pair and sector. In sectors, each pair leads with its trade-weighted ALL row; sectors
+ * sharing one rate in the deal (the goods not bargained apart) are one line, not one each.
+ */
+function dealLines(rows: readonly DealRow[]): string[] {
+  const line = (t: DealRow, label: string) => `${t.importer} on ${t.exporter}${label}: ${pct(t.before)} now, **${pct(t.rate)}** in the deal${band(t, pct)}`;
+  if (!rows.some((t) => t.sector === 'ALL') || rows.every((t) => t.sector === 'ALL')) return rows.map((t) => line(t, t.sector === 'ALL' ? '' : ` (${t.sector})`));
+  const out: string[] = [];
+  for (const all of rows.filter((t) => t.sector === 'ALL')) {
+    out.push(line(all, ', all goods, trade-weighted'));
+    const sectors = rows.filter((t) => t.sector !== 'ALL' && t.importer === all.importer && t.exporter === all.exporter);
+    const shared = sectors.filter((t) => sectors.filter((u) => u.rate === t.rate).length > 1);
+    for (const t of sectors.filter((x) => !shared.includes(x))) out.push(line(t, ` (${t.sector})`));
+    if (shared.length) out.push(`${all.importer} on ${all.exporter} (the other ${shared.length} goods sectors, one rate): **${pct(shared[0].rate)}** in the deal${band(shared[0], pct)}`);
+  }
+  return out;
 }
 
 /** A calibration: its weights with their bands, the fit, and the tariffs it fits worst. */
@@ -139,6 +162,14 @@ export function scenarioMarkdown(r: ScenarioResult): string {
     out.push(`Against the tariffs of ${e.result.against}: welfare ${focus.map((c) => `${c} ${signed(get(c) ?? NaN, 2)}%`).join(', ')}; ${losers} of ${ec.length} economies lose.`);
     out.push(effectsTable(e.result));
     if (e.result.deficits === 'balanced') out.push(BALANCED_TRADE_NOTE);
+    if (e.result.sectors?.length) {
+      const rows = e.result.sectors;
+      out.push(`By sector: real output (gross output deflated by the sector's input costs) and the buyers' price of the sector's goods, % change.`);
+      out.push(md([['sector', ...focus.flatMap((c) => [`${c} output %`, `${c} price %`])], ...[...new Set(rows.map((r) => r.sector))].map((sec) => [sec, ...focus.flatMap((c) => {
+        const r = rows.find((x) => x.code === c && x.sector === sec);
+        return r ? [signed(r.real_output_pct, 2), signed(r.price_pct, 2)] : ['', ''];
+      })])]));
+    }
   }
   for (const w of byType<War>(main, 'war')) {
     out.push(`## ${w.title ?? w.id}`);

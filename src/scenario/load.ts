@@ -150,6 +150,9 @@ function checkCodes(s: Scenario, world: World): PathIssue | undefined {
   };
   for (const [k, c] of s.focus.economies.entries()) if (!known.has(c)) return bad(['focus', 'economies', k], c);
   if (!known.has(s.focus.reference)) return bad(['focus', 'reference'], s.focus.reference);
+  for (const [k, sector] of (s.focus.sectors ?? []).entries()) {
+    if (!world.io || !world.sectors.includes(sector)) return { path: ['focus', 'sectors', k], message: `"${sector}" is not a sector of this data set with input-output links (${world.io ? world.sectors.join(', ') : 'it has none'})` };
+  }
   return walk({ events: s.events, questions: s.questions, options: s.options, branches: s.branches }, []);
 }
 

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { BUILTIN_NAME } from '../data/datasets.js';
 import { InputError } from '../errors.js';
 import { calibrationOn } from '../run/calibrate.js';
+import { ioSectorResults } from '../model/io-results.js';
 import { warn } from '../warn.js';
 import { isAbsolute } from 'node:path';
 import { ijs } from '../data/world.js';
@@ -132,7 +133,10 @@ async function runQuestion(ls: LoadedScenario, tl: Timeline, q: Question, seed: 
       const { N, S } = world;
       let moved = 0;
       for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) for (let k = 0; k < S; k++) if (from.t[ijs(N, S, i, j, k)] !== to[ijs(N, S, i, j, k)]) moved++;
-      return { against: q.against ?? s.baseline, tariffs_changed: moved, deficits: s.deficits, economies: economyResults(eq).map(economyRecord) };
+      // The focus sectors' output and prices in the focus economies (worlds with input-output links).
+      const focusSectors = s.focus.sectors ?? [];
+      const sectors = focusSectors.length && eq.io ? ioSectorResults(eq, s.focus.economies).filter((r) => focusSectors.includes(r.sector)) : undefined;
+      return { against: q.against ?? s.baseline, tariffs_changed: moved, deficits: s.deficits, economies: economyResults(eq).map(economyRecord), ...(sectors ? { sectors } : {}) };
     }
     case 'calibrate':
       // The tariffs this branch's timeline had announced by the date, read as the player's best response.

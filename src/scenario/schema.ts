@@ -207,7 +207,8 @@ export const ScenarioSchema = z
      * What the report and the page lead with: the economies whose welfare they show, and the reference
      * economy of tariff tables ("its tariff on X"; a tariffs question without pairs lists X against everyone).
      */
-    focus: z.object({ economies: z.array(Code).min(1), reference: Code }).strict(),
+    /** Sectors (of a data set in sectors) whose output and prices the report shows for the focus economies. */
+    focus: z.object({ economies: z.array(Code).min(1), reference: Code, sectors: z.array(z.string().min(1)).optional() }).strict(),
     actors: z.record(Code, ActorSchema),
     options: z.array(OptionSchema).default([]),
     events: z.array(EventSchema).min(1),

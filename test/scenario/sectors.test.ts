@@ -53,7 +53,7 @@ test('the sector scenario keeps to 21 April 2025: every event and source is date
   assert.equal(ls.world.meta.year, 2022);
 });
 
-test('its tariffs, effects, calibration and war report one line per pair, with the calibration\'s weights and fit', async () => {
+test('its tariffs, effects by sector, calibration and war: one line per pair, the focus sectors, the weights and fit', async () => {
   const cheap = { ...ls, scenario: { ...ls.scenario, branches: [], questions: ls.scenario.questions.filter((q) => q.type !== 'negotiate') } };
   const r = await collectWarnings(() => runScenario(cheap, { branch: 'main', draws: 0 })).value;
   const md = scenarioMarkdown(r);
@@ -67,4 +67,11 @@ test('its tariffs, effects, calibration and war report one line per pair, with t
   assert.ok(calibration.fit.converged);
   assert.equal(calibration.tariffs.length, ls.world.N - 1, 'one observed and implied tariff per US partner');
   assert.match(md, /Fit: the implied tariffs are \d+\.\d points from the observed on average/);
+  // The effects by sector: cars, steel and electronics in the US, Japan and China, on both dates.
+  assert.equal(md.match(/\| sector \| USA output % \| USA price % \| JPN output % \| JPN price % \| CHN output % \| CHN price % \|/g)?.length, 2);
+  const apr21 = r.branches[0].questions.find((q) => q.id === 'effects-apr21')!.result as { sectors: { code: string; sector: string; real_output_pct: number }[] };
+  assert.equal(apr21.sectors.length, 9);
+  // Section 232 protects US car makers: their output rises while Japan's falls.
+  const cars = (c: string) => apr21.sectors.find((x) => x.code === c && x.sector === 'AUTOS')!.real_output_pct;
+  assert.ok(cars('USA') > 0 && cars('JPN') < 0, `AUTOS output: USA ${cars('USA')}, JPN ${cars('JPN')}`);
 });
