@@ -122,9 +122,14 @@ function dealLines(rows: readonly DealRow[]): string[] {
     const sectors = rows.filter((t) => t.sector !== 'ALL' && t.importer === all.importer && t.exporter === all.exporter);
     const shared = sectors.filter((t) => sectors.filter((u) => u.rate === t.rate).length > 1);
     for (const t of sectors.filter((x) => !shared.includes(x))) out.push(line(t, ` (${t.sector})`));
-    if (shared.length) out.push(`${all.importer} on ${all.exporter} (the other ${shared.length} goods sectors, one rate): **${pct(shared[0].rate)}** in the deal${band(shared[0], pct)}`);
+    if (shared.length) out.push(`${all.importer} on ${all.exporter} (${shared.length} goods sectors at one rate): **${pct(shared[0].rate)}** in the deal${band(shared[0], pct)}`);
   }
   return out;
+}
+
+/** The tariff a deal is summarised by: its first pair's trade-weighted ALL row in sectors, else its first row. */
+function headline(d: Deal): DealRow {
+  return d.agreement.tariffs.find((t) => t.sector === 'ALL') ?? d.agreement.tariffs[0];
 }
 
 /** A calibration: its weights with their bands, the fit, and the tariffs it fits worst. */
@@ -203,7 +208,7 @@ export function scenarioMarkdown(r: ScenarioResult): string {
     const rows = r.branches.map((b) => {
       const d = negId ? question<Deal>(b, negId)?.result : undefined;
       const e = effId ? question<Effects>(b, effId)?.result : undefined;
-      const key = d?.agreement.tariffs[0];
+      const key = d ? headline(d) : undefined;
       const w = (c: string) => e?.economies.find((x) => x.code === c)?.welfare_pct;
       return [
         `**${b.name}**: ${b.title}`,
@@ -212,8 +217,9 @@ export function scenarioMarkdown(r: ScenarioResult): string {
         ...focus.map((c) => (w(c) === undefined ? '' : signed(w(c)!, 3))),
       ];
     });
-    const key = negId ? question<Deal>(main, negId)?.result.agreement.tariffs[0] : undefined;
-    out.push(md([['branch', key ? `${key.importer} tariff on ${key.exporter} in the deal` : 'deal', 'gains from the deal', ...focus.map((c) => `${c} welfare %`)], ...rows]));
+    const mainDeal = negId ? question<Deal>(main, negId)?.result : undefined;
+    const key = mainDeal ? headline(mainDeal) : undefined;
+    out.push(md([['branch', key ? `${key.importer} tariff on ${key.exporter}${key.sector === 'ALL' && mainDeal!.agreement.tariffs.length > 2 ? ' (all goods, trade-weighted)' : ''} in the deal` : 'deal', 'gains from the deal', ...focus.map((c) => `${c} welfare %`)], ...rows]));
     out.push(r.branches.filter((b) => b.name !== 'main').map((b) => `- **${b.name}**: ${b.why}`).join('\n'));
   }
   out.push('## Sources and assumptions');
