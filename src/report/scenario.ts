@@ -170,7 +170,7 @@ export function scenarioMarkdown(r: ScenarioResult): string {
     if (e.result.sectors?.length) {
       const rows = e.result.sectors;
       out.push(`By sector: real output (gross output deflated by the sector's input costs) and the buyers' price of the sector's goods, % change.`);
-      out.push(md([['sector', ...focus.flatMap((c) => [`${c} output %`, `${c} price %`])], ...[...new Set(rows.map((r) => r.sector))].map((sec) => [sec, ...focus.flatMap((c) => {
+      out.push(md([['sector', ...focus.flatMap((c) => [`${c} output %`, `${c} price %`])], ...(r.focus.sectors ?? [...new Set(rows.map((x) => x.sector))]).map((sec) => [sec, ...focus.flatMap((c) => {
         const r = rows.find((x) => x.code === c && x.sector === sec);
         return r ? [signed(r.real_output_pct, 2), signed(r.price_pct, 2)] : ['', ''];
       })])]));

@@ -5,6 +5,7 @@
  * takes), so the report's numbers are the library's; Monte Carlo uses the
  * scenario's seed (the same draws on every branch: common random numbers).
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { BUILTIN_NAME } from '../data/datasets.js';
 import { InputError } from '../errors.js';
@@ -18,7 +19,7 @@ import { economyRecord, economyResults } from '../model/results.js';
 import { attachUncertainty } from '../run/bands.js';
 import { runStrategy } from '../run/strategy.js';
 import { worldOnDate } from '../run/dated.js';
-import { tariffsAt } from '../schedule/schedule.js';
+import { announcedBy, tariffsAt } from '../schedule/schedule.js';
 import { runSpec } from '../run/runners.js';
 import type { SpecKind } from '../run/spec.js';
 import { resolveUncertain } from '../strategy/uncertainty.js';
@@ -68,7 +69,7 @@ export interface ScenarioResult {
   seed: number;
   deficits: string;
   /** The economies the report and page lead with, and the reference economy of tariff tables. */
-  focus: { economies: string[]; reference: string };
+  focus: { economies: string[]; reference: string; sectors?: string[] };
   branches: BranchResult[];
   negotiations: unknown[];
   sources: { id: string; date: string; type: string; source?: string; assumption?: string }[];
@@ -111,7 +112,7 @@ function negotiationSpec(ls: LoadedScenario, tl: Timeline, q: Extract<Question, 
   };
 }
 
-async function runQuestion(ls: LoadedScenario, tl: Timeline, q: Question, seed: number, o: RunOptions): Promise<unknown> {
+async function runQuestion(ls: LoadedScenario, tl: Timeline, q: Question, seed: number, o: RunOptions, calibrations: Map<string, unknown>): Promise<unknown> {
   const { world } = ls;
   const s = ls.scenario;
   const source = { data: dataRef(ls) };
@@ -138,9 +139,14 @@ async function runQuestion(ls: LoadedScenario, tl: Timeline, q: Question, seed: 
       const sectors = focusSectors.length && eq.io ? ioSectorResults(eq, s.focus.economies).filter((r) => focusSectors.includes(r.sector)) : undefined;
       return { against: q.against ?? s.baseline, tariffs_changed: moved, deficits: s.deficits, economies: economyResults(eq).map(economyRecord), ...(sectors ? { sectors } : {}) };
     }
-    case 'calibrate':
-      // The tariffs this branch's timeline had announced by the date, read as the player's best response.
-      return calibrationOn(world, tl.schedule, ls.dataHash, { player: q.player, at: q.at, weights: q.weights, instrument: q.instrument, targets: q.targets, deficits: s.deficits });
+    case 'calibrate': {
+      // The tariffs this branch's timeline had announced by the date, read as the player's best response. It depends on
+      // nothing else, so branches that announced the same tariffs by then share one calibration.
+      const observed = tariffsAt(world, announcedBy(tl.schedule, q.at), q.at).t;
+      const key = `${q.id}:${createHash('sha256').update(new Uint8Array(observed.buffer, observed.byteOffset, observed.byteLength)).digest('hex')}`;
+      if (!calibrations.has(key)) calibrations.set(key, calibrationOn(world, tl.schedule, ls.dataHash, { player: q.player, at: q.at, weights: q.weights, instrument: q.instrument, targets: q.targets, deficits: s.deficits }));
+      return calibrations.get(key);
+    }
     case 'best-response':
     case 'war': {
       const spec = { data: source.data, at: q.at, measures: tl.schedule.measures, deficits: s.deficits, instrument: q.instrument, objectives: Object.fromEntries(Object.entries(tl.actors).map(([c, a]) => [c, a.objective])), ...(q.type === 'war' ? { players: q.players, among_players: true } : { player: q.player }) };
@@ -187,11 +193,12 @@ export async function runScenario(ls: LoadedScenario, o: RunOptions = {}): Promi
   let done = 0;
   const branches: BranchResult[] = [];
   const negotiations: unknown[] = [];
+  const calibrations = new Map<string, unknown>();
   for (const tl of tls) {
     const questions: QuestionResult[] = [];
     for (const [k, q] of s.questions.entries()) {
       o.onProgress?.(`${tl.name}: ${q.id}`, done, total);
-      const result = await runQuestion(ls, tl, q, s.seed + k, o);
+      const result = await runQuestion(ls, tl, q, s.seed + k, o, calibrations);
       questions.push({ id: q.id, type: q.type, title: q.title, at: q.at, result });
       if (q.type === 'negotiate') {
         const r = result as { parties: string[]; agreement: unknown; levers: unknown[]; gains: unknown; disagreement: unknown; frontier: unknown };

@@ -146,11 +146,12 @@ function solveBargain(b: Bargain, disagreement: DisagreementValues, theta: Float
   };
   // The Nash product need not be concave in the variables (linked issues trade off against
   // tariffs through the GE model), so start also with every linked issue at its upper bound and
-  // keep the best: a deal with a large pledge and a low tariff can beat one with neither.
+  // keep the best: a deal with a large pledge and a low tariff can beat one with neither. A warm
+  // start (the frontier's neighbouring point, itself the best of both) or a given one is followed alone.
   const nT = b.names.length;
   const given = o.start && o.start.length === b.x0.length ? Float64Array.from(o.start) : undefined;
   const starts: Float64Array[] = [Float64Array.from(warm ?? given ?? b.x0)];
-  if (b.x0.length > nT && !given) {
+  if (b.x0.length > nT && !given && !warm) {
     const high = Float64Array.from(b.x0);
     for (let k = nT; k < high.length; k++) high[k] = b.upper[k];
     starts.push(high);
