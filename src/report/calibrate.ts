@@ -8,8 +8,9 @@ export function calibrationText(r: CalibrationResult): string {
   out.push(textTable(Object.entries(r.weights), [
     { header: 'weight', value: ([name]) => name, right: false },
     { header: 'value', value: ([, w]) => w.value.toFixed(4) },
-    { header: r.fit.method === 'distance' ? '5% (standard errors)' : '5% (bootstrap)', value: ([name, w]) => (name === 'welfare' ? '(numeraire)' : w.p5 === null ? '(exactly identified)' : w.p5.toFixed(4)) },
-    { header: '95%', value: ([, w]) => (w.p95 === null ? '' : w.p95.toFixed(4)) },
+    // A band is null when the weights are exactly identified, and not finite when the fit cannot separate them (collinear weights).
+    { header: r.fit.method === 'distance' ? '5% (standard errors)' : '5% (bootstrap)', value: ([name, w]) => (name === 'welfare' ? '(numeraire)' : w.p5 === null ? '(exactly identified)' : Number.isFinite(w.p5) ? w.p5.toFixed(4) : '(not identified)') },
+    { header: '95%', value: ([, w]) => (w.p95 === null || !Number.isFinite(w.p95) ? '' : w.p95.toFixed(4)) },
   ]));
   out.push('', 'Payoff = welfare % + revenue weight x tariff revenue (% of GDP) + balance weights x bilateral balances (% of GDP).');
   out.push('', `Observed against implied (the best response under these weights):`, '');
