@@ -142,7 +142,7 @@ export const QuestionSchema = z.discriminatedUnion('type', [
       /** Levers to value: outside-option ids, issue names, patience:PARTY, coalition ids. */
       levers: z.array(z.string().min(1)).default([]),
       frontier: z.number().int().min(0).max(101).default(11),
-      /** Tariff variables: one rate per pair (default) or one per pair and goods sector (the US tariff on Japanese cars apart from the rest). */
+      /** Tariff variables: one rate per pair (default) or one per pair and goods sector. */
       instrument: z.enum(['partner', 'partner-sector']).optional(),
       /** With instrument partner: goods sectors bargained apart (e.g. [AUTOS]), the other goods sharing one rate per pair. */
       separate: z.array(z.string().min(1)).optional(),

@@ -159,6 +159,7 @@ test('the schema rejects each kind of malformed scenario with file, line and fie
   rejects(broken('date', (s) => s.replace('baseline: 2024-12-31', 'baseline: 2024-13-31')), /line \d+: field "baseline": expected a date YYYY-MM-DD/);
   rejects(broken('remove', (s) => s.replace('remove: [komeito-visit-planned, letter-to-xi]', 'remove: [komeito-visit-planned, no-such-event]')), /field "branches\.\d+\.remove\.1": no event "no-such-event" to remove/);
   rejects(broken('prob', (s) => s.replace('probs: [0.5, 0.5]', 'probs: [0.5, 0.6]')), /field "events\.\d+\.effect\.probability.*probs must sum to 1/);
+  rejects(broken('separate', (s) => s.replace('    frontier: 11\n', '    frontier: 11\n    separate: [CARS]\n')), /separate\.yaml, line \d+: field "questions\.\d+\.separate\.0": unknown sector "CARS"/);
 });
 
 test('docs/scenario.schema.json is generated from the validator and up to date (npm run schema)', async () => {
