@@ -56,10 +56,11 @@ test('Cholesky: L L\' = A for an SPD matrix, solves, and refuses an indefinite o
   assertClose(r[1], 1, 1e-15, 'A x = b (1)');
   const indefinite = Float64Array.from([1, 0, 0, -1]);
   assert.equal(cholesky(indefinite, 2), undefined);
-  // Damped: the smallest ladder step that makes it positive definite (lambda = 100 * max|diag| here).
+  // Damped: the smallest ladder step that makes it positive definite (lambda = 2 * max|diag| here: the negative
+  // curvature mirrored, -1 + 2 = 1).
   const d = dampedSolve(indefinite, Float64Array.from([1, 1]), 2, DAMPING_LADDER, DAMPING_SCALE_FLOOR);
-  assertClose(d[0], 1 / 101, 1e-15, 'damped (1 + 100) d = 1');
-  assertClose(d[1], 1 / 99, 1e-15, 'damped (-1 + 100) d = 1');
+  assertClose(d[0], 1 / 3, 1e-15, 'damped (1 + 2) d = 1');
+  assertClose(d[1], 1, 1e-15, 'damped (-1 + 2) d = 1');
 });
 
 test('invertBlock inverts a small block in place (A A^-1 = I) and leaves a singular one untouched', () => {
