@@ -153,6 +153,11 @@ function checkCodes(s: Scenario, world: World): PathIssue | undefined {
   for (const [k, sector] of (s.focus.sectors ?? []).entries()) {
     if (!world.io || !world.sectors.includes(sector)) return { path: ['focus', 'sectors', k], message: `"${sector}" is not a sector of this data set with input-output links (${world.io ? world.sectors.join(', ') : 'it has none'})` };
   }
+  const sets = world.meta.elasticitySets ? Object.keys(world.meta.elasticitySets) : [];
+  const named = s.elasticity_set === undefined ? [] : typeof s.elasticity_set === 'string' ? [s.elasticity_set] : s.elasticity_set.values;
+  for (const [k, name] of named.entries()) {
+    if (!sets.includes(name)) return { path: typeof s.elasticity_set === 'string' ? ['elasticity_set'] : ['elasticity_set', 'values', k], message: `unknown elasticity set "${name}" (the data set has ${sets.join(', ') || 'none'})` };
+  }
   for (const [k, q] of s.questions.entries()) {
     for (const [m, sector] of (q.type === 'negotiate' ? (q.separate ?? []) : []).entries()) {
       if (!world.sectors.includes(sector)) return { path: ['questions', k, 'separate', m], message: `unknown sector "${sector}" (the data set has ${world.sectors.join(', ')})` };

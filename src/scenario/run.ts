@@ -13,7 +13,7 @@ import { calibrationOn } from '../run/calibrate.js';
 import { ioSectorResults } from '../model/io-results.js';
 import { warn } from '../warn.js';
 import { isAbsolute } from 'node:path';
-import { ijs } from '../data/world.js';
+import { ijs, type World } from '../data/world.js';
 import { solveOrThrow } from '../model/equilibrium.js';
 import { economyRecord, economyResults } from '../model/results.js';
 import { attachUncertainty } from '../run/bands.js';
@@ -22,7 +22,8 @@ import { worldOnDate } from '../run/dated.js';
 import { announcedBy, tariffsAt } from '../schedule/schedule.js';
 import { runSpec } from '../run/runners.js';
 import type { SpecKind } from '../run/spec.js';
-import { resolveUncertain } from '../strategy/uncertainty.js';
+import { resolveUncertain, type Choice } from '../strategy/uncertainty.js';
+import { withElasticitySet } from '../data/elasticity-sets.js';
 import type { LoadedScenario } from './load.js';
 import type { Question } from './schema.js';
 import { diplomacyAt, timelines, type Timeline } from './timeline.js';
@@ -68,6 +69,8 @@ export interface ScenarioResult {
   data_hash: string;
   seed: number;
   deficits: string;
+  /** The scenario's elasticity set or choice of sets, when it names one (the first is the central one). */
+  elasticity_set?: string | Choice;
   /** The economies the report and page lead with, and the reference economy of tariff tables. */
   focus: { economies: string[]; reference: string; sectors?: string[] };
   branches: BranchResult[];
@@ -101,6 +104,7 @@ function negotiationSpec(ls: LoadedScenario, tl: Timeline, q: Extract<Question, 
   const options = dip.options.filter((o) => parties.includes(o.party)).map((o) => ({ name: o.id, party: o.party, probability: o.probability, tariffs: o.tariffs }));
   return {
     data: dataRef(ls),
+    ...elasticitySet(ls),
     at: q.at,
     measures: tl.schedule.measures,
     deficits: s.deficits,
@@ -112,9 +116,20 @@ function negotiationSpec(ls: LoadedScenario, tl: Timeline, q: Extract<Question, 
   };
 }
 
+/** The scenario's elasticity set, as the spec field every strategy question carries (absent: the data set's default). */
+function elasticitySet(ls: LoadedScenario) {
+  return ls.scenario.elasticity_set === undefined ? {} : { elasticity_set: ls.scenario.elasticity_set };
+}
+
+/** The world the scenario's central answers use: with the first of its elasticity sets, if it names any. */
+function scenarioWorld(ls: LoadedScenario): World {
+  const e = ls.scenario.elasticity_set;
+  return e === undefined ? ls.world : withElasticitySet(ls.world, typeof e === 'string' ? e : e.values[0], 'elasticity_set');
+}
+
 async function runQuestion(ls: LoadedScenario, tl: Timeline, q: Question, seed: number, o: RunOptions, calibrations: Map<string, unknown>): Promise<unknown> {
-  const { world } = ls;
   const s = ls.scenario;
+  const world = scenarioWorld(ls);
   const source = { data: dataRef(ls) };
   switch (q.type) {
     case 'tariffs': {
@@ -149,7 +164,7 @@ async function runQuestion(ls: LoadedScenario, tl: Timeline, q: Question, seed: 
     }
     case 'best-response':
     case 'war': {
-      const spec = { data: source.data, at: q.at, measures: tl.schedule.measures, deficits: s.deficits, instrument: q.instrument, objectives: Object.fromEntries(Object.entries(tl.actors).map(([c, a]) => [c, a.objective])), ...(q.type === 'war' ? { players: q.players, among_players: true } : { player: q.player }) };
+      const spec = { data: source.data, at: q.at, measures: tl.schedule.measures, deficits: s.deficits, ...elasticitySet(ls), instrument: q.instrument, objectives: Object.fromEntries(Object.entries(tl.actors).map(([c, a]) => [c, a.objective])), ...(q.type === 'war' ? { players: q.players, among_players: true } : { player: q.player }) };
       return runSpec(q.type as SpecKind, resolveUncertain(spec, 'central'), source);
     }
     case 'negotiate':
@@ -215,7 +230,7 @@ export async function runScenario(ls: LoadedScenario, o: RunOptions = {}): Promi
 function scenarioResult(ls: LoadedScenario, branches: BranchResult[], negotiations: unknown[]): ScenarioResult {
   const s = ls.scenario;
   const sources = s.events.map((e) => ({ id: e.id, date: e.date, type: e.type, ...(e.source ? { source: e.source } : {}), ...(e.assumption ? { assumption: e.assumption } : {}) }));
-  return { scenario: s.scenario, title: s.title, data: s.data, data_hash: ls.dataHash, seed: s.seed, deficits: s.deficits, focus: s.focus, branches, negotiations, sources };
+  return { scenario: s.scenario, title: s.title, data: s.data, data_hash: ls.dataHash, seed: s.seed, deficits: s.deficits, ...elasticitySet(ls), focus: s.focus, branches, negotiations, sources };
 }
 
 /**

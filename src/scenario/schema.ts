@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { isIsoDate } from '../schedule/measures.js';
 import { AUTHORITIES } from '../schedule/measures.js';
 import { DEFICITS } from '../model/equilibrium.js';
-import { Uncertain } from '../strategy/uncertainty.js';
+import { ChoiceSchema, Uncertain } from '../strategy/uncertainty.js';
 
 const Code = z.string().regex(/^[A-Za-z0-9_.-]{1,24}$/, 'expected an economy code');
 const Id = z.string().regex(BUILTIN_NAME, 'expected an id: lower-case letters, digits and "-"');
@@ -204,10 +204,15 @@ export const ScenarioSchema = z
     seed: z.number().int(),
     deficits: z.enum(DEFICITS).default('balanced'),
     /**
-     * What the report and the page lead with: the economies whose welfare they show, and the reference
-     * economy of tariff tables ("its tariff on X"; a tariffs question without pairs lists X against everyone).
+     * The data set's named elasticity set, or a choice among them (`{ dist: choice, values: [FGO, CP, ...] }`): every
+     * question computes with the first (list the data set's default first), Monte Carlo draws pick one each.
      */
-    /** Sectors (of a data set in sectors) whose output and prices the report shows for the focus economies. */
+    elasticity_set: z.union([z.string().min(1), ChoiceSchema]).optional(),
+    /**
+     * What the report and the page lead with: the economies whose welfare they show, the reference economy of tariff
+     * tables ("its tariff on X"; a tariffs question without pairs lists X against everyone) and, on a data set in
+     * sectors, the sectors whose output and prices the report shows for the focus economies.
+     */
     focus: z.object({ economies: z.array(Code).min(1), reference: Code, sectors: z.array(z.string().min(1)).optional() }).strict(),
     actors: z.record(Code, ActorSchema),
     options: z.array(OptionSchema).default([]),

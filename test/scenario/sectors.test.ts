@@ -6,7 +6,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadScenario } from '../../src/scenario/load.js';
+import { readFileSync } from 'node:fs';
+import { loadScenario, loadScenarioText } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/scenario/run.js';
 import { timelines } from '../../src/scenario/timeline.js';
 import { tariffsAt } from '../../src/schedule/schedule.js';
@@ -66,6 +67,7 @@ test('its tariffs, effects by sector, calibration and war: one line per pair, th
   assert.deepEqual(Object.keys(calibration.weights).sort(), ['balance:CHN', 'balance:JPN', 'revenue', 'welfare']);
   assert.ok(calibration.fit.converged);
   assert.equal(calibration.tariffs.length, ls.world.N - 1, 'one observed and implied tariff per US partner');
+  assert.match(md, /trade elasticities: set FGO \(Monte Carlo draws pick among FGO, BSY, CP, GYY, IS, LL, Shap, U4\)/);
   assert.match(md, /Fit: the implied tariffs are \d+\.\d points from the observed on average/);
   // The effects by sector: cars, steel and electronics in the US, Japan and China, on both dates.
   assert.equal(md.match(/\| sector \| USA output % \| USA price % \| JPN output % \| JPN price % \| CHN output % \| CHN price % \|/g)?.length, 2);
@@ -74,4 +76,11 @@ test('its tariffs, effects by sector, calibration and war: one line per pair, th
   // Section 232 protects US car makers: their output rises while Japan's falls.
   const cars = (c: string) => apr21.sectors.find((x) => x.code === c && x.sector === 'AUTOS')!.real_output_pct;
   assert.ok(cars('USA') > 0 && cars('JPN') < 0, `AUTOS output: USA ${cars('USA')}, JPN ${cars('JPN')}`);
+});
+
+test('its trade elasticity is a choice among the data set\'s published sets: the central run uses the first, and an unknown set is refused at load', () => {
+  const e = ls.scenario.elasticity_set;
+  assert.ok(e && typeof e !== 'string' && e.values[0] === 'FGO' && e.values.length === 8, 'FGO first, eight sets');
+  const text = readFileSync(ls.file, 'utf8').replace('values: [FGO, BSY,', 'values: [FGO, XYZ,');
+  assert.throws(() => loadScenarioText(text, 'sets.yaml'), /sets\.yaml, line \d+: field "elasticity_set\.values\.1": unknown elasticity set "XYZ"/);
 });
