@@ -45,7 +45,7 @@ export interface Limits {
   cells: number;
   /** Counterfactuals on data of at most this many cells are answered at once, in the server, without a job (a few ms each). */
   inlineCells: number;
-  /** Wall time per job, ms: long enough for every branch of the built-in april-2025-sectors (about 7.5 minutes on 2 cores). */
+  /** Wall time per job, ms: long enough for every branch of the built-in april-2025-sectors (about 8 minutes on 2 cores). */
   jobMs: number;
   /** Jobs running at once, and waiting. */
   concurrency: number;
