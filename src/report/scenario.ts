@@ -172,8 +172,8 @@ export function scenarioMarkdown(r: ScenarioResult): string {
       const rows = e.result.sectors;
       out.push(`By sector: real output (gross output deflated by the sector's input costs) and the buyers' price of the sector's goods, % change.`);
       out.push(md([['sector', ...focus.flatMap((c) => [`${c} output %`, `${c} price %`])], ...(r.focus.sectors ?? [...new Set(rows.map((x) => x.sector))]).map((sec) => [sec, ...focus.flatMap((c) => {
-        const r = rows.find((x) => x.code === c && x.sector === sec);
-        return r ? [signed(r.real_output_pct, 2), signed(r.price_pct, 2)] : ['', ''];
+        const row = rows.find((x) => x.code === c && x.sector === sec);
+        return row ? [signed(row.real_output_pct, 2), signed(row.price_pct, 2)] : ['', ''];
       })])]));
     }
   }
