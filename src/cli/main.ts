@@ -114,7 +114,7 @@ export function buildProgram(): Command {
       .option('--redis <url>', 'run the Monte Carlo draws on the queue of this Redis server (start `parley worker`s on it)');
   strategy('best-response', "one government's optimal tariffs given everyone else's").option('--player <code>', 'the government').action((o) => strategyCommand('best-response', o));
   strategy('war', 'the Nash equilibrium of a trade war (iterated best responses)').option('--players <codes>', 'comma-separated (default: every economy)').action((o) => strategyCommand('war', o));
-  strategy('negotiate', 'trade talks: Nash bargaining over tariffs and linked issues, lever values, the frontier').option('--parties <codes>', 'comma-separated, e.g. USA,JPN').action((o) => strategyCommand('negotiate', o));
+  strategy('negotiate', 'trade talks: Nash bargaining over tariffs and linked issues, lever values, the frontier').option('--parties <codes>', 'comma-separated, e.g. USA,JPN').option('--separate <sectors>', 'with --instrument partner: goods sectors bargained apart, e.g. AUTOS (the other goods share one rate per pair)').action((o) => strategyCommand('negotiate', o));
   strategy('coalitions', 'blocs negotiating with one counterpart: gains from joining, stability')
     .option('--counterpart <code>', 'e.g. USA')
     .option('--members <codes>', 'comma-separated, e.g. JPN,VNM,MYS,SGP')

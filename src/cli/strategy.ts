@@ -23,6 +23,7 @@ export interface StrategyFlags extends WorldFlags {
   counterpart?: string;
   members?: string;
   instrument?: string;
+  separate?: string;
   deficits?: string;
   at?: string;
   lower?: string;
@@ -46,6 +47,7 @@ export function buildSpec(kind: SpecKind, o: StrategyFlags): Record<string, unkn
     counterpart: o.counterpart,
     members: list(o.members),
     instrument: o.instrument,
+    separate: list(o.separate),
     deficits: o.deficits,
     at: o.at,
     lower: o.lower === undefined ? undefined : Number(o.lower),

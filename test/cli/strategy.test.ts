@@ -139,3 +139,19 @@ test('calibrate --json: the weights under which the US tariffs announced by 2 Ap
   assert.equal(bad.code, 2);
   assert.match(bad.err, /unknown weight "charity"/);
 });
+
+test('negotiate --separate AUTOS: cars get their own rate per pair, the other goods share one; an unknown sector is a one-line error', () => {
+  const spec = file('cars.json', JSON.stringify({ frontier: 0 }));
+  const r = parley('negotiate', '--data', 'episode-2025-sectors', '--parties', 'USA,JPN', '--at', '2025-04-21', '--separate', 'AUTOS', '--spec', spec, '--json');
+  assert.equal(r.code, 0, r.err);
+  const rows = JSON.parse(r.out).agreement.tariffs as { importer: string; exporter: string; sector: string; rate: number }[];
+  const usOnJapan = rows.filter((t) => t.importer === 'USA' && t.exporter === 'JPN' && t.sector !== 'ALL');
+  const others = new Set(usOnJapan.filter((t) => t.sector !== 'AUTOS').map((t) => t.rate));
+  assert.equal(others.size, 1, 'the goods not bargained apart share one rate');
+  assert.notEqual(usOnJapan.find((t) => t.sector === 'AUTOS')!.rate, [...others][0]);
+  assert.equal(rows.filter((t) => t.sector === 'ALL').length, 2, 'one ALL row per pair');
+  const bad = parley('negotiate', '--data', 'episode-2025-sectors', '--parties', 'USA,JPN', '--at', '2025-04-21', '--separate', 'CARS', '--spec', spec);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /separate: "CARS" is not a goods sector of episode-2025-sectors/);
+  assert.doesNotMatch(bad.err, /\n\s+at /, 'no stack trace');
+});
