@@ -29,12 +29,17 @@ export type CalibrationResult = Calibration & { data: string; data_hash: string;
 export function runCalibration(spec: CalibrationSpec): CalibrationResult {
   const { loaded, world, schedule, hash } = openScheduledDataset(spec.data);
   if (!loaded.manifest.measures) throw new InputError(`data set ${spec.data} has no dated measures to calibrate on; try --data episode-2025`);
-  return calibrationOn(world, schedule, hash, spec);
+  return calibrationOn(world, announcedTariffs(world, schedule, spec.at), hash, spec);
 }
 
-/** Calibrate on a given schedule (a scenario's timeline): the tariffs it had announced by `at` are the observed ones. */
-export function calibrationOn(world: World, schedule: Schedule, hash: string, spec: Omit<CalibrationSpec, 'data'>): CalibrationResult {
-  const observed = { ...noShock(world), tariffs: tariffsAt(world, announcedBy(schedule, spec.at), spec.at).t };
+/** The tariffs a schedule had announced by `at`, in force on that day: what a calibration reads as chosen. */
+export function announcedTariffs(world: World, schedule: Schedule, at: string): Float64Array {
+  return tariffsAt(world, announcedBy(schedule, at), at).t;
+}
+
+/** Calibrate on observed tariffs (announcedTariffs of a data set's or a scenario timeline's schedule). */
+export function calibrationOn(world: World, observedTariffs: Float64Array, hash: string, spec: Omit<CalibrationSpec, 'data'>): CalibrationResult {
+  const observed = { ...noShock(world), tariffs: observedTariffs };
   const deficits = spec.deficits ?? 'balanced';
   const instrument = spec.instrument ?? 'partner';
   const c = calibrate(world, spec.player, observed, { weights: spec.weights, instrument, targets: spec.targets, deficits, method: spec.method, bootstrap: spec.bootstrap, seed: spec.seed });

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { BUILTIN_NAME } from '../data/datasets.js';
 import { InputError } from '../errors.js';
-import { calibrationOn } from '../run/calibrate.js';
+import { announcedTariffs, calibrationOn } from '../run/calibrate.js';
 import { ioSectorResults } from '../model/io-results.js';
 import { warn } from '../warn.js';
 import { isAbsolute } from 'node:path';
@@ -19,7 +19,7 @@ import { economyRecord, economyResults } from '../model/results.js';
 import { attachUncertainty } from '../run/bands.js';
 import { runStrategy } from '../run/strategy.js';
 import { worldOnDate } from '../run/dated.js';
-import { announcedBy, tariffsAt } from '../schedule/schedule.js';
+import { tariffsAt } from '../schedule/schedule.js';
 import { runSpec } from '../run/runners.js';
 import type { SpecKind } from '../run/spec.js';
 import { resolveUncertain, type Choice } from '../strategy/uncertainty.js';
@@ -157,9 +157,9 @@ async function runQuestion(ls: LoadedScenario, tl: Timeline, q: Question, seed: 
     case 'calibrate': {
       // The tariffs this branch's timeline had announced by the date, read as the player's best response. It depends on
       // nothing else, so branches that announced the same tariffs by then share one calibration.
-      const observed = tariffsAt(world, announcedBy(tl.schedule, q.at), q.at).t;
+      const observed = announcedTariffs(world, tl.schedule, q.at);
       const key = `${q.id}:${createHash('sha256').update(new Uint8Array(observed.buffer, observed.byteOffset, observed.byteLength)).digest('hex')}`;
-      if (!calibrations.has(key)) calibrations.set(key, calibrationOn(world, tl.schedule, ls.dataHash, { player: q.player, at: q.at, weights: q.weights, instrument: q.instrument, targets: q.targets, deficits: s.deficits }));
+      if (!calibrations.has(key)) calibrations.set(key, calibrationOn(world, observed, ls.dataHash, { player: q.player, at: q.at, weights: q.weights, instrument: q.instrument, targets: q.targets, deficits: s.deficits }));
       return calibrations.get(key);
     }
     case 'best-response':
