@@ -127,9 +127,15 @@ function scenarioWorld(ls: LoadedScenario): World {
   return e === undefined ? ls.world : withElasticitySet(ls.world, typeof e === 'string' ? e : e.values[0], 'elasticity_set');
 }
 
-async function runQuestion(ls: LoadedScenario, tl: Timeline, q: Question, seed: number, o: RunOptions, calibrations: Map<string, unknown>): Promise<unknown> {
+/** What a run's questions share: the world of its central answers (made once), and calibrations by announced tariffs. */
+interface RunShared {
+  world: World;
+  calibrations: Map<string, unknown>;
+}
+
+async function runQuestion(ls: LoadedScenario, tl: Timeline, q: Question, seed: number, o: RunOptions, shared: RunShared): Promise<unknown> {
   const s = ls.scenario;
-  const world = scenarioWorld(ls);
+  const { world, calibrations } = shared;
   const source = { data: dataRef(ls) };
   switch (q.type) {
     case 'tariffs': {
@@ -208,12 +214,12 @@ export async function runScenario(ls: LoadedScenario, o: RunOptions = {}): Promi
   let done = 0;
   const branches: BranchResult[] = [];
   const negotiations: unknown[] = [];
-  const calibrations = new Map<string, unknown>();
+  const shared: RunShared = { world: scenarioWorld(ls), calibrations: new Map() };
   for (const tl of tls) {
     const questions: QuestionResult[] = [];
     for (const [k, q] of s.questions.entries()) {
       o.onProgress?.(`${tl.name}: ${q.id}`, done, total);
-      const result = await runQuestion(ls, tl, q, s.seed + k, o, calibrations);
+      const result = await runQuestion(ls, tl, q, s.seed + k, o, shared);
       questions.push({ id: q.id, type: q.type, title: q.title, at: q.at, result });
       if (q.type === 'negotiate') {
         const r = result as { parties: string[]; agreement: unknown; levers: unknown[]; gains: unknown; disagreement: unknown; frontier: unknown };
