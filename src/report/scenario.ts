@@ -220,7 +220,7 @@ export function scenarioMarkdown(r: ScenarioResult): string {
     });
     const mainDeal = negId ? question<Deal>(main, negId)?.result : undefined;
     const key = mainDeal ? headline(mainDeal) : undefined;
-    out.push(md([['branch', key ? `${key.importer} tariff on ${key.exporter}${key.sector === 'ALL' && mainDeal!.agreement.tariffs.length > 2 ? ' (all goods, trade-weighted)' : ''} in the deal` : 'deal', 'gains from the deal', ...focus.map((c) => `${c} welfare %`)], ...rows]));
+    out.push(md([['branch', key ? `${key.importer} tariff on ${key.exporter}${mainDeal!.agreement.tariffs.some((t) => t.sector !== 'ALL') ? ' (all goods, trade-weighted)' : ''} in the deal` : 'deal', 'gains from the deal', ...focus.map((c) => `${c} welfare %`)], ...rows]));
     out.push(r.branches.filter((b) => b.name !== 'main').map((b) => `- **${b.name}**: ${b.why}`).join('\n'));
   }
   out.push('## Sources and assumptions');
