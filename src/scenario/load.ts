@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUILTIN_NAME, isBuiltinDataset, listBuiltinDatasets } from '../data/datasets.js';
 import type { LoadedManifest } from '../data/manifest.js';
-import type { World } from '../data/world.js';
+import { goodsSectors, type World } from '../data/world.js';
 import { parseYamlWith, readYamlWith, type PathIssue } from '../data/yaml.js';
 import { InputError } from '../errors.js';
 import type { Schedule } from '../schedule/schedule.js';
@@ -158,9 +158,11 @@ function checkCodes(s: Scenario, world: World): PathIssue | undefined {
   for (const [k, name] of named.entries()) {
     if (!sets.includes(name)) return { path: typeof s.elasticity_set === 'string' ? ['elasticity_set'] : ['elasticity_set', 'values', k], message: `unknown elasticity set "${name}" (the data set has ${sets.join(', ') || 'none'})` };
   }
+  // Only goods are bargained over (negotiation-setup refuses the rest): say so here, where the file's line is known.
+  const goods = goodsSectors(world).map((g) => world.sectors[g]);
   for (const [k, q] of s.questions.entries()) {
     for (const [m, sector] of (q.type === 'negotiate' ? (q.separate ?? []) : []).entries()) {
-      if (!world.sectors.includes(sector)) return { path: ['questions', k, 'separate', m], message: `unknown sector "${sector}" (the data set has ${world.sectors.join(', ')})` };
+      if (!goods.includes(sector)) return { path: ['questions', k, 'separate', m], message: `unknown sector "${sector}" (the data set's goods sectors: ${goods.join(', ')})` };
     }
   }
   return walk({ events: s.events, questions: s.questions, options: s.options, branches: s.branches }, []);
