@@ -191,6 +191,8 @@ export const PHASE1_MAX_ITERATIONS = 60;
 export const START_DEDUP_RADIUS = 1e-4;
 /** A bargaining solution replaces the best so far only if its value is lower by more than this. */
 export const BETTER_BY = 1e-12;
+/** A purchase commitment's price wedge is found to this (in ln of the buyer's price) by bisection. */
+export const PURCHASE_WEDGE_TOL = 1e-13;
 /** A tariff variable's upper bound is at least this above its lower bound. */
 export const MIN_RANGE = 1e-6;
 /** A coalition member would leave its bloc only if alone it gains more than this (U units): ties stay. */

@@ -27,6 +27,9 @@ const ObjectiveSpec = z
 
 const TariffChangeSpec = z.object({ importer: Code, exporter: Code, sector: z.string().optional(), change: Uncertain }).strict();
 
+/** Per unit of the issue, the buyer buys `value` (the data's currency, a year) more of the seller's goods in `sectors`. */
+const PurchaseSpec = z.object({ buyer: Code, seller: Code, sectors: z.array(z.string().min(1)).min(1), value: Uncertain }).strict();
+
 const IssueSpec = z
   .object({
     name: z.string().min(1),
@@ -37,6 +40,7 @@ const IssueSpec = z
     values: z.record(Code, Uncertain),
     tariffs: z.array(TariffChangeSpec).optional(),
     retaliation: z.object({ by: Code, probability: Probability }).strict().optional(),
+    purchases: z.array(PurchaseSpec).optional(),
   })
   .strict();
 

@@ -165,6 +165,15 @@ function checkCodes(s: Scenario, world: World): PathIssue | undefined {
       if (!goods.includes(sector)) return { path: ['questions', k, 'separate', m], message: `unknown sector "${sector}" (the data set's goods sectors: ${goods.join(', ')})` };
     }
   }
+  const demands: [(string | number)[], ScenarioEvent][] = [...s.events.map((e, k): [(string | number)[], ScenarioEvent] => [['events', k], e]), ...s.branches.flatMap((b, k) => b.add.map((e, q): [(string | number)[], ScenarioEvent] => [['branches', k, 'add', q], e]))];
+  for (const [path, e] of demands) {
+    if (e.type !== 'demand') continue;
+    for (const [m, pc] of (e.issue.purchases ?? []).entries()) {
+      for (const [q, sector] of pc.sectors.entries()) {
+        if (!goods.includes(sector)) return { path: [...path, 'issue', 'purchases', m, 'sectors', q], message: `unknown sector "${sector}" (the data set's goods sectors: ${goods.join(', ')})` };
+      }
+    }
+  }
   return walk({ events: s.events, questions: s.questions, options: s.options, branches: s.branches }, []);
 }
 

@@ -100,6 +100,8 @@ function negotiationSpec(ls: LoadedScenario, tl: Timeline, q: Extract<Question, 
       values: Object.fromEntries(parties.map((p) => [p, actor(p)?.values[is.name] ?? 0])),
       tariffs: is.tariffs,
       retaliation: is.retaliation ? { by: is.retaliation.by, probability: is.retaliation.probability } : undefined,
+      // A demand for purchases: the party asked (of) buys the demander's (by) goods.
+      purchases: is.purchases?.map((pc) => ({ buyer: is.of, seller: is.by, sectors: pc.sectors, value: pc.value })),
     }));
   const options = dip.options.filter((o) => parties.includes(o.party)).map((o) => ({ name: o.id, party: o.party, probability: o.probability, tariffs: o.tariffs }));
   return {

@@ -131,6 +131,7 @@ export interface IssueState {
   upper: Uncertain;
   tariffs?: { importer: string; exporter: string; sector?: string; change: Uncertain }[];
   retaliation?: { by: string; probability: Uncertain; why: string };
+  purchases?: { sectors: string[]; value: Uncertain }[];
 }
 
 export interface Diplomacy {

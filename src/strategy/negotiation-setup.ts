@@ -11,6 +11,7 @@ import { MIN_RANGE } from '../numeric/tolerances.js';
 import { warn } from '../warn.js';
 import { direction, GameEvaluator, NO_CELLS, strategicWorld, type GameState, type SparseDirection } from './game.js';
 import { bindObjective, WELFARE_ONLY, type Objective } from './gradient.js';
+import { purchaseWedges, type PurchaseCommitment } from './purchases.js';
 
 export interface TariffChange {
   importer: string;
@@ -41,6 +42,11 @@ export interface LinkedIssue {
   tariffs?: readonly TariffChange[];
   /** A third economy that answers in kind (the same tariff changes, mirrored) with a probability. */
   retaliation?: { by: string; probability: number };
+  /**
+   * Purchases a party commits to per unit (purchases.ts): an implicit import subsidy, added to the buyer's tariffs on
+   * the seller, negotiated or not.
+   */
+  purchases?: readonly PurchaseCommitment[];
 }
 
 export type Disagreement =
@@ -252,6 +258,18 @@ export function setUpBargain(world0: World, o: NegotiationOptions): Bargain {
         }
       }
     }
+    (is.purchases ?? []).forEach((pc, q) => {
+      const what = `issue ${is.name} purchases[${q}]`;
+      if (!(is.lower >= 0)) throw new InputError(`issue ${is.name}: a purchase commitment cannot go below 0 units, found lower ${is.lower}`);
+      const wedge = purchaseWedges(world, sq.tariffs, pc, what);
+      wedge.cells.forEach((cell, k) => {
+        // The lowest the buyer's price can go: the tariff's floor in the talks (or its status quo) less the whole wedge.
+        const lowest = (tariffCells.has(cell) ? lowerT : sq.tariffs[cell]) + is.upper * wedge.values[k];
+        if (!(lowest > -1)) throw new InputError(`${what}: ${is.upper} units would need an import subsidy of ${(-100 * is.upper * wedge.values[k]).toFixed(0)}% on ${world.sectors[cell % S]}; lower the issue's upper bound or the value per unit`);
+        cells.push(cell);
+        vals.push(wedge.values[k]);
+      });
+    });
     if (is.retaliation) {
       economyIndex(world, is.retaliation.by, `issue ${is.name} retaliation`);
       checkProbability(is.retaliation.probability, `issue ${is.name} retaliation`);
