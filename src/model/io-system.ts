@@ -332,7 +332,7 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
 
   /** Deficits in the counterfactual under the rule (in units of the numeraire). */
   private deficit(n: number): number {
-    return this.rule === 'fixed' ? this.base.D[n] : 0;
+    return (this.rule === 'fixed' ? this.base.D[n] : 0) + this.transfer[n];
   }
 
   /**
@@ -606,14 +606,19 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
     this.tangentAlong(null, cells, values);
   }
 
+  /** Directional derivative at fixed w along a change dT of the transfers received: spending moves, prices do not. */
+  transferTangent(dT: ArrayLike<number>): void {
+    this.tangentAlong(null, null, null, dT);
+  }
+
   /**
-   * The tangent along dw = v (or 0) and dt' = (cells, values) (or none). With dlnw = v / w:
+   * The tangent along dw = v (or 0), dt' = (cells, values) (or none) and transfers dT (or none). With dlnw = v / w:
    *   (I - K) dlnP = Lam (gva dlnw) + sum_i lam' dt / (1 + t'),  dlnc = gva dlnw + Gamma dlnP,
    *   dlam' = -eps lam' (dlnc_i - dlnP_n + dt / (1 + t')),  d(lam' g) = dlam' g - lam' g^2 dt,
-   *   (I - T) dX = Gamma dGO|X + alpha (VA v + dR|X),
+   *   (I - T) dX = Gamma dGO|X + alpha (VA v + dR|X + dT),
    *   dexcess_i = sum_s gva (dGO|X + lam' g dX) - VA_i v_i,  dR = dR|X + rho dX.
    */
-  private tangentAlong(v: ArrayLike<number> | null, cells: ArrayLike<number> | null, values: ArrayLike<number> | null): void {
+  private tangentAlong(v: ArrayLike<number> | null, cells: ArrayLike<number> | null, values: ArrayLike<number> | null, dT: ArrayLike<number> | null = null): void {
     const { N, S, gva, alpha, g, lp, X, L, w, rhs, dX, dlnP, dlnc, dGO, revBuf, tPrime } = this;
     const eps = this.base.world.eps;
     const NS = N * S;
@@ -664,7 +669,7 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
     // The spending solve uses revBuf as scratch: keep the revenue change at fixed X in dR.
     dR.set(revBuf);
     for (let n = 0; n < N; n++) {
-      const dinc = (v ? L[n] * v[n] : 0) + dR[n];
+      const dinc = (v ? L[n] * v[n] : 0) + dR[n] + (dT ? dT[n] : 0);
       for (let s = 0; s < S; s++) rhs[n * S + s] = alpha[n * S + s] * dinc;
     }
     this.addIntermediateUse(dGO, rhs, 1);

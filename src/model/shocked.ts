@@ -21,6 +21,11 @@ export abstract class ShockedSystem {
   readonly sumL: number;
   /** Factor prices at the last evaluated point. */
   readonly w: Float64Array;
+  /**
+   * Income each economy receives from others as a deal's transfers (an investment pledge), in baseline currency,
+   * added to its spending (D') and to the income welfare counts; sums to zero. Change in place before evaluate().
+   */
+  readonly transfer: Float64Array;
   // Fixed per shock: a = lam * tauhat^-eps and g = 1/(1+t') (so t'/(1+t') = 1 - g).
   /** @internal (the systems and their tangents) */
   readonly a: Float64Array;
@@ -42,6 +47,7 @@ export abstract class ShockedSystem {
     for (let i = 0; i < N; i++) sumL += base.L[i];
     this.sumL = sumL;
     this.w = new Float64Array(N).fill(1);
+    this.transfer = new Float64Array(N);
     this.a = new Float64Array(size);
     this.g = new Float64Array(size);
     this.setShock();

@@ -73,7 +73,7 @@ export interface TariffSeeds {
  * solution's prices, spending, tariff shares and flows, read-only. Derivatives
  * come from the system's tangents, not from its buffers.
  */
-export type CoreSolution = Readonly<Pick<EquilibriumSystem, 'N' | 'S' | 'base' | 'w' | 'L' | 'profit' | 'Ep' | 'rho' | 'u' | 'Q' | 'sectorSales' | 'touchedColumns'>>;
+export type CoreSolution = Readonly<Pick<EquilibriumSystem, 'N' | 'S' | 'base' | 'w' | 'L' | 'profit' | 'Ep' | 'rho' | 'u' | 'Q' | 'transfer' | 'sectorSales' | 'touchedColumns'>>;
 
 export class EquilibriumSystem extends ShockedSystem implements MarketSystem {
   /** Monopolistic competition (Ossa 2014): profits enter spending, the wage clears the labour market. */
@@ -222,7 +222,7 @@ export class EquilibriumSystem extends ShockedSystem implements MarketSystem {
     }
     for (let j = 0; j < N; j++) {
       const wy = this.w[j] * L[j];
-      A[j] = this.rule === 'fixed' ? wy + D[j] : this.rule === 'zero' ? wy : this.kappa * this.w[j] * this.YD[j];
+      A[j] = (this.rule === 'fixed' ? wy + D[j] : this.rule === 'zero' ? wy : this.kappa * this.w[j] * this.YD[j]) + this.transfer[j];
       Ep[j] = A[j] / (1 - rho[j]);
     }
     if (krugman) {
@@ -269,6 +269,11 @@ export class EquilibriumSystem extends ShockedSystem implements MarketSystem {
   /** Directional derivative at fixed w along a dense change dt of the tariffs (tangent.ts). */
   tariffTangent(dt: Float64Array): void {
     this.tan.tariffTangent(dt);
+  }
+
+  /** Directional derivative at fixed w along a change dT of the transfers received (tangent.ts). */
+  transferTangent(dT: ArrayLike<number>): void {
+    this.tan.transferTangent(dT);
   }
 
   /** tariffTangent for a sparse direction: O(N) per touched importer-sector column (tangent.ts). */

@@ -280,6 +280,22 @@ export class CoreTangents {
   }
 
   /**
+   * Directional derivative at fixed w along a change dT of the transfers each economy receives: spending moves
+   * (dA = dT) at unchanged prices and shares, so only dE', profits and sales follow.
+   */
+  transferTangent(dT: ArrayLike<number>): void {
+    const { N } = this.sys;
+    const { q, qp, dRho, dlnQ, rhs } = this.getScratch();
+    dlnQ.fill(0);
+    dRho.fill(0);
+    q.fill(0);
+    if (this.sys.krugman) qp.fill(0);
+    for (let j = 0; j < N; j++) rhs[j] = dT[j];
+    this.finishTangent(null);
+    this.touched = null;
+  }
+
+  /**
    * out[n] = sum_s c[n]_s d sales_is along the last tangent, for several
    * weightings c[n] at once, with wj[n] = salesWeights(i, c[n]). vi is v_i for
    * a jvp direction (0 for tariffs); rowCells/rowValues (first rowCount) the

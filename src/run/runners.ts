@@ -54,6 +54,7 @@ export function negotiationOptions(spec: Resolved<NegotiateSpec> | Resolved<Coal
     tariffs: is.tariffs ? tariffChanges(is.tariffs, `issues[${k}].tariffs`) : undefined,
     retaliation: is.retaliation ? { by: is.retaliation.by, probability: num(is.retaliation.probability, `issues[${k}].retaliation.probability`) } : undefined,
     purchases: is.purchases?.map((pc, q) => ({ buyer: pc.buyer, seller: pc.seller, sectors: pc.sectors, value: num(pc.value, `issues[${k}].purchases[${q}].value`) })),
+    transfers: is.transfers?.map((tr, q) => ({ from: tr.from, to: tr.to, value: num(tr.value, `issues[${k}].transfers[${q}].value`) })),
   }));
   const outsideOptions: OutsideOption[] = (spec.outside_options ?? []).map((o, k) => ({
     name: o.name,

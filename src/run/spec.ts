@@ -41,6 +41,8 @@ const IssueSpec = z
     tariffs: z.array(TariffChangeSpec).optional(),
     retaliation: z.object({ by: Code, probability: Probability }).strict().optional(),
     purchases: z.array(PurchaseSpec).optional(),
+    /** An investment pledge's transfer-equivalent per unit: `from` pays `to` `value` a year (the data's currency). */
+    transfers: z.array(z.object({ from: Code, to: Code, value: Uncertain }).strict()).optional(),
   })
   .strict();
 

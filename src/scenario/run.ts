@@ -102,6 +102,8 @@ function negotiationSpec(ls: LoadedScenario, tl: Timeline, q: Extract<Question, 
       retaliation: is.retaliation ? { by: is.retaliation.by, probability: is.retaliation.probability } : undefined,
       // A demand for purchases: the party asked (of) buys the demander's (by) goods.
       purchases: is.purchases?.map((pc) => ({ buyer: is.of, seller: is.by, sectors: pc.sectors, value: pc.value })),
+      // A pledge: the party asked pays the demander.
+      transfers: is.transfer ? [{ from: is.of, to: is.by, value: is.transfer.value }] : undefined,
     }));
   const options = dip.options.filter((o) => parties.includes(o.party)).map((o) => ({ name: o.id, party: o.party, probability: o.probability, tariffs: o.tariffs }));
   return {

@@ -94,6 +94,8 @@ export const EventSchema = z.discriminatedUnion('type', [
           retaliation: z.object({ by: Code, probability: Uncertain, why: z.string().min(1) }).strict().optional(),
           /** Per unit, the party asked (`of`) buys `value` more of the demander's goods in `sectors` (docs/scenario.md). */
           purchases: z.array(z.object({ sectors: z.array(z.string().min(1)).min(1), value: Uncertain }).strict()).optional(),
+          /** Per unit, the party asked (`of`) pays the demander `value` a year: an investment pledge's transfer-equivalent. */
+          transfer: z.object({ value: Uncertain }).strict().optional(),
         })
         .strict(),
     })

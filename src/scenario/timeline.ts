@@ -132,6 +132,7 @@ export interface IssueState {
   tariffs?: { importer: string; exporter: string; sector?: string; change: Uncertain }[];
   retaliation?: { by: string; probability: Uncertain; why: string };
   purchases?: { sectors: string[]; value: Uncertain }[];
+  transfer?: { value: Uncertain };
 }
 
 export interface Diplomacy {

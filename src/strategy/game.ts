@@ -53,7 +53,7 @@ export interface GameState {
   /** Tariffs when every variable is 0: t = base + sum_m x_m coef[m]. */
   base: Float64Array;
   costFactors: Float64Array;
-  /** Per variable, the tariff cells it moves and by how much per unit; empty for a linked issue. */
+  /** Per variable, the tariff cells it moves and by how much per unit, and any transfers it makes; empty for a linked issue valued only as stated. */
   coef: readonly SparseDirection[];
 }
 
@@ -109,6 +109,10 @@ export class GameEvaluator {
   private solveState(x: ArrayLike<number>, s: number): StrategySystem {
     const sys = this.systems[s];
     sys.tPrime.set(this.tariffs(x, s));
+    sys.transfer.fill(0);
+    this.game.states[s].coef.forEach((c, m) => {
+      if (c.transfers && x[m] !== 0) for (let n = 0; n < c.transfers.length; n++) sys.transfer[n] += x[m] * c.transfers[n];
+    });
     for (let k = 0; k < sys.tPrime.length; k++) {
       if (!(sys.tPrime[k] > -1)) throw new InputError(`a tariff at or below -100% (${sys.tPrime[k]}): check the variables' bounds`);
     }
@@ -174,6 +178,8 @@ export class GameEvaluator {
 export interface SparseDirection {
   cells: Int32Array;
   values: Float64Array;
+  /** Transfers received per economy per unit (a linked issue's pledge: +value to one, -value to the other). */
+  transfers?: Float64Array;
 }
 
 /** A direction that moves the given cells by `value` (default 1) per unit. */

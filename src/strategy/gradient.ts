@@ -157,11 +157,16 @@ function minusLnPrice(sys: CoreSolution, k: number, tan: Tangent | null): number
   return v;
 }
 
+/** The income welfare counts: Y' + R' plus any transfers received in a deal. */
+function welfareIncome(sys: CoreSolution, k: number): number {
+  return sys.w[k] * sys.L[k] + sys.profit[k] + sys.Ep[k] * sys.rho[k] + sys.transfer[k];
+}
+
 /** ln W_k, or its derivative along a tangent (dw = v with v_k = vk, or dw = 0 for a tariff tangent). */
 function welfarePart(sys: CoreSolution, k: number, tan: Tangent | null, vk: number): number {
-  const { w, Ep, rho, L, profit } = sys;
+  const { L, Ep, rho } = sys;
   const { Y, R } = sys.base;
-  const income = w[k] * L[k] + profit[k] + Ep[k] * rho[k]; // Y' + R'
+  const income = welfareIncome(sys, k);
   if (!tan) return Math.log(income) - Math.log(Y[k] + R[k]) + minusLnPrice(sys, k, null);
   return (L[k] * vk + tan.dProfit[k] + tan.dE[k] * rho[k] + Ep[k] * tan.dRho[k]) / income + minusLnPrice(sys, k, tan);
 }
@@ -253,7 +258,7 @@ function tariffSeeds(sys: EquilibriumSystem, po: PlayerObjective, at: ObjectiveA
       seeds.sales = { exporter: k, weight };
       addRevenue(((C / gov) * sll) / lab);
     } else {
-      const income = gdp + Ep[k] * rho[k];
+      const income = welfareIncome(sys, k);
       addRevenue(C / income);
       addProfit(C / income);
     }
@@ -327,8 +332,23 @@ function objectiveDerivative(sys: EquilibriumSystem, po: PlayerObjective, at: Ob
   return d;
 }
 
-/** A change of tariffs: dense ([i][j][s]) or sparse (cells and their changes). */
-export type Direction = Float64Array | { cells: Int32Array; values: Float64Array };
+/**
+ * A change of tariffs: dense ([i][j][s]) or sparse (cells and their changes), the sparse form with any transfers
+ * per economy it also makes (received, per unit; a linked issue's pledge).
+ */
+export type Direction = Float64Array | { cells: Int32Array; values: Float64Array; transfers?: Float64Array };
+
+/** The transfers a direction makes, if any. */
+export function transfersOf(dt: Direction): Float64Array | undefined {
+  return dt instanceof Float64Array ? undefined : dt.transfers;
+}
+
+/** Transfers are income to welfare only: government welfare with political-economy weights does not count them. */
+export function refuseTransfersWithLambda(objectives: readonly PlayerObjective[], directions: readonly Direction[], codes: readonly string[]): void {
+  if (!directions.some(transfersOf)) return;
+  const po = objectives.find((x) => x.lambda);
+  if (po) throw new InputError(`objective of ${codes[po.player]}: political-economy industry weights do not price transfers (an investment pledge); drop the weights or the pledge`);
+}
 
 export interface ObjectiveGradient {
   /** U at the current point (percent units). */
@@ -351,6 +371,21 @@ export function objectiveGradients(sys: EquilibriumSystem, objectives: readonly 
     return objectiveDerivative(sys, po, at[o], sys.tangent(), m === po.player ? 1 : 0, null);
   });
   const out = objectives.map((po) => ({ value: objectiveParts(sys, po).value, gradient: new Float64Array(directions.length) }));
+  refuseTransfersWithLambda(objectives, directions, sys.base.world.codes);
+  // A direction's transfers: one tangent at fixed w each (few: linked issues), plus the income welfare counts.
+  const addTransfers = () =>
+    directions.forEach((dt, d) => {
+      const dT = transfersOf(dt);
+      if (!dT) return;
+      sys.transferTangent(dT);
+      const tan = sys.tangent();
+      objectives.forEach((po, o) => {
+        const k = po.player;
+        let g = objectiveDerivative(sys, po, at[o], tan, 0, null) + (po.objective.welfare * 100 * at[o].level * dT[k]) / welfareIncome(sys, k);
+        for (let i = 0; i < N; i++) if (i !== drop) g -= (mus[o][i] * tan.dExcess[i]) / Y[i];
+        out[o].gradient[d] += g;
+      });
+    });
   if (mode === 'reverse' || (mode === 'auto' && directions.length > N)) {
     // Many directions: one reverse pass per objective gives dPhi/dt' for every cell.
     const cellGrad = new Float64Array(sys.tPrime.length);
@@ -358,9 +393,11 @@ export function objectiveGradients(sys: EquilibriumSystem, objectives: readonly 
       sys.tariffAdjoint(tariffSeeds(sys, po, at[o], mus[o], drop), cellGrad);
       alongDirections(cellGrad, directions, out[o].gradient);
     });
+    addTransfers();
     return out;
   }
   directions.forEach((dt, d) => {
+    if (!(dt instanceof Float64Array) && dt.cells.length === 0) return;
     if (dt instanceof Float64Array) sys.tariffTangent(dt);
     else sys.tariffTangentSparse(dt.cells, dt.values);
     const tan = sys.tangent();
@@ -370,6 +407,7 @@ export function objectiveGradients(sys: EquilibriumSystem, objectives: readonly 
       out[o].gradient[d] = g;
     });
   });
+  addTransfers();
   return out;
 }
 

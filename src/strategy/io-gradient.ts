@@ -18,7 +18,7 @@ import { adjointMultipliers, droppedMarket } from '../model/residual.js';
 import { gmres } from '../numeric/krylov.js';
 import { luSolveTranspose } from '../numeric/linalg.js';
 import { REVERSE_MU_MAX_PRODUCTS, REVERSE_MU_TOL } from '../numeric/tolerances.js';
-import { alongDirections, type Direction, type ObjectiveGradient, type ObjectiveParts, type PlayerObjective } from './gradient.js';
+import { alongDirections, transfersOf, type Direction, type ObjectiveGradient, type ObjectiveParts, type PlayerObjective } from './gradient.js';
 
 function noIndustryWeights(sys: IoSystem, po: PlayerObjective): void {
   if (po.lambda) throw new InputError(`objective of ${sys.base.world.codes[po.player]}: political-economy industry weights are not supported on input-output worlds`);
@@ -32,13 +32,18 @@ function balance(sys: IoSystem, k: number, p: number): number {
   return b;
 }
 
+/** The income welfare counts: value added and tariff revenue, plus any transfers received in a deal. */
+function welfareIncome(sys: IoSystem, k: number): number {
+  return sys.w[k] * sys.L[k] + sys.R[k] + sys.transfer[k];
+}
+
 /** ln W_k at the current point. */
 function lnWelfare(sys: IoSystem, k: number): number {
-  const { S, lnP, L, w, R } = sys;
+  const { S, lnP, L } = sys;
   const alpha = sys.base.world.io!.alpha;
   let lnPk = 0;
   for (let s = 0; s < S; s++) lnPk += alpha[k * S + s] * lnP[k * S + s];
-  return Math.log(w[k] * L[k] + R[k]) - Math.log(L[k] + sys.base.R[k]) - lnPk;
+  return Math.log(welfareIncome(sys, k)) - Math.log(L[k] + sys.base.R[k]) - lnPk;
 }
 
 export function ioObjectiveParts(sys: IoSystem, po: PlayerObjective): ObjectiveParts {
@@ -68,7 +73,7 @@ function ownWageDerivative(sys: IoSystem, po: PlayerObjective, W: number): numbe
   const gdp = w[k] * L[k];
   const o = po.objective;
   let d = 0;
-  if (o.welfare !== 0) d += (o.welfare * 100 * W * L[k]) / (gdp + R[k]);
+  if (o.welfare !== 0) d += (o.welfare * 100 * W * L[k]) / welfareIncome(sys, k);
   if (o.revenue !== 0) d -= (o.revenue * 100 * R[k] * L[k]) / (gdp * gdp);
   po.partners.forEach((p, m) => (d -= (o.balances[m].weight * 100 * balance(sys, k, p) * L[k]) / (gdp * gdp)));
   return d;
@@ -77,7 +82,7 @@ function ownWageDerivative(sys: IoSystem, po: PlayerObjective, W: number): numbe
 /** dU along the system's last tangent; vk = dw_k (0 for a tariff tangent), dt = the direction's change per cell. */
 function objectiveDerivative(sys: IoSystem, po: PlayerObjective, W: number, vk: number, dt: CellChange): number {
   const k = po.player;
-  const { N, S, L, w, R, X, dX, dR, dlnP } = sys;
+  const { N, S, L, w, X, dX, dR, dlnP } = sys;
   const alpha = sys.base.world.io!.alpha;
   const gdp = w[k] * L[k];
   const o = po.objective;
@@ -85,7 +90,7 @@ function objectiveDerivative(sys: IoSystem, po: PlayerObjective, W: number, vk: 
   if (o.welfare !== 0) {
     let dlnPk = 0;
     for (let s = 0; s < S; s++) dlnPk += alpha[k * S + s] * dlnP[k * S + s];
-    d += o.welfare * 100 * W * (dR[k] / (gdp + R[k]) - dlnPk);
+    d += o.welfare * 100 * W * (dR[k] / welfareIncome(sys, k) - dlnPk);
   }
   if (o.revenue !== 0) d += (o.revenue * 100 * dR[k]) / gdp;
   po.partners.forEach((p, m) => {
@@ -106,7 +111,7 @@ function objectiveDerivative(sys: IoSystem, po: PlayerObjective, W: number, vk: 
  * (IoSystem.tariffAdjoint): objectiveDerivative's formulas along a tariff tangent, read backwards.
  */
 function tariffSeeds(sys: IoSystem, po: PlayerObjective, W: number, mu: Float64Array, drop: number): IoTariffSeeds {
-  const { N, S, L, w, R, X } = sys;
+  const { N, S, L, w, X } = sys;
   const alpha = sys.base.world.io!.alpha;
   const k = po.player;
   const o = po.objective;
@@ -119,7 +124,7 @@ function tariffSeeds(sys: IoSystem, po: PlayerObjective, W: number, mu: Float64A
   };
   if (o.welfare !== 0) {
     const c = o.welfare * 100 * W;
-    seeds.R[k] += c / (gdp + R[k]);
+    seeds.R[k] += c / welfareIncome(sys, k);
     for (let s = 0; s < S; s++) seeds.P[k * S + s] -= c * alpha[k * S + s];
   }
   if (o.revenue !== 0) seeds.R[k] += (o.revenue * 100) / gdp;
@@ -190,16 +195,31 @@ export function ioObjectiveGradients(sys: IoSystem, objectives: readonly PlayerO
   const W = objectives.map((po) => Math.exp(lnWelfare(sys, po.player)));
   const mus = reverseMultipliers(sys, objectives, W, drop) ?? adjointMultipliers(sys, objectives.length, (o, m) => objectiveDerivative(sys, objectives[o], W[o], m === objectives[o].player ? 1 : 0, NONE));
   const out = objectives.map((po) => ({ value: ioObjectiveParts(sys, po).value, gradient: new Float64Array(directions.length) }));
+  // A direction's transfers: one tangent at fixed w each (few: linked issues), plus the income welfare counts.
+  const addTransfers = () =>
+    directions.forEach((dt, d) => {
+      const dT = transfersOf(dt);
+      if (!dT) return;
+      sys.transferTangent(dT);
+      objectives.forEach((po, o) => {
+        const k = po.player;
+        let g = objectiveDerivative(sys, po, W[o], 0, NONE) + (po.objective.welfare * 100 * W[o] * dT[k]) / welfareIncome(sys, k);
+        for (let i = 0; i < N; i++) if (i !== drop) g -= (mus[o][i] * sys.dExcess[i]) / sys.L[i];
+        out[o].gradient[d] += g;
+      });
+    });
   if (mode === 'reverse' || (mode === 'auto' && directions.length > 2 * objectives.length)) {
     const cellGrad = new Float64Array(sys.tPrime.length);
     objectives.forEach((po, o) => {
       sys.tariffAdjoint(tariffSeeds(sys, po, W[o], mus[o], drop), cellGrad);
       alongDirections(cellGrad, directions, out[o].gradient);
     });
+    addTransfers();
     return out;
   }
   const change = new Map<number, number>();
   directions.forEach((dt, d) => {
+    if (!(dt instanceof Float64Array) && dt.cells.length === 0) return;
     const { cells, values } = dt instanceof Float64Array ? sparse(dt) : dt;
     change.clear();
     for (let m = 0; m < cells.length; m++) change.set(cells[m], (change.get(cells[m]) ?? 0) + values[m]);
@@ -211,6 +231,7 @@ export function ioObjectiveGradients(sys: IoSystem, objectives: readonly PlayerO
       out[o].gradient[d] = g;
     });
   });
+  addTransfers();
   return out;
 }
 

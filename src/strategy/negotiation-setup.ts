@@ -47,6 +47,11 @@ export interface LinkedIssue {
    * the seller, negotiated or not.
    */
   purchases?: readonly PurchaseCommitment[];
+  /**
+   * An investment pledge's transfer-equivalent per unit: `from` pays `to` `value` a year (the data's currency), income
+   * to one and spending power lost to the other, with its general-equilibrium effects on everyone.
+   */
+  transfers?: readonly { from: string; to: string; value: number }[];
 }
 
 export type Disagreement =
@@ -258,9 +263,22 @@ export function setUpBargain(world0: World, o: NegotiationOptions): Bargain {
         }
       }
     }
+    if ((is.purchases?.length || is.transfers?.length) && !(is.lower === 0 && (is.start ?? 0) === 0)) {
+      throw new InputError(`issue ${is.name}: a commitment (purchases, transfers) runs from 0, where talks that fail leave it; found lower ${is.lower}${is.start === undefined ? '' : `, start ${is.start}`}`);
+    }
+    let transfers: Float64Array | undefined;
+    (is.transfers ?? []).forEach((tr, q) => {
+      const what = `issue ${is.name} transfers[${q}]`;
+      const from = economyIndex(world, tr.from, `${what} from`);
+      const to = economyIndex(world, tr.to, `${what} to`);
+      if (from === to) throw new InputError(`${what}: ${tr.from} cannot pay itself`);
+      if (!(Number.isFinite(tr.value) && tr.value > 0)) throw new InputError(`${what}: value must be a positive amount (${world.meta.currency ?? "the data's currency"} a year), found ${tr.value}`);
+      transfers ??= new Float64Array(N);
+      transfers[from] -= tr.value;
+      transfers[to] += tr.value;
+    });
     (is.purchases ?? []).forEach((pc, q) => {
       const what = `issue ${is.name} purchases[${q}]`;
-      if (!(is.lower >= 0)) throw new InputError(`issue ${is.name}: a purchase commitment cannot go below 0 units, found lower ${is.lower}`);
       const wedge = purchaseWedges(world, sq.tariffs, pc, what);
       wedge.cells.forEach((cell, k) => {
         // The lowest the buyer's price can go: the tariff's floor in the talks (or its status quo) less the whole wedge.
@@ -276,20 +294,20 @@ export function setUpBargain(world0: World, o: NegotiationOptions): Bargain {
       if (mirror.length === 0) throw new InputError(`issue ${is.name}: retaliation by ${is.retaliation.by} needs a tariff change on ${is.retaliation.by} to mirror`);
       retaliations.push({ issue: nT + m, probability: is.retaliation.probability, coef: { cells: Int32Array.from(mirror), values: Float64Array.from(mirrorVals) } });
     }
-    issueCoef.push(cells.length ? { cells: Int32Array.from(cells), values: Float64Array.from(vals) } : NO_CELLS);
+    issueCoef.push(cells.length || transfers ? { cells: Int32Array.from(cells), values: Float64Array.from(vals), ...(transfers ? { transfers } : {}) } : NO_CELLS);
     lo.push(is.lower);
     hi.push(is.upper);
     start.push(is.start ?? is.lower);
   });
   // Agreement states: every combination of retaliations happening or not.
   const states: GameState[] = lotteries(retaliations.map((r) => r.probability)).map(({ happens, probability }) => {
-    const coef = [...coefs, ...issueCoef].map((c) => ({ cells: Array.from(c.cells), values: Array.from(c.values) }));
+    const coef = [...coefs, ...issueCoef].map((c) => ({ cells: Array.from(c.cells), values: Array.from(c.values), transfers: c.transfers }));
     retaliations.forEach((r, q) => {
       if (!happens[q]) return;
       coef[r.issue].cells.push(...r.coef.cells);
       coef[r.issue].values.push(...r.coef.values);
     });
-    return { probability, base, costFactors: cost, coef: coef.map((c) => ({ cells: Int32Array.from(c.cells), values: Float64Array.from(c.values) })) };
+    return { probability, base, costFactors: cost, coef: coef.map((c) => ({ cells: Int32Array.from(c.cells), values: Float64Array.from(c.values), ...(c.transfers ? { transfers: c.transfers } : {}) })) };
   });
   const objectives = P.map((k) => bindObjective(world, k, o.objectives?.[world.codes[k]] ?? WELFARE_ONLY));
   const issueValue = P.map((k) => {

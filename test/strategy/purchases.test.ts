@@ -114,6 +114,6 @@ test('purchases: a commitment that cannot be set up is a clear error', () => {
   bad({ buyer: 'E0' }, /cannot commit to buy from itself/);
   bad({ buyer: 'Q' }, /purchases\[0\] buyer: unknown economy "Q"/);
   bad({ value: -1 }, /value must be a positive amount/);
-  bad({}, /cannot go below 0 units, found lower -1/, { lower: -1 });
+  bad({}, /a commitment \(purchases, transfers\) runs from 0, where talks that fail leave it; found lower -1/, { lower: -1 });
   bad({ value: 50 * world.Z[CELL] }, /would need an import subsidy of \d+% on S0; lower the issue's upper bound/);
 });
