@@ -32,22 +32,31 @@ export interface PathIssue {
   message: string;
 }
 
-/** Parse YAML/JSON text and validate it; `check` adds cross-field checks, located like schema errors. */
-export function parseYamlWith<S extends z.ZodType>(text: string, file: string, schema: S, check?: (value: z.infer<S>) => PathIssue | undefined): z.infer<S> {
+/** Where a path of a document is: its file and line (the line of the node, or of its nearest parent that exists). */
+export type Locator = (path: PropertyKey[]) => { file: string; line?: number };
+
+/** A YAML/JSON document parsed (not yet validated): its value and where each path of it is. */
+export interface YamlSource {
+  value: unknown;
+  where: Locator;
+}
+
+/** Parse YAML/JSON text into its value, refusing what no one means (hexadecimal numbers, alias bombs). */
+export function parseYamlSource(text: string, file: string): YamlSource {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
   if (doc.errors.length) {
     const err = doc.errors[0];
     throw new DataError(`not valid YAML/JSON: ${err.message.split('\n')[0]}`, { file, line: err.linePos?.[0].line });
   }
-  const locate = (path: PropertyKey[]) => {
+  const where: Locator = (path) => {
     // The node itself, or the nearest parent that exists (a missing field is reported at its parent).
     for (let n = path.length; n >= 0; n--) {
       const node = n ? doc.getIn(path.slice(0, n) as (string | number)[], true) : doc.contents;
       const range = (node as { range?: [number, number, number] } | undefined)?.range;
-      if (range) return lines.linePos(range[0]).line;
+      if (range) return { file, line: lines.linePos(range[0]).line };
     }
-    return undefined;
+    return { file };
   };
   // Numbers in hexadecimal, octal or binary (0x14) are refused, not read as 20: no one means them in a spec.
   visit(doc, {
@@ -66,18 +75,11 @@ export function parseYamlWith<S extends z.ZodType>(text: string, file: string, s
     const at = /\*[A-Za-z0-9_-]/.exec(text);
     throw new DataError(`too many YAML alias expansions (more than ${YAML_MAX_ALIASES}): refused (${(e as Error).message.split('\n')[0]})`, { file, line: at ? lines.linePos(at.index).line : undefined });
   }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issue = deepestIssue(parsed.error.issues[0] as Issue);
-    throw new DataError(`field "${issue.path.map(String).join('.') || '(root)'}": ${issue.message}`, { file, line: locate(issue.path) });
-  }
-  const extra = check?.(parsed.data);
-  if (extra) throw new DataError(`field "${extra.path.map(String).join('.') || '(root)'}": ${extra.message}`, { file, line: locate(extra.path) });
-  return parsed.data;
+  return { value, where };
 }
 
-/** Read and validate a YAML/JSON file. */
-export function readYamlWith<S extends z.ZodType>(file: string, schema: S, what = 'file', check?: (value: z.infer<S>) => PathIssue | undefined): z.infer<S> {
+/** Read a YAML/JSON file into its value and locator (parseYamlSource); `what` names it if it cannot be read. */
+export function readYamlSource(file: string, what = 'file'): YamlSource {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -85,5 +87,27 @@ export function readYamlWith<S extends z.ZodType>(file: string, schema: S, what 
     throw new DataError(`cannot read ${what} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { file });
   }
   noteRead(file);
-  return parseYamlWith(text, file, schema, check);
+  return parseYamlSource(text, file);
+}
+
+/** Validate a parsed document against a schema; `check` adds cross-field checks. Errors are located by `where`. */
+export function validateSource<S extends z.ZodType>(source: YamlSource, schema: S, check?: (value: z.infer<S>) => PathIssue | undefined): z.infer<S> {
+  const parsed = schema.safeParse(source.value);
+  if (!parsed.success) {
+    const issue = deepestIssue(parsed.error.issues[0] as Issue);
+    throw new DataError(`field "${issue.path.map(String).join('.') || '(root)'}": ${issue.message}`, source.where(issue.path));
+  }
+  const extra = check?.(parsed.data);
+  if (extra) throw new DataError(`field "${extra.path.map(String).join('.') || '(root)'}": ${extra.message}`, source.where(extra.path));
+  return parsed.data;
+}
+
+/** Parse YAML/JSON text and validate it; `check` adds cross-field checks, located like schema errors. */
+export function parseYamlWith<S extends z.ZodType>(text: string, file: string, schema: S, check?: (value: z.infer<S>) => PathIssue | undefined): z.infer<S> {
+  return validateSource(parseYamlSource(text, file), schema, check);
+}
+
+/** Read and validate a YAML/JSON file. */
+export function readYamlWith<S extends z.ZodType>(file: string, schema: S, what = 'file', check?: (value: z.infer<S>) => PathIssue | undefined): z.infer<S> {
+  return validateSource(readYamlSource(file, what), schema, check);
 }

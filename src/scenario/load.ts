@@ -9,10 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { BUILTIN_NAME, isBuiltinDataset, listBuiltinDatasets } from '../data/datasets.js';
 import type { LoadedManifest } from '../data/manifest.js';
 import { goodsSectors, type World } from '../data/world.js';
-import { parseYamlWith, readYamlWith, type PathIssue } from '../data/yaml.js';
+import { parseYamlSource, readYamlSource, validateSource, type PathIssue, type YamlSource } from '../data/yaml.js';
 import { InputError } from '../errors.js';
 import type { Schedule } from '../schedule/schedule.js';
 import { openScheduledDataset } from '../schedule/open.js';
+import { scenarioResolver, withExtends } from './extends.js';
 import { ScenarioSchema, type Scenario, type ScenarioEvent } from './schema.js';
 
 /** Folder of the built-in scenarios (works from src/ and from dist/). */
@@ -46,7 +47,19 @@ export function listBuiltinScenarios(): string[] {
  * at submission, before a job is queued.
  */
 export function checkScenarioText(text: string, label: string): Scenario {
-  return parseYamlWith(text, label, ScenarioSchema, checkStructure);
+  return validateSource(textSource(text, label), ScenarioSchema, checkStructure);
+}
+
+const resolveExtended = scenarioResolver(isBuiltinScenario, (name) => join(SCENARIO_DIR, `${name}.yaml`), existsSync);
+
+/** A scenario file parsed, with any scenario it extends merged in (extends.ts). */
+function fileSource(file: string): YamlSource {
+  return withExtends(readYamlSource(file, 'scenario'), file, resolveExtended, (f) => readYamlSource(f, 'scenario'));
+}
+
+/** Scenario text from outside, with any built-in scenario it extends merged in. */
+function textSource(text: string, label: string): YamlSource {
+  return withExtends(parseYamlSource(text, label), null, resolveExtended, (f) => readYamlSource(f, 'scenario'));
 }
 
 /** The YAML text of a built-in scenario (the page's editor starts from it). */
@@ -61,7 +74,7 @@ export function checkBuiltinScenario(name: string): Scenario {
 
 /** A scenario file, validated by the schema and the structural checks (no data needed). */
 function readScenarioFile(file: string): Scenario {
-  return readYamlWith(file, ScenarioSchema, 'scenario', checkStructure);
+  return validateSource(fileSource(file), ScenarioSchema, checkStructure);
 }
 
 /** Branch names a scenario runs: `main` and its branches. */
@@ -182,11 +195,12 @@ export const DEFAULT_SCENARIO = 'april-2025';
 
 export function loadScenario(nameOrPath: string): LoadedScenario {
   const file = resolveScenario(nameOrPath);
-  const scenario = readScenarioFile(file);
+  const source = fileSource(file);
+  const scenario = validateSource(source, ScenarioSchema, checkStructure);
   // Data names resolve as built-ins, else relative to the scenario's folder.
   const dataRef = BUILTIN_NAME.test(scenario.data) ? scenario.data : resolve(file, '..', scenario.data);
   const { loaded, world, schedule, hash } = openScheduledDataset(dataRef);
-  readYamlWith(file, ScenarioSchema, 'scenario', (s) => checkCodes(s, world));
+  validateSource(source, ScenarioSchema, (s) => checkCodes(s, world));
   return { scenario, file, world, schedule, loaded, dataHash: hash };
 }
 
@@ -195,9 +209,10 @@ export function loadScenario(nameOrPath: string): LoadedScenario {
  * built-in data set: text from outside never names a path.
  */
 export function loadScenarioText(text: string, label: string): LoadedScenario {
-  const scenario = parseYamlWith(text, label, ScenarioSchema, checkStructure);
+  const source = textSource(text, label);
+  const scenario = validateSource(source, ScenarioSchema, checkStructure);
   if (!isBuiltinDataset(scenario.data)) throw new InputError(`${label}: field "data": expected a built-in data set (${listBuiltinDatasets().join(', ')}), found "${scenario.data}"`);
   const { loaded, world, schedule, hash } = openScheduledDataset(scenario.data);
-  parseYamlWith(text, label, ScenarioSchema, (s) => checkCodes(s, world));
+  validateSource(source, ScenarioSchema, (s) => checkCodes(s, world));
   return { scenario, file: label, world, schedule, loaded, dataHash: hash };
 }
