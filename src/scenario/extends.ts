@@ -4,7 +4,7 @@
  * other's, `actors` replace per economy, and the lists merge by id (`events`,
  * `options`, `questions`) or name (`branches`): an item with a known id replaces
  * that item in place, a new one is added (an event in date order, the rest at the
- * end), and `drop` removes items by id. Every error is located in the file the
+ * end), and `drop` removes items by id (actors by code). Every error is located in the file the
  * offending item came from.
  */
 import { dirname, resolve } from 'node:path';
@@ -27,7 +27,7 @@ export const ScenarioExtensionSchema = ScenarioSchema.partial()
     /** The scenario this one extends: a built-in name or a file relative to this one. */
     extends: z.string().min(1),
     /** Items of the extended scenario to leave out, by id (branches by name). */
-    drop: z.object({ events: Ids, options: Ids, questions: Ids, branches: Ids }).partial().strict().optional(),
+    drop: z.object({ events: Ids, options: Ids, questions: Ids, branches: Ids, actors: Ids }).partial().strict().optional(),
   })
   .strict();
 
@@ -61,12 +61,21 @@ export function withExtends(source: YamlSource, file: string | null, resolveName
 function merge(parent: YamlSource, child: { value: Raw; where: Locator }): YamlSource {
   const p = parent.value as Raw;
   const c = child.value;
-  const drop = (c.drop ?? {}) as Partial<Record<ListKey, string[]>>;
+  const drop = (c.drop ?? {}) as Partial<Record<ListKey | 'actors', string[]>>;
   const value: Raw = { ...p };
+  if (drop.actors) {
+    if (!isObject(p.actors)) throw new DataError('field "drop.actors": the extended scenario has no actors', child.where(['drop', 'actors']));
+    const actors = { ...p.actors };
+    drop.actors.forEach((code, q) => {
+      if (!(code in actors)) throw new DataError(`field "drop.actors.${q}": the extended scenario has no actor "${code}"`, child.where(['drop', 'actors', q]));
+      delete actors[code];
+    });
+    value.actors = actors;
+  }
   const origins = new Map<ListKey, Origin[]>();
   for (const [key, v] of Object.entries(c)) {
     if (key === 'extends' || key === 'drop') continue;
-    if (key === 'actors' && isObject(v) && isObject(p.actors)) value.actors = { ...p.actors, ...v };
+    if (key === 'actors' && isObject(v) && isObject(value.actors)) value.actors = { ...value.actors, ...v };
     else if (key in LIST_KEYS && Array.isArray(v)) continue;
     else value[key] = v;
   }

@@ -28,7 +28,7 @@ function failure(fn: () => unknown): { message: string; file?: string; line?: nu
   assert.fail('expected an error');
 }
 
-test('extends: fields replace, actors replace per economy, lists merge by id with new events in date order, drop removes', () => {
+test('extends: fields replace, actors replace per economy, lists merge by id with new events in date order, drop removes items and actors', () => {
   const file = write(
     'child.yaml',
     `extends: april-2025
@@ -38,6 +38,7 @@ actors:
   JPN: { objective: { welfare: 1 }, patience: 0.2, why: More impatient. }
 drop:
   questions: [asean-bloc]
+  actors: [SGP]
 events:
   - id: not-rushing
     date: 2025-04-17
@@ -58,6 +59,7 @@ events:
   assert.equal(s.data, base.data, 'inherited');
   assert.equal(s.actors.JPN.patience, 0.2);
   assert.deepEqual(s.actors.USA, base.actors.USA, 'other actors inherited');
+  assert.ok(!('SGP' in s.actors) && 'MYS' in s.actors, 'a dropped actor is gone');
   assert.deepEqual(s.questions.map((q) => q.id), base.questions.map((q) => q.id).filter((id) => id !== 'asean-bloc'));
   const ids = s.events.map((e) => e.id);
   assert.equal(ids.length, base.events.length + 1);
@@ -89,6 +91,7 @@ test('extends: an unknown drop, a replacement out of date order, a loop and an u
   const e1 = failure(() => loadScenario(drop));
   assert.match(e1.message, /field "drop\.events\.0": the extended scenario has no event "no-such-event"/);
   assert.equal(e1.file, drop);
+  assert.match(failure(() => loadScenario(write('drop-actor.yaml', 'extends: april-2025\ndrop:\n  actors: [XYZ]\n'))).message, /field "drop\.actors\.0": the extended scenario has no actor "XYZ"/);
   const order = write('order.yaml', ['extends: april-2025', 'events:', '  - id: not-rushing', '    date: 2025-01-01', '    type: statement', '    by: JPN', '    text: Moved.', '    assumption: A test.', ''].join('\n'));
   const e2 = failure(() => loadScenario(order));
   assert.match(e2.message, /events out of order/);

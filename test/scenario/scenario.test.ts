@@ -166,7 +166,10 @@ test('docs/scenario.schema.json is generated from the validator and up to date (
   const { scenarioJsonSchema } = await import('../../src/scenario/json-schema.js');
   const committed = JSON.parse(readFileSync(join(SCENARIO_DIR, '..', 'docs', 'scenario.schema.json'), 'utf8'));
   assert.deepEqual(committed, JSON.parse(JSON.stringify(scenarioJsonSchema())));
-  assert.ok((committed.required as string[]).includes('events'));
+  // A scenario is whole (with its events) or extends another (naming it).
+  const [whole, extension] = committed.anyOf as { required: string[] }[];
+  assert.ok(whole.required.includes('events'));
+  assert.deepEqual(extension.required, ['extends']);
 });
 
 test('a second built-in scenario renders fully from its declared focus, with no code of its own', async () => {
