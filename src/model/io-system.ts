@@ -82,6 +82,8 @@ export interface IoTariffSeeds {
   X: Float64Array;
   /** Per cell [i][n][s], optional: weight on d(lam' / (1 + t')). */
   share?: Float64Array;
+  /** Per [i][s], optional: weight on dGO' (sector incomes). */
+  GO?: Float64Array;
 }
 
 export class IoSystem extends ShockedSystem implements MarketSystem {
@@ -513,7 +515,7 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
    * Phi is linear in the tangent's quantities with the given seeds (what
    * strategy's adjoint needs: one pass per objective, whatever the number of
    * tariffs). Phi = sum_n R[n] dR[n] + sum P[n][s] dlnP[n][s] + sum X[n][s] dX[n][s]
-   * + sum excess[i] dexcess[i] + sum_c share(c) d(lam'/(1+t'))[c].
+   * + sum excess[i] dexcess[i] + sum_c share(c) d(lam'/(1+t'))[c] + sum GO[i][s] dGO[i][s].
    */
   tariffAdjoint(seeds: IoTariffSeeds, out: Float64Array): void {
     this.adjoint(seeds, out, null);
@@ -532,7 +534,7 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
     const barX = Float64Array.from(seeds.X);
     const barRev = Float64Array.from(seeds.R); // bar drev0
     // dexcess = gva dGO; dGO = dGO0 + LG dX; dR = drev0 + rho dX.
-    for (let i = 0; i < N; i++) for (let s = 0; s < S; s++) barGO[i * S + s] = seeds.excess[i] * gva[i * S + s];
+    for (let i = 0; i < N; i++) for (let s = 0; s < S; s++) barGO[i * S + s] = seeds.excess[i] * gva[i * S + s] + (seeds.GO ? seeds.GO[i * S + s] : 0);
     this.addFactoryGateTranspose(barGO, barX, 1);
     for (let ns = 0; ns < NS; ns++) barX[ns] += seeds.R[(ns - (ns % S)) / S] * rho[ns];
     // (I - T) dX = Gamma dGO0 + alpha drev0: z = (I - T)^-T barX.

@@ -12,7 +12,8 @@ export function calibrationText(r: CalibrationResult): string {
     { header: r.fit.method === 'distance' ? '5% (standard errors)' : '5% (bootstrap)', value: ([name, w]) => (name === 'welfare' ? '(numeraire)' : w.p5 === null ? '(exactly identified)' : Number.isFinite(w.p5) ? w.p5.toFixed(4) : '(not identified)') },
     { header: '95%', value: ([, w]) => (w.p95 === null || !Number.isFinite(w.p95) ? '' : w.p95.toFixed(4)) },
   ]));
-  out.push('', 'Payoff = welfare % + revenue weight x tariff revenue (% of GDP) + balance weights x bilateral balances (% of GDP).');
+  const incomes = Object.keys(r.weights).some((name) => name.startsWith('income:')) ? " + income weights x each sector's real value added (% of GDP)" : '';
+  out.push('', `Payoff = welfare % + revenue weight x tariff revenue (% of GDP) + balance weights x bilateral balances (% of GDP)${incomes}.`);
   out.push('', `Observed against implied (the best response under these weights):`, '');
   out.push(textTable(r.tariffs, [
     { header: 'tariff on', value: (t) => (t.sector === 'ALL' ? t.exporter : `${t.exporter} ${t.sector}`), right: false },

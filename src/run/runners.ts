@@ -24,12 +24,17 @@ function num(v: unknown, field: string): number {
   return v;
 }
 
-function objectives(spec: { objectives?: Record<string, { welfare: unknown; revenue: unknown; balances: Record<string, unknown> }> }): Record<string, Objective> | undefined {
+function objectives(spec: { objectives?: Record<string, { welfare: unknown; revenue: unknown; balances: Record<string, unknown>; incomes?: Record<string, unknown> }> }): Record<string, Objective> | undefined {
   if (!spec.objectives) return undefined;
   return Object.fromEntries(
     Object.entries(spec.objectives).map(([code, o]) => [
       code,
-      { welfare: num(o.welfare, `objectives.${code}.welfare`), revenue: num(o.revenue, `objectives.${code}.revenue`), balances: Object.entries(o.balances).map(([partner, w]) => ({ partner, weight: num(w, `objectives.${code}.balances.${partner}`) })) },
+      {
+        welfare: num(o.welfare, `objectives.${code}.welfare`),
+        revenue: num(o.revenue, `objectives.${code}.revenue`),
+        balances: Object.entries(o.balances).map(([partner, w]) => ({ partner, weight: num(w, `objectives.${code}.balances.${partner}`) })),
+        ...(o.incomes ? { incomes: Object.entries(o.incomes).map(([sector, w]) => ({ sector, weight: num(w, `objectives.${code}.incomes.${sector}`) })) } : {}),
+      },
     ]),
   );
 }

@@ -22,6 +22,8 @@ const ObjectiveSpec = z
     revenue: Weight.default(0),
     /** Partner -> weight on the change in the bilateral balance (% of GDP). */
     balances: z.record(Code, Weight).default({}),
+    /** Sector -> weight on the change in its real value added (% of GDP; input-output worlds). */
+    incomes: z.record(z.string().min(1), Weight).optional(),
   })
   .strict();
 

@@ -118,7 +118,10 @@ const OptionSchema = z
 
 const ActorSchema = z
   .object({
-    objective: z.object({ welfare: Uncertain.default(1), revenue: Uncertain.default(0), balances: z.record(Code, Uncertain).default({}) }).strict().default({ welfare: 1, revenue: 0, balances: {} }),
+    objective: z
+      .object({ welfare: Uncertain.default(1), revenue: Uncertain.default(0), balances: z.record(Code, Uncertain).default({}), incomes: z.record(z.string().min(1), Uncertain).optional() })
+      .strict()
+      .default({ welfare: 1, revenue: 0, balances: {} }),
     /** Discount rate per year: lower = more patient. */
     patience: Uncertain.optional(),
     /** Value per unit of each linked issue, in welfare percentage points. */

@@ -30,7 +30,8 @@ import { gradientsOf, harbergerScale, strategicWorld, strategySystem } from './g
 /**
  * A weight to estimate: `revenue`; `balances`, one weight on the bilateral balance with every partner the
  * player runs a deficit with in the data (the reciprocal tariffs' logic; a weight on every balance would be
- * a weight on the total, which balanced trade fixes); or `balance:XXX`, one partner's.
+ * a weight on the total, which balanced trade fixes); `balance:XXX`, one partner's; or `income:SECTOR`, a
+ * sector's real value added (an interest group's income, input-output worlds).
  */
 export type WeightName = string;
 
@@ -90,6 +91,7 @@ export function deficitPartners(world: World, player: string): string[] {
 /** The objective a weight vector means (welfare 1); `balances` spreads over the deficit partners in `world`. */
 export function objectiveOf(world: World, player: string, names: readonly WeightName[], w: ArrayLike<number>): Objective {
   const o: Objective = { welfare: 1, revenue: 0, balances: [] };
+  const incomes: { sector: string; weight: number }[] = [];
   const balances = new Map<string, number>();
   const add = (partner: string, weight: number) => balances.set(partner, (balances.get(partner) ?? 0) + weight);
   names.forEach((name, k) => {
@@ -99,17 +101,25 @@ export function objectiveOf(world: World, player: string, names: readonly Weight
       for (const c of deficitPartners(world, player)) add(c, w[k]);
     } else if (name.startsWith('balance:')) {
       add(name.slice('balance:'.length), w[k]);
+    } else if (name.startsWith('income:')) {
+      incomes.push({ sector: name.slice('income:'.length), weight: w[k] });
     }
   });
-  return { ...o, balances: [...balances].map(([partner, weight]) => ({ partner, weight })) };
+  return { ...o, balances: [...balances].map(([partner, weight]) => ({ partner, weight })), ...(incomes.length ? { incomes } : {}) };
 }
 
 function checkNames(world: World, player: string, names: readonly WeightName[]): void {
-  if (!names.length) throw new InputError('calibrate: name at least one weight to estimate (revenue, balances, balance:CODE)');
+  if (!names.length) throw new InputError('calibrate: name at least one weight to estimate (revenue, balances, balance:CODE, income:SECTOR)');
   for (const name of names) {
     if (name === 'revenue' || name === 'balances') continue;
+    const income = /^income:(.+)$/.exec(name);
+    if (income) {
+      if (!world.io) throw new InputError(`calibrate: weight "${name}": sector incomes are weighed on worlds with input-output links, and ${world.meta.name} has none`);
+      if (!world.sectors.includes(income[1])) throw new InputError(`calibrate: weight "${name}": unknown sector (${world.sectors.join(', ')})`);
+      continue;
+    }
     const m = /^balance:(.+)$/.exec(name);
-    if (!m) throw new InputError(`calibrate: unknown weight "${name}": expected revenue, balances or balance:CODE`);
+    if (!m) throw new InputError(`calibrate: unknown weight "${name}": expected revenue, balances, balance:CODE or income:SECTOR`);
     economyIndex(world, m[1], 'weights');
     if (m[1] === player) throw new InputError(`calibrate: ${player} has no balance with itself`);
   }

@@ -33,6 +33,12 @@ export interface Objective {
    * sector's share of labour income. All ones gives welfare.
    */
   industryWeights?: readonly number[];
+  /**
+   * Weights on sectors' real value added (its change, in % of the player's baseline income): the incomes of
+   * interest groups (steel, cars) counted on top of welfare, linear in the weights so a calibration can estimate
+   * them. Worlds with input-output links (io-gradient.ts); without them, industryWeights play this part.
+   */
+  incomes?: readonly { sector: string; weight: number }[];
 }
 
 /** The default: welfare only. */
@@ -52,6 +58,8 @@ export interface PlayerObjective {
   salesWeightings?: Float64Array[];
   /** Work buffers of this objective's derivatives (owned here, not by the module, so gradients are re-entrant). */
   scratch: GradientScratch;
+  /** Sector-income weights resolved: sector indices, weights, and each sector's baseline value added. */
+  incomes?: { sectors: Int32Array; weights: Float64Array; va0: Float64Array };
 }
 
 /** Buffers reused across an objective's evaluations: sector sales, the three weighted sums, a direction's row. */
@@ -79,7 +87,9 @@ export function bindObjective(world: World, player: number, objective: Objective
   const gdp = computeBaseline(world).income[player];
   const balance0 = Float64Array.from(partners, (p) => (flowTotal(world, player, p) - flowTotal(world, p, player)) / gdp);
   const scratch = gradientScratch(S);
-  if (!objective.industryWeights) return { player, objective, partners, balance0, scratch };
+  const incomes = objective.incomes?.length ? bindIncomes(world, player, objective.incomes) : undefined;
+  if (!objective.industryWeights) return { player, objective, partners, balance0, scratch, ...(incomes ? { incomes } : {}) };
+  if (incomes) throw new InputError(`objective of ${world.codes[player]}: give industry weights or sector-income weights, not both`);
   const lambda = Float64Array.from(objective.industryWeights);
   if (lambda.length !== S) throw new InputError(`objective of ${world.codes[player]}: ${lambda.length} industry weights for ${S} sectors`);
   for (const v of lambda) if (!(v >= 0) || !Number.isFinite(v)) throw new InputError(`objective of ${world.codes[player]}: industry weights must be finite and >= 0, found ${v}`);
@@ -88,6 +98,28 @@ export function bindObjective(world: World, player: number, objective: Objective
   const kap = base.profitShare;
   const salesWeightings = [lambda, lambda.map((l, s) => l * (1 - kap[s])), kap.map((x) => 1 - x)];
   return { player, objective, partners, balance0, lambda, govIncome0, salesWeightings, scratch };
+}
+
+/** Sector-income weights of `player` resolved against the world (input-output worlds only). */
+function bindIncomes(world: World, player: number, incomes: NonNullable<Objective['incomes']>): NonNullable<PlayerObjective['incomes']> {
+  const who = world.codes[player];
+  if (!world.io) throw new InputError(`objective of ${who}: weights on sector incomes need a world with input-output links; on ${world.meta.name} use industry weights (Ossa 2014)`);
+  const { N, S, Z } = world;
+  const gva = world.io.gva;
+  const sectors = Int32Array.from(incomes, (x) => {
+    const s = world.sectors.indexOf(x.sector);
+    if (s < 0) throw new InputError(`objective of ${who}: unknown sector "${x.sector}" in its income weights (${world.sectors.join(', ')})`);
+    if (!Number.isFinite(x.weight)) throw new InputError(`objective of ${who}: income weight for ${x.sector} must be finite, found ${x.weight}`);
+    return s;
+  });
+  if (new Set(sectors).size !== sectors.length) throw new InputError(`objective of ${who}: a sector's income is weighted twice`);
+  // Baseline value added: the sector's sales at factory prices times its value-added share.
+  const va0 = Float64Array.from(sectors, (s) => {
+    let sales = 0;
+    for (let m = 0; m < N; m++) sales += Z[(player * N + m) * S + s];
+    return gva[player * S + s] * sales;
+  });
+  return { sectors, weights: Float64Array.from(incomes, (x) => x.weight), va0 };
 }
 
 /** sum_s lambda_s (sales_s + delta_s R), delta_s = (1 - profitShare_s) sales_s / sum_r (1 - profitShare_r) sales_r. */
@@ -112,6 +144,8 @@ export interface ObjectiveParts {
   governmentPct: number;
   revenuePctGdp: number;
   balancePctGdp: number[];
+  /** Per weighted sector (objective.incomes), the change in its real value added, % of baseline income. */
+  incomePctGdp?: number[];
 }
 
 export function objectiveParts(sys: CoreSolution, po: PlayerObjective): ObjectiveParts {

@@ -46,6 +46,15 @@ function lnWelfare(sys: IoSystem, k: number): number {
   return Math.log(welfareIncome(sys, k)) - Math.log(L[k] + sys.base.R[k]) - lnPk;
 }
 
+/** The player's consumer price index P_k (a factor), the deflator of its sector incomes. */
+function priceIndex(sys: IoSystem, k: number): number {
+  const { S, lnP } = sys;
+  const alpha = sys.base.world.io!.alpha;
+  let lnPk = 0;
+  for (let s = 0; s < S; s++) lnPk += alpha[k * S + s] * lnP[k * S + s];
+  return Math.exp(lnPk);
+}
+
 export function ioObjectiveParts(sys: IoSystem, po: PlayerObjective): ObjectiveParts {
   noIndustryWeights(sys, po);
   const k = po.player;
@@ -56,7 +65,31 @@ export function ioObjectiveParts(sys: IoSystem, po: PlayerObjective): ObjectiveP
   const o = po.objective;
   let value = o.welfare * welfarePct + o.revenue * revenuePctGdp;
   balancePctGdp.forEach((b, m) => (value += o.balances[m].weight * b));
-  return { value, welfarePct, governmentPct: welfarePct, revenuePctGdp, balancePctGdp };
+  if (!po.incomes) return { value, welfarePct, governmentPct: welfarePct, revenuePctGdp, balancePctGdp };
+  // Real value added of each weighted sector against the baseline, in % of baseline income (a fixed denominator).
+  const { sectors, weights, va0 } = po.incomes;
+  const Pk = priceIndex(sys, k);
+  const gva = sys.base.world.io!.gva;
+  const incomePctGdp = Array.from(sectors, (s, m) => (100 * ((gva[k * sys.S + s] * sys.GO[k * sys.S + s]) / Pk - va0[m])) / sys.L[k]);
+  incomePctGdp.forEach((v, m) => (value += weights[m] * v));
+  return { value, welfarePct, governmentPct: welfarePct, revenuePctGdp, balancePctGdp, incomePctGdp };
+}
+
+/** d(sector incomes part) along the last tangent: real value added moves with dGO and the price index. */
+function incomeDerivative(sys: IoSystem, po: PlayerObjective): number {
+  if (!po.incomes) return 0;
+  const k = po.player;
+  const { S, GO, dGO, dlnP } = sys;
+  const { gva, alpha } = sys.base.world.io!;
+  let dlnPk = 0;
+  for (let s = 0; s < S; s++) dlnPk += alpha[k * S + s] * dlnP[k * S + s];
+  const Pk = priceIndex(sys, k);
+  let d = 0;
+  po.incomes.sectors.forEach((s, m) => {
+    const ks = k * S + s;
+    d += (po.incomes!.weights[m] * 100 * gva[ks] * (dGO[ks] - GO[ks] * dlnPk)) / (Pk * sys.L[k]);
+  });
+  return d;
 }
 
 /** The tariff change of cell c in direction dt (0 along w). */
@@ -103,7 +136,7 @@ function objectiveDerivative(sys: IoSystem, po: PlayerObjective, W: number, vk: 
     }
     d += (o.balances[m].weight * 100 * db) / gdp;
   });
-  return d;
+  return d + incomeDerivative(sys, po);
 }
 
 /**
@@ -140,6 +173,18 @@ function tariffSeeds(sys: IoSystem, po: PlayerObjective, W: number, mu: Float64A
         share[inn] -= c * X[k * S + s];
         seeds.X[k * S + s] -= c * sys.factoryShare(inn);
       }
+    });
+  }
+  if (po.incomes) {
+    // incomeDerivative read backwards: each weighted sector's gross output, and the price index through ln P.
+    const GOseed = (seeds.GO = new Float64Array(N * S));
+    const gva = sys.base.world.io!.gva;
+    const Pk = priceIndex(sys, k);
+    po.incomes.sectors.forEach((s, m) => {
+      const ks = k * S + s;
+      const c = (po.incomes!.weights[m] * 100 * gva[ks]) / (Pk * L[k]);
+      GOseed[ks] += c;
+      for (let r = 0; r < S; r++) seeds.P[k * S + r] -= c * sys.GO[ks] * alpha[k * S + r];
     });
   }
   return seeds;

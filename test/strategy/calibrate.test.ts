@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { noShock } from '../../src/model/equilibrium.js';
 import { bestResponse } from '../../src/strategy/best-response.js';
 import { calibrate, objectiveOf } from '../../src/strategy/calibrate.js';
-import { randomWorld, rejectsInput } from '../helpers.js';
+import { randomIoWorld, randomWorld, rejectsInput } from '../helpers.js';
 
 const world = randomWorld(7, 1, 11, { tariffs: true });
 // E2 runs a deficit with 3 of its 6 partners: a weight on those balances is not a weight on its (fixed) total.
@@ -40,6 +40,22 @@ test('partner-specific balance weights are recovered too', () => {
   names.forEach((n, k) => assert.ok(Math.abs(c.weights[n].value - truth[k]) < 0.05 * truth[k], `${n}: ${c.weights[n].value} vs ${truth[k]}`));
 });
 
+test('on an input-output world a weight on a sector\'s income (an interest group) is recovered with revenue, by sector', () => {
+  const io = randomIoWorld(4, 3, 5, { tariffs: true });
+  const names = ['revenue', 'income:S1'];
+  const truth = [0.3, 1];
+  const br = bestResponse(io, 'E1', { instrument: 'partner-sector', objective: objectiveOf(io, 'E1', names, truth), tol: 1e-11 });
+  assert.ok(br.converged);
+  assert.equal(br.atBound.length, 0, 'an interior response');
+  const c = calibrate(io, 'E1', { ...noShock(br.world), tariffs: br.tariffs }, { weights: names, instrument: 'partner-sector', method: 'conditions', bootstrap: 0 });
+  names.forEach((n, k) => assert.ok(Math.abs(c.weights[n].value - truth[k]) < 0.05 * truth[k], `${n}: ${c.weights[n].value} vs ${truth[k]}`));
+  assert.ok(c.fit.mean_abs_gap_points < 0.01, `implied tariffs are the observed ones (${c.fit.mean_abs_gap_points} points)`);
+  // The interest group's sector is protected more than under welfare and revenue alone.
+  const plain = bestResponse(io, 'E1', { instrument: 'partner-sector', objective: objectiveOf(io, 'E1', ['revenue'], [0.3]), tol: 1e-11 });
+  const onS1 = (t: Float64Array) => [0, 2, 3].reduce((a, i) => a + t[(i * io.N + 1) * io.S + 1], 0);
+  assert.ok(onS1(br.tariffs) > onS1(plain.tariffs) + 0.01, 'higher tariffs on S1 imports');
+});
+
 test('tariffs that are not a best response under any weights show as a gap, not a perfect fit', () => {
   const t = Float64Array.from(world.t);
   // Arbitrary tariffs on the player's imports: 5% to 60%.
@@ -58,6 +74,7 @@ test('bad weight names and unidentified weights are refused with the reason', ()
   const shock = noShock(world);
   shock.tariffs.fill(0.1);
   rejectsInput(() => calibrate(world, player, shock, { weights: ['charity'] }), /unknown weight "charity"/);
+  rejectsInput(() => calibrate(world, player, shock, { weights: ['income:S0'] }), /sector incomes are weighed on worlds with input-output links, and .* has none/);
   rejectsInput(() => calibrate(world, player, shock, { weights: ['balance:' + player] }), /no balance with itself/);
   rejectsInput(() => calibrate(world, player, shock, { weights: ['revenue', 'revenue'] }), /named twice/);
   rejectsInput(() => calibrate(world, player, shock, { weights: ['revenue', 'balances'], targets: [world.codes[1]] }), /1 tariff\(s\) .* for 2 weight\(s\)/);

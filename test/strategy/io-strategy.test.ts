@@ -30,11 +30,13 @@ function tariffGame(world: World, rule: DeficitRule, count: number, parties: Pla
   return { vars, evaluator };
 }
 
-test('IO strategy: adjoint gradients of welfare, revenue and balance objectives match central differences', () => {
+test('IO strategy: adjoint gradients of welfare, revenue, balance and sector-income objectives match central differences', () => {
   const { world, rule } = strategicWorld(randomIoWorld(4, 3, 12, { tariffs: true }), 'balanced', 'test');
   const objectives: Objective[] = [
     { welfare: 1, revenue: 0, balances: [] },
     { welfare: 0.5, revenue: 1, balances: [{ partner: 'E2', weight: 2 }] },
+    // An interest group's income on top (sector-income weights): its gross output and the price index move.
+    { welfare: 1, revenue: 0.3, balances: [], incomes: [{ sector: 'S1', weight: 3 }, { sector: 'S2', weight: -1 }] },
   ];
   for (const objective of objectives) {
     const { vars, evaluator } = tariffGame(world, rule, 4, [bindObjective(world, 0, objective), bindObjective(world, 2, objective.balances.length ? { ...objective, balances: [{ partner: 'E0', weight: 1 }] } : objective)]);
@@ -125,12 +127,12 @@ test('IO strategy: the reverse pass through the transposed inner problems gives 
     rule,
     variables: vars.map((v) => ({ name: v.exporter, lower: 0, upper: 5, start: 0 })),
     states: [{ probability: 1, base, costFactors: noShock(world).costFactors, coef: vars.map((v) => direction(v.cells)) }],
-    parties: [bindObjective(world, 1, { welfare: 1, revenue: 0.3, balances: [{ partner: 'E3', weight: 1.5 }] }), bindObjective(world, 3, WELFARE)],
+    parties: [bindObjective(world, 1, { welfare: 1, revenue: 0.3, balances: [{ partner: 'E3', weight: 1.5 }] }), bindObjective(world, 3, WELFARE), bindObjective(world, 2, { welfare: 1, revenue: 0, balances: [], incomes: [{ sector: 'S0', weight: 2 }] })],
   });
   const sys = evaluator.system(Float64Array.from(vars, (_, m) => 0.02 * m));
   const forward = gradientsOf(sys, evaluator.game.parties, evaluator.game.states[0].coef, 'forward');
   const reverse = gradientsOf(sys, evaluator.game.parties, evaluator.game.states[0].coef, 'reverse');
-  for (let p = 0; p < 2; p++) {
+  for (let p = 0; p < 3; p++) {
     for (let m = 0; m < vars.length; m++) assertClose(reverse[p].gradient[m], forward[p].gradient[m], 1e-8 * Math.max(1, Math.abs(forward[p].gradient[m])), `party ${p}, variable ${m}`);
   }
 });
