@@ -169,7 +169,7 @@ async function runQuestion(ls: LoadedScenario, tl: Timeline, q: Question, seed: 
       // nothing else, so branches that announced the same tariffs by then share one calibration.
       const observed = announcedTariffs(world, tl.schedule, q.at);
       const key = `${q.id}:${createHash('sha256').update(new Uint8Array(observed.buffer, observed.byteOffset, observed.byteLength)).digest('hex')}`;
-      if (!calibrations.has(key)) calibrations.set(key, calibrationOn(world, observed, ls.dataHash, { player: q.player, at: q.at, weights: q.weights, instrument: q.instrument, targets: q.targets, deficits: s.deficits }));
+      if (!calibrations.has(key)) calibrations.set(key, calibrationOn(world, observed, ls.dataHash, { player: q.player, at: q.at, weights: q.weights, instrument: q.instrument, targets: q.targets, method: q.method, deficits: s.deficits }));
       return calibrations.get(key);
     }
     case 'best-response':

@@ -163,10 +163,12 @@ export const QuestionSchema = z.discriminatedUnion('type', [
       ...QuestionBase,
       type: z.literal('calibrate'),
       player: Code,
-      /** revenue, balances, balance:CODE (docs/strategy.md). */
+      /** revenue, balances, balance:CODE, income:SECTOR (docs/strategy.md). */
       weights: z.array(z.string().min(1)).min(1),
       instrument: z.enum(['uniform', 'partner', 'sector', 'partner-sector']).default('partner'),
       targets: z.array(Code).optional(),
+      /** distance (default): fit the implied tariffs; conditions: the first-order conditions alone (one gradient pass). */
+      method: z.enum(['distance', 'conditions']).default('distance'),
     })
     .strict(),
 ]);
