@@ -165,10 +165,19 @@ console.log(`${'  central + 1,000 Monte Carlo draws of it'.padEnd(44)} ${(perfor
   timed('  ... with defence, decoupling, China card', { ...bySector, issues: talks.issues, outside_options: talks.outside_options, patience: talks.patience }, '2000');
   // As april-2025-sectors bargains: cars apart from the other goods (4 tariffs), with the scenario's issues and its deadline.
   timed('  ... cars apart (separate AUTOS), same issues', { ...bySector, instrument: 'partner', separate: ['AUTOS'], issues: talks.issues, outside_options: talks.outside_options, patience: talks.patience, disagreement: { deadline: '2025-07-09' } }, '2000');
+  // The commitments priced by the model: Japan buying US farm goods, and an investment pledge as a transfer.
+  const commitments = [
+    { name: 'farm', lower: 0, upper: 10, values: {}, purchases: [{ buyer: 'JPN', seller: 'USA', sectors: ['AGR', 'FOOD'], value: 1000 }] },
+    { name: 'investment', lower: 0, upper: 10, values: {}, transfers: [{ from: 'JPN', to: 'USA', value: 1000 }] },
+  ];
+  timed('  ... cars apart, + farm purchases, pledge', { ...bySector, instrument: 'partner', separate: ['AUTOS'], issues: [...talks.issues, ...commitments], outside_options: talks.outside_options, patience: talks.patience, disagreement: { deadline: '2025-07-09' } }, '2000');
   const { runCalibration } = await import('../src/run/calibrate.js');
   const t = performance.now();
   const c = runCalibration({ data: 'episode-2025-sectors', player: 'USA', at: '2025-04-02', weights: ['revenue', 'balance:CHN', 'balance:VNM'] });
   console.log(`${'  calibrate USA 2 April (revenue, CHN, VNM)'.padEnd(44)} ${(performance.now() - t).toFixed(0).padStart(10)} ms, mean gap ${c.fit.mean_abs_gap_points.toFixed(1)} points (target 30000)`);
+  const t2 = performance.now();
+  const g = runCalibration({ data: 'episode-2025-sectors', player: 'USA', at: '2025-04-02', weights: ['revenue', 'income:STEEL', 'income:AUTOS', 'income:AGR'], instrument: 'partner-sector', method: 'conditions' });
+  console.log(`${'  ... interest groups, by sector (conditions)'.padEnd(44)} ${(performance.now() - t2).toFixed(0).padStart(10)} ms, ${g.fit.conditions} conditions, mean gap ${g.fit.mean_abs_gap_points.toFixed(1)} points (target 30000)`);
   restoreS();
 }
 

@@ -45,7 +45,7 @@ export interface Limits {
   cells: number;
   /** Counterfactuals on data of at most this many cells are answered at once, in the server, without a job (a few ms each). */
   inlineCells: number;
-  /** Wall time per job, ms: long enough for every branch of the built-in april-2025-sectors (about 8 minutes on 2 cores). */
+  /** Wall time per job, ms: long enough for every branch of the built-in april-2025-sectors (about 13 minutes on 2 cores). */
   jobMs: number;
   /** Jobs running at once, and waiting. */
   concurrency: number;
@@ -58,7 +58,7 @@ const RETRY_AFTER_SECONDS = 2;
 /** Inputs remembered for reusing their job (the oldest is forgotten first). */
 const JOB_REUSE_KEYS = 500;
 
-export const DEFAULT_LIMITS: Limits = { bodyBytes: 256 * 1024, shockRows: 10000, draws: 2000, scenarioChars: 200000, cells: 200000, inlineCells: 5000, jobMs: 900000, concurrency: 2, queue: 16 };
+export const DEFAULT_LIMITS: Limits = { bodyBytes: 256 * 1024, shockRows: 10000, draws: 2000, scenarioChars: 200000, cells: 200000, inlineCells: 5000, jobMs: 1200000, concurrency: 2, queue: 16 };
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const WEB_DIR = join(ROOT, 'dist', 'web');

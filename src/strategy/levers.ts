@@ -14,7 +14,7 @@ import type { NegotiationOptions } from './negotiation-setup.js';
 
 export interface LeverSpec {
   name: string;
-  /** The party the lever helps (default: the option's party; for an issue, its purchases' seller or pledge's recipient, else the party valuing it most). */
+  /** The party the lever helps (default: the option's party; for an issue, the party offering its purchases or pledge, else the party valuing it most). */
   owner?: string;
 }
 
@@ -42,10 +42,11 @@ function withoutLever(o: NegotiationOptions, lever: LeverSpec): { options: Negot
   if (option) return { options: { ...o, outsideOptions: o.outsideOptions!.filter((x) => x !== option) }, owner: lever.owner ?? option.party };
   const issue = o.issues?.find((x) => x.name === lever.name);
   if (issue) {
-    // A purchase commitment helps its seller, a pledge its recipient; any other issue, the party valuing it most.
-    const seller = issue.purchases?.find((pc) => o.parties.includes(pc.seller))?.seller ?? issue.transfers?.find((tr) => o.parties.includes(tr.to))?.to;
+    // Purchases and pledges are offers: the buyer's and the payer's card, what they buy it in the other side's tariffs.
+    // Any other issue belongs to the party valuing it most.
+    const offeredBy = issue.purchases?.find((pc) => o.parties.includes(pc.buyer))?.buyer ?? issue.transfers?.find((tr) => o.parties.includes(tr.from))?.from;
     const best = Object.entries(issue.values).sort((a, b) => b[1] - a[1])[0]?.[0];
-    return { options: { ...o, issues: o.issues!.filter((x) => x !== issue) }, owner: lever.owner ?? seller ?? best ?? o.parties[0] };
+    return { options: { ...o, issues: o.issues!.filter((x) => x !== issue) }, owner: lever.owner ?? offeredBy ?? best ?? o.parties[0] };
   }
   const m = /^patience(?::(.+))?$/.exec(lever.name);
   if (m) {

@@ -94,16 +94,18 @@ for (const [kind, world] of WORLDS) {
   });
 }
 
-test('purchases: in the talks the seller values the commitment the buyer can offer (the lever is worth money to it)', () => {
+test('purchases: in the talks the buyer owns the offer, its tariff points are the seller\'s tariff on it with minus without, and the bargain is no worse', () => {
   const [, world] = WORLDS[1];
   const o = { parties: ['E0', 'E1'], issues: [buy(world, 0.1)] };
   const deal = negotiate(world, o);
   assert.ok(deal.agreement && deal.issues.buy > 0, `the deal includes purchases (${deal.issues.buy} units)`);
   const [lever] = leverValues(world, o, deal, [{ name: 'buy' }]);
-  assert.equal(lever.owner, 'E0', 'the seller owns a purchase lever');
-  assert.ok(lever.ev > 0 && lever.utility > 0, `worth ${lever.ev} to the seller`);
-  // Both gain from the larger bargaining set: the buyer pays in purchases for lower tariffs it would otherwise concede.
-  assert.ok(deal.gains.E1 >= lever.without.gains.E1 - 1e-9, 'the buyer is no worse off for having the option');
+  assert.equal(lever.owner, 'E1', 'the buyer owns a purchase lever');
+  const onBuyer = (ts: readonly { importer: string; exporter: string; rate: number }[]) => ts.find((t) => t.importer === 'E0' && t.exporter === 'E1')!.rate;
+  assertClose(lever.tariff_points, 100 * (onBuyer(deal.tariffs) - onBuyer(lever.without.tariffs)), 1e-12, 'tariff points');
+  // Equal weights: the Nash product over a larger set (the issue at 0 is the deal without it) is at least as high.
+  const nash = (g: Record<string, number>) => Math.log(g.E0) + Math.log(g.E1);
+  assert.ok(nash(deal.gains) >= nash(lever.without.gains) - 1e-9, `Nash product ${nash(deal.gains)} vs ${nash(lever.without.gains)}`);
 });
 
 test('purchases: a commitment that cannot be set up is a clear error', () => {

@@ -86,14 +86,16 @@ test('transfers: with the same spending shares everywhere there is no transfer p
   for (let i = 0; i < 3; i++) assertClose(sys.w[i], 1, 1e-12, `wage ${i}`);
 });
 
-test('transfers: in the talks the pledge is a lever its recipient owns, worth money to it', () => {
+test('transfers: in the talks the pledge is its payer\'s offer, and the bargain over the larger set is no worse', () => {
   const world = randomIoWorld(3, 2, 11, { tariffs: true });
   const o: NegotiationOptions = { parties: ['E0', 'E1'], issues: [{ ...pledge(0.5), values: { E0: 0.001 } }] };
   const deal = negotiate(world, o);
-  assert.ok(deal.agreement, 'a deal');
+  assert.ok(deal.agreement && deal.issues.pledge > 0, `a deal with a pledge (${deal.issues.pledge} units)`);
   const [lever] = leverValues(world, o, deal, [{ name: 'pledge' }]);
-  assert.equal(lever.owner, 'E0', 'the recipient owns a pledge lever');
-  assert.ok(lever.utility > 0, `worth ${lever.utility} payoff points to the recipient`);
+  assert.equal(lever.owner, 'E1', 'the payer owns a pledge lever');
+  assert.ok(lever.tariff_points < 0, `the pledge buys its payer a lower tariff (${lever.tariff_points} points)`);
+  const nash = (g: Record<string, number>) => Math.log(g.E0) + Math.log(g.E1);
+  assert.ok(nash(deal.gains) >= nash(lever.without.gains) - 1e-9, `Nash product ${nash(deal.gains)} vs ${nash(lever.without.gains)}`);
 });
 
 test('transfers: a pledge that cannot be set up, or priced, is a clear error', () => {
