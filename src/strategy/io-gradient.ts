@@ -37,22 +37,23 @@ function welfareIncome(sys: IoSystem, k: number): number {
   return sys.w[k] * sys.L[k] + sys.R[k] + sys.transfer[k];
 }
 
+/** sum_s alpha[k][s] v[k][s]: k's consumer price index in logs from ln P (or its change from d ln P). */
+function consumerWeighted(sys: IoSystem, k: number, v: Float64Array): number {
+  const S = sys.S;
+  const alpha = sys.base.world.io!.alpha;
+  let sum = 0;
+  for (let s = 0; s < S; s++) sum += alpha[k * S + s] * v[k * S + s];
+  return sum;
+}
+
 /** ln W_k at the current point. */
 function lnWelfare(sys: IoSystem, k: number): number {
-  const { S, lnP, L } = sys;
-  const alpha = sys.base.world.io!.alpha;
-  let lnPk = 0;
-  for (let s = 0; s < S; s++) lnPk += alpha[k * S + s] * lnP[k * S + s];
-  return Math.log(welfareIncome(sys, k)) - Math.log(L[k] + sys.base.R[k]) - lnPk;
+  return Math.log(welfareIncome(sys, k)) - Math.log(sys.L[k] + sys.base.R[k]) - consumerWeighted(sys, k, sys.lnP);
 }
 
 /** The player's consumer price index P_k (a factor), the deflator of its sector incomes. */
 function priceIndex(sys: IoSystem, k: number): number {
-  const { S, lnP } = sys;
-  const alpha = sys.base.world.io!.alpha;
-  let lnPk = 0;
-  for (let s = 0; s < S; s++) lnPk += alpha[k * S + s] * lnP[k * S + s];
-  return Math.exp(lnPk);
+  return Math.exp(consumerWeighted(sys, k, sys.lnP));
 }
 
 export function ioObjectiveParts(sys: IoSystem, po: PlayerObjective): ObjectiveParts {
@@ -79,10 +80,9 @@ export function ioObjectiveParts(sys: IoSystem, po: PlayerObjective): ObjectiveP
 function incomeDerivative(sys: IoSystem, po: PlayerObjective): number {
   if (!po.incomes) return 0;
   const k = po.player;
-  const { S, GO, dGO, dlnP } = sys;
-  const { gva, alpha } = sys.base.world.io!;
-  let dlnPk = 0;
-  for (let s = 0; s < S; s++) dlnPk += alpha[k * S + s] * dlnP[k * S + s];
+  const { S, GO, dGO } = sys;
+  const gva = sys.base.world.io!.gva;
+  const dlnPk = consumerWeighted(sys, k, sys.dlnP);
   const Pk = priceIndex(sys, k);
   let d = 0;
   po.incomes.sectors.forEach((s, m) => {
@@ -115,16 +115,11 @@ function ownWageDerivative(sys: IoSystem, po: PlayerObjective, W: number): numbe
 /** dU along the system's last tangent; vk = dw_k (0 for a tariff tangent), dt = the direction's change per cell. */
 function objectiveDerivative(sys: IoSystem, po: PlayerObjective, W: number, vk: number, dt: CellChange): number {
   const k = po.player;
-  const { N, S, L, w, X, dX, dR, dlnP } = sys;
-  const alpha = sys.base.world.io!.alpha;
+  const { N, S, L, w, X, dX, dR } = sys;
   const gdp = w[k] * L[k];
   const o = po.objective;
   let d = vk === 0 ? 0 : vk * ownWageDerivative(sys, po, W);
-  if (o.welfare !== 0) {
-    let dlnPk = 0;
-    for (let s = 0; s < S; s++) dlnPk += alpha[k * S + s] * dlnP[k * S + s];
-    d += o.welfare * 100 * W * (dR[k] / welfareIncome(sys, k) - dlnPk);
-  }
+  if (o.welfare !== 0) d += o.welfare * 100 * W * (dR[k] / welfareIncome(sys, k) - consumerWeighted(sys, k, sys.dlnP));
   if (o.revenue !== 0) d += (o.revenue * 100 * dR[k]) / gdp;
   po.partners.forEach((p, m) => {
     let db = 0;
