@@ -7,10 +7,10 @@
  * end), and `drop` removes items by id (actors by code). Every error is located in the file the
  * offending item came from.
  */
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { z } from 'zod';
 import { DataError } from '../errors.js';
-import { validateSource, type Locator, type YamlSource } from '../data/yaml.js';
+import { readYamlSource, validateSource, type Locator, type YamlSource } from '../data/yaml.js';
 import { ScenarioSchema } from './schema.js';
 
 /** How many scenarios a chain of `extends` may pass through: a longer chain is a loop or a tangle. */
@@ -41,7 +41,7 @@ const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null &
  * The scenario a source describes with its `extends` chain merged in; sources without `extends` come back as they
  * are. `file` is the source's file (null for text from outside: then only built-in names may be extended).
  */
-export function withExtends(source: YamlSource, file: string | null, resolveName: ScenarioResolver, read: (file: string) => YamlSource, chain: readonly string[] = []): YamlSource {
+export function withExtends(source: YamlSource, file: string | null, resolveName: ScenarioResolver, chain: readonly string[] = []): YamlSource {
   if (!isObject(source.value) || !('extends' in source.value)) return source;
   const child = source.value;
   validateSource(source, ScenarioExtensionSchema);
@@ -53,7 +53,7 @@ export function withExtends(source: YamlSource, file: string | null, resolveName
   }
   if (chain.includes(parentFile) || parentFile === file) throw new DataError(`field "extends": "${name}" extends this scenario in turn: a loop`, source.where(['extends']));
   if (chain.length + 1 >= EXTENDS_MAX_DEPTH) throw new DataError(`field "extends": more than ${EXTENDS_MAX_DEPTH} scenarios in one chain of extends`, source.where(['extends']));
-  const parent = withExtends(read(parentFile), parentFile, resolveName, read, [...chain, ...(file ? [file] : [])]);
+  const parent = withExtends(readYamlSource(parentFile, 'scenario'), parentFile, resolveName, [...chain, ...(file ? [file] : [])]);
   if (!isObject(parent.value)) throw new DataError(`field "extends": "${name}" is not a scenario`, source.where(['extends']));
   return merge(parent, { value: child, where: source.where });
 }
@@ -130,14 +130,4 @@ function mergeList(key: ListKey, parentList: readonly unknown[], own: readonly u
 
 function dateOf(item: unknown): string {
   return isObject(item) && typeof item.date === 'string' ? item.date : '';
-}
-
-/** The extended scenario's file for a name: built-ins by name; from a file, a path relative to its folder too. */
-export function scenarioResolver(isBuiltin: (name: string) => boolean, builtinFile: (name: string) => string, exists: (file: string) => boolean): ScenarioResolver {
-  return (name, folder) => {
-    if (isBuiltin(name)) return builtinFile(name);
-    if (folder === null) return undefined;
-    const file = resolve(folder, name);
-    return exists(file) ? file : undefined;
-  };
 }

@@ -13,7 +13,7 @@ import { parseYamlSource, readYamlSource, validateSource, type PathIssue, type Y
 import { InputError } from '../errors.js';
 import type { Schedule } from '../schedule/schedule.js';
 import { openScheduledDataset } from '../schedule/open.js';
-import { scenarioResolver, withExtends } from './extends.js';
+import { withExtends } from './extends.js';
 import { ScenarioSchema, type Scenario, type ScenarioEvent } from './schema.js';
 
 /** Folder of the built-in scenarios (works from src/ and from dist/). */
@@ -50,16 +50,22 @@ export function checkScenarioText(text: string, label: string): Scenario {
   return validateSource(textSource(text, label), ScenarioSchema, checkStructure);
 }
 
-const resolveExtended = scenarioResolver(isBuiltinScenario, (name) => join(SCENARIO_DIR, `${name}.yaml`), existsSync);
+/** The file an `extends` names: a built-in scenario, or a file in `folder` (none for text from outside). */
+function resolveExtended(name: string, folder: string | null): string | undefined {
+  if (isBuiltinScenario(name)) return join(SCENARIO_DIR, `${name}.yaml`);
+  if (folder === null) return undefined;
+  const file = resolve(folder, name);
+  return existsSync(file) ? file : undefined;
+}
 
 /** A scenario file parsed, with any scenario it extends merged in (extends.ts). */
 function fileSource(file: string): YamlSource {
-  return withExtends(readYamlSource(file, 'scenario'), file, resolveExtended, (f) => readYamlSource(f, 'scenario'));
+  return withExtends(readYamlSource(file, 'scenario'), file, resolveExtended);
 }
 
 /** Scenario text from outside, with any built-in scenario it extends merged in. */
 function textSource(text: string, label: string): YamlSource {
-  return withExtends(parseYamlSource(text, label), null, resolveExtended, (f) => readYamlSource(f, 'scenario'));
+  return withExtends(parseYamlSource(text, label), null, resolveExtended);
 }
 
 /** The YAML text of a built-in scenario (the page's editor starts from it). */
