@@ -97,9 +97,13 @@ export function validateSource<S extends z.ZodType>(source: YamlSource, schema: 
     const issue = deepestIssue(parsed.error.issues[0] as Issue);
     throw new DataError(`field "${issue.path.map(String).join('.') || '(root)'}": ${issue.message}`, source.where(issue.path));
   }
-  const extra = check?.(parsed.data);
-  if (extra) throw new DataError(`field "${extra.path.map(String).join('.') || '(root)'}": ${extra.message}`, source.where(extra.path));
+  if (check) failAt(source, check(parsed.data));
   return parsed.data;
+}
+
+/** Throw a problem found in a validated document (if any) as an error located in the document. */
+export function failAt(source: YamlSource, issue: PathIssue | undefined): void {
+  if (issue) throw new DataError(`field "${issue.path.map(String).join('.') || '(root)'}": ${issue.message}`, source.where(issue.path));
 }
 
 /** Parse YAML/JSON text and validate it; `check` adds cross-field checks, located like schema errors. */

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { BUILTIN_NAME, isBuiltinDataset, listBuiltinDatasets } from '../data/datasets.js';
 import type { LoadedManifest } from '../data/manifest.js';
 import { goodsSectors, type World } from '../data/world.js';
-import { parseYamlSource, readYamlSource, validateSource, type PathIssue, type YamlSource } from '../data/yaml.js';
+import { failAt, parseYamlSource, readYamlSource, validateSource, type PathIssue, type YamlSource } from '../data/yaml.js';
 import { InputError } from '../errors.js';
 import type { Schedule } from '../schedule/schedule.js';
 import { openScheduledDataset } from '../schedule/open.js';
@@ -179,9 +179,10 @@ function checkCodes(s: Scenario, world: World): PathIssue | undefined {
   }
   // Only goods are bargained over (negotiation-setup refuses the rest): say so here, where the file's line is known.
   const goods = goodsSectors(world).map((g) => world.sectors[g]);
+  const notGoods = (path: (string | number)[], sector: string): PathIssue => ({ path, message: `unknown sector "${sector}" (the data set's goods sectors: ${goods.join(', ')})` });
   for (const [k, q] of s.questions.entries()) {
     for (const [m, sector] of (q.type === 'negotiate' ? (q.separate ?? []) : []).entries()) {
-      if (!goods.includes(sector)) return { path: ['questions', k, 'separate', m], message: `unknown sector "${sector}" (the data set's goods sectors: ${goods.join(', ')})` };
+      if (!goods.includes(sector)) return notGoods(['questions', k, 'separate', m], sector);
     }
   }
   const demands: [(string | number)[], ScenarioEvent][] = [...s.events.map((e, k): [(string | number)[], ScenarioEvent] => [['events', k], e]), ...s.branches.flatMap((b, k) => b.add.map((e, q): [(string | number)[], ScenarioEvent] => [['branches', k, 'add', q], e]))];
@@ -189,7 +190,7 @@ function checkCodes(s: Scenario, world: World): PathIssue | undefined {
     if (e.type !== 'demand') continue;
     for (const [m, pc] of (e.issue.purchases ?? []).entries()) {
       for (const [q, sector] of pc.sectors.entries()) {
-        if (!goods.includes(sector)) return { path: [...path, 'issue', 'purchases', m, 'sectors', q], message: `unknown sector "${sector}" (the data set's goods sectors: ${goods.join(', ')})` };
+        if (!goods.includes(sector)) return notGoods([...path, 'issue', 'purchases', m, 'sectors', q], sector);
       }
     }
   }
@@ -206,7 +207,7 @@ export function loadScenario(nameOrPath: string): LoadedScenario {
   // Data names resolve as built-ins, else relative to the scenario's folder.
   const dataRef = BUILTIN_NAME.test(scenario.data) ? scenario.data : resolve(file, '..', scenario.data);
   const { loaded, world, schedule, hash } = openScheduledDataset(dataRef);
-  validateSource(source, ScenarioSchema, (s) => checkCodes(s, world));
+  failAt(source, checkCodes(scenario, world));
   return { scenario, file, world, schedule, loaded, dataHash: hash };
 }
 
@@ -219,6 +220,6 @@ export function loadScenarioText(text: string, label: string): LoadedScenario {
   const scenario = validateSource(source, ScenarioSchema, checkStructure);
   if (!isBuiltinDataset(scenario.data)) throw new InputError(`${label}: field "data": expected a built-in data set (${listBuiltinDatasets().join(', ')}), found "${scenario.data}"`);
   const { loaded, world, schedule, hash } = openScheduledDataset(scenario.data);
-  validateSource(source, ScenarioSchema, (s) => checkCodes(s, world));
+  failAt(source, checkCodes(scenario, world));
   return { scenario, file: label, world, schedule, loaded, dataHash: hash };
 }
