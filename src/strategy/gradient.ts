@@ -378,7 +378,7 @@ export function transfersOf(dt: Direction): Float64Array | undefined {
 }
 
 /** Transfers are income to welfare only: government welfare with political-economy weights does not count them. */
-export function refuseTransfersWithLambda(objectives: readonly PlayerObjective[], directions: readonly Direction[], codes: readonly string[]): void {
+function refuseTransfersWithLambda(objectives: readonly PlayerObjective[], directions: readonly Direction[], codes: readonly string[]): void {
   if (!directions.some(transfersOf)) return;
   const po = objectives.find((x) => x.lambda);
   if (po) throw new InputError(`objective of ${codes[po.player]}: political-economy industry weights do not price transfers (an investment pledge); drop the weights or the pledge`);
