@@ -23,8 +23,11 @@ import {
   STEP_TOL_SLACK,
 } from './tolerances.js';
 
-/** f and its gradient at x. */
-export type ObjectiveWithGradient = (x: Float64Array) => { f: number; g: Float64Array };
+/**
+ * f and its gradient at x; `noise`, if known, is how far f may be off there (absolute), when that is more than
+ * OBJECTIVE_NOISE of |f| (e.g. the log of a small surplus magnifies the payoffs' rounding).
+ */
+export type ObjectiveWithGradient = (x: Float64Array) => { f: number; g: Float64Array; noise?: number };
 
 /** The methods; `auto` picks by the number of variables. */
 export type MinimiseMethod = 'auto' | 'newton' | 'bfgs' | 'lbfgs';
@@ -75,6 +78,12 @@ export interface MinimiseOptions {
   method?: MinimiseMethod;
   /** `auto` uses projected Newton up to this many variables (each Newton step costs n extra gradients); default 0. */
   newtonMax?: number;
+  /**
+   * Projected Newton only: a model of f's Hessian at x (n x n, row-major; x is a point f was evaluated at) in place of
+   * forward differences. It is asked `fresh` when a step along it failed or claimed convergence; undefined means
+   * forward differences for that step.
+   */
+  hessian?: (x: Float64Array, fresh: boolean) => Float64Array | undefined;
   /** L-BFGS only: curvature pairs kept; default LBFGS_MEMORY. */
   memory?: number;
 }
@@ -85,9 +94,9 @@ export function minimise(fg: ObjectiveWithGradient, x0: Float64Array, o: Minimis
   const method = o.method && o.method !== 'auto' ? o.method : n <= (o.newtonMax ?? 0) ? 'newton' : n <= DENSE_BFGS_MAX ? 'bfgs' : 'lbfgs';
   // The start, clamped into the box, for every method; f not finite there is reported, not minimised.
   const x: Float64Array = x0.map((v, k) => Math.min(o.upper[k], Math.max(o.lower[k], v)));
-  const { f, g } = fg(x);
+  const { f, g, noise } = fg(x);
   if (!Number.isFinite(f)) return { x, f, g, converged: false, iterations: 0, projectedGradient: Infinity };
-  const at: Start = { x, f, g };
+  const at: Start = { x, f, g, noise };
   if (method === 'newton') return minimiseBoxNewton(fg, at, o);
   if (method === 'bfgs') return minimiseBox(fg, at, o);
   return minimiseBoxLbfgs(fg, at, o);
@@ -128,12 +137,13 @@ interface Start {
   x: Float64Array;
   f: number;
   g: Float64Array;
+  noise?: number;
 }
 
 /** Projected BFGS with a dense inverse Hessian (hundreds of variables). */
 function minimiseBox(fg: ObjectiveWithGradient, at: Start, o: MinimiseOptions): Minimised {
   const x = at.x;
-  let { f, g } = at;
+  let { f, g, noise } = at;
   const n = x.length;
   const { lower, upper } = o;
   const H0 = o.scale ? diagonal(o.scale) : identity(n);
@@ -167,7 +177,7 @@ function minimiseBox(fg: ObjectiveWithGradient, at: Start, o: MinimiseOptions): 
       fresh = true;
       for (let k = 0; k < n; k++) d[k] = free(k) ? -H0[k * n + k] * g[k] : 0;
     }
-    const trial = projectedSearch(fg, x, f, g, d, lower, upper, QUASI_NEWTON_HALVINGS);
+    const trial = projectedSearch(fg, { x, f, g, noise }, d, lower, upper, QUASI_NEWTON_HALVINGS);
     if (!trial) {
       // No acceptable step: retry once along the scaled gradient; if even that finds none, f cannot be
       // lowered measurably from here, which with a flatTol is a flat stop.
@@ -188,6 +198,7 @@ function minimiseBox(fg: ObjectiveWithGradient, at: Start, o: MinimiseOptions): 
     x.set(trial.x);
     f = trial.f;
     g = trial.g;
+    noise = trial.noise;
     converged = projGradNorm() < o.tol || (o.stop?.(x, f) ?? false);
     if (!converged && flat.step(f)) return flatResult(x, f, g, it, o);
   }
@@ -203,7 +214,7 @@ function minimiseBox(fg: ObjectiveWithGradient, at: Start, o: MinimiseOptions): 
  */
 function minimiseBoxLbfgs(fg: ObjectiveWithGradient, at: Start, o: MinimiseOptions): Minimised {
   const x = at.x;
-  let { f, g } = at;
+  let { f, g, noise } = at;
   const n = x.length;
   const { lower, upper } = o;
   const m = o.memory ?? LBFGS_MEMORY;
@@ -253,7 +264,7 @@ function minimiseBoxLbfgs(fg: ObjectiveWithGradient, at: Start, o: MinimiseOptio
       rho.length = 0;
       for (let k = 0; k < n; k++) d[k] = isFree[k] ? -D[k] * g[k] : 0;
     }
-    const trial = projectedSearch(fg, x, f, g, d, lower, upper, QUASI_NEWTON_HALVINGS);
+    const trial = projectedSearch(fg, { x, f, g, noise }, d, lower, upper, QUASI_NEWTON_HALVINGS);
     if (!trial) {
       // As in minimiseBox: once more along the scaled gradient, then a flat stop (with a flatTol).
       if (S.length) {
@@ -282,6 +293,7 @@ function minimiseBoxLbfgs(fg: ObjectiveWithGradient, at: Start, o: MinimiseOptio
     x.set(trial.x);
     f = trial.f;
     g = trial.g;
+    noise = trial.noise;
     converged = projectedNorm(x, g, lower, upper) < o.tol || (o.stop?.(x, f) ?? false);
     if (!converged && flat.step(f)) return flatResult(x, f, g, it, o);
   }
@@ -295,11 +307,15 @@ function minimiseBoxLbfgs(fg: ObjectiveWithGradient, at: Start, o: MinimiseOptio
  * There a step whose f is equal within that noise is accepted if the slope along it has at least
  * halved or the projected gradient shrank (the gradient is exact).
  */
-function projectedSearch(fg: ObjectiveWithGradient, x: Float64Array, f: number, g: Float64Array, d: Float64Array, lower: Float64Array, upper: Float64Array, halvings: number): { x: Float64Array; f: number; g: Float64Array } | undefined {
+function projectedSearch(fg: ObjectiveWithGradient, at: Start, d: Float64Array, lower: Float64Array, upper: Float64Array, halvings: number, minMove = 0): Start | undefined {
+  const { x, f, g } = at;
   const n = x.length;
   const xt = new Float64Array(n);
+  let dMax = 0;
+  for (let k = 0; k < n; k++) dMax = Math.max(dMax, Math.abs(d[k]));
   let step = 1;
-  for (let h = 0; h < halvings; h++, step *= 0.5) {
+  // Below minMove (projected Newton: its step tolerance) a move is one the objective cannot resolve.
+  for (let h = 0; h < halvings && step * dMax >= minMove; h++, step *= 0.5) {
     for (let k = 0; k < n; k++) xt[k] = Math.min(upper[k], Math.max(lower[k], x[k] + step * d[k]));
     let dec = 0;
     for (let k = 0; k < n; k++) dec += g[k] * (xt[k] - x[k]);
@@ -309,8 +325,9 @@ function projectedSearch(fg: ObjectiveWithGradient, x: Float64Array, f: number, 
     let slopeTrial = 0;
     for (let k = 0; k < n; k++) slopeTrial += trial.g[k] * (xt[k] - x[k]);
     const armijo = trial.f <= f + ARMIJO * dec;
-    const withinNoise = trial.f <= f + OBJECTIVE_NOISE * Math.max(1, Math.abs(f)) && (Math.abs(slopeTrial) <= 0.5 * Math.abs(dec) || projectedNorm(xt, trial.g, lower, upper) < 0.9 * projectedNorm(x, g, lower, upper));
-    if (armijo || withinNoise) return { x: Float64Array.from(xt), f: trial.f, g: trial.g };
+    const noise = Math.max(OBJECTIVE_NOISE * Math.max(1, Math.abs(f)), at.noise ?? 0, trial.noise ?? 0);
+    const withinNoise = trial.f <= f + noise && (Math.abs(slopeTrial) <= 0.5 * Math.abs(dec) || projectedNorm(xt, trial.g, lower, upper) < 0.9 * projectedNorm(x, g, lower, upper));
+    if (armijo || withinNoise) return { x: Float64Array.from(xt), f: trial.f, g: trial.g, noise: trial.noise };
   }
   return undefined;
 }
@@ -372,13 +389,15 @@ function bfgsUpdate(H: Float64Array, s: Float64Array, y: Float64Array, n: number
 /**
  * Projected Newton for small problems (bargaining: a few tariffs and issues),
  * where the problem can be badly conditioned (linear transfers, corners) and
- * quasi-Newton stalls. The Hessian of the free variables comes from forward
- * differences of the exact gradient (n extra gradients per step), damped
- * (Levenberg) until positive definite.
+ * quasi-Newton stalls. The Hessian of the free variables comes from the
+ * caller's model (`o.hessian`, e.g. payoff Hessians kept across steps), or
+ * from forward differences of the exact gradient (n extra gradients per step),
+ * damped (Levenberg) until positive definite. A kept model whose step fails or
+ * claims convergence is asked again, fresh, before either is believed.
  */
 function minimiseBoxNewton(fg: ObjectiveWithGradient, at: Start, o: MinimiseOptions): Minimised {
   const x = at.x;
-  let { f, g } = at;
+  let { f, g, noise } = at;
   const n = x.length;
   const { lower, upper } = o;
   const isFree = new Uint8Array(n);
@@ -398,13 +417,19 @@ function minimiseBoxNewton(fg: ObjectiveWithGradient, at: Start, o: MinimiseOpti
   let it = 0;
   let pg = projGrad();
   let converged = pg < o.tol;
+  let fresh = false;
   while (!converged && it < o.maxIterations) {
     it++;
     const free = [...isFree.keys()].filter((k) => isFree[k]);
     const m = free.length;
     const H = new Float64Array(m * m);
     let hessianOk = true;
-    for (let c = 0; c < m; c++) {
+    const model = o.hessian?.(x, fresh);
+    // A kept model (not fresh) gets a second chance, fresh, before its step decides anything.
+    const kept = model !== undefined && !fresh;
+    fresh = false;
+    if (model) for (let a = 0; a < m; a++) for (let c = 0; c < m; c++) H[a * m + c] = model[free[a] * n + free[c]];
+    for (let c = 0; c < (model ? 0 : m); c++) {
       const k = free[c];
       const h = HESSIAN_STEP * Math.max(1, Math.abs(x[k]));
       const step = x[k] + h <= upper[k] ? h : -h;
@@ -435,16 +460,25 @@ function minimiseBoxNewton(fg: ObjectiveWithGradient, at: Start, o: MinimiseOpti
       let big = 0;
       for (let k = 0; k < n; k++) big = Math.max(big, Math.abs(Math.min(upper[k], Math.max(lower[k], x[k] + d[k])) - x[k]));
       if (big < o.stepTol) {
+        if (kept) {
+          fresh = true;
+          continue;
+        }
         converged = true;
         break;
       }
     }
-    const trial = projectedSearch(fg, x, f, g, d, lower, upper, PROJECTED_NEWTON_HALVINGS);
+    const trial = projectedSearch(fg, { x, f, g, noise }, d, lower, upper, PROJECTED_NEWTON_HALVINGS, o.stepTol);
     const accepted = trial !== undefined;
     if (trial) {
       x.set(trial.x);
       f = trial.f;
       g = trial.g;
+      noise = trial.noise;
+    }
+    if (!accepted && kept) {
+      fresh = true;
+      continue;
     }
     if (!accepted) {
       // No step improves f within its noise: if the Newton step (the distance to the optimum) is

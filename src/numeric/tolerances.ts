@@ -120,6 +120,8 @@ export const LBFGS_MEMORY = 20;
 export const ACTIVE_SET_MARGIN = 1e-9;
 /** Forward-difference step for projected Newton's Hessian, relative to |x| (at least 1 in scale). */
 export const HESSIAN_STEP = 1e-6;
+/** A symmetric rank-one update is skipped when |(y - Bs)'s| is below this times |s| |y - Bs| (Nocedal & Wright 6.26). */
+export const SR1_SKIP = 1e-8;
 /**
  * Levenberg damping ladder (times the largest Hessian diagonal) tried until the Hessian is positive definite.
  * The rung 2 mirrors a negative curvature (H + 2|H| = |H| in one dimension): a payoff that is concave in the
