@@ -156,7 +156,7 @@ export function runNegotiation(spec: Resolved<NegotiateSpec>, ctx: Context) {
   const o = { ...negotiationOptions(spec, ctx, spec.parties), start: spec.warm?.deal };
   const deal = negotiate(ctx.world, o);
   const frontierPoints = spec.frontier ?? (spec.parties.length === 2 ? 11 : 0);
-  const frontier = frontierPoints > 1 && deal.agreement ? paretoFrontier(ctx.world, o, frontierPoints) : { frontier: [] as [number, number][], disagreement: null };
+  const frontier = frontierPoints > 1 && deal.agreement ? paretoFrontier(ctx.world, o, frontierPoints, deal.x) : { frontier: [] as [number, number][], disagreement: null };
   const coalitionIds = new Set((spec.coalitions ?? []).map((c) => c.id));
   const levers = leverValues(ctx.world, { ...o, start: undefined }, deal, (spec.levers ?? []).filter((name) => !coalitionIds.has(name)).map((name) => ({ name })), spec.warm?.levers);
   const coalitionLevers = (spec.levers ?? []).filter((name) => coalitionIds.has(name)).map((name) => coalitionLever(ctx.world, o, spec.coalitions!.find((x) => x.id === name)!));

@@ -29,6 +29,7 @@ import {
   BARGAIN_TOL,
   BETTER_BY,
   FLAT_REL_CHANGE,
+  OBJECTIVE_NOISE,
   PHASE1_MAX_ITERATIONS,
   PHASE1_TAU_FIRST,
   PHASE1_TAU_LAST,
@@ -37,6 +38,7 @@ import {
   SURPLUS_CLEAR,
   SURPLUS_MIN,
 } from '../numeric/tolerances.js';
+import { nashHessian, smoothMinHessian } from './curvature.js';
 import { harbergerScale } from './game.js';
 import { disagreementPayoffs, setUpBargain, type Bargain, type DisagreementValues, type NegotiationOptions } from './negotiation-setup.js';
 
@@ -98,7 +100,7 @@ function solveBargain(b: Bargain, disagreement: DisagreementValues, theta: Float
   const surplus = (U: Float64Array) => U.map((u, p) => (u - Ud[p]) / scale);
   const weights = new Float64Array(n);
   const smoothMin = (tau: number) => (x: Float64Array) => {
-    const { U, G } = b.agreement.evaluate(x);
+    const { U, G } = b.curvature.evaluate(x);
     const s = surplus(U);
     const f = -softMin(s, tau, weights);
     const g = new Float64Array(x.length);
@@ -119,7 +121,8 @@ function solveBargain(b: Bargain, disagreement: DisagreementValues, theta: Float
         positive = r.positive;
         return r;
       };
-      const r = minimise(fg, x, { ...bounds, newtonMax: BARGAIN_NEWTON_MAX, tol: tau * PHASE1_TOL_FACTOR, maxIterations: PHASE1_MAX_ITERATIONS, stop: () => positive });
+      const hessian = (xx: Float64Array, fresh: boolean) => smoothMinHessian(b.curvature.at(xx, fresh), surplus, tau, scale);
+      const r = minimise(fg, x, { ...bounds, newtonMax: BARGAIN_NEWTON_MAX, tol: tau * PHASE1_TOL_FACTOR, maxIterations: PHASE1_MAX_ITERATIONS, stop: () => positive, hessian });
       x = r.x;
       U = b.agreement.payoffs(x);
       // A positive surplus already above the smoothing width will not grow by sharpening further.
@@ -133,16 +136,19 @@ function solveBargain(b: Bargain, disagreement: DisagreementValues, theta: Float
   };
   // Phase 2: the generalised Nash product; points below disagreement are infeasible (f = Infinity).
   const nash = (xx: Float64Array) => {
-    const { U: u, G } = b.agreement.evaluate(xx);
+    const { U: u, G } = b.curvature.evaluate(xx);
     const s = surplus(u);
     if (s.some((v) => !(v > 0))) return { f: Infinity, g: new Float64Array(xx.length) };
     let f = 0;
+    // A payoff, as a share of income, is known to about OBJECTIVE_NOISE; its log surplus to that over the surplus.
+    let noise = 0;
     const g = new Float64Array(xx.length);
     for (let p = 0; p < n; p++) {
       f -= theta[p] * Math.log(s[p]);
+      noise += (theta[p] * OBJECTIVE_NOISE) / s[p];
       for (let k = 0; k < xx.length; k++) g[k] -= (theta[p] * G[p][k]) / scale / s[p];
     }
-    return { f, g };
+    return { f, g, noise };
   };
   // The Nash product need not be concave in the variables (linked issues trade off against
   // tariffs through the GE model), so start also with every linked issue at its upper bound and
@@ -165,9 +171,11 @@ function solveBargain(b: Bargain, disagreement: DisagreementValues, theta: Float
     // Starts that phase 1 brings to the same place need no second phase 2.
     if (seen.some((p) => p.every((v, k) => Math.abs(v - x1[k]) < START_DEDUP_RADIUS * Math.max(1, b.upper[k] - b.lower[k])))) continue;
     seen.push(x1);
-    // Few variables, possibly badly conditioned (linear transfers): projected Newton, BFGS beyond 40.
+    // Few variables, possibly badly conditioned (linear transfers): projected Newton on the payoffs' kept Hessians
+    // (curvature.ts), BFGS beyond BARGAIN_NEWTON_MAX.
     // Newton stops on a step below stepTol, BFGS when the product no longer changes measurably (payoffs carry ~1e-13 of noise).
-    const res = minimise(nash, x1, { ...bounds, newtonMax: BARGAIN_NEWTON_MAX, tol, maxIterations, stepTol: BARGAIN_STEP_TOL, flatTol: FLAT_REL_CHANGE, scale: bargainScale(b) });
+    const hessian = (xx: Float64Array, fresh: boolean) => nashHessian(b.curvature.at(xx, fresh), surplus, theta, scale);
+    const res = minimise(nash, x1, { ...bounds, newtonMax: BARGAIN_NEWTON_MAX, tol, maxIterations, stepTol: BARGAIN_STEP_TOL, flatTol: FLAT_REL_CHANGE, scale: bargainScale(b), hessian });
     last = res;
     if (Number.isFinite(res.f) && res.converged && (!best || res.f < best.f - BETTER_BY)) best = res;
   }
@@ -242,14 +250,15 @@ function negotiationResult(b: Bargain, x: Float64Array, disagreement: Disagreeme
 /**
  * The Pareto frontier between the first two parties: the bargaining solutions
  * for theta_1 from near 0 to near 1 (each is Pareto-efficient), as [U_1, U_2].
+ * Each point starts from its neighbour, the first from `from` (the deal) when given.
  */
-export function paretoFrontier(world0: World, o: NegotiationOptions, points = 11): { frontier: [number, number][]; disagreement: [number, number] } {
+export function paretoFrontier(world0: World, o: NegotiationOptions, points = 11, from?: Float64Array): { frontier: [number, number][]; disagreement: [number, number] } {
   const b = setUpBargain(world0, o);
   const nT = b.names.length;
   const disagreement = disagreementPayoffs(b, b.x0.slice(nT));
   const Ud = disagreement.U;
   const frontier: [number, number][] = [];
-  let warm: Float64Array | undefined;
+  let warm = from;
   for (let q = 0; q < points; q++) {
     const t1 = 0.02 + (0.96 * q) / (points - 1);
     const theta = new Float64Array(b.parties.length).fill((1 - t1) / (b.parties.length - 1));

@@ -10,6 +10,7 @@ import { noShock, type Deficits, type Shock } from '../model/equilibrium.js';
 import { MIN_RANGE } from '../numeric/tolerances.js';
 import { warn } from '../warn.js';
 import { direction, GameEvaluator, NO_CELLS, strategicWorld, type GameState, type SparseDirection } from './game.js';
+import { PayoffCurvature } from './curvature.js';
 import { bindObjective, WELFARE_ONLY, type Objective } from './gradient.js';
 import { purchaseWedges, type PurchaseCommitment } from './purchases.js';
 
@@ -99,6 +100,8 @@ export interface Bargain {
   world: World;
   /** Payoffs at any point of the variables (expected over retaliation states). */
   agreement: GameEvaluator;
+  /** The agreement payoffs' Hessians, kept across the searches on this bargain (phases, starts, frontier points). */
+  curvature: PayoffCurvature;
   /** Payoffs if talks fail, per disagreement state (outside-option lotteries, before/after a deadline). */
   disagreement: GameEvaluator;
   /** Per disagreement state, per party: the weight of that state in the party's disagreement payoff. */
@@ -356,6 +359,7 @@ export function setUpBargain(world0: World, o: NegotiationOptions): Bargain {
   return {
     world,
     agreement,
+    curvature: new PayoffCurvature(agreement),
     disagreement: new GameEvaluator({ world, rule, variables: [], states: disStates, parties: objectives }),
     disagreementWeights: disWeights,
     names,
