@@ -153,19 +153,20 @@ export function runWar(spec: Resolved<WarSpec>, ctx: Context, onRound?: (r: { ro
 }
 
 export function runNegotiation(spec: Resolved<NegotiateSpec>, ctx: Context) {
-  const o = { ...negotiationOptions(spec, ctx, spec.parties), start: spec.warm?.deal };
+  const o = { ...negotiationOptions(spec, ctx, spec.parties), start: spec.warm?.deal, hessians: spec.warm?.hessians?.deal };
   const deal = negotiate(ctx.world, o);
   const frontierPoints = spec.frontier ?? (spec.parties.length === 2 ? 11 : 0);
-  const frontier = frontierPoints > 1 && deal.agreement ? paretoFrontier(ctx.world, o, frontierPoints, deal.x) : { frontier: [] as [number, number][], disagreement: null };
+  const frontier = frontierPoints > 1 && deal.agreement ? paretoFrontier(ctx.world, { ...o, hessians: deal.hessians }, frontierPoints, deal.x) : { frontier: [] as [number, number][], disagreement: null };
   const coalitionIds = new Set((spec.coalitions ?? []).map((c) => c.id));
-  const levers = leverValues(ctx.world, { ...o, start: undefined }, deal, (spec.levers ?? []).filter((name) => !coalitionIds.has(name)).map((name) => ({ name })), spec.warm?.levers);
-  const coalitionLevers = (spec.levers ?? []).filter((name) => coalitionIds.has(name)).map((name) => coalitionLever(ctx.world, o, spec.coalitions!.find((x) => x.id === name)!));
+  // Each lever's bargain starts afresh (or from the central one's in a draw), with the deal's payoff Hessians where its variables are the deal's.
+  const levers = leverValues(ctx.world, { ...o, start: undefined, hessians: deal.hessians }, deal, (spec.levers ?? []).filter((name) => !coalitionIds.has(name)).map((name) => ({ name })), spec.warm?.levers, spec.warm?.hessians);
+  const coalitionLevers = (spec.levers ?? []).filter((name) => coalitionIds.has(name)).map((name) => coalitionLever(ctx.world, { ...o, hessians: undefined }, spec.coalitions!.find((x) => x.id === name)!));
   // How the deal moves as each party becomes more (or less) patient, the others' rates fixed. Each point starts
   // from the deal, as the frontier's points start from their neighbour: only the bargaining weights differ.
   const patienceSweep = o.patience && deal.agreement && spec.sweep !== false
     ? spec.parties.flatMap((p) =>
         [0.25, 0.5, 2, 4].map((factor) => {
-          const d = negotiate(ctx.world, { ...o, patience: { ...o.patience!, [p]: o.patience![p] * factor }, start: deal.x });
+          const d = negotiate(ctx.world, { ...o, patience: { ...o.patience!, [p]: o.patience![p] * factor }, start: deal.x, hessians: deal.hessians });
           return { party: p, discount_rate: o.patience![p] * factor, theta: d.theta, tariffs: d.tariffs.map((t) => ({ importer: t.importer, exporter: t.exporter, sector: t.sector, rate: t.rate })), gains: d.gains };
         }),
       )
@@ -197,7 +198,14 @@ export function runNegotiation(spec: Resolved<NegotiateSpec>, ctx: Context) {
     patience_sweep: patienceSweep,
   };
   // Not in the JSON: where each bargain ended, so Monte Carlo draws can start there.
-  return Object.assign(result, { [WARM]: { deal: Array.from(deal.x), levers: Object.fromEntries(levers.map((l) => [l.name, Array.from(l.without.x)])) } });
+  const hessians = (h: readonly Float64Array[]) => h.map((Hp) => Array.from(Hp));
+  return Object.assign(result, {
+    [WARM]: {
+      deal: Array.from(deal.x),
+      levers: Object.fromEntries(levers.map((l) => [l.name, Array.from(l.without.x)])),
+      hessians: { deal: hessians(deal.hessians), ...Object.fromEntries(levers.map((l) => [l.name, hessians(l.without.hessians)])) },
+    },
+  });
 }
 
 /**
@@ -228,7 +236,7 @@ export const WARM = Symbol('warm starts');
 
 /** A Monte Carlo spec continuing from a central negotiation result's solution. */
 export function withWarmStart<T extends object>(spec: T, central: object): T {
-  const warm = (central as { [WARM]?: { deal: number[]; levers: Record<string, number[]> } })[WARM];
+  const warm = (central as { [WARM]?: NonNullable<NegotiateSpec['warm']> })[WARM];
   return warm ? { ...spec, warm } : spec;
 }
 

@@ -114,8 +114,14 @@ const NegotiationFields = {
   coalitions: z.array(CoalitionSpec).optional(),
   /** Report how the deal moves with each party's patience (default true when patience is given). */
   sweep: z.boolean().optional(),
-  /** Starting points (the central solution's) for the deal and each lever's deal without it: Monte Carlo draws continue from them. */
-  warm: z.object({ deal: z.array(z.number()).optional(), levers: z.record(z.string(), z.array(z.number())).optional() }).strict().optional(),
+  /**
+   * Starting points (the central solution's) for the deal and each lever's deal without it, and the payoff Hessians
+   * their searches ended with (by "deal" or lever name): Monte Carlo draws continue from them.
+   */
+  warm: z
+    .object({ deal: z.array(z.number()).optional(), levers: z.record(z.string(), z.array(z.number())).optional(), hessians: z.record(z.string(), z.array(z.array(z.number()))).optional() })
+    .strict()
+    .optional(),
 };
 
 export const NegotiateSpecSchema = z.object({ ...NegotiationFields, parties: z.array(Code).min(2, 'a negotiation needs at least two parties') }).strict();

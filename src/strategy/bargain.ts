@@ -73,6 +73,8 @@ export interface Negotiation {
   income: Record<string, number>;
   /** The variables at the solution (for warm starts). */
   x: Float64Array;
+  /** The parties' payoff Hessians as the search left them (for warm starts: NegotiationOptions.hessians). */
+  hessians: readonly Float64Array[];
   iterations: number;
   /** Largest projected gradient of the Nash objective at x: below the tolerance when converged. */
   projectedGradient: number;
@@ -241,6 +243,7 @@ function negotiationResult(b: Bargain, x: Float64Array, disagreement: Disagreeme
     welfare: rec(agreement ? welfareAt : disagreementWelfare),
     income: rec(income),
     x,
+    hessians: b.curvature.kept,
     iterations,
     projectedGradient: end.projectedGradient,
     world: b.world,

@@ -29,7 +29,19 @@ export class PayoffCurvature {
   /** The point of the last Hessian asked for, whose gradients the next secant pair starts from. */
   private anchor?: Evaluated;
 
-  constructor(private readonly evaluator: GameEvaluator) {}
+  /** `start`: payoff Hessians to begin with instead of differencing (used only if there is one n x n per party). */
+  constructor(
+    private readonly evaluator: GameEvaluator,
+    start?: readonly ArrayLike<number>[],
+  ) {
+    const n = evaluator.game.variables.length;
+    if (start?.length === evaluator.game.parties.length && start.every((H) => H.length === n * n)) this.hessians = start.map((H) => Float64Array.from(H));
+  }
+
+  /** The payoff Hessians as last updated (none before the first is asked for): a neighbouring search can start from them. */
+  get kept(): readonly Float64Array[] {
+    return this.hessians ?? [];
+  }
 
   /** Payoffs and gradients at x (as GameEvaluator.evaluate), remembered for the Hessian. */
   evaluate(x: Float64Array): GameValue {

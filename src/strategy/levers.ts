@@ -89,10 +89,10 @@ function leverMoney(welfareGainPct: number, income: number): number {
 }
 
 /** The value of each lever: the deal with it (`deal`) against the deal without it. */
-export function leverValues(world0: World, o: NegotiationOptions, deal: Negotiation, levers: readonly LeverSpec[], starts?: Readonly<Record<string, ArrayLike<number>>>): LeverValue[] {
+export function leverValues(world0: World, o: NegotiationOptions, deal: Negotiation, levers: readonly LeverSpec[], starts?: Readonly<Record<string, ArrayLike<number>>>, hessians?: Readonly<Record<string, readonly ArrayLike<number>[]>>): LeverValue[] {
   return levers.map((lever) => {
     const { options, owner } = withoutLever(o, lever);
-    const without = negotiate(world0, { ...options, start: starts?.[lever.name] });
+    const without = negotiate(world0, { ...options, start: starts?.[lever.name], hessians: hessians?.[lever.name] ?? options.hessians });
     const world = deal.world;
     const withRate = tradeWeightedTariffOn(world, deal.tariffs, owner);
     const withoutRate = tradeWeightedTariffOn(world, without.tariffs, owner);

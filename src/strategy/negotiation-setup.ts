@@ -87,6 +87,12 @@ export interface NegotiationOptions {
   maxIterations?: number;
   /** Start only from here (e.g. the central solution, for Monte Carlo draws near it): no multi-start. */
   start?: ArrayLike<number>;
+  /**
+   * Payoff Hessians to begin with, per party (n x n row-major over the same variables: a neighbouring bargain's, e.g.
+   * the deal's for its frontier or the central solution's for a draw); ignored if their size differs, differenced
+   * afresh wherever a step along them fails.
+   */
+  hessians?: readonly ArrayLike<number>[];
 }
 
 /**
@@ -359,7 +365,7 @@ export function setUpBargain(world0: World, o: NegotiationOptions): Bargain {
   return {
     world,
     agreement,
-    curvature: new PayoffCurvature(agreement),
+    curvature: new PayoffCurvature(agreement, o.hessians),
     disagreement: new GameEvaluator({ world, rule, variables: [], states: disStates, parties: objectives }),
     disagreementWeights: disWeights,
     names,

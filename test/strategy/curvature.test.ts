@@ -137,3 +137,30 @@ test('projected Newton given a wrong curvature model asks for a fresh one and st
   assert.equal(r.x[1], 1, 'upper bound');
   assert.equal(r.x[2], 0, 'lower bound');
 });
+
+test('payoff Hessians handed over start the search without differencing, and are ignored if their size differs', () => {
+  const { world, rule } = strategicWorld(randomIoWorld(3, 2, 9, { tariffs: true }), 'balanced', 'test');
+  const vars = instrumentCells(world, 0, 'partner').slice(0, 2);
+  const base = Float64Array.from(world.t);
+  for (const v of vars) for (const c of v.cells) base[c] = 0;
+  const evaluator = new GameEvaluator({
+    world,
+    rule,
+    variables: vars.map((v) => ({ name: v.exporter, lower: 0, upper: 5, start: 0.1 })),
+    states: [{ probability: 1, base, costFactors: noShock(world).costFactors, coef: vars.map((v) => direction(v.cells)) }],
+    parties: [bindObjective(world, 0, WELFARE_ONLY), bindObjective(world, 1, WELFARE_ONLY)],
+  });
+  let evaluations = 0;
+  const evaluate = evaluator.evaluate.bind(evaluator);
+  evaluator.evaluate = (x) => (evaluations++, evaluate(x));
+  const x = Float64Array.of(0.1, 0.2);
+  const given = [Float64Array.of(-1, 0.1, 0.1, -2), Float64Array.of(0.5, 0, 0, 0.3)];
+  const kept = new PayoffCurvature(evaluator, given);
+  kept.evaluate(x);
+  assert.deepEqual(kept.at(x, false).H, given, 'the given Hessians, as given');
+  assert.equal(evaluations, 1, 'no differencing');
+  const wrongSize = new PayoffCurvature(evaluator, [new Float64Array(9), new Float64Array(9)]);
+  wrongSize.evaluate(x);
+  wrongSize.at(x, false);
+  assert.equal(evaluations, 1 + 1 + 2, 'differenced: one evaluation per variable');
+});
