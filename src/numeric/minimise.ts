@@ -60,6 +60,8 @@ export interface MinimiseOptions {
   maxIterations: number;
   /** Stop early (counted as converged) when this holds after an accepted step. */
   stop?: (x: Float64Array, f: number) => boolean;
+  /** Projected Newton only: a step moves no variable more than this share of its box width (default: unlimited). */
+  maxStep?: number;
   /** Newton only: also converged when the full Newton step moves no variable more than this. */
   stepTol?: number;
   /**
@@ -467,6 +469,11 @@ function minimiseBoxNewton(fg: ObjectiveWithGradient, at: Start, o: MinimiseOpti
         converged = true;
         break;
       }
+    }
+    if (o.maxStep !== undefined) {
+      let over = 1;
+      for (let k = 0; k < n; k++) over = Math.max(over, Math.abs(d[k]) / (o.maxStep * (upper[k] - lower[k])));
+      for (let k = 0; k < n; k++) d[k] /= over;
     }
     const trial = projectedSearch(fg, { x, f, g, noise }, d, lower, upper, PROJECTED_NEWTON_HALVINGS, o.stepTol);
     const accepted = trial !== undefined;

@@ -34,6 +34,7 @@ import {
   PHASE1_TAU_FIRST,
   PHASE1_TAU_LAST,
   PHASE1_TOL_FACTOR,
+  PHASE1_WARM_MAX_STEP,
   START_DEDUP_RADIUS,
   SURPLUS_CLEAR,
   SURPLUS_MIN,
@@ -109,8 +110,8 @@ function solveBargain(b: Bargain, disagreement: DisagreementValues, theta: Float
     for (let p = 0; p < n; p++) for (let k = 0; k < x.length; k++) g[k] -= (weights[p] * G[p][k]) / scale;
     return { f, g, positive: Math.min(...s) > SURPLUS_CLEAR };
   };
-  /** Phase 1 from a start: a point every party prefers to disagreement, or undefined. */
-  const phase1 = (start: Float64Array): Float64Array | undefined => {
+  /** Phase 1 from a start (`near`: a warm one, so short steps): a point every party prefers to disagreement, or undefined. */
+  const phase1 = (start: Float64Array, near: boolean): Float64Array | undefined => {
     let x: Float64Array = Float64Array.from(start);
     let U = b.agreement.payoffs(x);
     for (let tau = PHASE1_TAU_FIRST; Math.min(...surplus(U)) <= SURPLUS_CLEAR && tau >= PHASE1_TAU_LAST; tau /= 10) {
@@ -124,7 +125,7 @@ function solveBargain(b: Bargain, disagreement: DisagreementValues, theta: Float
         return r;
       };
       const hessian = (xx: Float64Array, fresh: boolean) => smoothMinHessian(b.curvature.at(xx, fresh), surplus, tau, scale);
-      const r = minimise(fg, x, { ...bounds, newtonMax: BARGAIN_NEWTON_MAX, tol: tau * PHASE1_TOL_FACTOR, maxIterations: PHASE1_MAX_ITERATIONS, stop: () => positive, hessian });
+      const r = minimise(fg, x, { ...bounds, newtonMax: BARGAIN_NEWTON_MAX, tol: tau * PHASE1_TOL_FACTOR, maxIterations: PHASE1_MAX_ITERATIONS, stop: () => positive, hessian, maxStep: near ? PHASE1_WARM_MAX_STEP : undefined });
       x = r.x;
       U = b.agreement.payoffs(x);
       // A positive surplus already above the smoothing width will not grow by sharpening further.
@@ -168,7 +169,7 @@ function solveBargain(b: Bargain, disagreement: DisagreementValues, theta: Float
   let last: Minimised | undefined;
   const seen: Float64Array[] = [];
   for (const start of starts) {
-    const x1 = phase1(start);
+    const x1 = phase1(start, !!(warm ?? given));
     if (!x1) continue;
     // Starts that phase 1 brings to the same place need no second phase 2.
     if (seen.some((p) => p.every((v, k) => Math.abs(v - x1[k]) < START_DEDUP_RADIUS * Math.max(1, b.upper[k] - b.lower[k])))) continue;

@@ -142,3 +142,15 @@ test('projected Newton started where the objective is concave (a tariff far abov
   assert.ok(r.converged, `projected gradient ${r.projectedGradient} after ${r.iterations} iterations`);
   assertClose(r.x[0], 1, 1e-8, 'x');
 });
+
+test('projected Newton with maxStep moves no variable more than that share of its range per step, and still converges', () => {
+  // f = (x - 0.9)^2 + 10 (y - 0.1)^2 / 2 on [0, 1] x [0, 2]: one full Newton step would go straight there.
+  const fg = (v: Float64Array) => ({ f: (v[0] - 0.9) ** 2 + (10 * (v[1] - 0.1) ** 2) / 2, g: Float64Array.of(2 * (v[0] - 0.9), 10 * (v[1] - 0.1)) });
+  const opts = { lower: Float64Array.of(0, 0), upper: Float64Array.of(1, 2), tol: 1e-10, method: 'newton' as const };
+  const one = minimise(fg, Float64Array.of(0, 2), { ...opts, maxIterations: 1, maxStep: 0.05 });
+  assert.ok(Math.abs(one.x[0] - 0) <= 0.05 + 1e-15 && Math.abs(one.x[1] - 2) <= 0.1 + 1e-15, `first step within 5% of each range: ${Array.from(one.x)}`);
+  const all = minimise(fg, Float64Array.of(0, 2), { ...opts, maxIterations: 200, maxStep: 0.05 });
+  assert.ok(all.converged);
+  assertClose(all.x[0], 0.9, 1e-9, 'x');
+  assertClose(all.x[1], 0.1, 1e-9, 'y');
+});
