@@ -9,6 +9,10 @@ import { InputError } from '../src/errors.js';
 import { finalDemandShares } from '../src/data/io.js';
 import { computeBaseline } from '../src/model/baseline.js';
 import { noShock, solveRule, worldFromEquilibrium } from '../src/model/equilibrium.js';
+import type { DeficitRule } from '../src/model/system.js';
+import { instrumentCells, type Instrument } from '../src/strategy/best-response.js';
+import { direction, GameEvaluator } from '../src/strategy/game.js';
+import type { PlayerObjective } from '../src/strategy/gradient.js';
 
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const DATA = fileURLToPath(new URL('../data/', import.meta.url));
@@ -129,6 +133,21 @@ export function randomIoWorld(N: number, S: number, seed: number, opts: { tariff
   const { alpha } = finalDemandShares(N, S, flows.Z, flows.t, gamma);
   const raw = createWorld({ ...flows, io: { gva, gamma, alpha } });
   return worldFromEquilibrium(solveRule(computeBaseline(raw), noShock(raw), 'fixed', {}), 'random io world');
+}
+
+/** A game of economy 0's first `count` tariffs of an instrument (zero in the base, in [0, 5]), between the given objectives. */
+export function tariffGame(world: World, rule: DeficitRule, count: number, parties: PlayerObjective[], instrument: Instrument = 'partner-sector') {
+  const vars = instrumentCells(world, 0, instrument).slice(0, count);
+  const base = Float64Array.from(world.t);
+  for (const v of vars) for (const c of v.cells) base[c] = 0;
+  const evaluator = new GameEvaluator({
+    world,
+    rule,
+    variables: vars.map((v) => ({ name: v.exporter, lower: 0, upper: 5, start: 0.2 })),
+    states: [{ probability: 1, base, costFactors: noShock(world).costFactors, coef: vars.map((v) => direction(v.cells)) }],
+    parties,
+  });
+  return { vars, evaluator };
 }
 
 /** A loopback port free right now (for a server a test or bench starts: Redis, parley serve). */

@@ -5,14 +5,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { instrumentCells } from '../../src/strategy/best-response.js';
 import { nashHessian, PayoffCurvature, smoothMinHessian, type PayoffsAt } from '../../src/strategy/curvature.js';
-import { direction, GameEvaluator, strategicWorld } from '../../src/strategy/game.js';
+import { strategicWorld } from '../../src/strategy/game.js';
 import { bindObjective, WELFARE_ONLY } from '../../src/strategy/gradient.js';
-import { noShock } from '../../src/model/equilibrium.js';
 import { minimise } from '../../src/numeric/minimise.js';
 import { softMin } from '../../src/numeric/softmin.js';
-import { assertClose, randomIoWorld } from '../helpers.js';
+import { assertClose, randomIoWorld, tariffGame } from '../helpers.js';
 
 /** Two smooth payoffs of three variables with known gradients and Hessians (cubic, so the Hessians vary). */
 function payoffs(x: Float64Array): PayoffsAt {
@@ -76,16 +74,7 @@ test('phase 1\'s smooth maximin Hessian from payoff Hessians equals the derivati
 
 test('payoff Hessians: differenced ones match central differences, and a secant update makes B s = y', () => {
   const { world, rule } = strategicWorld(randomIoWorld(4, 3, 5, { tariffs: true }), 'balanced', 'test');
-  const vars = instrumentCells(world, 0, 'partner-sector').slice(0, 3);
-  const base = Float64Array.from(world.t);
-  for (const v of vars) for (const c of v.cells) base[c] = 0;
-  const evaluator = new GameEvaluator({
-    world,
-    rule,
-    variables: vars.map((v) => ({ name: v.exporter, lower: 0, upper: 5, start: 0.1 })),
-    states: [{ probability: 1, base, costFactors: noShock(world).costFactors, coef: vars.map((v) => direction(v.cells)) }],
-    parties: [bindObjective(world, 0, WELFARE_ONLY), bindObjective(world, 1, WELFARE_ONLY)],
-  });
+  const { evaluator } = tariffGame(world, rule, 3, [bindObjective(world, 0, WELFARE_ONLY), bindObjective(world, 1, WELFARE_ONLY)]);
   const curvature = new PayoffCurvature(evaluator);
   const x = Float64Array.of(0.1, 0.15, 0.2);
   curvature.evaluate(x);
@@ -140,16 +129,7 @@ test('projected Newton given a wrong curvature model asks for a fresh one and st
 
 test('payoff Hessians handed over start the search without differencing, and are ignored if their size differs', () => {
   const { world, rule } = strategicWorld(randomIoWorld(3, 2, 9, { tariffs: true }), 'balanced', 'test');
-  const vars = instrumentCells(world, 0, 'partner').slice(0, 2);
-  const base = Float64Array.from(world.t);
-  for (const v of vars) for (const c of v.cells) base[c] = 0;
-  const evaluator = new GameEvaluator({
-    world,
-    rule,
-    variables: vars.map((v) => ({ name: v.exporter, lower: 0, upper: 5, start: 0.1 })),
-    states: [{ probability: 1, base, costFactors: noShock(world).costFactors, coef: vars.map((v) => direction(v.cells)) }],
-    parties: [bindObjective(world, 0, WELFARE_ONLY), bindObjective(world, 1, WELFARE_ONLY)],
-  });
+  const { evaluator } = tariffGame(world, rule, 2, [bindObjective(world, 0, WELFARE_ONLY), bindObjective(world, 1, WELFARE_ONLY)], 'partner');
   let evaluations = 0;
   const evaluate = evaluator.evaluate.bind(evaluator);
   evaluator.evaluate = (x) => (evaluations++, evaluate(x));

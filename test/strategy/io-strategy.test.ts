@@ -9,26 +9,9 @@ import { noShock, solveOrThrow } from '../../src/model/equilibrium.js';
 import { economyResults } from '../../src/model/results.js';
 import { bestResponse, instrumentCells } from '../../src/strategy/best-response.js';
 import { direction, GameEvaluator, gradientsOf, strategicWorld } from '../../src/strategy/game.js';
-import { bindObjective, WELFARE_ONLY as WELFARE, type Objective, type PlayerObjective } from '../../src/strategy/gradient.js';
-import type { World } from '../../src/data/world.js';
-import type { DeficitRule } from '../../src/model/system.js';
+import { bindObjective, WELFARE_ONLY as WELFARE, type Objective } from '../../src/strategy/gradient.js';
 import { tradeWar } from '../../src/strategy/war.js';
-import { assertClose, randomIoWorld } from '../helpers.js';
-
-/** A game of economy 0's first `count` partner x sector tariffs (zero in the base), between the given objectives. */
-function tariffGame(world: World, rule: DeficitRule, count: number, parties: PlayerObjective[]) {
-  const vars = instrumentCells(world, 0, 'partner-sector').slice(0, count);
-  const base = Float64Array.from(world.t);
-  for (const v of vars) for (const c of v.cells) base[c] = 0;
-  const evaluator = new GameEvaluator({
-    world,
-    rule,
-    variables: vars.map((v) => ({ name: v.exporter, lower: 0, upper: 5, start: 0.2 })),
-    states: [{ probability: 1, base, costFactors: noShock(world).costFactors, coef: vars.map((v) => direction(v.cells)) }],
-    parties,
-  });
-  return { vars, evaluator };
-}
+import { assertClose, randomIoWorld, tariffGame } from '../helpers.js';
 
 test('IO strategy: adjoint gradients of welfare, revenue, balance and sector-income objectives match central differences', () => {
   const { world, rule } = strategicWorld(randomIoWorld(4, 3, 12, { tariffs: true }), 'balanced', 'test');
