@@ -472,7 +472,7 @@ function minimiseBoxNewton(fg: ObjectiveWithGradient, at: Start, o: MinimiseOpti
     }
     if (o.maxStep !== undefined) {
       let over = 1;
-      for (let k = 0; k < n; k++) over = Math.max(over, Math.abs(d[k]) / (o.maxStep * (upper[k] - lower[k])));
+      for (let k = 0; k < n; k++) if (d[k] !== 0 && upper[k] > lower[k]) over = Math.max(over, Math.abs(d[k]) / (o.maxStep * (upper[k] - lower[k])));
       for (let k = 0; k < n; k++) d[k] /= over;
     }
     const trial = projectedSearch(fg, { x, f, g, noise }, d, lower, upper, PROJECTED_NEWTON_HALVINGS, o.stepTol);
