@@ -9,7 +9,8 @@
  * secant condition (a symmetric rank-one update per party, which allows the
  * indefinite curvature payoffs have); the objective's Hessian is assembled
  * from them and the exact gradients at each point. Differencing is repeated
- * only when the minimiser asks for it (a step along the model failed).
+ * only when the minimiser asks for it (a step along the model failed, or was
+ * small enough to count as convergence).
  */
 import { HESSIAN_STEP, SR1_SKIP } from '../numeric/tolerances.js';
 import { softMin } from '../numeric/softmin.js';
@@ -38,9 +39,9 @@ export class PayoffCurvature {
     if (start?.length === evaluator.game.parties.length && start.every((H) => H.length === n * n)) this.hessians = start.map((H) => Float64Array.from(H));
   }
 
-  /** The payoff Hessians as last updated (none before the first is asked for): a neighbouring search can start from them. */
-  get kept(): readonly Float64Array[] {
-    return this.hessians ?? [];
+  /** A copy of the payoff Hessians as last updated (none before the first is asked for): a neighbouring search can start from them. */
+  get kept(): Float64Array[] {
+    return this.hessians?.map((H) => Float64Array.from(H)) ?? [];
   }
 
   /** Payoffs and gradients at x (as GameEvaluator.evaluate), remembered for the Hessian. */
@@ -75,7 +76,7 @@ export class PayoffCurvature {
       const xp = Float64Array.from(at.x);
       xp[c] += step;
       const { G } = this.evaluator.evaluate(xp);
-        H.forEach((Hp, p) => {
+      H.forEach((Hp, p) => {
         for (let r = 0; r < n; r++) Hp[r * n + c] = (G[p][r] - at.G[p][r]) / step;
       });
     }
