@@ -431,7 +431,7 @@ function minimiseBoxNewton(fg: ObjectiveWithGradient, at: Start, o: MinimiseOpti
     const kept = model !== undefined && !fresh;
     fresh = false;
     if (model) for (let a = 0; a < m; a++) for (let c = 0; c < m; c++) H[a * m + c] = model[free[a] * n + free[c]];
-    for (let c = 0; c < (model ? 0 : m); c++) {
+    else for (let c = 0; c < m; c++) {
       const k = free[c];
       const h = HESSIAN_STEP * Math.max(1, Math.abs(x[k]));
       const step = x[k] + h <= upper[k] ? h : -h;
