@@ -117,21 +117,21 @@ export function bestResponse(world0: World, playerCode: string, options: BestRes
   if (!rep.converged) throw new ConvergenceError('equilibrium at the start tariffs', rep.residual, rep.iterations);
   const before = partsOf(sysStart, evaluator.game.parties[0]);
   // Minimise -U/100 so the tolerance reads as in ln W for the welfare-only objective.
-  const curvature = new PayoffCurvature(evaluator);
+  // A handful of tariffs: projected Newton (robust when revenue or balance weights make the
+  // objective badly scaled), on the payoff's Hessian differenced once and kept along the steps
+  // (curvature.ts); many: BFGS, whose steps cost one gradient each.
+  const newton = vars.length <= BEST_RESPONSE_NEWTON_MAX;
+  const curvature = newton ? new PayoffCurvature(evaluator) : undefined;
   const fg = (x: Float64Array) => {
-    const { U, G } = curvature.evaluate(x);
+    const { U, G } = (curvature ?? evaluator).evaluate(x);
     return { f: -U[0] / 100, g: G[0].map((v) => -v / 100) };
   };
-  // Projected Newton's Hessian: the payoff's, differenced once and updated along the steps (curvature.ts).
-  const hessian = (x: Float64Array, fresh: boolean) => curvature.at(x, fresh).H[0].map((v) => -v / 100);
+  const hessian = curvature && ((x: Float64Array, fresh: boolean) => curvature.at(x, fresh).H[0].map((v) => -v / 100));
   const x0 = Float64Array.from(vars, (v) => start.tariffs[v.cells[0]]);
-  // A handful of tariffs: projected Newton (robust when revenue or balance weights make the
-  // objective badly scaled), on a kept Hessian; many: BFGS, whose steps cost one gradient each.
   const box = { lower: new Float64Array(vars.length).fill(lower), upper: new Float64Array(vars.length).fill(upper), tol, maxIterations: options.maxIterations ?? 200 };
-  const newtonMax = BEST_RESPONSE_NEWTON_MAX;
   // BFGS starts from the Harberger curvature of each tariff; projected Newton measures it.
   // A payoff is known only to ~1e-12 of its size: past that, BFGS stops as flat and says which tariffs it left undetermined.
-  const res = minimise(fg, x0, { ...box, newtonMax, stepTol: BEST_RESPONSE_STEP_TOL, flatTol: FLAT_REL_CHANGE, scale: vars.length > newtonMax ? harbergerScale(world, vars.map((v) => v.cells)) : undefined, hessian });
+  const res = minimise(fg, x0, { ...box, method: newton ? 'newton' : 'auto', stepTol: BEST_RESPONSE_STEP_TOL, flatTol: FLAT_REL_CHANGE, scale: newton ? undefined : harbergerScale(world, vars.map((v) => v.cells)), hessian });
   const after = evaluator.parts(res.x)[0];
   const tariffs = evaluator.tariffs(res.x);
   const undetermined = [...new Set([...(res.flatVariables ?? []), ...weaklyCurved(world, rule, tariffs, start.costFactors, vars.map((v) => v.cells))])].sort((a, b) => a - b);
