@@ -406,20 +406,6 @@ export function objectiveGradients(sys: EquilibriumSystem, objectives: readonly 
   });
   const out = objectives.map((po) => ({ value: objectiveParts(sys, po).value, gradient: new Float64Array(directions.length) }));
   refuseTransfersWithLambda(objectives, directions, sys.base.world.codes);
-  // A direction's transfers: one tangent at fixed w each (few: linked issues), plus the income welfare counts.
-  const addTransfers = () =>
-    directions.forEach((dt, d) => {
-      const dT = transfersOf(dt);
-      if (!dT) return;
-      sys.transferTangent(dT);
-      const tan = sys.tangent();
-      objectives.forEach((po, o) => {
-        const k = po.player;
-        let g = objectiveDerivative(sys, po, at[o], tan, 0, null) + (po.objective.welfare * 100 * at[o].level * dT[k]) / welfareIncome(sys, k);
-        for (let i = 0; i < N; i++) if (i !== drop) g -= (mus[o][i] * tan.dExcess[i]) / Y[i];
-        out[o].gradient[d] += g;
-      });
-    });
   if (mode === 'reverse' || (mode === 'auto' && directions.length > N)) {
     // Many directions: one reverse pass per objective gives dPhi/dt' for every cell.
     const cellGrad = new Float64Array(sys.tPrime.length);
@@ -427,21 +413,32 @@ export function objectiveGradients(sys: EquilibriumSystem, objectives: readonly 
       sys.tariffAdjoint(tariffSeeds(sys, po, at[o], mus[o], drop), cellGrad);
       alongDirections(cellGrad, directions, out[o].gradient);
     });
-    addTransfers();
-    return out;
+  } else {
+    directions.forEach((dt, d) => {
+      if (!(dt instanceof Float64Array) && dt.cells.length === 0) return;
+      if (dt instanceof Float64Array) sys.tariffTangent(dt);
+      else sys.tariffTangentSparse(dt.cells, dt.values);
+      const tan = sys.tangent();
+      objectives.forEach((po, o) => {
+        let g = objectiveDerivative(sys, po, at[o], tan, 0, dt);
+        for (let i = 0; i < N; i++) if (i !== drop) g -= (mus[o][i] * tan.dExcess[i]) / Y[i];
+        out[o].gradient[d] = g;
+      });
+    });
   }
+  // A direction's transfers, in either mode: one tangent at fixed w each (few: linked issues), plus the income welfare counts.
   directions.forEach((dt, d) => {
-    if (!(dt instanceof Float64Array) && dt.cells.length === 0) return;
-    if (dt instanceof Float64Array) sys.tariffTangent(dt);
-    else sys.tariffTangentSparse(dt.cells, dt.values);
+    const dT = transfersOf(dt);
+    if (!dT) return;
+    sys.transferTangent(dT);
     const tan = sys.tangent();
     objectives.forEach((po, o) => {
-      let g = objectiveDerivative(sys, po, at[o], tan, 0, dt);
+      const k = po.player;
+      let g = objectiveDerivative(sys, po, at[o], tan, 0, null) + (po.objective.welfare * 100 * at[o].level * dT[k]) / welfareIncome(sys, k);
       for (let i = 0; i < N; i++) if (i !== drop) g -= (mus[o][i] * tan.dExcess[i]) / Y[i];
-      out[o].gradient[d] = g;
+      out[o].gradient[d] += g;
     });
   });
-  addTransfers();
   return out;
 }
 

@@ -235,43 +235,40 @@ export function ioObjectiveGradients(sys: IoSystem, objectives: readonly PlayerO
   const W = objectives.map((po) => Math.exp(lnWelfare(sys, po.player)));
   const mus = reverseMultipliers(sys, objectives, W, drop) ?? adjointMultipliers(sys, objectives.length, (o, m) => objectiveDerivative(sys, objectives[o], W[o], m === objectives[o].player ? 1 : 0, NONE));
   const out = objectives.map((po) => ({ value: ioObjectiveParts(sys, po).value, gradient: new Float64Array(directions.length) }));
-  // A direction's transfers: one tangent at fixed w each (few: linked issues), plus the income welfare counts.
-  const addTransfers = () =>
-    directions.forEach((dt, d) => {
-      const dT = transfersOf(dt);
-      if (!dT) return;
-      sys.transferTangent(dT);
-      objectives.forEach((po, o) => {
-        const k = po.player;
-        let g = objectiveDerivative(sys, po, W[o], 0, NONE) + (po.objective.welfare * 100 * W[o] * dT[k]) / welfareIncome(sys, k);
-        for (let i = 0; i < N; i++) if (i !== drop) g -= (mus[o][i] * sys.dExcess[i]) / sys.L[i];
-        out[o].gradient[d] += g;
-      });
-    });
   if (mode === 'reverse' || (mode === 'auto' && directions.length > 2 * objectives.length)) {
     const cellGrad = new Float64Array(sys.tPrime.length);
     objectives.forEach((po, o) => {
       sys.tariffAdjoint(tariffSeeds(sys, po, W[o], mus[o], drop), cellGrad);
       alongDirections(cellGrad, directions, out[o].gradient);
     });
-    addTransfers();
-    return out;
+  } else {
+    const change = new Map<number, number>();
+    directions.forEach((dt, d) => {
+      if (!(dt instanceof Float64Array) && dt.cells.length === 0) return;
+      const { cells, values } = dt instanceof Float64Array ? sparse(dt) : dt;
+      change.clear();
+      for (let m = 0; m < cells.length; m++) change.set(cells[m], (change.get(cells[m]) ?? 0) + values[m]);
+      sys.tariffTangent(cells, values);
+      const at: CellChange = (c) => change.get(c) ?? 0;
+      objectives.forEach((po, o) => {
+        let g = objectiveDerivative(sys, po, W[o], 0, at);
+        for (let i = 0; i < N; i++) if (i !== drop) g -= (mus[o][i] * sys.dExcess[i]) / sys.L[i];
+        out[o].gradient[d] = g;
+      });
+    });
   }
-  const change = new Map<number, number>();
+  // A direction's transfers, in either mode: one tangent at fixed w each (few: linked issues), plus the income welfare counts.
   directions.forEach((dt, d) => {
-    if (!(dt instanceof Float64Array) && dt.cells.length === 0) return;
-    const { cells, values } = dt instanceof Float64Array ? sparse(dt) : dt;
-    change.clear();
-    for (let m = 0; m < cells.length; m++) change.set(cells[m], (change.get(cells[m]) ?? 0) + values[m]);
-    sys.tariffTangent(cells, values);
-    const at: CellChange = (c) => change.get(c) ?? 0;
+    const dT = transfersOf(dt);
+    if (!dT) return;
+    sys.transferTangent(dT);
     objectives.forEach((po, o) => {
-      let g = objectiveDerivative(sys, po, W[o], 0, at);
+      const k = po.player;
+      let g = objectiveDerivative(sys, po, W[o], 0, NONE) + (po.objective.welfare * 100 * W[o] * dT[k]) / welfareIncome(sys, k);
       for (let i = 0; i < N; i++) if (i !== drop) g -= (mus[o][i] * sys.dExcess[i]) / sys.L[i];
-      out[o].gradient[d] = g;
+      out[o].gradient[d] += g;
     });
   });
-  addTransfers();
   return out;
 }
 
