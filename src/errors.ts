@@ -51,3 +51,24 @@ function formatLocated(message: string, loc: Location): string {
   if (loc.column !== undefined) parts.push(`column "${loc.column}"`);
   return parts.length ? `${parts.join(', ')}: ${message}` : message;
 }
+
+/** An error as it crossed a thread (name and message, a convergence failure's figures): the class it had, for the shells. */
+export interface ErrorRecord {
+  name: string;
+  message: string;
+  residual?: number;
+  iterations?: number;
+}
+
+export function errorRecord(e: unknown): ErrorRecord {
+  const err = e instanceof Error ? e : new Error(String(e));
+  return { name: err.name, message: err.message, ...(err instanceof ConvergenceError ? { residual: err.residual, iterations: err.iterations } : {}) };
+}
+
+/** The error a record describes, its message prefixed by `where` (e.g. "branch main: "). */
+export function errorFromRecord(r: ErrorRecord, where = ''): Error {
+  const message = `${where}${r.message}`;
+  if (r.name === 'ConvergenceError') return Object.assign(new ConvergenceError('', r.residual ?? NaN, r.iterations ?? 0), { message });
+  if (r.name === 'InputError' || r.name === 'DataError') return new InputError(message);
+  return new Error(message);
+}

@@ -4,10 +4,13 @@
  * another machine. A task is a range of items; it names its data set by name and content hash, and a worker that
  * cannot match the hash refuses it (it never computes on other numbers).
  */
-import { InputError } from '../errors.js';
+import { errorRecord, InputError, type ErrorRecord } from '../errors.js';
 import { drawRandom, resolveUncertain } from '../strategy/uncertainty.js';
 import { dataHashHere } from './context.js';
-import { runSpec } from './runners.js';
+import type { NegotiationOptions } from '../strategy/negotiation-setup.js';
+import { specContext, type Context } from './context.js';
+import { dealOptions, runNegotiationPart, runSpec, type NegotiationPart } from './runners.js';
+import type { NegotiateSpec, Resolved } from './spec.js';
 import { SPEC_SCHEMAS, type SpecKind } from './spec.js';
 
 /** Sweep points: item `first + k` sets each of `paths` to `points[k]`'s value at the same position. */
@@ -26,6 +29,15 @@ export interface ItemPlan {
   seed: number;
   /** Absent: item i is Monte Carlo draw i. Present: item i is a sweep point, run at the spec's centre. */
   sweep?: SweepPoints;
+  /** Present: item i is part i of the (resolved, central) negotiation spec, from its deal's start (runners.ts NegotiationPart). */
+  parts?: NegotiationParts;
+}
+
+/** A negotiation's parts and the deal they start from, as they travel to threads. */
+export interface NegotiationParts {
+  list: NegotiationPart[];
+  x: Float64Array;
+  hessians: Float64Array[];
 }
 
 export interface ItemTask extends ItemPlan {
@@ -36,11 +48,13 @@ export interface ItemTask extends ItemPlan {
   to: number;
 }
 
-export type ItemOutcome = { index: number; result: unknown } | { index: number; error: string };
+/** A failed item's error: its message; a negotiation part's (never queued) also the error as it was. */
+export type ItemOutcome = { index: number; result: unknown } | { index: number; error: string; record?: ErrorRecord };
 
 /** Item `index` of a plan, run; an unconverged result is a failed item, its numbers must not be used. */
 export function runItem(plan: ItemPlan, index: number): ItemOutcome {
   try {
+    if (plan.parts) return partOutcome(plan, plan.parts, index);
     const resolved = plan.sweep ? resolveUncertain(sweepSpec(plan.kind, plan.spec, plan.sweep, index), 'central') : resolveUncertain(plan.spec, drawRandom(plan.seed, index));
     const result = runSpec(plan.kind, resolved, { data: plan.data });
     if ((result as { converged?: boolean }).converged === false) throw new Error(plan.sweep ? 'the point did not converge' : 'the draw did not converge');
@@ -48,6 +62,28 @@ export function runItem(plan: ItemPlan, index: number): ItemOutcome {
   } catch (e) {
     return { index, error: (e as Error).message };
   }
+}
+
+/** A thread's context and options for a plan's negotiation, made once (a war disagreement point is a computation). */
+const partSetups = new WeakMap<ItemPlan, { ctx: Context; o: NegotiationOptions }>();
+
+function partOutcome(plan: ItemPlan, parts: NegotiationParts, index: number): ItemOutcome {
+  try {
+    return { index, result: runPart(plan, parts, index) };
+  } catch (e) {
+    return { index, error: (e as Error).message, record: errorRecord(e) };
+  }
+}
+
+function runPart(plan: ItemPlan, parts: NegotiationParts, index: number): unknown {
+  const spec = plan.spec as Resolved<NegotiateSpec>;
+  let setup = partSetups.get(plan);
+  if (!setup) {
+    const ctx = specContext({ data: plan.data }, spec);
+    setup = { ctx, o: dealOptions(spec, ctx) };
+    partSetups.set(plan, setup);
+  }
+  return runNegotiationPart(spec, setup.ctx, setup.o, parts.list[index], { x: parts.x, hessians: parts.hessians });
 }
 
 /** The spec at sweep point `index`: each path set to the point's value, then validated by the kind's schema. */

@@ -11,7 +11,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { startWorker } from '../worker.js';
-import { InputError } from '../errors.js';
+import { InputError, type ErrorRecord } from '../errors.js';
 import { warn } from '../warn.js';
 import type { ItemPlan } from './items.js';
 import type { SpecKind } from './spec.js';
@@ -37,8 +37,8 @@ export interface ItemRunOptions {
 }
 
 export interface ItemsRun {
-  /** Failed items, in index order. */
-  failures: { index: number; error: string }[];
+  /** Failed items, in index order (a negotiation part's with its error as it was). */
+  failures: { index: number; error: string; record?: ErrorRecord }[];
 }
 
 export interface MonteCarloRun extends ItemsRun {
@@ -67,7 +67,7 @@ export async function runItems(plan: ItemPlan, count: number, o: ItemRunOptions,
   // The queue's code (BullMQ, Redis) loads only when asked for.
   if (o.redis) return (await import('./queue.js')).runItemsOnQueue(plan, count, { ...o, redis: o.redis }, sink);
   const size = Math.max(1, Math.min(o.workers ?? availableParallelism(), count));
-  const failures: { index: number; error: string }[] = [];
+  const failures: ItemsRun['failures'] = [];
   const warnings = new Set<string>();
   let next = 0;
   let done = 0;
@@ -76,14 +76,14 @@ export async function runItems(plan: ItemPlan, count: number, o: ItemRunOptions,
     for (let w = 0; w < size; w++) {
       const worker = startWorker(import.meta.url, 'item-worker', plan);
       const feed = () => worker.postMessage(next < count ? next++ : null);
-      worker.on('message', (m: { index?: number; result?: unknown; error?: string; warnings?: string[] }) => {
+      worker.on('message', (m: { index?: number; result?: unknown; error?: string; record?: ErrorRecord; warnings?: string[] }) => {
         if (m.warnings) {
           m.warnings.forEach((x) => warnings.add(x));
           void worker.terminate();
           if (++finished === size) resolve();
           return;
         }
-        if (m.error !== undefined) failures.push({ index: m.index!, error: m.error });
+        if (m.error !== undefined) failures.push({ index: m.index!, error: m.error, ...(m.record ? { record: m.record } : {}) });
         else sink(m.index!, m.result);
         o.onProgress?.(++done, count);
         feed();

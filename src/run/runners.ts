@@ -9,8 +9,8 @@ import { ALL_SECTORS } from '../data/tables.js';
 import { InputError } from '../errors.js';
 import { purgeDeficits, solveOrThrow } from '../model/equilibrium.js';
 import { economyRecord, economyResults } from '../model/results.js';
-import { negotiate, paretoFrontier, type Disagreement, type LinkedIssue, type NegotiationOptions, type OutsideOption } from '../strategy/bargain.js';
-import { coalitionLever, leverValues, tradeWeightedTariffOn } from '../strategy/levers.js';
+import { negotiate, paretoFrontier, type Disagreement, type LinkedIssue, type Negotiation, type NegotiationOptions, type OutsideOption } from '../strategy/bargain.js';
+import { coalitionLever, leverBargain, leverValue, tradeWeightedTariffOn } from '../strategy/levers.js';
 import { bestResponse } from '../strategy/best-response.js';
 import { analyseCoalitions } from '../strategy/coalitions.js';
 import type { Objective } from '../strategy/gradient.js';
@@ -152,25 +152,92 @@ export function runWar(spec: Resolved<WarSpec>, ctx: Context, onRound?: (r: { ro
   };
 }
 
-export function runNegotiation(spec: Resolved<NegotiateSpec>, ctx: Context) {
-  const o = { ...negotiationOptions(spec, ctx, spec.parties), start: spec.warm?.deal, hessians: spec.warm?.hessians?.deal };
-  const deal = negotiate(ctx.world, o);
+/**
+ * The bargains a negotiation's report needs after the deal, each independent of the others given the deal (it starts
+ * from the deal's solution and payoff Hessians): the frontier (one chain of points), the bargain without each lever,
+ * a bloc lever's two multilateral bargains, and each point of the patience sweep. runStrategy may run them on threads.
+ */
+export type NegotiationPart =
+  | { kind: 'frontier'; points: number }
+  | { kind: 'lever'; name: string }
+  | { kind: 'coalition'; name: string }
+  | { kind: 'patience'; party: string; factor: number };
+
+/** How much more (or less) patient a party is at each point of the patience sweep (its discount rate times this). */
+const PATIENCE_FACTORS = [0.25, 0.5, 2, 4];
+
+/** What the parts start from: the deal's solution and its parties' payoff Hessians. */
+export interface DealStart {
+  x: Float64Array;
+  hessians: readonly Float64Array[];
+}
+
+/** The options every bargain of a negotiation spec starts from (a Monte Carlo draw's warm start included). */
+export function dealOptions(spec: Resolved<NegotiateSpec>, ctx: Context): NegotiationOptions {
+  return { ...negotiationOptions(spec, ctx, spec.parties), start: spec.warm?.deal, hessians: spec.warm?.hessians?.deal };
+}
+
+export function negotiationParts(spec: Resolved<NegotiateSpec>, deal: Negotiation): NegotiationPart[] {
   const frontierPoints = spec.frontier ?? (spec.parties.length === 2 ? 11 : 0);
-  const frontier = frontierPoints > 1 && deal.agreement ? paretoFrontier(ctx.world, { ...o, hessians: deal.hessians }, frontierPoints, deal.x) : { frontier: [] as [number, number][], disagreement: null };
   const coalitionIds = new Set((spec.coalitions ?? []).map((c) => c.id));
-  // Each lever's bargain starts afresh (or from the central one's in a draw), with the deal's payoff Hessians where its variables are the deal's.
-  const levers = leverValues(ctx.world, { ...o, start: undefined, hessians: deal.hessians }, deal, (spec.levers ?? []).filter((name) => !coalitionIds.has(name)).map((name) => ({ name })), spec.warm?.levers, spec.warm?.hessians);
-  const coalitionLevers = (spec.levers ?? []).filter((name) => coalitionIds.has(name)).map((name) => coalitionLever(ctx.world, { ...o, hessians: undefined }, spec.coalitions!.find((x) => x.id === name)!));
-  // How the deal moves as each party becomes more (or less) patient, the others' rates fixed. Each point starts
-  // from the deal, as the frontier's points start from their neighbour: only the bargaining weights differ.
-  const patienceSweep = o.patience && deal.agreement && spec.sweep !== false
-    ? spec.parties.flatMap((p) =>
-        [0.25, 0.5, 2, 4].map((factor) => {
-          const d = negotiate(ctx.world, { ...o, patience: { ...o.patience!, [p]: o.patience![p] * factor }, start: deal.x, hessians: deal.hessians });
-          return { party: p, discount_rate: o.patience![p] * factor, theta: d.theta, tariffs: d.tariffs.map((t) => ({ importer: t.importer, exporter: t.exporter, sector: t.sector, rate: t.rate })), gains: d.gains };
-        }),
-      )
-    : [];
+  const levers = spec.levers ?? [];
+  return [
+    ...(frontierPoints > 1 && deal.agreement ? [{ kind: 'frontier' as const, points: frontierPoints }] : []),
+    // Coalition levers after the others, as the report lists them.
+    ...levers.filter((name) => !coalitionIds.has(name)).map((name) => ({ kind: 'lever' as const, name })),
+    ...levers.filter((name) => coalitionIds.has(name)).map((name) => ({ kind: 'coalition' as const, name })),
+    ...(spec.patience && deal.agreement && spec.sweep !== false ? spec.parties.flatMap((party) => PATIENCE_FACTORS.map((factor) => ({ kind: 'patience' as const, party, factor }))) : []),
+  ];
+}
+
+export type PartResult = ReturnType<typeof runNegotiationPart>;
+
+/** One part of a negotiation (negotiationParts), from the deal's start; what it returns crosses threads (no world). */
+export function runNegotiationPart(spec: Resolved<NegotiateSpec>, ctx: Context, o: NegotiationOptions, part: NegotiationPart, deal: DealStart) {
+  switch (part.kind) {
+    case 'frontier':
+      return { kind: part.kind, ...paretoFrontier(ctx.world, { ...o, hessians: deal.hessians }, part.points, deal.x) };
+    case 'lever': {
+      // Each lever's bargain starts afresh (or from the central one's in a draw), with the deal's payoff Hessians where its variables are the deal's.
+      const { owner, without } = leverBargain(ctx.world, { ...o, start: undefined, hessians: deal.hessians }, { name: part.name }, spec.warm?.levers?.[part.name], spec.warm?.hessians?.[part.name]);
+      const { world: _world, ...bargain } = without;
+      return { kind: part.kind, name: part.name, owner, without: bargain };
+    }
+    case 'coalition':
+      return { kind: part.kind, lever: coalitionLever(ctx.world, { ...o, hessians: undefined }, spec.coalitions!.find((x) => x.id === part.name)!) };
+    case 'patience': {
+      // How the deal moves as one party becomes more (or less) patient, the others' rates fixed: only the bargaining
+      // weights differ from the deal's, so it starts there, as the frontier's points start from their neighbour.
+      const { party, factor } = part;
+      const d = negotiate(ctx.world, { ...o, patience: { ...o.patience!, [party]: o.patience![party] * factor }, start: deal.x, hessians: deal.hessians });
+      return { kind: part.kind, point: { party, discount_rate: o.patience![party] * factor, theta: d.theta, tariffs: d.tariffs.map((t) => ({ importer: t.importer, exporter: t.exporter, sector: t.sector, rate: t.rate })), gains: d.gains } };
+    }
+  }
+}
+
+export function runNegotiation(spec: Resolved<NegotiateSpec>, ctx: Context) {
+  const o = dealOptions(spec, ctx);
+  const deal = negotiate(ctx.world, o);
+  return negotiationReport(ctx, o, deal, negotiationParts(spec, deal).map((part) => runNegotiationPart(spec, ctx, o, part, deal)));
+}
+
+/**
+ * As runNegotiation, the parts run by `runParts` (on threads: run/strategy.ts), told how long the deal took so it can
+ * judge whether threads pay.
+ */
+export async function runNegotiationWith(spec: Resolved<NegotiateSpec>, ctx: Context, runParts: (parts: NegotiationPart[], o: NegotiationOptions, deal: DealStart, dealMs: number) => Promise<PartResult[]>) {
+  const t0 = performance.now();
+  const o = dealOptions(spec, ctx);
+  const deal = negotiate(ctx.world, o);
+  return negotiationReport(ctx, o, deal, await runParts(negotiationParts(spec, deal), o, deal, performance.now() - t0));
+}
+
+/** The negotiation's result from the deal and its parts' results (in negotiationParts' order). */
+function negotiationReport(ctx: Context, o: NegotiationOptions, deal: Negotiation, parts: readonly PartResult[]) {
+  const frontier = parts.find((p) => p.kind === 'frontier')?.frontier ?? [];
+  const levers = parts.flatMap((p) => (p.kind === 'lever' ? [leverValue(deal, p.name, p.owner, { ...p.without, world: deal.world })] : []));
+  const coalitionLevers = parts.flatMap((p) => (p.kind === 'coalition' ? [p.lever] : []));
+  const patienceSweep = parts.flatMap((p) => (p.kind === 'patience' ? [p.point] : []));
   const result = {
     parties: deal.parties,
     currency: ctx.world.meta.currency,
@@ -184,7 +251,7 @@ export function runNegotiation(spec: Resolved<NegotiateSpec>, ctx: Context) {
     gains: deal.gains,
     ev: deal.ev,
     welfare: deal.welfare,
-    frontier: frontier.frontier,
+    frontier,
     levers: [...levers.map((l) => ({
       name: l.name,
       owner: l.owner,

@@ -4,13 +4,16 @@
  * input is uncertain, Monte Carlo draws continuing from the central solution,
  * summarised as percentiles. CLI, API jobs, scenarios and the bench all call it.
  */
-import { InputError } from '../errors.js';
+import { errorFromRecord, InputError } from '../errors.js';
 import { hasUncertainty, resolveUncertain } from '../strategy/uncertainty.js';
 import type { WorldSource } from './context.js';
 import { monteCarlo } from './montecarlo.js';
 import type { StrategyResults, UncertaintySummary } from './results.js';
-import { runSpec, withWarmStart } from './runners.js';
-import type { SpecKind } from './spec.js';
+import { availableParallelism } from 'node:os';
+import { runItems } from './montecarlo.js';
+import { runNegotiationPart, runNegotiationWith, runSpec, withWarmStart, type PartResult } from './runners.js';
+import { specContext } from './context.js';
+import type { NegotiateSpec, Resolved, SpecKind } from './spec.js';
 
 export interface StrategyRunOptions {
   /** Monte Carlo draws and seed; absent or 0 draws: the central result only. */
@@ -22,7 +25,17 @@ export interface StrategyRunOptions {
   redis?: string;
   /** Cancels draws on the queue (queued tasks are removed, running ones stopped). */
   signal?: AbortSignal;
+  /** Local threads for the draws and a negotiation's parts (default: one per core). */
+  workers?: number;
+  /** A negotiation's parts go to threads once its deal took this long (default PARTS_ON_THREADS_MIN_DEAL_MS; 0: always). */
+  threadsAfterMs?: number;
 }
+
+/**
+ * A negotiation's parts (frontier, levers, patience points) run on threads once its deal took this long: each thread
+ * opens the data set and sets the bargain up again, which a one-sector deal of a few hundred milliseconds does not repay.
+ */
+const PARTS_ON_THREADS_MIN_DEAL_MS = 1000;
 
 export interface StrategyRun<K extends SpecKind> {
   central: StrategyResults[K];
@@ -33,7 +46,7 @@ export interface StrategyRun<K extends SpecKind> {
 }
 
 export async function runStrategy<K extends SpecKind>(kind: K, spec: Record<string, unknown>, source: WorldSource, o: StrategyRunOptions = {}): Promise<StrategyRun<K>> {
-  const central = runSpec(kind, resolveUncertain(spec, 'central'), source);
+  const central = kind === 'negotiate' && 'data' in source ? ((await centralNegotiation(resolveUncertain(spec, 'central') as Resolved<NegotiateSpec>, source, o)) as StrategyResults[K]) : runSpec(kind, resolveUncertain(spec, 'central'), source);
   const mc = o.monteCarlo;
   if (!mc || mc.draws === 0) return { central };
   if (!hasUncertainty(spec)) return { central, skipped: 'nothing uncertain' };
@@ -43,7 +56,25 @@ export async function runStrategy<K extends SpecKind>(kind: K, spec: Record<stri
     kind === 'negotiate'
       ? withWarmStart({ ...spec, frontier: 0, sweep: false, ...(o.centralOnlyLevers?.length ? { levers: ((spec.levers as string[] | undefined) ?? []).filter((l) => !o.centralOnlyLevers!.includes(l)) } : {}) }, central)
       : spec;
-  const run = await monteCarlo({ kind, spec: mcSpec, source, draws: mc.draws, seed: mc.seed, onProgress: o.onProgress, redis: o.redis, signal: o.signal });
+  const run = await monteCarlo({ kind, spec: mcSpec, source, draws: mc.draws, seed: mc.seed, onProgress: o.onProgress, redis: o.redis, signal: o.signal, workers: o.workers });
   if (run.failures.length === run.draws) throw new InputError(`every Monte Carlo draw failed; the first: ${run.failures[0].error}`);
   return { central, uncertainty: { draws: run.draws, seed: run.seed, failures: run.failures, percentiles: Object.fromEntries(run.percentiles) } };
+}
+
+/**
+ * The central negotiation: the deal on this thread, then its parts (runners.ts negotiationParts) on local threads when
+ * the deal was slow enough for them to pay; results in the parts' order, the same numbers as on one thread.
+ */
+async function centralNegotiation(spec: Resolved<NegotiateSpec>, source: { data: string }, o: StrategyRunOptions) {
+  const ctx = specContext(source, spec);
+  return runNegotiationWith(spec, ctx, async (parts, options, deal, dealMs) => {
+    const workers = Math.min(o.workers ?? availableParallelism(), parts.length);
+    if (workers < 2 || dealMs < (o.threadsAfterMs ?? PARTS_ON_THREADS_MIN_DEAL_MS)) return parts.map((part) => runNegotiationPart(spec, ctx, options, part, deal));
+    const results = new Array<PartResult>(parts.length);
+    const plan = { kind: 'negotiate' as const, spec, data: source.data, seed: 0, parts: { list: parts, x: deal.x, hessians: [...deal.hessians] } };
+    const run = await runItems(plan, parts.length, { workers }, (index, result) => (results[index] = result as PartResult));
+    const failed = run.failures[0];
+    if (failed) throw failed.record ? errorFromRecord(failed.record) : new Error(failed.error);
+    return results;
+  });
 }

@@ -88,24 +88,33 @@ function leverMoney(welfareGainPct: number, income: number): number {
   return Math.abs(fraction) < LEVER_WELFARE_RESOLUTION ? 0 : moneyValue(fraction, income);
 }
 
+/** The bargain without one lever, and the lever's owner: the part of a lever's value that needs a bargain of its own. */
+export function leverBargain(world0: World, o: NegotiationOptions, lever: LeverSpec, start?: ArrayLike<number>, hessians?: readonly ArrayLike<number>[]): { owner: string; without: Negotiation } {
+  const { options, owner } = withoutLever(o, lever);
+  return { owner, without: negotiate(world0, { ...options, start, hessians: hessians ?? options.hessians }) };
+}
+
+/** A lever's value: the deal with it (`deal`) against the bargain without it (leverBargain). */
+export function leverValue(deal: Negotiation, name: string, owner: string, without: Negotiation): LeverValue {
+  const withRate = tradeWeightedTariffOn(deal.world, deal.tariffs, owner);
+  const withoutRate = tradeWeightedTariffOn(deal.world, without.tariffs, owner);
+  return {
+    name,
+    owner,
+    tariff_points: 100 * (withRate - withoutRate),
+    tariff_with: withRate,
+    tariff_without: withoutRate,
+    ev: leverMoney(deal.welfare[owner] - without.welfare[owner], deal.income[owner]),
+    utility: deal.utility[owner] - without.utility[owner],
+    without,
+  };
+}
+
 /** The value of each lever: the deal with it (`deal`) against the deal without it. */
 export function leverValues(world0: World, o: NegotiationOptions, deal: Negotiation, levers: readonly LeverSpec[], starts?: Readonly<Record<string, ArrayLike<number>>>, hessians?: Readonly<Record<string, readonly ArrayLike<number>[]>>): LeverValue[] {
   return levers.map((lever) => {
-    const { options, owner } = withoutLever(o, lever);
-    const without = negotiate(world0, { ...options, start: starts?.[lever.name], hessians: hessians?.[lever.name] ?? options.hessians });
-    const world = deal.world;
-    const withRate = tradeWeightedTariffOn(world, deal.tariffs, owner);
-    const withoutRate = tradeWeightedTariffOn(world, without.tariffs, owner);
-    return {
-      name: lever.name,
-      owner,
-      tariff_points: 100 * (withRate - withoutRate),
-      tariff_with: withRate,
-      tariff_without: withoutRate,
-      ev: leverMoney(deal.welfare[owner] - without.welfare[owner], deal.income[owner]),
-      utility: deal.utility[owner] - without.utility[owner],
-      without,
-    };
+    const { owner, without } = leverBargain(world0, o, lever, starts?.[lever.name], hessians?.[lever.name]);
+    return leverValue(deal, lever.name, owner, without);
   });
 }
 
