@@ -21,7 +21,10 @@ export const SCENARIO_DIR = fileURLToPath(new URL('../../scenarios/', import.met
 
 export interface LoadedScenario {
   scenario: Scenario;
+  /** The scenario's file, or for text from outside the label that names it. */
   file: string;
+  /** The text, when the scenario was given as text (loadScenarioText): threads and queue workers load it from this. */
+  text?: string;
   world: World;
   schedule: Schedule;
   loaded: LoadedManifest;
@@ -221,5 +224,5 @@ export function loadScenarioText(text: string, label: string): LoadedScenario {
   if (!isBuiltinDataset(scenario.data)) throw new InputError(`${label}: field "data": expected a built-in data set (${listBuiltinDatasets().join(', ')}), found "${scenario.data}"`);
   const { loaded, world, schedule, hash } = openScheduledDataset(scenario.data);
   failAt(source, checkCodes(scenario, world));
-  return { scenario, file: label, world, schedule, loaded, dataHash: hash };
+  return { scenario, file: label, text, world, schedule, loaded, dataHash: hash };
 }

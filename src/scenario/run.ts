@@ -8,7 +8,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { BUILTIN_NAME } from '../data/datasets.js';
-import { InputError } from '../errors.js';
+import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
+import { errorFromRecord, InputError } from '../errors.js';
+import { startWorker } from '../worker.js';
+import type { BranchMessage, BranchTask } from './branch-worker.js';
 import { announcedTariffs, calibrationOn } from '../run/calibrate.js';
 import { ioSectorResults } from '../model/io-results.js';
 import { warn } from '../warn.js';
@@ -39,8 +43,12 @@ export interface RunOptions {
    * on that worker's threads); with one, its Monte Carlo draws are the tasks.
    */
   redis?: string;
-  /** Cancels a run on the queue (its tasks are removed or stopped). */
+  /** Cancels a run on the queue (its tasks are removed or stopped) or on local threads (they are stopped). */
   signal?: AbortSignal;
+  /** Threads for a run of several branches (default: one per core); 1 runs them one after another on this thread. */
+  workers?: number;
+  /** Leave calibrations unanswered (null): a branch thread's, whose main thread answers them once for every branch. */
+  calibrationsElsewhere?: boolean;
 }
 
 /** A branch task has no time limit of its own; this only stops a runaway. */
@@ -165,6 +173,7 @@ async function runQuestion(ls: LoadedScenario, tl: Timeline, q: Question, seed: 
       return { against: q.against ?? s.baseline, tariffs_changed: moved, deficits: s.deficits, economies: economyResults(eq).map(economyRecord), ...(sectors ? { sectors } : {}) };
     }
     case 'calibrate': {
+      if (o.calibrationsElsewhere) return null;
       // The tariffs this branch's timeline had announced by the date, read as the player's best response. It depends on
       // nothing else, so branches that announced the same tariffs by then share one calibration.
       const observed = announcedTariffs(world, tl.schedule, q.at);
@@ -187,10 +196,12 @@ async function runQuestion(ls: LoadedScenario, tl: Timeline, q: Question, seed: 
       const base = negotiationSpec(ls, tl, q, parties);
       // A lever exists on a branch only if its option, issue or coalition is on the table by then.
       const present = new Set([...base.outside_options.map((x) => x.name), ...base.issues.map((x) => x.name), ...base.coalitions.map((x) => x.id)]);
-      const levers = q.type === 'negotiate' ? q.levers.filter((l) => present.has(l) || (l.startsWith('patience:') && 'patience' in base)) : [];
-      const unavailable = q.type === 'negotiate' ? q.levers.filter((l) => !levers.includes(l)) : [];
+      // With details_on: main, a branch gives the deal alone (what the report and the page compare branches by).
+      const details = q.type === 'negotiate' && (q.details_on === 'all' || tl.name === 'main');
+      const levers = q.type === 'negotiate' && details ? q.levers.filter((l) => present.has(l) || (l.startsWith('patience:') && 'patience' in base)) : [];
+      const unavailable = q.type === 'negotiate' && details ? q.levers.filter((l) => !levers.includes(l)) : [];
       const spec = q.type === 'negotiate'
-        ? { ...base, parties, disagreement: q.disagreement, levers, frontier: q.frontier, ...(q.instrument ? { instrument: q.instrument } : {}), ...(q.separate ? { separate: q.separate } : {}) }
+        ? { ...base, parties, disagreement: q.disagreement, levers, frontier: details ? q.frontier : 0, ...(details ? {} : { sweep: false }), ...(q.instrument ? { instrument: q.instrument } : {}), ...(q.separate ? { separate: q.separate } : {}) }
         : { ...base, counterpart: parties[0], members: parties.slice(1) };
       const kind: SpecKind = q.type === 'negotiate' ? 'negotiate' : 'coalitions';
       const mcHere = q.type === 'negotiate' && q.monte_carlo && (q.monte_carlo.on === 'all' || tl.name === 'main');
@@ -214,6 +225,7 @@ export async function runScenario(ls: LoadedScenario, o: RunOptions = {}): Promi
   const s = ls.scenario;
   const tls = timelines(ls, o.branch);
   if (o.redis && tls.length > 1 && BUILTIN_NAME.test(s.data)) return branchesOnQueue(ls, tls, { ...o, redis: o.redis });
+  if (!o.redis && tls.length > 1 && (o.workers ?? availableParallelism()) > 1) return branchesOnThreads(ls, tls, o, o.workers ?? availableParallelism());
   const total = tls.length * s.questions.length;
   let done = 0;
   const branches: BranchResult[] = [];
@@ -248,7 +260,7 @@ function scenarioResult(ls: LoadedScenario, branches: BranchResult[], negotiatio
  * on return), gathered in branch order into the result the local run gives.
  */
 async function branchesOnQueue(ls: LoadedScenario, tls: Timeline[], o: RunOptions & { redis: string }): Promise<ScenarioResult> {
-  const text = readFileSync(ls.file, 'utf8');
+  const text = ls.text ?? readFileSync(ls.file, 'utf8');
   const perBranch = ls.scenario.questions.length;
   const total = tls.length * perBranch;
   let done = 0;
@@ -267,4 +279,81 @@ async function branchesOnQueue(ls: LoadedScenario, tls: Timeline[], o: RunOption
     a.warnings.forEach((m) => warn(m));
   });
   return scenarioResult(ls, branches, negotiations);
+}
+
+/**
+ * Each branch on a local thread of its own (branch-worker.ts), as many at once as `workers`, the main line first (it
+ * has the Monte Carlo draws, the longest task). Branches share nothing but calibrations, which this thread answers
+ * meanwhile, once per set of announced tariffs as a run on one thread does. Results are gathered in branch order, so
+ * the result is the one a run on one thread gives.
+ */
+async function branchesOnThreads(ls: LoadedScenario, tls: Timeline[], o: RunOptions, workers: number): Promise<ScenarioResult> {
+  const s = ls.scenario;
+  const perBranch = s.questions.length;
+  const total = tls.length * perBranch;
+  const done = new Array<number>(tls.length).fill(0);
+  const report = (label: string) => o.onProgress?.(label, done.reduce((a, b) => a + b, 0), total);
+  const threads: Worker[] = [];
+  const source: Pick<BranchTask, 'file' | 'text'> = ls.text !== undefined ? { text: ls.text } : { file: ls.file };
+  const runBranch = (k: number) =>
+    new Promise<ScenarioResult>((resolve, reject) => {
+      const task: BranchTask = { ...source, branch: tls[k].name, ...(o.draws === undefined ? {} : { draws: o.draws }) };
+      const worker = startWorker(import.meta.url, 'branch-worker', task);
+      threads.push(worker);
+      worker.on('message', (m: BranchMessage) => {
+        if ('progress' in m) {
+          const { label, done: d, total: t } = m.progress;
+          // A branch's own question count, or a Monte Carlo run's draws (passed on as they are, as one thread does).
+          if (label.endsWith('Monte Carlo')) return o.onProgress?.(label, d, t);
+          if (label === 'done') return;
+          done[k] = d;
+          return report(label);
+        }
+        m.warnings.forEach((x) => warn(x));
+        void worker.terminate();
+        if ('result' in m) {
+          done[k] = perBranch;
+          report(`${tls[k].name}: done`);
+          resolve(m.result as ScenarioResult);
+        } else reject(errorFromRecord(m.error, `branch ${tls[k].name}: `));
+      });
+      worker.on('error', reject);
+    });
+  let next = 0;
+  const lane = async (): Promise<[number, ScenarioResult][]> => {
+    const out: [number, ScenarioResult][] = [];
+    while (next < tls.length) {
+      const k = next++;
+      out.push([k, await runBranch(k)]);
+    }
+    return out;
+  };
+  const stop = () => threads.forEach((w) => void w.terminate());
+  o.signal?.addEventListener('abort', stop, { once: true });
+  try {
+    const lanes = Promise.all(Array.from({ length: Math.min(workers, tls.length) }, lane));
+    // A failed branch is reported when the calibrations are done (awaited below), not as an unhandled rejection before.
+    lanes.catch(() => {});
+    // Meanwhile, the calibrations, one at a time so the threads' messages are heard between them.
+    const shared: RunShared = { world: scenarioWorld(ls), calibrations: new Map() };
+    const calibrations = new Map<string, unknown>();
+    for (const tl of tls) {
+      for (const [k, q] of s.questions.entries()) {
+        if (q.type !== 'calibrate') continue;
+        await new Promise((r) => setImmediate(r));
+        if (o.signal?.aborted) throw new InputError('the run was cancelled');
+        calibrations.set(`${tl.name}/${q.id}`, await runQuestion(ls, tl, q, s.seed + k, o, shared));
+      }
+    }
+    const results = (await lanes).flat().sort((a, b) => a[0] - b[0]);
+    if (o.signal?.aborted) throw new InputError('the run was cancelled');
+    const branches = results.flatMap(([, r]) => r.branches.map((b) => ({ ...b, questions: b.questions.map((q) => (q.type === 'calibrate' ? { ...q, result: calibrations.get(`${b.name}/${q.id}`) } : q)) })));
+    o.onProgress?.('done', total, total);
+    return scenarioResult(ls, branches, results.flatMap(([, r]) => r.negotiations));
+  } catch (e) {
+    stop();
+    throw e;
+  } finally {
+    o.signal?.removeEventListener('abort', stop);
+  }
 }

@@ -154,6 +154,8 @@ export const QuestionSchema = z.discriminatedUnion('type', [
       /** With instrument partner: goods sectors bargained apart (e.g. [AUTOS]), the other goods sharing one rate per pair. */
       separate: z.array(z.string().min(1)).optional(),
       monte_carlo: MonteCarlo,
+      /** Where the levers, the frontier and the patience sweep are computed: every branch (default), or the main line only (branches then give the deal). */
+      details_on: z.enum(['main', 'all']).default('all'),
     })
     .strict(),
   z.object({ ...QuestionBase, type: z.literal('coalitions'), coalition: Id }).strict(),
