@@ -96,19 +96,23 @@ export function leverBargain(world0: World, o: NegotiationOptions, lever: LeverS
 
 /** A lever's value: the deal with it (`deal`) against the bargain without it (leverBargain). */
 export function leverValue(deal: Negotiation, name: string, owner: string, without: Negotiation): LeverValue {
-  const withRate = tradeWeightedTariffOn(deal.world, deal.tariffs, owner);
-  const withoutRate = tradeWeightedTariffOn(deal.world, without.tariffs, owner);
+  const rates = [tradeWeightedTariffOn(deal.world, deal.tariffs, owner), tradeWeightedTariffOn(deal.world, without.tariffs, owner)] as const;
+  return { name, owner, ...leverFigures(rates, [deal, without], owner, deal.income[owner]), without };
+}
+
+/** What a lever is worth, from the two bargains' tariffs on its owner and their welfare and payoffs (with it, without it). */
+function leverFigures([withRate, withoutRate]: readonly [number, number], [w, wo]: readonly [Outcome, Outcome], owner: string, income: number) {
   return {
-    name,
-    owner,
     tariff_points: 100 * (withRate - withoutRate),
     tariff_with: withRate,
     tariff_without: withoutRate,
-    ev: leverMoney(deal.welfare[owner] - without.welfare[owner], deal.income[owner]),
-    utility: deal.utility[owner] - without.utility[owner],
-    without,
+    ev: leverMoney(w.welfare[owner] - wo.welfare[owner], income),
+    utility: w.utility[owner] - wo.utility[owner],
   };
 }
+
+/** A bargain's welfare and payoffs by party. */
+type Outcome = { welfare: Record<string, number>; utility: Record<string, number> };
 
 /** The value of each lever: the deal with it (`deal`) against the deal without it. */
 export function leverValues(world0: World, o: NegotiationOptions, deal: Negotiation, levers: readonly LeverSpec[], starts?: Readonly<Record<string, ArrayLike<number>>>, hessians?: Readonly<Record<string, readonly ArrayLike<number>[]>>): LeverValue[] {
@@ -139,17 +143,12 @@ export function coalitionLever(world: World, o: NegotiationOptions, coalition: {
     return sectors.map((sector, s) => ({ importer: c.counterpart, exporter: owner, sector, rate: t[(i * N + j) * S + s] }));
   };
   const rate = (t: Float64Array) => tradeWeightedTariffOn(world, rows(t), owner);
-  const withRate = rate(joint.tariffs);
-  const withoutRate = rate(alone.tariffs);
+  const rates = [rate(joint.tariffs), rate(alone.tariffs)] as const;
   return {
     name: c.id,
     owner,
     // "With" is the bloc's bargain, not the bilateral deal above it: the coalition lever compares two multilateral bargains.
-    tariff_points: 100 * (withRate - withoutRate),
-    tariff_with: withRate,
-    tariff_without: withoutRate,
-    ev: leverMoney(joint.welfare[owner] - alone.welfare[owner], joint.income[owner]),
-    utility: joint.utility[owner] - alone.utility[owner],
-    without: { reached: true, tariffs: [{ importer: c.counterpart, exporter: owner, sector: 'ALL', rate: withoutRate }], issues: {}, gains: {} },
+    ...leverFigures(rates, [joint, alone], owner, joint.income[owner]),
+    without: { reached: true, tariffs: [{ importer: c.counterpart, exporter: owner, sector: 'ALL', rate: rates[1] }], issues: {}, gains: {} },
   };
 }
