@@ -163,7 +163,7 @@ console.log(`${'  central + 1,000 Monte Carlo draws of it'.padEnd(44)} ${(perfor
   console.log('\nEpisode 2025 in sectors (13 x 20, input-output)');
   timed('  USA-JPN talks by sector, tariffs only', bySector, '2000');
   timed('  ... with defence, decoupling, China card', { ...bySector, issues: talks.issues, outside_options: talks.outside_options, patience: talks.patience }, '2000');
-  // As april-2025-sectors bargains: cars apart from the other goods (4 tariffs), with the scenario's issues and its deadline.
+  // As april-2025 bargains: cars apart from the other goods (4 tariffs), with the scenario's issues and its deadline.
   timed('  ... cars apart (separate AUTOS), same issues', { ...bySector, instrument: 'partner', separate: ['AUTOS'], issues: talks.issues, outside_options: talks.outside_options, patience: talks.patience, disagreement: { deadline: '2025-07-09' } }, '2000');
   // The commitments priced by the model: Japan buying US farm goods, and an investment pledge as a transfer.
   const commitments = [

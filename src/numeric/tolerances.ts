@@ -193,7 +193,7 @@ export const PHASE1_MAX_ITERATIONS = 60;
  * From a warm start (a neighbouring solution: a draw's central deal, a frontier point's neighbour) phase 1 moves no
  * variable more than this share of its range per step: the start is near the answer, and a full step along the smooth
  * maximin's flat directions (linked issues) lands on the far side of the box, which phase 2 then walks back (on the
- * US-Japan draws of april-2025-sectors: 24 equilibria per bargain with full steps, 18.5 with this cap).
+ * US-Japan draws of april-2025: 24 equilibria per bargain with full steps, 18.5 with this cap).
  */
 export const PHASE1_WARM_MAX_STEP = 0.05;
 /** Two bargaining starts closer than this (relative to each variable's range) are the same start. */

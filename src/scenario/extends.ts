@@ -1,5 +1,5 @@
 /**
- * A scenario that extends another (`extends: april-2025`): the same episode told
+ * A scenario that extends another (`extends: april-2025-1s`): the same episode told
  * once. The extending file holds only what differs; its fields replace the
  * other's, `actors` replace per economy, and the lists merge by id (`events`,
  * `options`, `questions`) or name (`branches`): an item with a known id replaces

@@ -203,6 +203,12 @@ function checkCodes(s: Scenario, world: World): PathIssue | undefined {
 /** The scenario `parley run` and the API run when none is named. */
 export const DEFAULT_SCENARIO = 'april-2025';
 
+/**
+ * The scenario the web page opens with: the episode in one sector, whose deal re-computes in a fraction of a second, so
+ * levers and sliders answer as they move. april-2025 (in sectors) is one pick away; its deal takes seconds to re-compute.
+ */
+export const PAGE_SCENARIO = 'april-2025-1s';
+
 export function loadScenario(nameOrPath: string): LoadedScenario {
   const file = resolveScenario(nameOrPath);
   const source = fileSource(file);

@@ -20,7 +20,7 @@ import { isIsoDate } from '../schedule/measures.js';
 import { tariffsAt, type Schedule } from '../schedule/schedule.js';
 import { openScheduledDataset } from '../schedule/open.js';
 import { SPEC_SCHEMAS, type SpecKind } from '../run/spec.js';
-import { branchNames, builtinScenarioText, checkBuiltinScenario, checkScenarioText, DEFAULT_SCENARIO, isBuiltinScenario, listBuiltinScenarios } from '../scenario/load.js';
+import { branchNames, builtinScenarioText, checkBuiltinScenario, checkScenarioText, DEFAULT_SCENARIO, isBuiltinScenario, listBuiltinScenarios, PAGE_SCENARIO } from '../scenario/load.js';
 import { collectWarnings } from '../warn.js';
 import type { World } from '../data/world.js';
 import { counterfactualAnswer, type JobInput } from './compute.js';
@@ -45,7 +45,7 @@ export interface Limits {
   cells: number;
   /** Counterfactuals on data of at most this many cells are answered at once, in the server, without a job (a few ms each). */
   inlineCells: number;
-  /** Wall time per job, ms: long enough for every branch of the built-in april-2025-sectors (about 13 minutes on 2 cores). */
+  /** Wall time per job, ms: every branch of the built-in april-2025 takes about 1.5 minutes on 2 cores, and draws on every branch (`draws`) several times that. */
   jobMs: number;
   /** Jobs running at once, and waiting. */
   concurrency: number;
@@ -324,7 +324,7 @@ function computeRoutes(app: Hono, { limits, jobs, sized, submit, dataset }: Serv
   let scenarioList: { name: string; title: string }[] | undefined;
   app.get('/api/scenarios', (c) => {
     scenarioList ??= listBuiltinScenarios().map((name) => ({ name, title: checkBuiltinScenario(name).title }));
-    return c.json({ scenarios: scenarioList, default: DEFAULT_SCENARIO });
+    return c.json({ scenarios: scenarioList, default: PAGE_SCENARIO });
   });
 
   // The editor: a built-in scenario's text to start from, and a check of edited text with the CLI's errors (line and field).

@@ -241,9 +241,9 @@ test('server jobs on the queue: a job outlives a killed server, and a queued job
 
 test("a scenario's branches as tasks on the queue give the local run's bytes", { skip, timeout: 300000 }, async () => {
   while (workers.filter((w) => w.exitCode === null && !w.killed).length < 2) startWorker();
-  const local = parley('run', 'april-2025', '--draws', '0', '--json');
+  const local = parley('run', 'april-2025-1s', '--draws', '0', '--json');
   assert.equal(local.code, 0, local.err);
-  const queued = parley('run', 'april-2025', '--draws', '0', '--json', '--redis', url);
+  const queued = parley('run', 'april-2025-1s', '--draws', '0', '--json', '--redis', url);
   assert.equal(queued.code, 0, queued.err);
   assert.equal(queued.out, local.out);
   assert.equal(JSON.parse(queued.out).branches.length, 5);

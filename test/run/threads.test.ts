@@ -68,7 +68,7 @@ test("a scenario's branches on threads give the bytes of the run on one thread, 
 });
 
 test('details_on: main gives a branch the deal alone, and the same deal', async () => {
-  const text = readFileSync(join(SCENARIO_DIR, 'april-2025.yaml'), 'utf8');
+  const text = readFileSync(join(SCENARIO_DIR, 'april-2025-1s.yaml'), 'utf8');
   const mainOnly = text.replace('monte_carlo: { draws: 100 }', 'monte_carlo: { draws: 100 }\n    details_on: main');
   assert.notEqual(mainOnly, text);
   const deal = async (t: string) => {

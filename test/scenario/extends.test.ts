@@ -11,7 +11,7 @@ import { checkBuiltinScenario, checkScenarioText, loadScenario, SCENARIO_DIR } f
 import { DataError } from '../../src/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-extends-'));
-const base = checkBuiltinScenario('april-2025');
+const base = checkBuiltinScenario('april-2025-1s');
 const write = (name: string, text: string) => {
   const file = join(dir, name);
   writeFileSync(file, text);
@@ -31,7 +31,7 @@ function failure(fn: () => unknown): { message: string; file?: string; line?: nu
 test('extends: fields replace, actors replace per economy, lists merge by id with new events in date order, drop removes items and actors', () => {
   const file = write(
     'child.yaml',
-    `extends: april-2025
+    `extends: april-2025-1s
 scenario: child
 title: A child
 actors:
@@ -71,12 +71,12 @@ events:
 });
 
 test('extends: an error in the extending file names that file and line; one in the extended file names it', () => {
-  const child = write('bad-child.yaml', ['extends: april-2025', 'events:', '  - id: x', '    date: 2025-04-10', '    type: statement', '    by: USA', '    txt: typo', '    assumption: A test.', ''].join('\n'));
+  const child = write('bad-child.yaml', ['extends: april-2025-1s', 'events:', '  - id: x', '    date: 2025-04-10', '    type: statement', '    by: USA', '    txt: typo', '    assumption: A test.', ''].join('\n'));
   const e1 = failure(() => loadScenario(child));
   assert.equal(e1.file, child);
   assert.equal(e1.line, 3);
   // A parent with a broken event (line 6), extended by a child that is fine.
-  const parentText = readFileSync(join(SCENARIO_DIR, 'april-2025.yaml'), 'utf8').replace("text: \"Japan keeps its stance of 'not rushing to reach an agreement'.\"", 'text: 5');
+  const parentText = readFileSync(join(SCENARIO_DIR, 'april-2025-1s.yaml'), 'utf8').replace("text: \"Japan keeps its stance of 'not rushing to reach an agreement'.\"", 'text: 5');
   const parent = write('parent.yaml', parentText);
   const line = parentText.split('\n').findIndex((l) => l.includes('text: 5')) + 1;
   const ok = write('ok-child.yaml', 'extends: parent.yaml\nscenario: ok-child\n');
@@ -87,12 +87,12 @@ test('extends: an error in the extending file names that file and line; one in t
 });
 
 test('extends: an unknown drop, a replacement out of date order, a loop and an unknown scenario are clear errors', () => {
-  const drop = write('drop.yaml', 'extends: april-2025\ndrop:\n  events: [no-such-event]\n');
+  const drop = write('drop.yaml', 'extends: april-2025-1s\ndrop:\n  events: [no-such-event]\n');
   const e1 = failure(() => loadScenario(drop));
   assert.match(e1.message, /field "drop\.events\.0": the extended scenario has no event "no-such-event"/);
   assert.equal(e1.file, drop);
-  assert.match(failure(() => loadScenario(write('drop-actor.yaml', 'extends: april-2025\ndrop:\n  actors: [XYZ]\n'))).message, /field "drop\.actors\.0": the extended scenario has no actor "XYZ"/);
-  const order = write('order.yaml', ['extends: april-2025', 'events:', '  - id: not-rushing', '    date: 2025-01-01', '    type: statement', '    by: JPN', '    text: Moved.', '    assumption: A test.', ''].join('\n'));
+  assert.match(failure(() => loadScenario(write('drop-actor.yaml', 'extends: april-2025-1s\ndrop:\n  actors: [XYZ]\n'))).message, /field "drop\.actors\.0": the extended scenario has no actor "XYZ"/);
+  const order = write('order.yaml', ['extends: april-2025-1s', 'events:', '  - id: not-rushing', '    date: 2025-01-01', '    type: statement', '    by: JPN', '    text: Moved.', '    assumption: A test.', ''].join('\n'));
   const e2 = failure(() => loadScenario(order));
   assert.match(e2.message, /events out of order/);
   assert.equal(e2.file, order);
@@ -106,10 +106,10 @@ test('extends: an unknown drop, a replacement out of date order, a loop and an u
 });
 
 test('extends: scenario text from outside may extend a built-in scenario, never a file', () => {
-  const s = checkScenarioText('extends: april-2025\nscenario: sent\n', 'scenario');
+  const s = checkScenarioText('extends: april-2025-1s\nscenario: sent\n', 'scenario');
   assert.equal(s.scenario, 'sent');
   assert.equal(s.events.length, base.events.length);
-  const e = failure(() => checkScenarioText(`extends: ${join(SCENARIO_DIR, 'april-2025.yaml')}\n`, 'scenario'));
+  const e = failure(() => checkScenarioText(`extends: ${join(SCENARIO_DIR, 'april-2025-1s.yaml')}\n`, 'scenario'));
   assert.match(e.message, /a scenario sent as text may extend only a built-in one/);
   assert.equal(e.file, 'scenario');
   assert.equal(e.line, 1);

@@ -1,6 +1,6 @@
 /**
  * Scenarios: the schema rejects each kind of malformed file precisely; the
- * april-2025 events replay the data set's schedule exactly; branches change
+ * april-2025-1s events replay the data set's schedule exactly; branches change
  * only what they name; results equal the library's for the same questions.
  */
 import { test } from 'node:test';
@@ -20,7 +20,7 @@ import { collectWarnings } from '../../src/warn.js';
 import { assertClose, ROOT } from '../helpers.js';
 import { scenarioMarkdown } from '../../src/report/scenario.js';
 
-const ls = collectWarnings(() => loadScenario('april-2025')).value;
+const ls = collectWarnings(() => loadScenario('april-2025-1s')).value;
 const DATES = ['2025-01-31', '2025-02-04', '2025-03-04', '2025-03-07', '2025-03-12', '2025-04-03', '2025-04-05', '2025-04-09', '2025-04-10', '2025-04-12', '2025-04-15', '2025-04-21', '2025-07-08', '2025-07-09'];
 
 test('replaying the scenario\'s events reproduces the data set\'s tariff matrix on every date', () => {
@@ -133,7 +133,7 @@ test('the same seed gives byte-identical JSON, Monte Carlo included', async () =
 
 // Malformed scenarios: each error names the file, the line and the field.
 const dir = mkdtempSync(join(tmpdir(), 'parley-scen-'));
-const original = readFileSync(join(SCENARIO_DIR, 'april-2025.yaml'), 'utf8');
+const original = readFileSync(join(SCENARIO_DIR, 'april-2025-1s.yaml'), 'utf8');
 function broken(name: string, edit: (s: string) => string): string {
   const text = edit(original);
   assert.notEqual(text, original, `${name}: the edit applied`);

@@ -1,5 +1,5 @@
 /**
- * april-2025-sectors: the episode's events applied sector by sector to episode-2025-sectors. Its replay gives the
+ * april-2025 (in sectors): the episode's events applied sector by sector to episode-2025-sectors. Its replay gives the
  * data set's schedule in every cell on every effective date; it keeps to 21 April 2025; and its cheap questions
  * (tariffs, effects, the calibrated US objective, the US-China war) report one line per pair. The talks by sector
  * are tested in test/run/negotiate-sectors.test.ts; the full run takes minutes (docs/scenario.md).
@@ -14,8 +14,8 @@ import { tariffsAt } from '../../src/schedule/schedule.js';
 import { scenarioMarkdown } from '../../src/report/scenario.js';
 import { collectWarnings } from '../../src/warn.js';
 
-const ls = collectWarnings(() => loadScenario('april-2025-sectors')).value;
-// april-2025's fourteen dates, and 3 May, when Section 232 reaches auto parts.
+const ls = collectWarnings(() => loadScenario('april-2025')).value;
+// april-2025-1s's fourteen dates, and 3 May, when Section 232 reaches auto parts.
 const DATES = ['2025-01-31', '2025-02-04', '2025-03-04', '2025-03-07', '2025-03-12', '2025-04-03', '2025-04-05', '2025-04-09', '2025-04-10', '2025-04-12', '2025-04-15', '2025-04-21', '2025-05-03', '2025-07-08', '2025-07-09'];
 
 test('replaying the sector scenario\'s events gives the data set\'s tariffs in every importer-exporter-sector cell on every date', () => {

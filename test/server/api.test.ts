@@ -215,7 +215,7 @@ test('no way in: JSON bodies only, built-in scenario names only, known branches,
     const r = await call('POST', '/api/scenarios/run', { scenario: name });
     assert.equal(r.status, 400, name);
     assert.equal(r.body.field, 'scenario');
-    assert.match(r.body.error, /unknown scenario .*built-in: april-2025, april-2025-sectors, us-china-eu-2025/);
+    assert.match(r.body.error, /unknown scenario .*built-in: april-2025, april-2025-1s, us-china-eu-2025/);
     assert.doesNotMatch(r.body.error, /\//, 'no path in the message');
   }
   const branch = await call('POST', '/api/scenarios/run', { scenario: 'april-2025', branch: 'no-such-branch' });

@@ -150,7 +150,7 @@ for (const size of SIZES) {
     test('the scenario editor checks YAML as you type, with the line and field of a mistake', { skip, timeout: 60000 }, async () => {
       const editor = page.locator('#yaml');
       const text = await editor.inputValue();
-      assert.match(text, /^scenario: april-2025$/m);
+      assert.match(text, /^scenario: april-2025-1s$/m);
       await editor.fill(text.replace('baseline: 2024-12-31', 'baseline: 2024-13-31'));
       await page.waitForFunction(() => document.getElementById('yaml-check')!.classList.contains('invalid'), null, { timeout: 30000 });
       assert.match((await page.locator('#yaml-check').textContent())!, /line \d+: field "baseline"/);
@@ -276,9 +276,9 @@ for (const size of SIZES) {
       await page.waitForFunction(() => document.title.includes('as edited') && document.getElementById('status')!.textContent === 'Ready.', null, { timeout: 110000 });
       const saved = page.locator('#scenario optgroup[label="Saved runs"] option');
       await page.waitForFunction(() => document.querySelectorAll('#scenario optgroup[label="Saved runs"] option').length > 0);
-      assert.match((await saved.first().textContent())!, /^april-2025, saved \d{4}-\d\d-\d\d \d\d:\d\d$/);
+      assert.match((await saved.first().textContent())!, /^april-2025-1s, saved \d{4}-\d\d-\d\d \d\d:\d\d$/);
       // Back to the built-in scenario, then the saved run: shown as saved, with nothing run again.
-      await page.locator('#scenario').selectOption('april-2025');
+      await page.locator('#scenario').selectOption('april-2025-1s');
       await page.waitForFunction(() => !document.title.includes('as edited') && document.getElementById('status')!.textContent === 'Ready.', null, { timeout: 60000 });
       const posts: string[] = [];
       const count = (r: { method(): string; url(): string }) => void (r.method() === 'POST' && posts.push(r.url()));
