@@ -51,8 +51,8 @@ if (!existsSync(REDIS)) {
     queue.setMaxListeners(1000);
     events.setMaxListeners(1000);
     await events.waitUntilReady();
-    const { hash } = openDataset('episode-2025');
-    const empty = { kind: 'negotiate', spec: { parties: ['USA', 'JPN'] }, data: 'episode-2025', dataHash: hash, seed: 1, from: 0, to: 0 };
+    const { hash } = openDataset('episode-2025-1s');
+    const empty = { kind: 'negotiate', spec: { parties: ['USA', 'JPN'] }, data: 'episode-2025-1s', dataHash: hash, seed: 1, from: 0, to: 0 };
     const TASKS = 300;
     const t0 = performance.now();
     const jobs = await queue.addBulk(Array.from({ length: TASKS }, () => ({ name: 'items', data: empty, opts: { removeOnComplete: true } })));
@@ -69,7 +69,7 @@ if (!existsSync(REDIS)) {
     const spec = { parties: ['USA', 'JPN'], at: '2025-04-21', frontier: 0, eps: { dist: 'lognormal', median: 4, sigma: 0.2 } };
     const talks = async () => {
       const t = performance.now();
-      await runStrategy('negotiate', spec, { data: 'episode-2025' }, { monteCarlo: { draws, seed: 1 }, redis: url });
+      await runStrategy('negotiate', spec, { data: 'episode-2025-1s' }, { monteCarlo: { draws, seed: 1 }, redis: url });
       return (performance.now() - t) / 1000;
     };
     const one = await talks();
@@ -86,7 +86,7 @@ if (!existsSync(REDIS)) {
     await monteCarlo({
       kind: 'best-response',
       spec: { player: 'USA', instrument: 'uniform', at: '2025-04-21', eps: { dist: 'lognormal', median: 4, sigma: 0.2 } },
-      source: { data: 'episode-2025' },
+      source: { data: 'episode-2025-1s' },
       draws: 10000,
       seed: 1,
       redis: url,

@@ -101,7 +101,7 @@ for (const [name, world, instrument, target] of wars) {
   console.log(`${name.padEnd(44)} ${ms.toFixed(0).padStart(10)} ${String(war.rounds).padStart(6)} ${String(n).padStart(11)} ${target.padStart(8)}${war.converged ? '' : '  NOT CONVERGED'}`);
 }
 
-// Trade talks on episode-2025: USA-JPN from 21 April, two linked issues (defence, decoupling with a
+// Trade talks on episode-2025-1s: USA-JPN from 21 April, two linked issues (defence, decoupling with a
 // chance of Chinese retaliation), an outside option, a deadline; then 1,000 Monte Carlo draws of it.
 const talks = {
   parties: ['USA', 'JPN'],
@@ -117,7 +117,7 @@ const talks = {
   frontier: 0,
   sweep: false,
 };
-const source = { data: 'episode-2025' };
+const source = { data: 'episode-2025-1s' };
 const restore = setWarningSink(() => {});
 const spec = NegotiateSpecSchema.parse(talks);
 const negTimes: number[] = [];
@@ -126,7 +126,7 @@ for (let k = 0; k < 5; k++) {
   runSpec('negotiate', resolveUncertain(spec, 'central'), source);
   negTimes.push(performance.now() - t0);
 }
-console.log(`\n${'USA-JPN talks, 2 linked issues (episode-2025)'.padEnd(44)} ${median(negTimes).toFixed(0).padStart(10)} ms median of 5`);
+console.log(`\n${'USA-JPN talks, 2 linked issues (episode-2025-1s)'.padEnd(44)} ${median(negTimes).toFixed(0).padStart(10)} ms median of 5`);
 const uncertain = NegotiateSpecSchema.parse({
   ...talks,
   eps: { dist: 'lognormal', median: 4, sigma: 0.2 },
@@ -144,7 +144,7 @@ console.log(`${'  central + 1,000 Monte Carlo draws of it'.padEnd(44)} ${(perfor
   const restoreC = setWarningSink(() => {});
   for (const weights of [['revenue', 'balances'], ['revenue', 'balances', 'balance:CHN']]) {
     const t = performance.now();
-    const c = runCalibration({ data: 'episode-2025', player: 'USA', at: '2025-04-02', weights });
+    const c = runCalibration({ data: 'episode-2025-1s', player: 'USA', at: '2025-04-02', weights });
     console.log(`${`${weights.length === 2 ? '\n' : ''}  calibrate USA 2 April: ${weights.join(', ')}`.padEnd(44)} ${(performance.now() - t).toFixed(0).padStart(10)} ms, mean gap ${c.fit.mean_abs_gap_points.toFixed(1)} points (target 30000)`);
   }
   restoreC();
@@ -153,7 +153,7 @@ console.log(`${'  central + 1,000 Monte Carlo draws of it'.padEnd(44)} ${(perfor
 // The April 2025 world in sectors (issue 15): 13 regions x 20 sectors with input-output links.
 {
   const restoreS = setWarningSink(() => {});
-  const sectors = { data: 'episode-2025-sectors' };
+  const sectors = { data: 'episode-2025' };
   const bySector = { parties: ['USA', 'JPN'], at: '2025-04-21', instrument: 'partner-sector', frontier: 0, sweep: false, levers: [] };
   const timed = (name: string, spec: Record<string, unknown>, target: string) => {
     const t = performance.now();
@@ -173,10 +173,10 @@ console.log(`${'  central + 1,000 Monte Carlo draws of it'.padEnd(44)} ${(perfor
   timed('  ... cars apart, + farm purchases, pledge', { ...bySector, instrument: 'partner', separate: ['AUTOS'], issues: [...talks.issues, ...commitments], outside_options: talks.outside_options, patience: talks.patience, disagreement: { deadline: '2025-07-09' } }, '2000');
   const { runCalibration } = await import('../src/run/calibrate.js');
   const t = performance.now();
-  const c = runCalibration({ data: 'episode-2025-sectors', player: 'USA', at: '2025-04-02', weights: ['revenue', 'balance:CHN', 'balance:VNM'] });
+  const c = runCalibration({ data: 'episode-2025', player: 'USA', at: '2025-04-02', weights: ['revenue', 'balance:CHN', 'balance:VNM'] });
   console.log(`${'  calibrate USA 2 April (revenue, CHN, VNM)'.padEnd(44)} ${(performance.now() - t).toFixed(0).padStart(10)} ms, mean gap ${c.fit.mean_abs_gap_points.toFixed(1)} points (target 30000)`);
   const t2 = performance.now();
-  const g = runCalibration({ data: 'episode-2025-sectors', player: 'USA', at: '2025-04-02', weights: ['revenue', 'income:STEEL', 'income:AUTOS', 'income:AGR'], instrument: 'partner-sector', method: 'conditions' });
+  const g = runCalibration({ data: 'episode-2025', player: 'USA', at: '2025-04-02', weights: ['revenue', 'income:STEEL', 'income:AUTOS', 'income:AGR'], instrument: 'partner-sector', method: 'conditions' });
   console.log(`${'  ... interest groups, by sector (conditions)'.padEnd(44)} ${(performance.now() - t2).toFixed(0).padStart(10)} ms, ${g.fit.conditions} conditions, mean gap ${g.fit.mean_abs_gap_points.toFixed(1)} points (target 30000)`);
   restoreS();
 }

@@ -61,8 +61,8 @@ if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
   const node = process.execPath;
   row('node -e 0 (the floor: Node.js itself)', timeProcess(node, ['-e', '0']), '');
   row('parley --help', timeProcess(node, [bin, '--help']), '150');
-  timeProcess(node, [bin, 'tariffs', '--data', 'episode-2025', '--at', '2025-04-21', '--json'], 1); // fills the cache
-  row('parley tariffs --data episode-2025 --at 2025-04-21 --json', timeProcess(node, [bin, 'tariffs', '--data', 'episode-2025', '--at', '2025-04-21', '--json']), '300');
+  timeProcess(node, [bin, 'tariffs', '--data', 'episode-2025-1s', '--at', '2025-04-21', '--json'], 1); // fills the cache
+  row('parley tariffs --data episode-2025-1s --at 2025-04-21 --json', timeProcess(node, [bin, 'tariffs', '--data', 'episode-2025-1s', '--at', '2025-04-21', '--json']), '300');
   const cf = timeProcess(node, [bin, 'counterfactual', '--flows', flows, '--shock', shock, '--eps', '4', '--json']);
   row('parley counterfactual, 194 economies from CSV, --json', cf, '');
   const npx = timeProcess('npx', ['--no-install', 'parley', '--help'], 3);
@@ -81,7 +81,7 @@ if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
 console.log(`\n${'built-in data set load (in process)'.padEnd(40)} ${'build ms'.padStart(9)} ${'cached ms'.padStart(10)} ${'target'.padStart(8)}`);
 process.env.PARLEY_CACHE_DIR = env.PARLEY_CACHE_DIR;
 const restore = setWarningSink(() => {});
-for (const [name, target] of [['episode-2025', '30'], ['baci-2023', '60'], ['icio-2022', '150']] as const) {
+for (const [name, target] of [['episode-2025-1s', '30'], ['baci-2023', '60'], ['icio-2022', '150']] as const) {
   if (!existsSync(join(DATA_DIR, name))) {
     console.log(`  ${name}: not built yet`);
     continue;

@@ -268,7 +268,7 @@ const notes = [
   `input-output structure: WIOD 2013 release, 2011 (Timmer et al. 2015), by the 14-sector bridge; ${proxied.length} economies WIOD lacks take WIOD RoW's structure: ${proxied.join(' ')}`,
   'tariffs are those of 2021 (Teti stops there), statutory applied rates: no Section 232/301 duties, no 2018-19 retaliation, nothing of 2025',
 ];
-// The 13 regions and 14 sectors of the April 2025 episode (data/episode-2025), for --aggregate.
+// The 13 regions and 14 sectors of the April 2025 episode (data/episode-2025-1s), for --aggregate.
 const episodeRegions = ['USA', 'JPN', 'CHN', 'KOR', 'VNM', 'MYS', 'SGP', 'THA', 'IDN', 'EU', 'CAN', 'MEX', 'ROW'];
 const bySector14 = new Map<string, string[]>();
 for (const r of sectorRows) bySector14.set(r.sector14, [...(bySector14.get(r.sector14) ?? []), r.sector]);
@@ -276,7 +276,7 @@ writeFileSync(
   join(out, 'episode-13x14.yaml'),
   `# icio-2022 at the 13 regions of the April 2025 episode and the 14 sectors of the ICIO-WIOD bridge.
 # Use: parley counterfactual --data icio-2022 --aggregate data/icio-2022/episode-13x14.yaml ...
-# (ROW here is ICIO's ROW plus every economy not named: Taiwan is in it, unlike episode-2025's BACI-based ROW.)
+# (ROW here is ICIO's ROW plus every economy not named: Taiwan is in it, unlike episode-2025-1s's BACI-based ROW.)
 economies:
   EU: [${EU27.join(', ')}]
   ROW: '*'

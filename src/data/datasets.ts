@@ -14,8 +14,11 @@ import type { FlowSource } from './tables.js';
 /** Folder of the built-in data sets (works from src/ and from dist/). */
 export const DATA_DIR = fileURLToPath(new URL('../../data/', import.meta.url));
 
-/** The data set a command, request or spec uses when it names none: the April 2025 world. */
-export const DEFAULT_DATASET = 'episode-2025';
+/**
+ * The data set a command, request or spec uses when it names none: the April 2025 world in one sector, where a deal or
+ * a best response takes a fraction of a second (the episode in sectors, `episode-2025`, is named when wanted).
+ */
+export const DEFAULT_DATASET = 'episode-2025-1s';
 
 /** Cache kinds (data/cache.ts) of an opened data set, and of one opened with its dated schedule. */
 export const DATASET_CACHE = 'dataset';

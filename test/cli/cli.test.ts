@@ -89,7 +89,7 @@ test('parley demo (npm start) prints the Liberation Day table', () => {
 });
 
 test('parley tariffs --json gives every pair with the measures that make up its rate', () => {
-  const r = parley('tariffs', '--data', 'episode-2025', '--at', '2025-04-21', '--json');
+  const r = parley('tariffs', '--data', 'episode-2025-1s', '--at', '2025-04-21', '--json');
   assert.equal(r.code, 0, r.err);
   const j = JSON.parse(r.out);
   assert.equal(j.date, '2025-04-21');
@@ -113,14 +113,14 @@ test('parley tariffs: a bad date and a data set without measures exit 2 with one
 });
 
 test('parley data show prints totals, provenance shares and what the loader derived', () => {
-  const r = parley('data', 'show', 'episode-2025');
+  const r = parley('data', 'show', 'episode-2025-1s');
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /provenance \(share of flow value\): reported \d+\.\d%, mirror 0\.1%, derived \d+\.\d%, estimated \d+\.\d%/);
   assert.match(r.out, /filled 2 empty cell\(s\) from kor-vnm-kita-2023\.csv/);
   assert.match(r.out, /31 dated measures/);
   // The tariffs' own provenance: the one-sector world leaves most importers' rates unsourced (estimated); the world in sectors sources them.
   const one = /tariffs \(share of international goods flow value, by the provenance of its baseline rate\): reported ([\d.]+)%.*estimated ([\d.]+)%/.exec(r.out)!;
-  const sectors = parley('data', 'show', 'episode-2025-sectors', '--json');
+  const sectors = parley('data', 'show', 'episode-2025', '--json');
   const p = JSON.parse(sectors.out).tariff_provenance;
   assert.ok(p.reported > 0.8 && Number(one[1]) < 50, `reported: ${p.reported} in sectors against ${one[1]}% in one sector`);
   assert.ok(Math.abs(Object.values(p as Record<string, number>).reduce((a, b) => a + b, 0) - 1) < 1e-12, 'shares add up to 1');

@@ -60,8 +60,8 @@ frontier: 5
 `,
 );
 
-test('negotiate --json on episode-2025: agreement, disagreement, gains, frontier, levers', () => {
-  const r = parley('negotiate', '--data', 'episode-2025', '--parties', 'USA,JPN', '--spec', SPEC, '--json');
+test('negotiate --json on episode-2025-1s: agreement, disagreement, gains, frontier, levers', () => {
+  const r = parley('negotiate', '--data', 'episode-2025-1s', '--parties', 'USA,JPN', '--spec', SPEC, '--json');
   assert.equal(r.code, 0, r.err);
   const j = JSON.parse(r.out);
   assert.equal(j.agreement.reached, true);
@@ -77,7 +77,7 @@ test('negotiate --json on episode-2025: agreement, disagreement, gains, frontier
 });
 
 test('negotiate Monte Carlo: the same seed gives identical JSON, with percentile bands', () => {
-  const args = ['negotiate', '--data', 'episode-2025', '--parties', 'USA,JPN', '--spec', SPEC, '--draws', '6', '--seed', '3', '--json'];
+  const args = ['negotiate', '--data', 'episode-2025-1s', '--parties', 'USA,JPN', '--spec', SPEC, '--draws', '6', '--seed', '3', '--json'];
   const a = parley(...args);
   const b = parley(...args);
   assert.equal(a.code, 0, a.err);
@@ -86,7 +86,7 @@ test('negotiate Monte Carlo: the same seed gives identical JSON, with percentile
   assert.equal(j.uncertainty.draws, 6);
   const t = j.agreement.tariffs.find((x: { importer: string }) => x.importer === 'USA');
   assert.ok(t.p5 <= t.p25 && t.p25 <= t.median && t.median <= t.p75 && t.p75 <= t.p95);
-  const c = parley('negotiate', '--data', 'episode-2025', '--parties', 'USA,JPN', '--spec', SPEC, '--draws', '6', '--seed', '4', '--json');
+  const c = parley('negotiate', '--data', 'episode-2025-1s', '--parties', 'USA,JPN', '--spec', SPEC, '--draws', '6', '--seed', '4', '--json');
   assert.notEqual(JSON.parse(c.out).uncertainty.percentiles['gains.JPN'].p5, j.uncertainty.percentiles['gains.JPN'].p5, 'another seed, other draws');
 });
 
@@ -112,7 +112,7 @@ test('bad specs exit 2 with one line naming the file and field', () => {
   ];
   cases.forEach(([text, re], k) => {
     const f = file(`bad${k}.yaml`, text);
-    const r = parley('negotiate', '--data', 'episode-2025', '--spec', f);
+    const r = parley('negotiate', '--data', 'episode-2025-1s', '--spec', f);
     assert.equal(r.code, 2, `case ${k}: ${r.err}`);
     assert.match(r.err, re, `case ${k}`);
     assert.equal(r.err.trim().split('\n').filter((l) => !l.startsWith('warning:')).length, 1, `case ${k}: one line`);
@@ -120,7 +120,7 @@ test('bad specs exit 2 with one line naming the file and field', () => {
 });
 
 test('calibrate --json: the weights under which the US tariffs announced by 2 April are a best response, with the fit', () => {
-  const r = parley('calibrate', '--data', 'episode-2025', '--player', 'USA', '--at', '2025-04-02', '--bootstrap', '20', '--json');
+  const r = parley('calibrate', '--data', 'episode-2025-1s', '--player', 'USA', '--at', '2025-04-02', '--bootstrap', '20', '--json');
   assert.equal(r.code, 0, r.err);
   const j = JSON.parse(r.out);
   assert.equal(j.player, 'USA');
@@ -142,7 +142,7 @@ test('calibrate --json: the weights under which the US tariffs announced by 2 Ap
 
 test('negotiate --separate AUTOS: cars get their own rate per pair, the other goods share one; an unknown sector is a one-line error', () => {
   const spec = file('cars.json', JSON.stringify({ frontier: 0 }));
-  const r = parley('negotiate', '--data', 'episode-2025-sectors', '--parties', 'USA,JPN', '--at', '2025-04-21', '--separate', 'AUTOS', '--spec', spec, '--json');
+  const r = parley('negotiate', '--data', 'episode-2025', '--parties', 'USA,JPN', '--at', '2025-04-21', '--separate', 'AUTOS', '--spec', spec, '--json');
   assert.equal(r.code, 0, r.err);
   const rows = JSON.parse(r.out).agreement.tariffs as { importer: string; exporter: string; sector: string; rate: number }[];
   const usOnJapan = rows.filter((t) => t.importer === 'USA' && t.exporter === 'JPN' && t.sector !== 'ALL');
@@ -150,8 +150,8 @@ test('negotiate --separate AUTOS: cars get their own rate per pair, the other go
   assert.equal(others.size, 1, 'the goods not bargained apart share one rate');
   assert.notEqual(usOnJapan.find((t) => t.sector === 'AUTOS')!.rate, [...others][0]);
   assert.equal(rows.filter((t) => t.sector === 'ALL').length, 2, 'one ALL row per pair');
-  const bad = parley('negotiate', '--data', 'episode-2025-sectors', '--parties', 'USA,JPN', '--at', '2025-04-21', '--separate', 'CARS', '--spec', spec);
+  const bad = parley('negotiate', '--data', 'episode-2025', '--parties', 'USA,JPN', '--at', '2025-04-21', '--separate', 'CARS', '--spec', spec);
   assert.equal(bad.code, 2);
-  assert.match(bad.err, /separate: "CARS" is not a goods sector of episode-2025-sectors/);
+  assert.match(bad.err, /separate: "CARS" is not a goods sector of episode-2025/);
   assert.doesNotMatch(bad.err, /\n\s+at /, 'no stack trace');
 });

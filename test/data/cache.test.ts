@@ -43,7 +43,7 @@ test('a cached data set equals the freshly built one, including its warnings and
 });
 
 test('changing one byte of any input file rebuilds the entry', () => {
-  const dir = copyOf('episode-2025');
+  const dir = copyOf('episode-2025-1s');
   const key = join(dir, 'manifest.yaml');
   const probe = counting(() => buildDataset(key));
   cached('probe', key, probe.build);

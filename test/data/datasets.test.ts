@@ -18,8 +18,8 @@ const exportsOf = (w: World, i: string) => w.codes.reduce((a, j) => (j === i ? a
 const importsOf = (w: World, j: string) => w.codes.reduce((a, i) => (i === j ? a : a + at(w, i, j)), 0);
 
 test('every built-in data set loads and states where its numbers come from', () => {
-  assert.deepEqual(listBuiltinDatasets(), ['baci-2023', 'baci-2023-ilms', 'episode-2025', 'episode-2025-sectors', 'gegravity-sample', 'icio-2022', 'yotov-2016']);
-  for (const name of ['baci-2023', 'baci-2023-ilms', 'episode-2025', 'episode-2025-sectors', 'icio-2022', 'yotov-2016']) {
+  assert.deepEqual(listBuiltinDatasets(), ['baci-2023', 'baci-2023-ilms', 'episode-2025', 'episode-2025-1s', 'gegravity-sample', 'icio-2022', 'yotov-2016']);
+  for (const name of ['baci-2023', 'baci-2023-ilms', 'episode-2025', 'episode-2025-1s', 'icio-2022', 'yotov-2016']) {
     const w = collectWarnings(() => loadDataset(name)).value;
     const p = w.meta.provenance!;
     assertClose(Object.values(p).reduce((a, b) => a + b, 0), 1, 1e-12, `${name} provenance shares`);
@@ -52,8 +52,8 @@ test('baci-2023-ilms: the same flows with the ILMS calibration diagonal', () => 
   assert.equal(at(w, 'USA', 'CHN'), at(baci.value, 'USA', 'CHN'));
 });
 
-test('episode-2025: 13 regions aggregated from baci-2023, the KOR-VNM gap filled and marked', () => {
-  const { value: e } = collectWarnings(() => loadDataset('episode-2025'));
+test('episode-2025-1s: 13 regions aggregated from baci-2023, the KOR-VNM gap filled and marked', () => {
+  const { value: e } = collectWarnings(() => loadDataset('episode-2025-1s'));
   const b = baci.value;
   assert.deepEqual(e.codes, ['USA', 'JPN', 'CHN', 'KOR', 'VNM', 'MYS', 'SGP', 'THA', 'IDN', 'EU', 'CAN', 'MEX', 'ROW']);
   assert.equal(at(b, 'KOR', 'VNM'), 0, 'the gap in BACI');

@@ -16,7 +16,7 @@ import { tariffsAt } from '../../src/schedule/schedule.js';
 import { bestResponse } from '../../src/strategy/best-response.js';
 import { assertClose } from '../helpers.js';
 
-const { world: sectors, schedule } = openScheduledDataset('episode-2025-sectors');
+const { world: sectors, schedule } = openScheduledDataset('episode-2025');
 const oneSector = (w: World) => aggregateWorld(w, { sectors: { ALL: [...w.sectors] } });
 // The baseline's flows and tariffs in one sector, and the 21 April tariffs weighted by the same flows.
 const merged = oneSector(sectors);

@@ -12,7 +12,7 @@ import { solveOrThrow, type Deficits } from '../../src/model/equilibrium.js';
 import { economyResults } from '../../src/model/results.js';
 import { assertClose } from '../helpers.js';
 
-const { world, schedule } = openScheduledDataset('episode-2025');
+const { world, schedule } = openScheduledDataset('episode-2025-1s');
 const A = '2025-04-21';
 const ones = new Float64Array(world.t.length).fill(1);
 const cell = (exporter: string, importer: string) => (world.codes.indexOf(exporter) * world.N + world.codes.indexOf(importer)) * world.S;

@@ -88,7 +88,7 @@ function startWorker(): ChildProcess {
 }
 
 test('with a seed, the JSON is byte-identical locally, with one worker process and with two', { skip, timeout: 300000 }, async () => {
-  const args = ['negotiate', '--data', 'episode-2025', '--spec', specFile, '--draws', '12', '--seed', '7', '--json'];
+  const args = ['negotiate', '--data', 'episode-2025-1s', '--spec', specFile, '--draws', '12', '--seed', '7', '--json'];
   const local = parley(...args);
   assert.equal(local.code, 0, local.err);
   startWorker();
@@ -110,7 +110,7 @@ test('with a seed, the JSON is byte-identical locally, with one worker process a
 });
 
 test('a worker killed (kill -9) mid-run: its task is taken over by another and the result is the same', { skip, timeout: 240000 }, async () => {
-  const args = ['negotiate', '--data', 'episode-2025', '--spec', specFile, '--draws', '200', '--seed', '11', '--json'];
+  const args = ['negotiate', '--data', 'episode-2025-1s', '--spec', specFile, '--draws', '200', '--seed', '11', '--json'];
   const local = parley(...args);
   assert.equal(local.code, 0, local.err);
   const victim = startWorker();
@@ -135,7 +135,7 @@ test('a task whose data hash the workers cannot match fails with that reason, af
   const queue = new Queue('parley-tasks', { connection });
   const events = new QueueEvents('parley-tasks', { connection: listening });
   await events.waitUntilReady();
-  const job = await queue.add('items', { kind: 'negotiate', spec: { parties: ['USA', 'JPN'] }, data: 'episode-2025', dataHash: '0'.repeat(64), seed: 1, from: 0, to: 1 }, { attempts: 2, backoff: { type: 'fixed', delay: 100 } });
+  const job = await queue.add('items', { kind: 'negotiate', spec: { parties: ['USA', 'JPN'] }, data: 'episode-2025-1s', dataHash: '0'.repeat(64), seed: 1, from: 0, to: 1 }, { attempts: 2, backoff: { type: 'fixed', delay: 100 } });
   await assert.rejects(job.waitUntilFinished(events), /content hash .* the run used 000000000000: refusing to compute on other numbers/);
   await job.remove();
   await events.close();
@@ -146,7 +146,7 @@ test('a task whose data hash the workers cannot match fails with that reason, af
 
 test('an unreachable Redis is one clear error, exit 2', { skip, timeout: 60000 }, async () => {
   const port = await freePort();
-  const r = parley('negotiate', '--data', 'episode-2025', '--spec', specFile, '--draws', '4', '--redis', `redis://127.0.0.1:${port}`);
+  const r = parley('negotiate', '--data', 'episode-2025-1s', '--spec', specFile, '--draws', '4', '--redis', `redis://127.0.0.1:${port}`);
   assert.equal(r.code, 2, r.err);
   assert.match(r.err, /^parley: --redis: cannot reach Redis at 127\.0\.0\.1:\d+/m);
   assert.doesNotMatch(r.err, /\n\s+at /, 'no stack trace');
@@ -154,7 +154,7 @@ test('an unreachable Redis is one clear error, exit 2', { skip, timeout: 60000 }
 
 test('Redis killed (kill -9) and restarted mid-run: nothing queued is lost and the result is the same', { skip, timeout: 300000 }, async () => {
   while (workers.filter((w) => w.exitCode === null && !w.killed).length < 2) startWorker();
-  const args = ['negotiate', '--data', 'episode-2025', '--spec', specFile, '--draws', '160', '--seed', '13', '--json'];
+  const args = ['negotiate', '--data', 'episode-2025-1s', '--spec', specFile, '--draws', '160', '--seed', '13', '--json'];
   const local = parley(...args);
   assert.equal(local.code, 0, local.err);
   const run = background(...args, '--redis', url);
@@ -170,7 +170,7 @@ test('Redis killed (kill -9) and restarted mid-run: nothing queued is lost and t
 
 test('a sweep on the queue gives the local sweep byte for byte', { skip, timeout: 240000 }, async () => {
   while (workers.filter((w) => w.exitCode === null && !w.killed).length < 2) startWorker();
-  const args = ['sweep', 'negotiate', '--data', 'episode-2025', '--parties', 'USA,JPN', '--at', '2025-04-21', '--vary', 'eps=3:5:3', '--vary', 'objectives.USA.revenue=0,0.3', '--json'];
+  const args = ['sweep', 'negotiate', '--data', 'episode-2025-1s', '--parties', 'USA,JPN', '--at', '2025-04-21', '--vary', 'eps=3:5:3', '--vary', 'objectives.USA.revenue=0,0.3', '--json'];
   const local = parley(...args);
   assert.equal(local.code, 0, local.err);
   const queued = parley(...args, '--redis', url);
@@ -183,7 +183,7 @@ test('a run cancelled with Ctrl-C stops, says so, and leaves none of its tasks o
   // One worker: it runs one task while the rest wait on the queue when the run is cancelled.
   for (const w of workers) w.kill('SIGKILL');
   startWorker();
-  const run = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/cli/parley.ts'), 'negotiate', '--data', 'episode-2025', '--spec', specFile, '--draws', '400', '--seed', '3', '--redis', url], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  const run = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/cli/parley.ts'), 'negotiate', '--data', 'episode-2025-1s', '--spec', specFile, '--draws', '400', '--seed', '3', '--redis', url], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   run.stderr!.on('data', (c) => (err += c));
   const closed = new Promise<number>((r) => run.on('close', (c) => r(c ?? -1)));
@@ -210,7 +210,7 @@ test('server jobs on the queue: a job outlives a killed server, and a queued job
     await new Promise<void>((r) => child.stdout!.on('data', (c: Buffer) => String(c).includes('serving on') && r()));
     return { child, api: `http://127.0.0.1:${port}/api` };
   };
-  const spec = { parties: ['USA', 'JPN'], at: '2025-04-21', frontier: 0, eps: { dist: 'lognormal', median: 4, sigma: 0.2 }, monte_carlo: { draws: 24, seed: 5 }, data: 'episode-2025' };
+  const spec = { parties: ['USA', 'JPN'], at: '2025-04-21', frontier: 0, eps: { dist: 'lognormal', median: 4, sigma: 0.2 }, monte_carlo: { draws: 24, seed: 5 }, data: 'episode-2025-1s' };
   const first = await serve();
   // No worker yet: the job waits on the queue while its server is killed.
   const posted = await fetch(`${first.api}/strategy/negotiate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec) });
@@ -225,7 +225,7 @@ test('server jobs on the queue: a job outlives a killed server, and a queued job
     view = (await (await fetch(`${second.api}/jobs/${job}`)).json()) as typeof view;
   }
   assert.equal(view.status, 'done', view.error);
-  const cli = parley('negotiate', '--data', 'episode-2025', '--spec', specFile, '--draws', '24', '--seed', '5', '--json');
+  const cli = parley('negotiate', '--data', 'episode-2025-1s', '--spec', specFile, '--draws', '24', '--seed', '5', '--json');
   assert.deepEqual(view.result, JSON.parse(cli.out), 'the queued job gives the CLI run');
   // Cancel a job before any worker takes it.
   for (const w of workers) w.kill('SIGKILL');

@@ -41,11 +41,11 @@ test('a Latin hypercube has one point in each of its n strata on every axis, and
 
 test("a sweep point's outputs are the spec's own result at those values", async () => {
   const spec = { parties: ['USA', 'JPN'], at: '2025-04-21', frontier: 0, objectives: { USA: { welfare: 1, revenue: 0, balances: {} } } };
-  const r = await runSweep('negotiate', spec, 'episode-2025', { axes: [{ path: 'eps', values: [3, 5] }, { path: 'objectives.USA.revenue', values: [0, 0.4] }], design: 'grid', seed: 1 }, { workers: 1 });
+  const r = await runSweep('negotiate', spec, 'episode-2025-1s', { axes: [{ path: 'eps', values: [3, 5] }, { path: 'objectives.USA.revenue', values: [0, 0.4] }], design: 'grid', seed: 1 }, { workers: 1 });
   assert.equal(r.points.length, 4);
   const point = r.points[3];
   assert.deepEqual(point.values, { eps: 5, 'objectives.USA.revenue': 0.4 });
-  const direct = runSpec('negotiate', resolveUncertain(NegotiateSpecSchema.parse({ ...spec, eps: 5, objectives: { USA: { welfare: 1, revenue: 0.4, balances: {} } } }), 'central'), { data: 'episode-2025' });
+  const direct = runSpec('negotiate', resolveUncertain(NegotiateSpecSchema.parse({ ...spec, eps: 5, objectives: { USA: { welfare: 1, revenue: 0.4, balances: {} } } }), 'central'), { data: 'episode-2025-1s' });
   assert.equal(point.outputs['utility.USA'], direct.utility.USA);
   assert.equal(point.outputs['utility.JPN'], direct.utility.JPN);
   assert.ok(r.outputs.includes('welfare.USA') && r.outputs.some((o) => o.startsWith('agreement.tariffs[USA>JPN>ALL]')), r.outputs.join(', '));
@@ -53,8 +53,8 @@ test("a sweep point's outputs are the spec's own result at those values", async 
 
 test('a value the spec cannot take is one clear error naming the point and the field, before anything runs', async () => {
   await assert.rejects(
-    runSweep('negotiate', { parties: ['USA', 'JPN'] }, 'episode-2025', { axes: [{ path: 'frontier', values: [0, 'many'] }], design: 'grid', seed: 1 }),
+    runSweep('negotiate', { parties: ['USA', 'JPN'] }, 'episode-2025-1s', { axes: [{ path: 'frontier', values: [0, 'many'] }], design: 'grid', seed: 1 }),
     /sweep point 1 \(frontier=many\): field "frontier": .*expected number/,
   );
-  await assert.rejects(runSweep('negotiate', { parties: ['USA', 'JPN'] }, 'episode-2025', { axes: [{ path: 'parties[5]', values: ['CHN'] }], design: 'grid', seed: 1 }), /"parties\[5\]": the spec has no element \[5\] there/);
+  await assert.rejects(runSweep('negotiate', { parties: ['USA', 'JPN'] }, 'episode-2025-1s', { axes: [{ path: 'parties[5]', values: ['CHN'] }], design: 'grid', seed: 1 }), /"parties\[5\]": the spec has no element \[5\] there/);
 });

@@ -28,7 +28,7 @@ const talks = NegotiateSpecSchema.parse({
 });
 
 test("a negotiation's parts on two threads give the bytes of the parts on one, warm starts for the draws included", async () => {
-  const source = { data: 'episode-2025' };
+  const source = { data: 'episode-2025-1s' };
   const one = await runStrategy('negotiate', talks, source, { workers: 1 });
   const two = await runStrategy('negotiate', talks, source, { workers: 2, threadsAfterMs: 0 });
   const c1 = one.central as typeof one.central & { [WARM]: unknown };

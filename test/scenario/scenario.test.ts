@@ -192,6 +192,6 @@ test('generic layers name no economy and no built-in data set or scenario: the r
   // (The defaults DEFAULT_DATASET and DEFAULT_SCENARIO are named once, in data/datasets.ts and scenario/load.ts.)
   for (const file of ['src/report/scenario.ts', 'src/scenario/run.ts', 'src/scenario/timeline.ts', 'src/run/strategy.ts', 'src/run/runners.ts', 'src/run/context.ts']) {
     const code = readFileSync(join(ROOT, file), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
-    assert.doesNotMatch(code, /'(USA|JPN|CHN|EU)'|episode-2025|april-2025/, `${file} names an economy or a built-in`);
+    assert.doesNotMatch(code, /'(USA|JPN|CHN|EU)'|episode-2025-1s|april-2025/, `${file} names an economy or a built-in`);
   }
 });

@@ -1,5 +1,5 @@
 /**
- * april-2025 (in sectors): the episode's events applied sector by sector to episode-2025-sectors. Its replay gives the
+ * april-2025 (in sectors): the episode's events applied sector by sector to episode-2025. Its replay gives the
  * data set's schedule in every cell on every effective date; it keeps to 21 April 2025; and its cheap questions
  * (tariffs, effects, the calibrated US objective, the US-China war) report one line per pair. The talks by sector
  * are tested in test/run/negotiate-sectors.test.ts; the full run takes minutes (docs/scenario.md).

@@ -1,5 +1,5 @@
 /**
- * The episode-2025 schedule: for each effective date in the event list, the
+ * The episode-2025-1s schedule: for each effective date in the event list, the
  * rates of the main pairs follow from the events; pauses and their expiry
  * switch on their dates; exemptions remove only what they name.
  */
@@ -10,7 +10,7 @@ import { collectWarnings } from '../../src/warn.js';
 import { scheduleFromManifest, tariffsAt, type TariffsAt } from '../../src/schedule/schedule.js';
 import { assertClose } from '../helpers.js';
 
-const { loaded, world } = collectWarnings(() => openDataset('episode-2025')).value;
+const { loaded, world } = collectWarnings(() => openDataset('episode-2025-1s')).value;
 const schedule = scheduleFromManifest(loaded, world);
 const P = Object.fromEntries([...schedule.parameters].map(([k, p]) => [k, p.value]));
 const MFN = 0.0255; // US baseline on partners other than China

@@ -41,7 +41,7 @@ async function finished(id: string, via = call) {
 
 const TINY = `scenario: tiny
 title: One question
-data: episode-2025
+data: episode-2025-1s
 baseline: 2024-12-31
 seed: 1
 focus: { economies: [USA], reference: USA }
@@ -58,10 +58,10 @@ test('health, OpenAPI, data sets and tariffs', async () => {
   assert.equal(doc.openapi, '3.1.0');
   for (const p of ['/api/datasets', '/api/tariffs', '/api/counterfactual', '/api/strategy/negotiate', '/api/scenarios/run', '/api/jobs/{id}', '/api/runs/{id}']) assert.ok(p in doc.paths, p);
   const list = (await call('GET', '/api/datasets')).body;
-  assert.ok(list.some((d: { name: string; economies: number }) => d.name === 'episode-2025' && d.economies === 13));
-  const ep = (await call('GET', '/api/datasets/episode-2025')).body;
+  assert.ok(list.some((d: { name: string; economies: number }) => d.name === 'episode-2025-1s' && d.economies === 13));
+  const ep = (await call('GET', '/api/datasets/episode-2025-1s')).body;
   assert.equal(ep.data_hash.length, 64);
-  const t = (await call('GET', '/api/tariffs?data=episode-2025&at=2025-04-21')).body;
+  const t = (await call('GET', '/api/tariffs?data=episode-2025-1s&at=2025-04-21')).body;
   const chnUs = t.rates.find((r: { importer: string; exporter: string; sector: string }) => r.importer === 'CHN' && r.exporter === 'USA' && r.sector === 'ALL');
   assert.ok(Math.abs(chnUs.rate - 1.462) < 1e-12);
 });
@@ -107,9 +107,9 @@ test('counterfactual on the input-output world: sector results for the economies
 test('a counterfactual from a date starts from the world on that date (the baseline solved forward), not the data relabelled', async () => {
   // Putting the US tariff on China back to its pre-2025 20.8% from 21 April: measured from the 21 April equilibrium,
   // it equals the ratio of the two states measured from the baseline (test/run/dated.test.ts), not China +4.3%.
-  const r = await call('POST', '/api/counterfactual', { data: 'episode-2025', at: '2025-04-21', deficits: 'balanced', shock: [{ exporter: 'CHN', importer: 'USA', tariff: 0.208 }] });
+  const r = await call('POST', '/api/counterfactual', { data: 'episode-2025-1s', at: '2025-04-21', deficits: 'balanced', shock: [{ exporter: 'CHN', importer: 'USA', tariff: 0.208 }] });
   assert.equal(r.status, 200);
-  const { world, schedule } = openScheduledDataset('episode-2025');
+  const { world, schedule } = openScheduledDataset('episode-2025-1s');
   const tA = tariffsAt(world, schedule, '2025-04-21').t;
   const tB = Float64Array.from(tA);
   tB[(world.codes.indexOf('CHN') * world.N + world.codes.indexOf('USA')) * world.S] = 0.208;
@@ -140,13 +140,13 @@ test('a Monte Carlo job reports progress and can be cancelled', async () => {
 });
 
 test('a sweep is a job whose points are the CLI sweep\'s; too many points or a bad value is a 4xx before it queues', async () => {
-  const body = { kind: 'negotiate', spec: { parties: ['USA', 'JPN'], at: '2025-04-21', frontier: 0, data: 'episode-2025' }, vary: [{ path: 'eps', from: 3, to: 5, count: 2 }, { path: 'objectives.USA.revenue', values: [0, 0.3] }] };
+  const body = { kind: 'negotiate', spec: { parties: ['USA', 'JPN'], at: '2025-04-21', frontier: 0, data: 'episode-2025-1s' }, vary: [{ path: 'eps', from: 3, to: 5, count: 2 }, { path: 'objectives.USA.revenue', values: [0, 0.3] }] };
   const r = await call('POST', '/api/sweep', body);
   assert.equal(r.status, 202, JSON.stringify(r.body));
   const done = await finished(r.body.job);
   assert.equal(done.status, 'done', done.error);
   const { runSweep } = await import('../../src/run/sweep.js');
-  const direct = await runSweep('negotiate', body.spec, 'episode-2025', { axes: body.vary, design: 'grid', seed: 1 }, { workers: 1 });
+  const direct = await runSweep('negotiate', body.spec, 'episode-2025-1s', { axes: body.vary, design: 'grid', seed: 1 }, { workers: 1 });
   assert.deepEqual(done.result, JSON.parse(JSON.stringify(direct)));
   assert.equal(done.result.points.length, 4);
   const many = await call('POST', '/api/sweep', { ...body, vary: [{ path: 'eps', from: 3, to: 5, count: 51 }] });
@@ -160,10 +160,10 @@ test('a sweep is a job whose points are the CLI sweep\'s; too many points or a b
 test('every limit and bad input is a 4xx JSON error naming the field, and the server keeps serving', async () => {
   const cases: [string, string, unknown, number, string | undefined][] = [
     ['POST', '/api/counterfactual', '{not json', 400, undefined],
-    ['POST', '/api/counterfactual', { data: 'episode-2025', shock: 'x' }, 400, 'shock'],
+    ['POST', '/api/counterfactual', { data: 'episode-2025-1s', shock: 'x' }, 400, 'shock'],
     ['POST', '/api/counterfactual', { data: '../../etc/passwd', shock: [] }, 400, 'data'],
-    ['POST', '/api/counterfactual', { data: 'episode-2025', shock: Array.from({ length: 6 }, () => ({ exporter: 'JPN', importer: 'USA', tariff: 0.1 })) }, 413, 'shock'],
-    ['POST', '/api/counterfactual', { data: 'episode-2025', shock: [{ exporter: 'XYZ', importer: 'USA', tariff: 0.1 }] }, 400, 'shock.0.exporter'],
+    ['POST', '/api/counterfactual', { data: 'episode-2025-1s', shock: Array.from({ length: 6 }, () => ({ exporter: 'JPN', importer: 'USA', tariff: 0.1 })) }, 413, 'shock'],
+    ['POST', '/api/counterfactual', { data: 'episode-2025-1s', shock: [{ exporter: 'XYZ', importer: 'USA', tariff: 0.1 }] }, 400, 'shock.0.exporter'],
     ['POST', '/api/strategy/negotiate', { parties: ['USA'] }, 400, 'parties'],
     ['POST', '/api/strategy/negotiate', { parties: ['USA', 'JPN'], data: '/etc/passwd' }, 400, 'data'],
     ['POST', '/api/strategy/negotiate', { parties: ['USA', 'JPN'], eps: { dist: 'normal', mean: 4, sd: 1 }, monte_carlo: { draws: 51 } }, 413, 'monte_carlo.draws'],
@@ -176,7 +176,7 @@ test('every limit and bad input is a 4xx JSON error naming the field, and the se
     ['GET', '/api/datasets/..%2F..%2Fetc%2Fpasswd', undefined, 400, 'data'],
     ['GET', '/api/jobs/nope', undefined, 404, 'id'],
     ['GET', '/api/runs/nope', undefined, 404, 'id'],
-    ['POST', '/api/counterfactual', { data: 'episode-2025', shock: [{ exporter: 'JPN', importer: 'USA', tariff: 1e9 }] }, 400, 'shock.0.tariff'],
+    ['POST', '/api/counterfactual', { data: 'episode-2025-1s', shock: [{ exporter: 'JPN', importer: 'USA', tariff: 1e9 }] }, 400, 'shock.0.tariff'],
     ['POST', '/api/export/xlsx', { sheets: [] }, 400, 'sheets'],
     ['POST', '/api/export/xlsx', { sheets: [{ name: '../x', rows: [] }] }, 400, 'sheets.0.name'],
   ];

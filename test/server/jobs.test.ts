@@ -12,7 +12,7 @@ import type { JobInput } from '../../src/server/compute.js';
 const jobs = new JobManager({ concurrency: 1, queue: 8, timeoutMs: 120000, keep: 50 });
 after(() => jobs.close());
 
-const counterfactual = (tariff: number): JobInput => ({ type: 'counterfactual', data: 'episode-2025', at: '2025-04-21', shock: [{ exporter: 'CHN', importer: 'USA', tariff }], deficits: 'fixed' });
+const counterfactual = (tariff: number): JobInput => ({ type: 'counterfactual', data: 'episode-2025-1s', at: '2025-04-21', shock: [{ exporter: 'CHN', importer: 'USA', tariff }], deficits: 'fixed' });
 const run = async (input: JobInput): Promise<Job> => jobs.wait(jobs.submit(input).id);
 
 test('one warm thread serves consecutive jobs, and an answer does not depend on what ran before it', async () => {
@@ -38,7 +38,7 @@ test('a job that fails with its own error leaves its thread serving the next', a
 
 test('a cancelled job\'s thread is terminated and replaced; the next job runs', async () => {
   const started = jobs.threadsStarted;
-  const long = jobs.submit({ type: 'strategy', kind: 'negotiate', data: 'episode-2025', spec: { parties: ['USA', 'JPN'], at: '2025-04-21', frontier: 0, eps: { dist: 'uniform', min: 3, max: 5 }, monte_carlo: { draws: 400, seed: 3 } } });
+  const long = jobs.submit({ type: 'strategy', kind: 'negotiate', data: 'episode-2025-1s', spec: { parties: ['USA', 'JPN'], at: '2025-04-21', frontier: 0, eps: { dist: 'uniform', min: 3, max: 5 }, monte_carlo: { draws: 400, seed: 3 } } });
   for (let k = 0; k < 300 && jobs.get(long.id)!.status !== 'running'; k++) await new Promise((r) => setTimeout(r, 20));
   jobs.cancel(long.id);
   assert.equal((await jobs.wait(long.id)).status, 'cancelled');

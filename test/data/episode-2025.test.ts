@@ -1,5 +1,5 @@
 /**
- * episode-2025-sectors: the April 2025 world in 13 regions x 20 sectors with input-output links. It loads with its
+ * episode-2025: the April 2025 world in 13 regions x 20 sectors with input-output links. It loads with its
  * structure; no importer's zero tariff is a gap; each 2025 measure reaches exactly the sectors (and the part of a
  * sector) it names, on every date of the episode; and aggregated to one sector without intermediates it is the
  * one-sector model run on the aggregated flows and tariffs.
@@ -20,7 +20,7 @@ import { openScheduledDataset } from '../../src/schedule/open.js';
 import { tariffsAt } from '../../src/schedule/schedule.js';
 import { assertClose, DATA } from '../helpers.js';
 
-const { world, schedule } = openScheduledDataset('episode-2025-sectors');
+const { world, schedule } = openScheduledDataset('episode-2025');
 const param = (name: string) => schedule.parameters.get(name)!.value;
 
 test('13 regions x 20 sectors with input-output links, services, and the eight elasticity sets (FGO in use)', () => {
@@ -35,7 +35,7 @@ test('13 regions x 20 sectors with input-output links, services, and the eight e
 });
 
 test('every importer taxes goods: a zero tariff on a traded good is one the source reports, never a gap', () => {
-  const rows = parse(readFileSync(join(DATA, 'episode-2025-sectors', 'baseline-tariffs.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  const rows = parse(readFileSync(join(DATA, 'episode-2025', 'baseline-tariffs.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
   const { N, S, Z, t } = world;
   const goods = world.sectors.map((s, k) => [s, k] as const).filter(([s]) => s !== 'SERV');
   for (let j = 0; j < N; j++) {
