@@ -149,7 +149,7 @@ export function buildProgram(): Command {
     .option('--data <name-or-dir>', 'a data set with dated measures', DEFAULT_DATASET)
     .requiredOption('--player <code>', 'the government, e.g. USA')
     .requiredOption('--at <date>', 'the tariffs announced by this date (YYYY-MM-DD)')
-    .option('--weights <names>', 'weights to estimate: revenue, balances (its deficit partners), balance:CODE, income:SECTOR (input-output data)', 'revenue,balances')
+    .option('--weights <names>', 'weights to estimate: revenue, balances (its deficit partners), balance:CODE, income:SECTOR (input-output data); default revenue,balances (revenue alone where every partner is a deficit partner)')
     .addOption(new Option('--instrument <kind>', 'its tariffs as variables').choices(['partner', 'sector', 'partner-sector', 'uniform']).default('partner'))
     .option('--targets <codes>', 'only its tariffs on these exporters (e.g. USA for a retaliation)')
     .addOption(new Option('--deficits <rule>', 'deficit convention').choices([...DEFICITS]).default('balanced'))

@@ -8,14 +8,16 @@ import { announcedBy, tariffsAt, type Schedule } from '../schedule/schedule.js';
 import type { World } from '../data/world.js';
 import { InputError } from '../errors.js';
 import { noShock, type Deficits } from '../model/equilibrium.js';
-import { calibrate, type Calibration } from '../strategy/calibrate.js';
+import { calibrate, deficitPartners, type Calibration } from '../strategy/calibrate.js';
+import { warn } from '../warn.js';
 import type { Instrument } from '../strategy/best-response.js';
 
 export interface CalibrationSpec {
   data: string;
   player: string;
   at: string;
-  weights: string[];
+  /** Absent: defaultWeights. */
+  weights?: string[];
   instrument?: Instrument;
   targets?: string[];
   deficits?: Deficits;
@@ -29,7 +31,18 @@ export type CalibrationResult = Calibration & { data: string; data_hash: string;
 export function runCalibration(spec: CalibrationSpec): CalibrationResult {
   const { loaded, world, schedule, hash } = openScheduledDataset(spec.data);
   if (!loaded.manifest.measures) throw new InputError(`data set ${spec.data} has no dated measures to calibrate on; try --data episode-2025`);
-  return calibrationOn(world, announcedTariffs(world, schedule, spec.at), hash, spec);
+  return calibrationOn(world, announcedTariffs(world, schedule, spec.at), hash, { ...spec, weights: spec.weights ?? defaultWeights(world, spec.player) });
+}
+
+/**
+ * The weights `parley calibrate` estimates when none are named: revenue and the balances with the player's deficit
+ * partners, or revenue alone (said) where the player runs a deficit with every partner: one weight on all those
+ * balances is a weight on its total balance, which balanced trade fixes (the US on episode-2025).
+ */
+export function defaultWeights(world: World, player: string): string[] {
+  if (deficitPartners(world, player).length < world.N - 1) return ['revenue', 'balances'];
+  warn(`calibrate: ${player} runs a deficit with every partner in ${world.meta.name}, so a weight on those balances is not identified; estimating revenue alone (name balance:CODE weights for bilateral balances)`);
+  return ['revenue'];
 }
 
 /** The tariffs a schedule had announced by `at`, in force on that day: what a calibration reads as chosen. */
@@ -38,7 +51,7 @@ export function announcedTariffs(world: World, schedule: Schedule, at: string): 
 }
 
 /** Calibrate on observed tariffs (announcedTariffs of a data set's or a scenario timeline's schedule). */
-export function calibrationOn(world: World, observedTariffs: Float64Array, hash: string, spec: Omit<CalibrationSpec, 'data'>): CalibrationResult {
+export function calibrationOn(world: World, observedTariffs: Float64Array, hash: string, spec: Omit<CalibrationSpec, 'data'> & { weights: string[] }): CalibrationResult {
   const observed = { ...noShock(world), tariffs: observedTariffs };
   const deficits = spec.deficits ?? 'balanced';
   const instrument = spec.instrument ?? 'partner';

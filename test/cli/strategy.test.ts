@@ -140,6 +140,23 @@ test('calibrate --json: the weights under which the US tariffs announced by 2 Ap
   assert.match(bad.err, /unknown weight "charity"/);
 });
 
+test("calibrate on the episode in sectors with no weights named (the issue's command): revenue alone, said, since every US partner is a deficit partner", () => {
+  const r = parley('calibrate', '--data', 'episode-2025', '--player', 'USA', '--at', '2025-04-02', '--json');
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /USA runs a deficit with every partner in episode-2025, so a weight on those balances is not identified; estimating revenue alone/);
+  const j = JSON.parse(r.out);
+  assert.deepEqual(Object.keys(j.weights), ['welfare', 'revenue']);
+  assert.ok(['value', 'p5', 'p95'].every((k) => k in j.weights.revenue));
+  assert.ok(Number.isFinite(j.fit.mean_abs_gap_points));
+  // One row per partner: the US tariff on it, trade-weighted over sectors (instrument partner).
+  assert.equal(j.tariffs.length, 12);
+  assert.ok(j.tariffs.every((t: { sector: string; observed: number; implied: number }) => t.sector === 'ALL' && Number.isFinite(t.observed) && Number.isFinite(t.implied)));
+  // Naming the balances anyway is the clear error it was.
+  const named = parley('calibrate', '--data', 'episode-2025', '--player', 'USA', '--at', '2025-04-02', '--weights', 'revenue,balances');
+  assert.equal(named.code, 2);
+  assert.match(named.err, /name partners instead \(balance:CODE\)/);
+});
+
 test('negotiate --separate AUTOS: cars get their own rate per pair, the other goods share one; an unknown sector is a one-line error', () => {
   const spec = file('cars.json', JSON.stringify({ frontier: 0 }));
   const r = parley('negotiate', '--data', 'episode-2025', '--parties', 'USA,JPN', '--at', '2025-04-21', '--separate', 'AUTOS', '--spec', spec, '--json');
