@@ -171,6 +171,14 @@ console.log(`${'  central + 1,000 Monte Carlo draws of it'.padEnd(44)} ${(perfor
     { name: 'investment', lower: 0, upper: 10, values: {}, transfers: [{ from: 'JPN', to: 'USA', value: 1000 }] },
   ];
   timed('  ... cars apart, + farm purchases, pledge', { ...bySector, instrument: 'partner', separate: ['AUTOS'], issues: [...talks.issues, ...commitments], outside_options: talks.outside_options, patience: talks.patience, disagreement: { deadline: '2025-07-09' } }, '2000');
+  // The whole us-japan question of april-2025 (deal, 5 frontier points, 5 levers, 8 patience points), its parts
+  // after the deal on one thread and on one per core (run/strategy.ts).
+  const question = NegotiateSpecSchema.parse({ ...bySector, instrument: 'partner', separate: ['AUTOS'], issues: [...talks.issues, commitments[0]], outside_options: talks.outside_options, patience: talks.patience, disagreement: { deadline: '2025-07-09' }, frontier: 5, sweep: true, levers: ['china-card', 'defence', 'decoupling', 'farm', 'patience:JPN'] });
+  for (const workers of [1, availableParallelism()]) {
+    const t = performance.now();
+    await runStrategy('negotiate', question, sectors, { workers });
+    console.log(`${`  ... + frontier, 5 levers, patience: ${workers} thread${workers > 1 ? 's' : ''}`.padEnd(44)} ${(performance.now() - t).toFixed(0).padStart(10)} ms`);
+  }
   const { runCalibration } = await import('../src/run/calibrate.js');
   const t = performance.now();
   const c = runCalibration({ data: 'episode-2025', player: 'USA', at: '2025-04-02', weights: ['revenue', 'balance:CHN', 'balance:VNM'] });
