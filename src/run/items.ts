@@ -5,13 +5,11 @@
  * cannot match the hash refuses it (it never computes on other numbers).
  */
 import { errorRecord, InputError, type ErrorRecord } from '../errors.js';
-import { drawRandom, resolveUncertain } from '../strategy/uncertainty.js';
-import { dataHashHere } from './context.js';
 import type { NegotiationOptions } from '../strategy/negotiation-setup.js';
-import { specContext, type Context } from './context.js';
+import { drawRandom, resolveUncertain } from '../strategy/uncertainty.js';
+import { dataHashHere, specContext, type Context } from './context.js';
 import { dealOptions, runNegotiationPart, runSpec, type NegotiationPart } from './runners.js';
-import type { NegotiateSpec, Resolved } from './spec.js';
-import { SPEC_SCHEMAS, type SpecKind } from './spec.js';
+import { SPEC_SCHEMAS, type NegotiateSpec, type Resolved, type SpecKind } from './spec.js';
 
 /** Sweep points: item `first + k` sets each of `paths` to `points[k]`'s value at the same position. */
 export interface SweepPoints {

@@ -6,13 +6,11 @@
  */
 import { errorFromRecord, InputError } from '../errors.js';
 import { hasUncertainty, resolveUncertain } from '../strategy/uncertainty.js';
-import type { WorldSource } from './context.js';
-import { monteCarlo } from './montecarlo.js';
-import type { StrategyResults, UncertaintySummary } from './results.js';
 import { availableParallelism } from 'node:os';
-import { runItems } from './montecarlo.js';
+import { specContext, type WorldSource } from './context.js';
+import { monteCarlo, runItems } from './montecarlo.js';
+import type { StrategyResults, UncertaintySummary } from './results.js';
 import { runNegotiationPart, runNegotiationWith, runSpec, withWarmStart, type PartResult } from './runners.js';
-import { specContext } from './context.js';
 import type { NegotiateSpec, Resolved, SpecKind } from './spec.js';
 
 export interface StrategyRunOptions {

@@ -300,6 +300,7 @@ async function branchesOnThreads(ls: LoadedScenario, tls: Timeline[], o: RunOpti
       const task: BranchTask = { ...source, branch: tls[k].name, ...(o.draws === undefined ? {} : { draws: o.draws }) };
       const worker = startWorker(import.meta.url, 'branch-worker', task);
       threads.push(worker);
+      let settled = false;
       worker.on('message', (m: BranchMessage) => {
         if ('progress' in m) {
           const { label, done: d, total: t } = m.progress;
@@ -310,6 +311,7 @@ async function branchesOnThreads(ls: LoadedScenario, tls: Timeline[], o: RunOpti
           return report(label);
         }
         m.warnings.forEach((x) => warn(x));
+        settled = true;
         void worker.terminate();
         if ('result' in m) {
           done[k] = perBranch;
@@ -318,6 +320,8 @@ async function branchesOnThreads(ls: LoadedScenario, tls: Timeline[], o: RunOpti
         } else reject(errorFromRecord(m.error, `branch ${tls[k].name}: `));
       });
       worker.on('error', reject);
+      // A thread that stops without an answer (stopped by a cancellation, or out of memory) fails its branch.
+      worker.on('exit', (code) => settled || reject(o.signal?.aborted ? new InputError('the run was cancelled') : new Error(`branch ${tls[k].name}: its thread stopped (exit code ${code}) without an answer`)));
     });
   let next = 0;
   const lane = async (): Promise<[number, ScenarioResult][]> => {

@@ -67,6 +67,14 @@ test("a scenario's branches on threads give the bytes of the run on one thread, 
   assert.ok(progress.every((d, k) => k === 0 || d >= progress[k - 1]), 'progress never goes back');
 });
 
+test('a run cancelled while its branches are on threads stops them and says so', async () => {
+  const ls = collectWarnings(() => loadScenario('us-china-eu-2025')).value;
+  const cancel = new AbortController();
+  setTimeout(() => cancel.abort(), 300);
+  // Its threads take longer than that to start, let alone answer: a run that finished would resolve instead.
+  await assert.rejects(collectWarnings(() => runScenario(ls, { draws: 0, workers: 2, signal: cancel.signal })).value, /the run was cancelled/);
+});
+
 test('details_on: main gives a branch the deal alone, and the same deal', async () => {
   const text = readFileSync(join(SCENARIO_DIR, 'april-2025-1s.yaml'), 'utf8');
   const mainOnly = text.replace('monte_carlo: { draws: 100 }', 'monte_carlo: { draws: 100 }\n    details_on: main');
