@@ -52,23 +52,30 @@ function formatLocated(message: string, loc: Location): string {
   return parts.length ? `${parts.join(', ')}: ${message}` : message;
 }
 
-/** An error as it crossed a thread (name and message, a convergence failure's figures): the class it had, for the shells. */
+/**
+ * An error as it crosses a thread: its message and kind (`input`, `convergence` or `internal`, the kinds the server's
+ * jobs report), where an input error points, and a convergence failure's figures.
+ */
 export interface ErrorRecord {
-  name: string;
   message: string;
+  kind: 'input' | 'convergence' | 'internal';
+  location?: Location;
   residual?: number;
   iterations?: number;
 }
 
 export function errorRecord(e: unknown): ErrorRecord {
   const err = e instanceof Error ? e : new Error(String(e));
-  return { name: err.name, message: err.message, ...(err instanceof ConvergenceError ? { residual: err.residual, iterations: err.iterations } : {}) };
+  if (err instanceof InputError) return { message: err.message, kind: 'input', location: err.location };
+  if (err instanceof ConvergenceError) return { message: err.message, kind: 'convergence', residual: err.residual, iterations: err.iterations };
+  return { message: err.message, kind: 'internal' };
 }
 
-/** The error a record describes, its message prefixed by `where` (e.g. "branch main: "). */
+/** The error a record describes, of the class its kind names, its message prefixed by `where` (e.g. "branch main: "). */
 export function errorFromRecord(r: ErrorRecord, where = ''): Error {
   const message = `${where}${r.message}`;
-  if (r.name === 'ConvergenceError') return Object.assign(new ConvergenceError('', r.residual ?? NaN, r.iterations ?? 0), { message });
-  if (r.name === 'InputError' || r.name === 'DataError') return new InputError(message);
+  if (r.kind === 'convergence') return Object.assign(new ConvergenceError('', r.residual ?? NaN, r.iterations ?? 0), { message });
+  // The message already names the location: keep it as the error's, without formatting it in again.
+  if (r.kind === 'input') return Object.assign(new InputError(message), { location: r.location ?? {} });
   return new Error(message);
 }

@@ -7,7 +7,7 @@
  * job at a time: the warnings collected are that job's alone.
  */
 import { parentPort } from 'node:worker_threads';
-import { ConvergenceError, InputError } from '../errors.js';
+import { errorRecord } from '../errors.js';
 import { setWarningSink } from '../warn.js';
 import { runJob, type JobInput } from './compute.js';
 
@@ -19,8 +19,7 @@ parentPort!.on('message', ({ id, input }: { id: string; input: JobInput }) => {
   runJob(input, (done, total, label) => parentPort!.postMessage({ id, progress: { done, total, label } }))
     .then((result) => parentPort!.postMessage({ id, result, warnings }))
     .catch((e: unknown) => {
-      const err = e instanceof Error ? e : new Error(String(e));
-      const kind = err instanceof InputError ? 'input' : err instanceof ConvergenceError ? 'convergence' : 'internal';
-      parentPort!.postMessage({ id, error: err.message, kind, ...(err instanceof InputError ? { location: err.location } : {}), warnings });
+      const { message, kind, location } = errorRecord(e);
+      parentPort!.postMessage({ id, error: message, kind, ...(location ? { location } : {}), warnings });
     });
 });
