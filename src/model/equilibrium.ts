@@ -15,7 +15,7 @@ import { newton, type NewtonProblem } from '../numeric/newton.js';
 import { currentResidual, droppedMarket, residual, residualJacobian, residualJvp, type MarketSystem } from './residual.js';
 import { IoSystem } from './io-system.js';
 import type { ShockedSystem } from './shocked.js';
-import { DAMPED_CLAMP, DAMPED_STEPS, DAMPED_UNTIL, DIRECT_MAX_N, IO_CONSISTENCY_TOL, KRYLOV_FIRST_TOL, KRYLOV_FLOOR_TOL, KRYLOV_RETRY_TOL, NEWTON_HALVINGS, NEWTON_MAX_ITERATIONS, SOLVE_TOL } from '../numeric/tolerances.js';
+import { DAMPED_CLAMP, DAMPED_STEPS, DAMPED_UNTIL, DIRECT_MAX_N, IO_CONSISTENCY_TOL, KRYLOV_FIRST_TOL, KRYLOV_FLOOR_TOL, KRYLOV_LANDING, KRYLOV_RETRY_TOL, NEWTON_HALVINGS, NEWTON_MAX_ITERATIONS, SOLVE_TOL } from '../numeric/tolerances.js';
 import { createWorld, type World } from '../data/world.js';
 import { ConvergenceError } from '../errors.js';
 import { warn } from '../warn.js';
@@ -228,7 +228,8 @@ export function solveSystem(sys: MarketSystem, options: SolveOptions = {}): Solv
   const w = options.start ? Float64Array.from(options.start) : new Float64Array(N).fill(1);
   const damped = dampedSteps(sys, w);
   // Asked for more than a counterfactual needs (strategy), it stops at the model's noise floor once below TOL.solve.
-  const newtonReport = newton(equilibriumProblem(sys, options.linear), w, { tol, maxIterations: options.maxIterations ?? NEWTON_MAX_ITERATIONS, maxHalvings: NEWTON_HALVINGS, ...(tol < TOL.solve ? { floor: TOL.solve } : {}) });
+  const newtonReport = newton(equilibriumProblem(sys, options.linear, tol), w, { tol, maxIterations: options.maxIterations ?? NEWTON_MAX_ITERATIONS, maxHalvings: NEWTON_HALVINGS, ...(tol < TOL.solve ? { floor: TOL.solve } : {}) });
+  sys.tangentAccuracy?.(0);
   const reached = residual(sys, w, new Float64Array(N));
   return { converged: reached < tol, iterations: damped + newtonReport.iterations, residual: reached };
 }
@@ -263,7 +264,7 @@ function dampedSteps(sys: MarketSystem, w: Float64Array): number {
  * comes from the factored analytic Jacobian (N <= DIRECT_MAX_N) or from
  * inexact GMRES on analytic Jacobian-vector products.
  */
-function equilibriumProblem(sys: MarketSystem, linear: SolveOptions['linear']): NewtonProblem {
+function equilibriumProblem(sys: MarketSystem, linear: SolveOptions['linear'], target: number): NewtonProblem {
   const { N } = sys;
   const Y = sys.L;
   const drop = droppedMarket(sys);
@@ -273,14 +274,25 @@ function equilibriumProblem(sys: MarketSystem, linear: SolveOptions['linear']): 
   const diag = new Float64Array(N);
   const rhs = new Float64Array(N);
   let linTol = KRYLOV_FIRST_TOL;
+  /** The diagonal preconditioner is made at the current point when first needed. */
+  let diagAt = false;
   const op: PreconditionedOperator = {
     n: N,
-    apply: (v, out) => residualJvp(sys, v, out),
+    apply: (v, out, accuracy) => {
+      sys.tangentAccuracy?.(accuracy);
+      residualJvp(sys, v, out);
+      sys.jacobianEstimate?.observeProduct(v, out);
+    },
     precond: (v, out) => {
-      // A Jacobian factored at a nearby point (the last adjoint's) when there is one, else its diagonal.
-      const near = sys.factoredJacobian;
-      if (near) luSolve(near.lu, N, near.piv, v, out);
-      else for (let i = 0; i < N; i++) out[i] = v[i] / diag[i];
+      // The Jacobian's estimate from nearby points (the last adjoint's, updated since) when there is one, else its diagonal.
+      if (sys.jacobianEstimate?.solve(v, out)) return;
+      if (!diagAt) {
+        sys.diagonal(diag);
+        for (let i = 0; i < N; i++) diag[i] /= Y[i];
+        diag[drop] = Y[drop] / sys.sumL;
+        diagAt = true;
+      }
+      for (let i = 0; i < N; i++) out[i] = v[i] / diag[i];
     },
   };
   return {
@@ -290,15 +302,12 @@ function equilibriumProblem(sys: MarketSystem, linear: SolveOptions['linear']): 
     current: (x, F) => currentResidual(sys, x, F),
     direction(_x, F, measure, dx) {
       for (let i = 0; i < N; i++) rhs[i] = -F[i];
-      sys.tangentAccuracy?.(measure);
       if (!direct) {
-        if (!sys.factoredJacobian) {
-          sys.diagonal(diag);
-          for (let i = 0; i < N; i++) diag[i] /= Y[i];
-          diag[drop] = Y[drop] / sys.sumL;
-        }
-        // Inexact Newton: a loose linear solve far away, a tight one near the root.
-        gmres(op, rhs, dx, { tol: Math.min(linTol, Math.max(KRYLOV_FLOOR_TOL, measure)) });
+        diagAt = false;
+        // Inexact Newton: a loose linear solve far away, a tight one near the root, but never tighter than landing
+        // below the target needs (a residual `measure` has only to shrink by target / measure).
+        const eta = Math.min(linTol, Math.max(KRYLOV_FLOOR_TOL, measure, (KRYLOV_LANDING * target) / measure));
+        gmres(op, rhs, dx, { tol: eta });
         return true;
       }
       residualJacobian(sys, J);

@@ -19,6 +19,7 @@
  */
 import type { Baseline } from './baseline.js';
 import type { DeficitRule } from './system.js';
+import type { SecantJacobian } from '../numeric/secant.js';
 import { jacobianByProducts, type MarketSystem } from './residual.js';
 import { ShockedSystem } from './shocked.js';
 import { gmres, type PreconditionedOperator } from '../numeric/krylov.js';
@@ -91,8 +92,8 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
   readonly directMaxN = 0;
   /** An evaluation solves both inner problems, and damped steps barely move with large elasticities (CP's go to 64). */
   readonly dampedStart = false;
-  /** The last dF/dw formed for an adjoint, factored (residual.ts MarketSystem). */
-  factoredJacobian?: { lu: Float64Array; piv: Int32Array };
+  /** dF/dw as last formed and updated since (residual.ts MarketSystem). */
+  jacobianEstimate?: SecantJacobian;
 
   private readonly gva: Float64Array;
   private readonly gamma: Float64Array;
@@ -717,12 +718,13 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
   private tangentTol = IO_LINEAR_TOL;
 
   /**
-   * Inexact Newton: far from the root the outer linear solve is loose, and
-   * the products it is made of may be too. Tangents are solved to the
-   * residual times IO_TANGENT_FACTOR, between IO_LINEAR_TOL and IO_TANGENT_MAX_TOL.
+   * Inexact Newton: where the outer linear solve may be loose, the products it
+   * is made of may be too. Tangents are solved to the outer solve's relative
+   * tolerance times IO_TANGENT_FACTOR, between IO_LINEAR_TOL and
+   * IO_TANGENT_MAX_TOL; 0 restores full accuracy (adjoints, gradients).
    */
-  tangentAccuracy(measure: number): void {
-    this.tangentTol = Math.min(IO_TANGENT_MAX_TOL, Math.max(IO_LINEAR_TOL, measure * IO_TANGENT_FACTOR));
+  tangentAccuracy(linearTol: number): void {
+    this.tangentTol = Math.min(IO_TANGENT_MAX_TOL, Math.max(IO_LINEAR_TOL, linearTol * IO_TANGENT_FACTOR));
   }
 
   /** Full Jacobian by N products (tests and small worlds). */

@@ -8,6 +8,7 @@
  */
 import { dot, luFactor, luSolveTranspose } from '../numeric/linalg.js';
 import type { Baseline } from './baseline.js';
+import { SecantJacobian } from '../numeric/secant.js';
 
 /**
  * What the solver needs of an equilibrium system in factor prices: the core
@@ -31,13 +32,14 @@ export interface MarketSystem {
   jacobian(J: Float64Array): void;
   /** An approximation of the Jacobian's diagonal (GMRES preconditioner). */
   diagonal(out: Float64Array): void;
-  /** Told the current residual before a Newton direction, so products may be computed only as accurately as needed. */
-  tangentAccuracy?(measure: number): void;
+  /** Told the relative tolerance of the next Newton direction's linear solve, so products may be computed only as accurately as needed; 0 = full accuracy. */
+  tangentAccuracy?(linearTol: number): void;
   /**
-   * The last exact dF/dw this system formed (for adjoint gradients), LU-factored: the Krylov solver's preconditioner at
-   * the next points, which in strategy lie close by, so a Newton direction costs one or two products instead of many.
+   * dF/dw as last formed exactly (for adjoint gradients), then kept up to date from every product with it at later
+   * points (numeric/secant.ts): the Krylov solvers' preconditioner at the next points, which in strategy lie close by,
+   * so a Newton direction or a set of multipliers costs one or two products instead of many.
    */
-  factoredJacobian?: { lu: Float64Array; piv: Int32Array };
+  jacobianEstimate?: SecantJacobian;
 }
 
 /** The market whose equation is replaced by the numeraire. */
@@ -132,9 +134,9 @@ export function adjointMultipliers(sys: MarketSystem, count: number, dUdw: (o: n
     e[m] = 0;
     jacobianColumn(sys, m, col, J);
   }
+  (sys.jacobianEstimate ??= new SecantJacobian(N)).set(J);
   const piv = new Int32Array(N);
   luFactor(J, N, piv);
-  sys.factoredJacobian = { lu: J, piv };
   return Uw.map((rhs) => {
     const mu = new Float64Array(N);
     luSolveTranspose(J, N, piv, rhs, mu);

@@ -28,6 +28,7 @@ import { CoreTangents } from './tangent.js';
 import { ShockedSystem } from './shocked.js';
 import { jacobianByProducts, type MarketSystem } from './residual.js';
 import { DIRECT_MAX_N } from '../numeric/tolerances.js';
+import type { SecantJacobian } from '../numeric/secant.js';
 
 /**
  * How deficits behave in the counterfactual (MODEL.md §1):
@@ -80,8 +81,8 @@ export class EquilibriumSystem extends ShockedSystem implements MarketSystem {
   readonly krugman: boolean;
   readonly directMaxN = DIRECT_MAX_N;
   readonly dampedStart = true;
-  /** The last dF/dw formed for an adjoint, factored (residual.ts MarketSystem). */
-  factoredJacobian?: { lu: Float64Array; piv: Int32Array };
+  /** dF/dw as last formed and updated since (residual.ts MarketSystem). */
+  jacobianEstimate?: SecantJacobian;
 
   /** @internal (tangent.ts) Y + D, for the proportional rule. */
   readonly YD: Float64Array;

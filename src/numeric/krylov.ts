@@ -17,8 +17,12 @@ export interface GmresResult {
 /** A linear operator A of size n with a right preconditioner M^-1. */
 export interface PreconditionedOperator {
   n: number;
-  /** out = A v */
-  apply: (v: Float64Array, out: Float64Array) => void;
+  /**
+   * out = A v. `accuracy` is the relative accuracy this product needs: the solve's tolerance over the residual
+   * reached so far (at most 1), so a product late in a solve may be computed inexactly (Simoncini & Szyld 2003,
+   * "Theory of inexact Krylov subspace methods"): an operator made of inner solves may loosen them.
+   */
+  apply: (v: Float64Array, out: Float64Array, accuracy: number) => void;
   /** out = M^-1 v */
   precond: (v: Float64Array, out: Float64Array) => void;
 }
@@ -57,7 +61,7 @@ export function gmres(op: PreconditionedOperator, b: Float64Array, x: Float64Arr
       V[k + 1] ??= new Float64Array(n);
       Zs[k] ??= new Float64Array(n);
       precond(V[k], Zs[k]);
-      apply(Zs[k], V[k + 1]);
+      apply(Zs[k], V[k + 1], Math.min(1, tol / rel));
       products++;
       const wv = V[k + 1];
       // Modified Gram-Schmidt.
@@ -99,7 +103,7 @@ export function gmres(op: PreconditionedOperator, b: Float64Array, x: Float64Arr
     for (let i = 0; i < k; i++) for (let c = 0; c < n; c++) x[c] += y[i] * Zs[i][c];
     if (rel <= tol) break;
     // Restart from the true residual.
-    apply(x, r);
+    apply(x, r, tol);
     products++;
     for (let c = 0; c < n; c++) r[c] = b[c] - r[c];
   }

@@ -44,6 +44,8 @@ export const DIRECT_MAX_N = 40;
 export const KRYLOV_FIRST_TOL = 3e-2;
 /** ...never tighter than this while the residual allows... */
 export const KRYLOV_FLOOR_TOL = 1e-12;
+/** ...nor tighter than needed to land a Newton step at this fraction of the target residual... */
+export const KRYLOV_LANDING = 0.1;
 /** ...and after a failed line search the next solve is this tight before Newton gives up. */
 export const KRYLOV_RETRY_TOL = 1e-10;
 /** Extended model: GMRES tolerance is the Newton residual times this, between the two bounds below. */

@@ -16,7 +16,6 @@ import { InputError } from '../errors.js';
 import type { IoSystem, IoTariffSeeds } from '../model/io-system.js';
 import { adjointMultipliers, droppedMarket } from '../model/residual.js';
 import { gmres } from '../numeric/krylov.js';
-import { luSolveTranspose } from '../numeric/linalg.js';
 import { REVERSE_MU_MAX_PRODUCTS, REVERSE_MU_TOL } from '../numeric/tolerances.js';
 import { alongDirections, transfersOf, type Direction, type ObjectiveGradient, type ObjectiveParts, type PlayerObjective } from './gradient.js';
 
@@ -192,22 +191,26 @@ function tariffSeeds(sys: IoSystem, po: PlayerObjective, W: number, mu: Float64A
  * yet or GMRES does not get there within REVERSE_MU_MAX_PRODUCTS: the point has moved too far from it.
  */
 function reverseMultipliers(sys: IoSystem, objectives: readonly PlayerObjective[], W: readonly number[], drop: number): Float64Array[] | undefined {
-  const near = sys.factoredJacobian;
+  const near = sys.jacobianEstimate;
   if (!near) return undefined;
   const { N, S, L } = sys;
   const NS = N * S;
   const zerosNS = new Float64Array(NS);
   const vjpSeeds: IoTariffSeeds = { R: new Float64Array(N), excess: new Float64Array(N), P: zerosNS, X: zerosNS };
-  const scratch = new Float64Array(N);
   const op = {
     n: N,
     // (dF/dw)' v: F_i = excess_i / L_i but for the numeraire row, sum_m w_m L_m / sum L - 1.
-    apply: (v: Float64Array, out: Float64Array) => {
+    apply: (v: Float64Array, out: Float64Array, accuracy: number) => {
+      // Late products of the solve need less accuracy (krylov.ts): so do their inner solves.
+      sys.tangentAccuracy(accuracy);
       for (let i = 0; i < N; i++) vjpSeeds.excess[i] = i === drop ? 0 : v[i] / L[i];
       sys.adjoint(vjpSeeds, null, out);
       for (let m = 0; m < N; m++) out[m] += (v[drop] * L[m]) / sys.sumL;
+      near.observeTransposeProduct(v, out);
     },
-    precond: (v: Float64Array, out: Float64Array) => luSolveTranspose(near.lu, N, near.piv, v, out, scratch),
+    precond: (v: Float64Array, out: Float64Array) => {
+      if (!near.solveTranspose(v, out)) out.set(v);
+    },
   };
   const mus: Float64Array[] = [];
   const none = new Float64Array(N);
@@ -217,6 +220,7 @@ function reverseMultipliers(sys: IoSystem, objectives: readonly PlayerObjective[
     uw[po.player] += ownWageDerivative(sys, po, W[o]);
     const mu = new Float64Array(N);
     const r = gmres(op, uw, mu, { tol: REVERSE_MU_TOL, maxProducts: REVERSE_MU_MAX_PRODUCTS });
+    sys.tangentAccuracy(0);
     if (!(r.relResidual <= REVERSE_MU_TOL)) return undefined;
     mus.push(mu);
   }
