@@ -23,7 +23,7 @@ import type { SecantJacobian } from '../numeric/secant.js';
 import { jacobianByProducts, type MarketSystem } from './residual.js';
 import { ShockedSystem } from './shocked.js';
 import { gmres, type PreconditionedOperator } from '../numeric/krylov.js';
-import { IO_LINEAR_MAX_PRODUCTS, IO_LINEAR_TOL, IO_PRICE_MAX_STEPS, IO_PRICE_NEWTON_LINEAR_TOL, IO_PRICE_NEWTON_SHRINK, IO_PRICE_TOL, IO_TANGENT_FACTOR, IO_TANGENT_MAX_TOL } from '../numeric/tolerances.js';
+import { IO_LINEAR_MAX_PRODUCTS, IO_LINEAR_TOL, IO_PRICE_MAX_STEPS, IO_PRICE_NEWTON_LINEAR_TOL, IO_PRICE_NEWTON_SHRINK, IO_PRICE_TOL, IO_SPENDING_TOL, IO_TANGENT_FACTOR, IO_TANGENT_MAX_TOL } from '../numeric/tolerances.js';
 import { ConvergenceError, InputError } from '../errors.js';
 import { luFactor, luSolve, luSolveTranspose, norm2 } from '../numeric/linalg.js';
 
@@ -340,8 +340,8 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
 
   /**
    * Spending X given prices: (I - T) X = alpha (w VA + D'), solved for the
-   * correction to the last solution (X starts at 0), to IO_LINEAR_TOL of the
-   * right-hand side.
+   * correction to the last solution (X starts at 0), to IO_SPENDING_TOL of the
+   * right-hand side (accepting IO_LINEAR_TOL where rounding stops it short).
    */
   private solveSpending(): void {
     const { N, S, alpha, X, rhs, dX, L, w } = this;
@@ -356,11 +356,11 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
         rhs[n * S + s] = b - rhs[n * S + s];
       }
     }
-    const target = IO_LINEAR_TOL * Math.sqrt(size);
+    const target = IO_SPENDING_TOL * Math.sqrt(size);
     const left = norm2(rhs);
     if (left > target) {
       const r = gmres(this.spendingOp, rhs, dX, { tol: Math.min(0.5, target / left), maxProducts: IO_LINEAR_MAX_PRODUCTS });
-      if (!(r.relResidual * left <= 10 * target)) throw new ConvergenceError('sector spending', (r.relResidual * left) / Math.sqrt(size), r.products);
+      if (!(r.relResidual * left <= 10 * IO_LINEAR_TOL * Math.sqrt(size))) throw new ConvergenceError('sector spending', (r.relResidual * left) / Math.sqrt(size), r.products);
       for (let k = 0; k < NS; k++) X[k] += dX[k];
     }
     this.factoryGate(X, this.GO, this.R);

@@ -65,6 +65,12 @@ export const IO_PRICE_NEWTON_SHRINK = 1;
 export const IO_PRICE_NEWTON_LINEAR_TOL = 1e-4;
 /** Input-output model: relative residual of the inner linear solves (spending, and both tangents). */
 export const IO_LINEAR_TOL = 1e-13;
+/**
+ * An evaluation's spending solve aims this much tighter: the equilibrium residual's noise floor is this solve's
+ * accuracy, and at IO_LINEAR_TOL it sat at the strategy's target (STRATEGY_SOLVE_TOL), costing most states a second
+ * Newton step (on the US-Japan talks by sector, 3.0 Newton steps per state at 1e-13, 2.2 at 1e-14).
+ */
+export const IO_SPENDING_TOL = 1e-14;
 /** An input-output world is a baseline equilibrium when every sector's spending matches its uses to this (relative). */
 export const IO_CONSISTENCY_TOL = 1e-9;
 /** Newton's tangents (jvp) are solved to the current residual times this, never looser than IO_TANGENT_MAX_TOL. */

@@ -60,3 +60,38 @@ test('a diagonal preconditioner cuts the products; restarts still converge; b = 
   assert.equal(gmres(operator(A, n, true), new Float64Array(n), x, { tol: 1e-10 }).relResidual, 0);
   assert.ok(x.every((v) => v === 0));
 });
+
+test('inexact products: each is asked for tol over the residual reached, and errors of that size still give the requested residual', () => {
+  const n = 60;
+  const A = matrix(n, 5);
+  const b = Float64Array.from({ length: n }, (_, k) => Math.cos(k));
+  const exact = operator(A, n, true);
+  const noise = mulberry32(3);
+  const asked: number[] = [];
+  const inexact = {
+    ...exact,
+    // A product wrong by `accuracy` of its size, as an operator made of inner solves to that accuracy would be.
+    apply: (v: Float64Array, out: Float64Array, accuracy: number) => {
+      asked.push(accuracy);
+      exact.apply(v, out);
+      let size = 0;
+      for (let i = 0; i < n; i++) size += out[i] * out[i];
+      const e = (accuracy * Math.sqrt(size)) / Math.sqrt(n);
+      for (let i = 0; i < n; i++) out[i] += e * (2 * noise() - 1);
+    },
+  };
+  const tol = 1e-10;
+  const x = new Float64Array(n);
+  gmres(inexact, b, x, { tol });
+  assert.equal(asked[0], tol, 'the first product is as accurate as the solve');
+  assert.ok(asked.at(-2)! > 1e3 * tol, `late products are looser (${asked.at(-2)})`);
+  const r = new Float64Array(n);
+  exact.apply(x, r);
+  let rr = 0;
+  let bb = 0;
+  for (let i = 0; i < n; i++) {
+    rr += (b[i] - r[i]) ** 2;
+    bb += b[i] ** 2;
+  }
+  assert.ok(Math.sqrt(rr / bb) <= 10 * tol, `true relative residual ${Math.sqrt(rr / bb)}`);
+});
