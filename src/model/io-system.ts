@@ -486,13 +486,11 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
   /** out[n][s] += scale sum_i M[i][n][s] c[i][s], for M an [i][n][s] array (Lam or LG). */
   private addOverSellers(M: Float64Array, c: Float64Array, out: Float64Array, scale: number): void {
     const { N, S } = this;
-    const NS = N * S;
-    for (let i = 0; i < N; i++) {
-      const b0 = i * NS;
+    for (let i = 0, k = 0; i < N; i++) {
       const o = i * S;
-      for (let ns = 0, s = 0; ns < NS; ns++) {
-        out[ns] += scale * M[b0 + ns] * c[o + s];
-        if (++s === S) s = 0;
+      for (let n = 0; n < N; n++) {
+        const on = n * S;
+        for (let s = 0; s < S; s++, k++) out[on + s] += scale * M[k] * c[o + s];
       }
     }
   }
@@ -500,13 +498,11 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
   /** out[i][s] += sum_n M[i][n][s] v[n][s], for M an [i][n][s] array (Lam or LG). */
   private addOverBuyers(M: Float64Array, v: Float64Array, out: Float64Array): void {
     const { N, S } = this;
-    const NS = N * S;
-    for (let i = 0; i < N; i++) {
-      const b0 = i * NS;
+    for (let i = 0, k = 0; i < N; i++) {
       const o = i * S;
-      for (let ns = 0, s = 0; ns < NS; ns++) {
-        out[o + s] += M[b0 + ns] * v[ns];
-        if (++s === S) s = 0;
+      for (let n = 0; n < N; n++) {
+        const on = n * S;
+        for (let s = 0; s < S; s++, k++) out[o + s] += M[k] * v[on + s];
       }
     }
   }
