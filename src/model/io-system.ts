@@ -184,6 +184,7 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
   /** Evaluate every quantity at wages w; returns max_i |excess_i| / VA_i (NaN if undefined). */
   evaluate(w: ArrayLike<number>): number {
     const { N, S, L } = this;
+    this.jacobianEstimate?.moved();
     for (let i = 0; i < N; i++) this.w[i] = w[i];
     this.solvePrices();
     this.solveSpending();

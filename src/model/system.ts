@@ -161,6 +161,7 @@ export class EquilibriumSystem extends ShockedSystem implements MarketSystem {
     const { Y, D, beta, world, profitShare } = this.base;
     const eps = world.eps;
     const NS = N * S;
+    this.jacobianEstimate?.moved();
     for (let i = 0; i < N; i++) this.w[i] = w[i];
     for (let i = 0; i < N; i++) {
       for (let s = 0; s < S; s++) {

@@ -22,7 +22,7 @@ function timesTransposed(J: Float64Array, u: Float64Array): Float64Array {
   return Float64Array.from({ length: n }, (_, c) => u.reduce((s, ui, i) => s + ui * J[i * n + c], 0));
 }
 
-test('secant Jacobian: a product J v makes the estimate exact along v, a product u\'J exact along u', () => {
+test('secant Jacobian: a product J v makes the estimate exact along v, a product u\'J exact along u, and later products at the same point keep both', () => {
   const old = randomMatrix(1);
   const J = Float64Array.from(randomMatrix(2), (x, k) => old[k] + 0.1 * x);
   const est = new SecantJacobian(n);
@@ -40,6 +40,17 @@ test('secant Jacobian: a product J v makes the estimate exact along v, a product
   est.observeTransposeProduct(u, uJ);
   assert.ok(est.solveTranspose(uJ, x));
   for (let i = 0; i < n; i++) assertClose(x[i], u[i], 1e-12, `B^-T J' u = u at ${i}`);
+  // Two more of each at this point: the first ones still hold (multi-secant).
+  for (let k = 0; k < 2; k++) {
+    const v2 = Float64Array.from({ length: n }, () => r() - 0.5);
+    est.observeProduct(v2, times(J, v2));
+    const u2 = Float64Array.from({ length: n }, () => r() - 0.5);
+    est.observeTransposeProduct(u2, timesTransposed(J, u2));
+  }
+  assert.ok(est.solve(Jv, x));
+  for (let c = 0; c < n; c++) assertClose(x[c], v[c], 1e-11, `still B^-1 J v = v at ${c}`);
+  assert.ok(est.solveTranspose(uJ, x));
+  for (let i = 0; i < n; i++) assertClose(x[i], u[i], 1e-11, `still B^-T J' u = u at ${i}`);
 });
 
 test('secant Jacobian: products along a basis recover a fixed Jacobian exactly; a singular estimate refuses to solve', () => {
