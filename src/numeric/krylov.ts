@@ -34,12 +34,18 @@ export interface GmresOptions {
   restart?: number;
   /** Cap on operator applications; default KRYLOV_MAX_PRODUCTS. */
   maxProducts?: number;
+  /**
+   * x is built as a sum of products' inputs: this is told each term, the product (0-based, in the order of `apply`
+   * calls) whose input it adds and the coefficient. A caller that computed some other linear map of each input beside
+   * the product gets that map of x as the same sum, with no further pass.
+   */
+  onTerm?: (product: number, coefficient: number) => void;
 }
 
 /** Solve A x = b to relative tolerance `tol`, x starting at 0. */
 export function gmres(op: PreconditionedOperator, b: Float64Array, x: Float64Array, options: GmresOptions): GmresResult {
   const { n, apply, precond } = op;
-  const { tol, restart = KRYLOV_RESTART, maxProducts = KRYLOV_MAX_PRODUCTS } = options;
+  const { tol, restart = KRYLOV_RESTART, maxProducts = KRYLOV_MAX_PRODUCTS, onTerm } = options;
   const m = Math.min(restart, n);
   const { V, Zs, H, cs, sn, gvec, r, y } = workspace(op, n, m);
   x.fill(0);
@@ -55,6 +61,7 @@ export function gmres(op: PreconditionedOperator, b: Float64Array, x: Float64Arr
     for (let i = 0; i < n; i++) V[0][i] = r[i] / beta;
     gvec.fill(0);
     gvec[0] = beta;
+    const cycleFirst = products;
     let k = 0;
     for (; k < m && products < maxProducts; k++) {
       // Basis vectors are made as the solve first needs them: most solves here take a handful of products.
@@ -100,7 +107,10 @@ export function gmres(op: PreconditionedOperator, b: Float64Array, x: Float64Arr
       for (let c = i + 1; c < k; c++) v -= H[i * m + c] * y[c];
       y[i] = H[i * m + i] === 0 ? 0 : v / H[i * m + i];
     }
-    for (let i = 0; i < k; i++) for (let c = 0; c < n; c++) x[c] += y[i] * Zs[i][c];
+    for (let i = 0; i < k; i++) {
+      for (let c = 0; c < n; c++) x[c] += y[i] * Zs[i][c];
+      onTerm?.(cycleFirst + i, y[i]);
+    }
     if (rel <= tol) break;
     // Restart from the true residual.
     apply(x, r, tol);

@@ -187,16 +187,24 @@ function tariffSeeds(sys: IoSystem, po: PlayerObjective, W: number, mu: Float64A
 /**
  * The multipliers mu of each objective, (dF/dw)' mu = (dU/dw)', without forming dF/dw (N tangents): dU/dw by one
  * reverse pass per objective, then GMRES on the transposed system, whose products are reverse passes too,
- * preconditioned by the Jacobian factored last at a nearby point. Undefined (form the Jacobian) when there is none
+ * preconditioned by the Jacobian's estimate from nearby points. Undefined (form the Jacobian) when there is none
  * yet or GMRES does not get there within REVERSE_MU_MAX_PRODUCTS: the point has moved too far from it.
+ *
+ * With `tariffs`, also each objective's gradient over every tariff cell, dPhi/dt' with Phi = U - mu' F (what
+ * tariffAdjoint gives for tariffSeeds(mu)), from the same passes: the first pass's tariff part less the multipliers'
+ * part, which is linear in mu, so the tariff parts of GMRES's products combined as GMRES combined their inputs.
  */
-function reverseMultipliers(sys: IoSystem, objectives: readonly PlayerObjective[], W: readonly number[], drop: number): Float64Array[] | undefined {
+function reverseMultipliers(sys: IoSystem, objectives: readonly PlayerObjective[], W: readonly number[], drop: number, tariffs: boolean): { mus: Float64Array[]; tariffGradients?: Float64Array[] } | undefined {
   const near = sys.jacobianEstimate;
   if (!near) return undefined;
   const { N, S, L } = sys;
   const NS = N * S;
+  const cells = sys.tPrime.length;
   const zerosNS = new Float64Array(NS);
   const vjpSeeds: IoTariffSeeds = { R: new Float64Array(N), excess: new Float64Array(N), P: zerosNS, X: zerosNS };
+  // The tariff part of each product of the current solve, by product index.
+  const productTariffs: Float64Array[] = [];
+  let product = 0;
   const op = {
     n: N,
     // (dF/dw)' v: F_i = excess_i / L_i but for the numeraire row, sum_m w_m L_m / sum L - 1.
@@ -204,7 +212,9 @@ function reverseMultipliers(sys: IoSystem, objectives: readonly PlayerObjective[
       // Late products of the solve need less accuracy (krylov.ts): so do their inner solves.
       sys.tangentAccuracy(accuracy);
       for (let i = 0; i < N; i++) vjpSeeds.excess[i] = i === drop ? 0 : v[i] / L[i];
-      sys.adjoint(vjpSeeds, null, out);
+      const outT = tariffs ? (productTariffs[product] ??= new Float64Array(cells)) : null;
+      product++;
+      sys.adjoint(vjpSeeds, outT, out);
       for (let m = 0; m < N; m++) out[m] += (v[drop] * L[m]) / sys.sumL;
       near.observeTransposeProduct(v, out);
     },
@@ -213,18 +223,27 @@ function reverseMultipliers(sys: IoSystem, objectives: readonly PlayerObjective[
     },
   };
   const mus: Float64Array[] = [];
+  const tariffGradients: Float64Array[] = [];
   const none = new Float64Array(N);
   for (const [o, po] of objectives.entries()) {
     const uw = new Float64Array(N);
-    sys.adjoint(tariffSeeds(sys, po, W[o], none, drop), null, uw);
+    const grad = tariffs ? new Float64Array(cells) : null;
+    sys.adjoint(tariffSeeds(sys, po, W[o], none, drop), grad, uw);
     uw[po.player] += ownWageDerivative(sys, po, W[o]);
     const mu = new Float64Array(N);
-    const r = gmres(op, uw, mu, { tol: REVERSE_MU_TOL, maxProducts: REVERSE_MU_MAX_PRODUCTS });
+    product = 0;
+    // tariffSeeds(mu) = tariffSeeds(0) with excess seeds -mu / L: the products' tariff parts enter with the minus sign.
+    const onTerm = grad ? (p: number, c: number) => {
+      const t = productTariffs[p];
+      for (let k = 0; k < cells; k++) grad[k] -= c * t[k];
+    } : undefined;
+    const r = gmres(op, uw, mu, { tol: REVERSE_MU_TOL, maxProducts: REVERSE_MU_MAX_PRODUCTS, onTerm });
     sys.tangentAccuracy(0);
     if (!(r.relResidual <= REVERSE_MU_TOL)) return undefined;
     mus.push(mu);
+    if (grad) tariffGradients.push(grad);
   }
-  return mus;
+  return tariffs ? { mus, tariffGradients } : { mus };
 }
 
 /**
@@ -237,12 +256,16 @@ export function ioObjectiveGradients(sys: IoSystem, objectives: readonly PlayerO
   const { N } = sys;
   const drop = droppedMarket(sys);
   const W = objectives.map((po) => Math.exp(lnWelfare(sys, po.player)));
-  const mus = reverseMultipliers(sys, objectives, W, drop) ?? adjointMultipliers(sys, objectives.length, (o, m) => objectiveDerivative(sys, objectives[o], W[o], m === objectives[o].player ? 1 : 0, NONE));
+  const reverse = mode === 'reverse' || (mode === 'auto' && directions.length > 2 * objectives.length);
+  const fromReverse = reverseMultipliers(sys, objectives, W, drop, reverse);
+  const mus = fromReverse?.mus ?? adjointMultipliers(sys, objectives.length, (o, m) => objectiveDerivative(sys, objectives[o], W[o], m === objectives[o].player ? 1 : 0, NONE));
   const out = objectives.map((po) => ({ value: ioObjectiveParts(sys, po).value, gradient: new Float64Array(directions.length) }));
-  if (mode === 'reverse' || (mode === 'auto' && directions.length > 2 * objectives.length)) {
+  if (reverse) {
     const cellGrad = new Float64Array(sys.tPrime.length);
     objectives.forEach((po, o) => {
-      sys.tariffAdjoint(tariffSeeds(sys, po, W[o], mus[o], drop), cellGrad);
+      const known = fromReverse?.tariffGradients?.[o];
+      if (known) cellGrad.set(known);
+      else sys.tariffAdjoint(tariffSeeds(sys, po, W[o], mus[o], drop), cellGrad);
       alongDirections(cellGrad, directions, out[o].gradient);
     });
   } else {

@@ -95,3 +95,16 @@ test('inexact products: each is asked for tol over the residual reached, and err
   }
   assert.ok(Math.sqrt(rr / bb) <= 10 * tol, `true relative residual ${Math.sqrt(rr / bb)}`);
 });
+
+test('onTerm: the solution is the sum of the products\' inputs with the coefficients it is told, across restarts', () => {
+  const n = 30;
+  const A = matrix(n, 13);
+  const b = Float64Array.from({ length: n }, (_, k) => 1 + Math.sin(k));
+  const base = operator(A, n, true);
+  const inputs: Float64Array[] = [];
+  const op = { ...base, apply: (v: Float64Array, out: Float64Array) => (inputs.push(Float64Array.from(v)), base.apply(v, out)) };
+  const sum = new Float64Array(n);
+  const x = new Float64Array(n);
+  gmres(op, b, x, { tol: 1e-12, restart: 4, onTerm: (p, c) => inputs[p].forEach((v, k) => (sum[k] += c * v)) });
+  for (let k = 0; k < n; k++) assertClose(sum[k], x[k], 1e-12 * Math.max(1, Math.abs(x[k])), `x[${k}]`);
+});
