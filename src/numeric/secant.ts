@@ -53,38 +53,31 @@ export class SecantJacobian {
 
   /** J v = jv observed: B += (jv - B v) d' / (d' v), d = v less its part along the columns observed here. */
   observeProduct(v: ArrayLike<number>, jv: ArrayLike<number>): void {
-    const { n, B, scratch: r } = this;
-    const d = this.newDirection(v, this.columns);
-    if (!d) return;
-    let dv = 0;
-    for (let c = 0; c < n; c++) dv += d[c] * v[c];
-    for (let i = 0; i < n; i++) {
-      let bv = 0;
-      for (let c = 0; c < n; c++) bv += B[i * n + c] * v[c];
-      r[i] = (jv[i] - bv) / dv;
-    }
-    for (let i = 0; i < n; i++) {
-      const ri = r[i];
-      if (ri !== 0) for (let c = 0; c < n; c++) B[i * n + c] += ri * d[c];
-    }
-    this.factored = false;
+    this.update(v, jv, this.columns, false);
   }
 
   /** u' J = uj' observed: B += d (uj - B' u)' / (d' u), d = u less its part along the rows observed here. */
   observeTransposeProduct(u: ArrayLike<number>, uj: ArrayLike<number>): void {
+    this.update(u, uj, this.rows, true);
+  }
+
+  /** The update of B (transposed: of B') that makes it map v to jv, along v's new direction. */
+  private update(v: ArrayLike<number>, jv: ArrayLike<number>, basis: Float64Array[], transposed: boolean): void {
     const { n, B, scratch: r } = this;
-    const d = this.newDirection(u, this.rows);
+    const d = this.newDirection(v, basis);
     if (!d) return;
-    let du = 0;
-    for (let i = 0; i < n; i++) du += d[i] * u[i];
-    for (let c = 0; c < n; c++) {
-      let bu = 0;
-      for (let i = 0; i < n; i++) bu += B[i * n + c] * u[i];
-      r[c] = (uj[c] - bu) / du;
+    // Entry (i, c) of B, or of B' when transposed.
+    const at = transposed ? (i: number, c: number) => c * n + i : (i: number, c: number) => i * n + c;
+    let dv = 0;
+    for (let c = 0; c < n; c++) dv += d[c] * v[c];
+    for (let i = 0; i < n; i++) {
+      let bv = 0;
+      for (let c = 0; c < n; c++) bv += B[at(i, c)] * v[c];
+      r[i] = (jv[i] - bv) / dv;
     }
     for (let i = 0; i < n; i++) {
-      const di = d[i];
-      if (di !== 0) for (let c = 0; c < n; c++) B[i * n + c] += di * r[c];
+      const ri = r[i];
+      if (ri !== 0) for (let c = 0; c < n; c++) B[at(i, c)] += ri * d[c];
     }
     this.factored = false;
   }
