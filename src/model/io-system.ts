@@ -715,13 +715,13 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
   private tangentTol = IO_LINEAR_TOL;
 
   /**
-   * Inexact Newton: where the outer linear solve may be loose, the products it
-   * is made of may be too. Tangents are solved to the outer solve's relative
-   * tolerance times IO_TANGENT_FACTOR, between IO_LINEAR_TOL and
-   * IO_TANGENT_MAX_TOL; 0 restores full accuracy (adjoints, gradients).
+   * Inexact Krylov: a product with the Jacobian (or its transpose) that a
+   * solve needs only to `accuracy` may be made of inner solves that loose.
+   * Tangents and adjoints are solved to it times IO_TANGENT_FACTOR, between
+   * IO_LINEAR_TOL and IO_TANGENT_MAX_TOL; 0 restores full accuracy.
    */
-  tangentAccuracy(linearTol: number): void {
-    this.tangentTol = Math.min(IO_TANGENT_MAX_TOL, Math.max(IO_LINEAR_TOL, linearTol * IO_TANGENT_FACTOR));
+  tangentAccuracy(accuracy: number): void {
+    this.tangentTol = Math.min(IO_TANGENT_MAX_TOL, Math.max(IO_LINEAR_TOL, accuracy * IO_TANGENT_FACTOR));
   }
 
   /** Full Jacobian by N products (tests and small worlds). */

@@ -32,8 +32,8 @@ export interface MarketSystem {
   jacobian(J: Float64Array): void;
   /** An approximation of the Jacobian's diagonal (GMRES preconditioner). */
   diagonal(out: Float64Array): void;
-  /** Told the relative tolerance of the next Newton direction's linear solve, so products may be computed only as accurately as needed; 0 = full accuracy. */
-  tangentAccuracy?(linearTol: number): void;
+  /** Told the relative accuracy the next products with the Jacobian need (krylov.ts), so their inner solves may be loose; 0 = full accuracy. */
+  tangentAccuracy?(accuracy: number): void;
   /**
    * dF/dw as last formed exactly (for adjoint gradients), then kept up to date from every product with it at later
    * points (numeric/secant.ts): the Krylov solvers' preconditioner at the next points, which in strategy lie close by,
