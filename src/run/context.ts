@@ -41,14 +41,43 @@ export function dataHashHere(data: string): string {
   return openedData(data).hash;
 }
 
+/**
+ * The schedule with some of its parameters' values replaced (a Monte Carlo draw of a stated range): every measure
+ * naming one as its rate, share or coverage takes the new value, checked as the data set's own would be.
+ */
+function withParameters(schedule: Schedule, values: Record<string, unknown>): Schedule {
+  const parameters = new Map(schedule.parameters);
+  for (const [name, v] of Object.entries(values)) {
+    const p = schedule.parameters.get(name);
+    if (!p) throw new InputError(`parameters.${name}: not a parameter of the data set (${[...schedule.parameters.keys()].join(', ') || 'it has none'})`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`parameters.${name}: expected a number once distributions are drawn, found ${JSON.stringify(v)}`);
+    parameters.set(name, { ...p, value: v });
+  }
+  const value = (m: Measure, param: string | undefined, own: number, role: string, max?: number): number => {
+    if (param === undefined || !(param in values)) return own;
+    const v = values[param] as number;
+    if (!(v >= 0) || (max !== undefined && v > max)) throw new InputError(`parameters.${param}: ${v} is measure ${m.id}'s ${role}: expected ${max === undefined ? 'a number >= 0' : `a number in [0, ${max}]`}`);
+    return v;
+  };
+  const measures = schedule.measures.map((m) => ({
+    ...m,
+    rate: value(m, m.rateParam, m.rate, 'rate'),
+    share: value(m, m.shareParam, m.share, 'share', 1),
+    covers: value(m, m.coversParam, m.covers, 'coverage', 1),
+  }));
+  return { ...schedule, measures, parameters };
+}
+
 /** The world (eps overridden if the spec says so), status quo and schedule a concrete spec runs on. */
-export function specContext(source: WorldSource, spec: { at?: string; eps?: number | unknown; elasticity_set?: unknown; measures?: readonly Measure[] }): Context {
+export function specContext(source: WorldSource, spec: { at?: string; eps?: number | unknown; elasticity_set?: unknown; measures?: readonly Measure[]; parameters?: Record<string, unknown> }): Context {
   let base: { world: World; tariffsOn: (d: string) => Float64Array };
   if ('world' in source) {
+    if (spec.parameters) throw new InputError(`parameters: a data set's parameters need that data set (e.g. --data ${DEFAULT_DATASET})`);
     base = { world: source.world, tariffsOn: () => { throw new InputError(`dates need a data set with dated measures (e.g. --data ${DEFAULT_DATASET})`); } };
   } else {
     const { world, schedule: dataSchedule } = openedData(source.data);
-    const schedule = spec.measures ? { measures: spec.measures, parameters: dataSchedule?.parameters ?? new Map(), shares: dataSchedule?.shares } : dataSchedule;
+    const given = spec.measures ? { measures: spec.measures, parameters: dataSchedule?.parameters ?? new Map(), shares: dataSchedule?.shares } : dataSchedule;
+    const schedule = spec.parameters ? withParameters(given ?? { measures: [], parameters: new Map() }, spec.parameters) : given;
     const tariffsOn = (d: string) => {
       if (!schedule) throw new InputError(`data set ${source.data} has no dated measures, so "at" and date-based disagreement points cannot be used`);
       return tariffsAt(world, schedule, d).t;

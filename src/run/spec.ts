@@ -94,6 +94,8 @@ const Common = {
   monte_carlo: z.object({ draws: z.number().int().min(1).max(100000), seed: z.number().int().default(1) }).strict().optional(),
   /** Dated measures replacing the data set's (a scenario branch passes its own timeline this way). */
   measures: z.array(MeasureSpec).optional(),
+  /** Values of the data set's parameters replacing its own in every measure naming one; Monte Carlo draws any given as a distribution. */
+  parameters: z.record(z.string().min(1), Uncertain).optional(),
 };
 
 const NegotiationFields = {

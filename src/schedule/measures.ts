@@ -63,6 +63,13 @@ export interface Parameter {
   value: number;
   kind: string;
   why: string;
+  /** The day the value was known (a dated parameter may have several rows; this is the latest). */
+  date?: string;
+  /** A stated range around the value, which Monte Carlo may draw from (scenario `draw_parameters`). */
+  low?: number;
+  high?: number;
+  /** A dated parameter's earlier rows, oldest first. */
+  earlier?: readonly Parameter[];
 }
 
 /** Sector split of flows for product-scoped measures: importer|exporter -> shares over `sectors`. */
@@ -93,13 +100,46 @@ function listCell(v: string): readonly string[] | '*' {
   return t === '*' || t === '' ? '*' : t.split(';').map((s) => s.trim()).filter(Boolean);
 }
 
+/**
+ * parameters.csv: name, value, kind, why, and optionally date (the day the value was known), low and high (a stated
+ * range, both or neither, around the value). A name may have several rows if each is dated, in date order: the
+ * latest is the parameter's value, and a scenario written as of an earlier day uses the row known then.
+ */
 export function readParameters(src: FlowSource): Map<string, Parameter> {
   const table = readCsv(src.file, ['name', 'value', 'kind', 'why'], src.columns);
   const out = new Map<string, Parameter>();
   for (const row of table.rows) {
     const name = cell(table, row, 'name');
-    if (out.has(name)) throw new DataError(`duplicate parameter "${name}"`, { file: table.file, line: row.line, column: 'name' });
-    out.set(name, { name, value: numberCell(table, row, 'value', { expected: 'a finite number' }), kind: row.values.kind, why: row.values.why });
+    const loc = (column: string) => ({ file: table.file, line: row.line, column });
+    const value = numberCell(table, row, 'value', { expected: 'a finite number' });
+    const date = dateCell(table, row, 'date', 'optional');
+    const bound = (column: 'low' | 'high') => ((row.values[column] ?? '').trim() === '' ? undefined : numberCell(table, row, column, { expected: `a finite number (the range's ${column} end)` }));
+    const low = bound('low');
+    const high = bound('high');
+    if ((low === undefined) !== (high === undefined)) throw new DataError(`a range needs both low and high, found only ${low === undefined ? 'high' : 'low'}`, loc(low === undefined ? 'low' : 'high'));
+    if (low !== undefined && !(low <= value && value <= high!)) throw new DataError(`expected low <= value <= high, found ${low} <= ${value} <= ${high}`, loc('low'));
+    const p: Parameter = { name, value, kind: row.values.kind, why: row.values.why, ...(date ? { date } : {}), ...(low !== undefined ? { low, high } : {}) };
+    const before = out.get(name);
+    if (before) {
+      if (!before.date || !date) throw new DataError(`duplicate parameter "${name}": rows of one parameter need a date each`, loc(before.date ? 'date' : 'name'));
+      if (date <= before.date) throw new DataError(`dates out of order: ${name} dated ${date} comes after its row dated ${before.date}; list a parameter's rows in date order`, loc('date'));
+      p.earlier = [...(before.earlier ?? []), { ...before, earlier: undefined }];
+    }
+    out.set(name, p);
+  }
+  return out;
+}
+
+/**
+ * The parameters as known on a day: each one's latest row dated on or before it (an undated row is always known).
+ * A parameter with no row known by then is left out, so a measure naming it is refused as naming an unknown one.
+ */
+export function parametersKnownOn(params: ReadonlyMap<string, Parameter>, day: string): Map<string, Parameter> {
+  const out = new Map<string, Parameter>();
+  for (const [name, p] of params) {
+    const rows = [...(p.earlier ?? []), p];
+    const known = rows.filter((r) => !r.date || r.date <= day).at(-1);
+    if (known) out.set(name, { ...known, earlier: undefined });
   }
   return out;
 }

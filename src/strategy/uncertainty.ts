@@ -1,6 +1,6 @@
 /**
  * Uncertain inputs: any number in a strategy spec may be a distribution
- * (normal, lognormal, uniform, discrete). A draw replaces every distribution
+ * (normal, lognormal, uniform, triangular, discrete). A draw replaces every distribution
  * by a sample from a PRNG seeded by (seed, draw index), so each draw is the
  * same whichever worker computes it and in whatever order.
  */
@@ -12,6 +12,11 @@ export const DistributionSchema = z.discriminatedUnion('dist', [
   z.object({ dist: z.literal('normal'), mean: z.number(), sd: z.number().positive() }).strict(),
   z.object({ dist: z.literal('lognormal'), median: z.number().positive(), sigma: z.number().positive() }).strict(),
   z.object({ dist: z.literal('uniform'), min: z.number(), max: z.number() }).strict().refine((d) => d.max > d.min, { message: 'uniform needs max > min' }),
+  // A stated range with a most likely value (a data set's parameter and its range): the central answer uses the mode.
+  z
+    .object({ dist: z.literal('triangular'), min: z.number(), mode: z.number(), max: z.number() })
+    .strict()
+    .refine((d) => d.max > d.min && d.min <= d.mode && d.mode <= d.max, { message: 'triangular needs min <= mode <= max and max > min' }),
   z
     .object({ dist: z.literal('discrete'), values: z.array(z.number()).min(1), probs: z.array(z.number().min(0)).min(1) })
     .strict()
@@ -53,7 +58,7 @@ export function isDistribution(v: unknown): v is Distribution {
   return typeof v === 'object' && v !== null && 'dist' in v && !isChoice(v);
 }
 
-/** The central value: mean, median, midpoint or expected value. */
+/** The central value: mean, median, midpoint, mode (triangular: the stated value of a range) or expected value. */
 export function centre(d: Distribution): number {
   switch (d.dist) {
     case 'normal':
@@ -62,6 +67,8 @@ export function centre(d: Distribution): number {
       return d.median;
     case 'uniform':
       return (d.min + d.max) / 2;
+    case 'triangular':
+      return d.mode;
     case 'discrete':
       return d.values.reduce((a, v, k) => a + v * d.probs[k], 0);
   }
@@ -76,6 +83,13 @@ export function sample(d: Distribution, rand: () => number): number {
       return d.median * Math.exp(d.sigma * gaussian(rand));
     case 'uniform':
       return d.min + (d.max - d.min) * rand();
+    case 'triangular': {
+      // Inverse of the distribution function, one uniform per draw.
+      const u = rand();
+      const width = d.max - d.min;
+      const left = (d.mode - d.min) / width;
+      return u < left ? d.min + Math.sqrt(u * width * (d.mode - d.min)) : d.max - Math.sqrt((1 - u) * width * (d.max - d.mode));
+    }
     case 'discrete': {
       const u = rand();
       let acc = 0;

@@ -1,5 +1,6 @@
 /** A broken measures, parameters or sector-shares file is one clear error naming file, line and field. */
 import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,4 +91,21 @@ ex,2025-01-03,2025-01-04,,A,C,,y,reciprocal,exempt,0,1,0.75,,
   // C, y: three quarters of the sector exempt from the reciprocal duty.
   assertClose(cell('C', 'y'), 0.25 * 0.1, 1e-15, 'A on C, y');
   rejects(() => load(dataset({ measures: `${H}r,2025-01-01,2025-01-02,,A,*,,*,reciprocal,set,0.1,1,1.5,,\n` })), /line 2, column "covers".*in \[0, 1\]/);
+});
+
+test('dated parameters: each row dated, in order; the row known on a day is the latest by then; a range has both ends around the value', async () => {
+  const { parametersKnownOn } = await import('../../src/schedule/measures.js');
+  const head = 'name,value,kind,why,date,low,high\n';
+  const { schedule } = load(dataset({ params: `${head}half,0.62,assumption,a,2025-03-06,0.3,0.62\nhalf,0.4,assumption,b,2025-06-01,,\nfixed,1,assumption,c,,,\n` }));
+  const half = schedule.parameters.get('half')!;
+  assert.equal(half.value, 0.4, 'the data set holds the latest row');
+  assert.equal(parametersKnownOn(schedule.parameters, '2025-04-21').get('half')!.value, 0.62);
+  assert.deepEqual([parametersKnownOn(schedule.parameters, '2025-04-21').get('half')!.low, parametersKnownOn(schedule.parameters, '2025-04-21').get('half')!.high], [0.3, 0.62]);
+  assert.equal(parametersKnownOn(schedule.parameters, '2025-01-01').has('half'), false, 'not known yet');
+  assert.equal(parametersKnownOn(schedule.parameters, '2025-01-01').get('fixed')!.value, 1, 'an undated row is always known');
+  rejects(() => load(dataset({ params: `${head}half,0.5,assumption,a,,,\nhalf,0.4,assumption,b,2025-06-01,,\n` })), /params\.csv, line 3, column "name": duplicate parameter "half": rows of one parameter need a date each/);
+  rejects(() => load(dataset({ params: `${head}half,0.5,assumption,a,2025-06-01,,\nhalf,0.4,assumption,b,2025-03-01,,\n` })), /line 3, column "date": dates out of order: half dated 2025-03-01 comes after its row dated 2025-06-01/);
+  rejects(() => load(dataset({ params: `${head}half,0.5,assumption,a,,0.2,\n` })), /line 2, column "high": a range needs both low and high, found only low/);
+  rejects(() => load(dataset({ params: `${head}half,0.5,assumption,a,,0.6,0.9\n` })), /line 2, column "low": expected low <= value <= high, found 0.6 <= 0.5 <= 0.9/);
+  rejects(() => load(dataset({ params: `${head}half,0.5,assumption,a,2025-13-01,,\n` })), /line 2, column "date": expected a date YYYY-MM-DD, found "2025-13-01"/);
 });
