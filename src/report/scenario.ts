@@ -153,7 +153,8 @@ export function scenarioMarkdown(r: ScenarioResult): string {
   const ref = r.focus.reference;
   out.push(`# ${r.title}`);
   const sets = r.elasticity_set === undefined ? '' : typeof r.elasticity_set === 'string' ? `, trade elasticities: set ${r.elasticity_set}` : `, trade elasticities: set ${r.elasticity_set.values[0]} (Monte Carlo draws pick among ${r.elasticity_set.values.join(', ')})`;
-  out.push(`Data: \`${r.data}\` (content hash ${r.data_hash.slice(0, 12)})${sets}, deficits ${r.deficits === 'balanced' ? 'purged first ("balanced", as Ossa 2014)' : r.deficits}, seed ${r.seed}. Payoffs are welfare changes in % of income (governments' objectives add revenue, balances and linked issues as stated in the scenario). Branch shown: ${main.name}.`);
+  const drawn = r.drawn_parameters?.length ? `; the draws also take ${r.drawn_parameters.map((p) => `${p.name} (${p.value}, range ${p.low}-${p.high})`).join(', ')} from triangular distributions over their stated ranges` : '';
+  out.push(`Data: \`${r.data}\` (content hash ${r.data_hash.slice(0, 12)})${sets}${drawn}, deficits ${r.deficits === 'balanced' ? 'purged first ("balanced", as Ossa 2014)' : r.deficits}, seed ${r.seed}. Payoffs are welfare changes in % of income (governments' objectives add revenue, balances and linked issues as stated in the scenario). Branch shown: ${main.name}.`);
   for (const t of byType<TariffRow[]>(main, 'tariffs')) {
     out.push(`## ${t.title ?? t.id}`);
     const partners = [...new Set(t.result.map((x) => (x.importer === ref ? x.exporter : x.importer)))].filter((p) => p !== ref);

@@ -13,6 +13,7 @@ import { failAt, parseYamlSource, readYamlSource, validateSource, type PathIssue
 import { InputError } from '../errors.js';
 import type { Schedule } from '../schedule/schedule.js';
 import { openScheduledDataset } from '../schedule/open.js';
+import { parametersKnownOn } from '../schedule/measures.js';
 import { withExtends } from './extends.js';
 import { ScenarioSchema, type Scenario, type ScenarioEvent } from './schema.js';
 
@@ -216,8 +217,8 @@ export function loadScenario(nameOrPath: string): LoadedScenario {
   // Data names resolve as built-ins, else relative to the scenario's folder.
   const dataRef = BUILTIN_NAME.test(scenario.data) ? scenario.data : resolve(file, '..', scenario.data);
   const { loaded, world, schedule, hash } = openScheduledDataset(dataRef);
-  failAt(source, checkCodes(scenario, world));
-  return { scenario, file, world, schedule, loaded, dataHash: hash };
+  failAt(source, checkCodes(scenario, world) ?? checkDates(scenario, schedule));
+  return { scenario, file, world, schedule: asKnown(scenario, schedule), loaded, dataHash: hash };
 }
 
 /**
@@ -229,6 +230,31 @@ export function loadScenarioText(text: string, label: string): LoadedScenario {
   const scenario = validateSource(source, ScenarioSchema, checkStructure);
   if (!isBuiltinDataset(scenario.data)) throw new InputError(`${label}: field "data": expected a built-in data set (${listBuiltinDatasets().join(', ')}), found "${scenario.data}"`);
   const { loaded, world, schedule, hash } = openScheduledDataset(scenario.data);
-  failAt(source, checkCodes(scenario, world));
-  return { scenario, file: label, text, world, schedule, loaded, dataHash: hash };
+  failAt(source, checkCodes(scenario, world) ?? checkDates(scenario, schedule));
+  return { scenario, file: label, text, world, schedule: asKnown(scenario, schedule), loaded, dataHash: hash };
+}
+
+/** The data set's schedule with its parameters as known on the scenario's `as_of` day (all of it without one). */
+function asKnown(s: Scenario, schedule: Schedule): Schedule {
+  return s.as_of ? { ...schedule, parameters: parametersKnownOn(schedule.parameters, s.as_of) } : schedule;
+}
+
+/**
+ * A scenario keeps to its day: with `as_of`, no event after it. Parameters Monte Carlo draws must be the data set's,
+ * with a stated range, known by then.
+ */
+function checkDates(s: Scenario, schedule: Schedule): PathIssue | undefined {
+  if (s.as_of) {
+    const dated: [(string | number)[], ScenarioEvent][] = [...s.events.map((e, k): [(string | number)[], ScenarioEvent] => [['events', k], e]), ...s.branches.flatMap((b, k) => b.add.map((e, q): [(string | number)[], ScenarioEvent] => [['branches', k, 'add', q], e]))];
+    for (const [path, e] of dated) {
+      if (e.date > s.as_of) return { path: [...path, 'date'], message: `event ${e.id} is dated ${e.date}, after the scenario's as_of ${s.as_of}: a scenario uses only what was known on its day` };
+    }
+  }
+  const known = asKnown(s, schedule).parameters;
+  for (const [k, name] of (s.draw_parameters ?? []).entries()) {
+    const p = known.get(name);
+    if (!p) return { path: ['draw_parameters', k], message: `"${name}" is not a parameter of the data set${s.as_of ? ` known on ${s.as_of}` : ''} (${[...known.keys()].join(', ') || 'none'})` };
+    if (p.low === undefined || !(p.high! > p.low)) return { path: ['draw_parameters', k], message: `parameter ${name} states no range (low < high) to draw from` };
+  }
+  return undefined;
 }

@@ -79,6 +79,8 @@ export interface ScenarioResult {
   deficits: string;
   /** The scenario's elasticity set or choice of sets, when it names one (the first is the central one). */
   elasticity_set?: string | Choice;
+  /** The data-set parameters Monte Carlo draws (`draw_parameters`), each with its value (the central one) and range, as known on the scenario's day. */
+  drawn_parameters?: { name: string; value: number; low: number; high: number; date?: string }[];
   /** The economies the report and page lead with, and the reference economy of tariff tables. */
   focus: { economies: string[]; reference: string; sectors?: string[] };
   branches: BranchResult[];
@@ -117,6 +119,7 @@ function negotiationSpec(ls: LoadedScenario, tl: Timeline, q: Extract<Question, 
   return {
     data: dataRef(ls),
     ...elasticitySet(ls),
+    ...drawnParameters(ls),
     at: q.at,
     measures: tl.schedule.measures,
     deficits: s.deficits,
@@ -131,6 +134,23 @@ function negotiationSpec(ls: LoadedScenario, tl: Timeline, q: Extract<Question, 
 /** The scenario's elasticity set, as the spec field every strategy question carries (absent: the data set's default). */
 function elasticitySet(ls: LoadedScenario) {
   return ls.scenario.elasticity_set === undefined ? {} : { elasticity_set: ls.scenario.elasticity_set };
+}
+
+/**
+ * The data-set parameters the scenario draws (`draw_parameters`), as the spec field every strategy question carries: a
+ * triangular distribution over each one's stated range, peaked at its value as known on the scenario's day.
+ */
+function drawnParameters(ls: LoadedScenario) {
+  const names = ls.scenario.draw_parameters ?? [];
+  if (names.length === 0) return {};
+  return {
+    parameters: Object.fromEntries(
+      names.map((name) => {
+        const p = ls.schedule.parameters.get(name)!;
+        return [name, { dist: 'triangular' as const, min: p.low!, mode: p.value, max: p.high! }];
+      }),
+    ),
+  };
 }
 
 /** The world the scenario's central answers use: with the first of its elasticity sets, if it names any. */
@@ -183,7 +203,7 @@ async function runQuestion(ls: LoadedScenario, tl: Timeline, q: Question, seed: 
     }
     case 'best-response':
     case 'war': {
-      const spec = { data: source.data, at: q.at, measures: tl.schedule.measures, deficits: s.deficits, ...elasticitySet(ls), instrument: q.instrument, objectives: Object.fromEntries(Object.entries(tl.actors).map(([c, a]) => [c, a.objective])), ...(q.type === 'war' ? { players: q.players, among_players: true } : { player: q.player }) };
+      const spec = { data: source.data, at: q.at, measures: tl.schedule.measures, deficits: s.deficits, ...elasticitySet(ls), ...drawnParameters(ls), instrument: q.instrument, objectives: Object.fromEntries(Object.entries(tl.actors).map(([c, a]) => [c, a.objective])), ...(q.type === 'war' ? { players: q.players, among_players: true } : { player: q.player }) };
       return runSpec(q.type as SpecKind, resolveUncertain(spec, 'central'), source);
     }
     case 'negotiate':
@@ -252,7 +272,11 @@ export async function runScenario(ls: LoadedScenario, o: RunOptions = {}): Promi
 function scenarioResult(ls: LoadedScenario, branches: BranchResult[], negotiations: unknown[]): ScenarioResult {
   const s = ls.scenario;
   const sources = s.events.map((e) => ({ id: e.id, date: e.date, type: e.type, ...(e.source ? { source: e.source } : {}), ...(e.assumption ? { assumption: e.assumption } : {}) }));
-  return { scenario: s.scenario, title: s.title, data: s.data, data_hash: ls.dataHash, seed: s.seed, deficits: s.deficits, ...elasticitySet(ls), focus: s.focus, branches, negotiations, sources };
+  const drawn = (s.draw_parameters ?? []).map((name) => {
+    const p = ls.schedule.parameters.get(name)!;
+    return { name, value: p.value, low: p.low!, high: p.high!, ...(p.date ? { date: p.date } : {}) };
+  });
+  return { scenario: s.scenario, title: s.title, data: s.data, data_hash: ls.dataHash, seed: s.seed, deficits: s.deficits, ...elasticitySet(ls), ...(drawn.length ? { drawn_parameters: drawn } : {}), focus: s.focus, branches, negotiations, sources };
 }
 
 /**

@@ -212,6 +212,16 @@ export const ScenarioSchema = z
     data: z.string().min(1),
     /** The date whose tariffs are the starting point (before the episode's measures). */
     baseline: DateString,
+    /**
+     * The day the scenario is written from: no event, main line or branch, may be dated after it, and the data set's
+     * dated parameters are taken as known that day (parameters.csv `date`).
+     */
+    as_of: DateString.optional(),
+    /**
+     * Data-set parameters with a stated range (parameters.csv `low`, `high`) that Monte Carlo draws from: a triangular
+     * distribution over the range peaked at the value, so central answers keep the value.
+     */
+    draw_parameters: z.array(z.string().min(1)).optional(),
     seed: z.number().int(),
     deficits: z.enum(DEFICITS).default('balanced'),
     /**

@@ -52,6 +52,14 @@ test('the sector scenario keeps to 21 April 2025: every event and source is date
   for (const b of ls.scenario.branches) for (const e of b.add ?? []) assert.ok(e.date <= '2025-04-21', `branch ${b.name}: ${e.id} dated ${e.date}`);
   // Its data: ICIO 2022 flows and tariffs published before 2025; the measures cite the fact base's events.csv lines.
   assert.equal(ls.world.meta.year, 2022);
+  // Its parameters as known that day: every one a measure names, and every one Monte Carlo draws, dated on or before it.
+  assert.equal(ls.scenario.as_of, '2025-04-21');
+  const used = new Set([...timelines(ls).flatMap((t) => t.schedule.measures.flatMap((m) => [m.rateParam, m.shareParam, m.coversParam])), ...(ls.scenario.draw_parameters ?? [])].filter((p): p is string => !!p));
+  assert.ok(used.has('non_usmca_share_CAN') && used.has('vehicles_share_of_autos'), [...used].join(', '));
+  for (const name of used) {
+    const p = ls.schedule.parameters.get(name)!;
+    assert.ok(!p.date || p.date <= '2025-04-21', `${name} dated ${p.date}`);
+  }
 });
 
 test('its tariffs, effects by sector, calibration and war: one line per pair, the focus sectors, the weights and fit', async () => {
