@@ -99,6 +99,6 @@ for (const r of readCsv(join(DATA_DIR, 'baci-2023', 'baci2023_goods_194x194.csv'
 }
 const rowRate = Math.round((num / den) * 1e4) / 1e4;
 const params = readFileSync(join(dir, 'parameters.csv'), 'utf8').split('\n').filter((l) => l && !l.startsWith('row_annex_i_rate,'));
-params.push(`row_annex_i_rate,${rowRate},derived,"Annex I rates of the ROW members (events.csv where listed, else the ILMS copy of the USTR calculator floored at 10%; Taiwan is absent from BACI) weighted by their 2023 goods exports to the US in BACI (USD ${(den / 1e9).toFixed(1)} bn). Written by scripts/build-episode-2025-1s.ts"`);
+params.push(`row_annex_i_rate,${rowRate},derived,"Annex I rates of the ROW members (events.csv where listed, else the ILMS copy of the USTR calculator floored at 10%; Taiwan is absent from BACI) weighted by their 2023 goods exports to the US in BACI (USD ${(den / 1e9).toFixed(1)} bn). Written by scripts/build-episode-2025-1s.ts",,,`);
 writeFileSync(join(dir, 'parameters.csv'), `${params.join('\n')}\n`);
 console.log(`baseline-tariffs.csv: ${tariffRows.length} rows; us-import-shares.csv: ${shareRows.length} rows; ROW Annex I rate ${rowRate}`);

@@ -127,10 +127,10 @@ const rowRate = Math.round((num / den) * 1e4) / 1e4;
 // 5. Parameters: episode-2025-1s's, ROW's rate for this ROW, and the coverage shares of the measures below.
 const params = readFileSync(join(DATA_DIR, 'episode-2025-1s', 'parameters.csv'), 'utf8').trim().split('\n').filter((l) => !l.startsWith('row_annex_i_rate,'));
 params.push(
-  `row_annex_i_rate,${rowRate},derived,"Annex I rates of ICIO's ROW members (events.csv where listed, Taiwan's 32% among them; else the ILMS copy of the USTR calculator, at least 10%) weighted by their 2022 goods exports to the US in ICIO (USD ${(den / 1e3).toFixed(1)} bn). Written by scripts/build-episode-2025.ts"`,
-  'vehicles_share_of_autos,0.6,assumption,"Finished vehicles as a share of the AUTOS sector (C29: vehicles, trailers and parts) in US imports; Section 232 reached vehicles on 3 April and parts on 3 May 2025 (events.csv line 10). Not sourced by HS line: a stated assumption, range 0.5-0.7."',
-  'aluminium_share_of_nonferrous,0.3,assumption,"Aluminium as a share of NONFER (C24B: aluminium, copper, nickel, zinc, precious metals) in US imports; Section 232 reached aluminium (12 March), copper only from 1 August 2025. us-imports-by-sector has non-ferrous metals at USD 76.6 bn in 2024 with no HS split: a stated assumption, range 0.2-0.45."',
-  'electronics_exempt_share,0.8,assumption,"Share of ELECTRONICS (C26) covered by the 11 April exemption list (HTS 8471, 8517.13, 8542 and others). us-imports-by-sector calls its electronics sector a superset of the list; no HS split is shipped: a stated assumption, range 0.6-0.95."',
+  `row_annex_i_rate,${rowRate},derived,"Annex I rates of ICIO's ROW members (events.csv where listed, Taiwan's 32% among them; else the ILMS copy of the USTR calculator, at least 10%) weighted by their 2022 goods exports to the US in ICIO (USD ${(den / 1e3).toFixed(1)} bn). Written by scripts/build-episode-2025.ts",,,`,
+  'vehicles_share_of_autos,0.6,assumption,"Finished vehicles as a share of the AUTOS sector (C29: vehicles, trailers and parts) in US imports; Section 232 reached vehicles on 3 April and parts on 3 May 2025 (events.csv line 10). Not sourced by HS line: a stated assumption, range 0.5-0.7.",,0.5,0.7',
+  'aluminium_share_of_nonferrous,0.3,assumption,"Aluminium as a share of NONFER (C24B: aluminium, copper, nickel, zinc, precious metals) in US imports; Section 232 reached aluminium (12 March), copper only from 1 August 2025. us-imports-by-sector has non-ferrous metals at USD 76.6 bn in 2024 with no HS split: a stated assumption, range 0.2-0.45.",,0.2,0.45',
+  'electronics_exempt_share,0.8,assumption,"Share of ELECTRONICS (C26) covered by the 11 April exemption list (HTS 8471, 8517.13, 8542 and others). us-imports-by-sector calls its electronics sector a superset of the list; no HS split is shipped: a stated assumption, range 0.6-0.95.",,0.6,0.95',
 );
 writeFileSync(join(dir, 'parameters.csv'), `${params.join('\n')}\n`);
 
