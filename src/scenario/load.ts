@@ -189,7 +189,7 @@ function checkCodes(s: Scenario, world: World): PathIssue | undefined {
       if (!goods.includes(sector)) return notGoods(['questions', k, 'separate', m], sector);
     }
   }
-  const demands: [(string | number)[], ScenarioEvent][] = [...s.events.map((e, k): [(string | number)[], ScenarioEvent] => [['events', k], e]), ...s.branches.flatMap((b, k) => b.add.map((e, q): [(string | number)[], ScenarioEvent] => [['branches', k, 'add', q], e]))];
+  const demands = eventsWithPaths(s);
   for (const [path, e] of demands) {
     if (e.type !== 'demand') continue;
     for (const [m, pc] of (e.issue.purchases ?? []).entries()) {
@@ -234,6 +234,11 @@ export function loadScenarioText(text: string, label: string): LoadedScenario {
   return { scenario, file: label, text, world, schedule: asKnown(scenario, schedule), loaded, dataHash: hash };
 }
 
+/** Every event, the main line's and each branch's additions, with its path in the file. */
+function eventsWithPaths(s: Scenario): [(string | number)[], ScenarioEvent][] {
+  return [...s.events.map((e, k): [(string | number)[], ScenarioEvent] => [['events', k], e]), ...s.branches.flatMap((b, k) => b.add.map((e, q): [(string | number)[], ScenarioEvent] => [['branches', k, 'add', q], e]))];
+}
+
 /** The data set's schedule with its parameters as known on the scenario's `as_of` day (all of it without one). */
 function asKnown(s: Scenario, schedule: Schedule): Schedule {
   return s.as_of ? { ...schedule, parameters: parametersKnownOn(schedule.parameters, s.as_of) } : schedule;
@@ -245,8 +250,7 @@ function asKnown(s: Scenario, schedule: Schedule): Schedule {
  */
 function checkDates(s: Scenario, schedule: Schedule): PathIssue | undefined {
   if (s.as_of) {
-    const dated: [(string | number)[], ScenarioEvent][] = [...s.events.map((e, k): [(string | number)[], ScenarioEvent] => [['events', k], e]), ...s.branches.flatMap((b, k) => b.add.map((e, q): [(string | number)[], ScenarioEvent] => [['branches', k, 'add', q], e]))];
-    for (const [path, e] of dated) {
+    for (const [path, e] of eventsWithPaths(s)) {
       if (e.date > s.as_of) return { path: [...path, 'date'], message: `event ${e.id} is dated ${e.date}, after the scenario's as_of ${s.as_of}: a scenario uses only what was known on its day` };
     }
   }
