@@ -109,3 +109,12 @@ test('dated parameters: each row dated, in order; the row known on a day is the 
   rejects(() => load(dataset({ params: `${head}half,0.5,assumption,a,,0.6,0.9\n` })), /line 2, column "low": expected low <= value <= high, found 0.6 <= 0.5 <= 0.9/);
   rejects(() => load(dataset({ params: `${head}half,0.5,assumption,a,2025-13-01,,\n` })), /line 2, column "date": expected a date YYYY-MM-DD, found "2025-13-01"/);
 });
+
+test('as known on a day, a measure naming a dated parameter takes the value known then; by default the latest', () => {
+  const head = 'name,value,kind,why,date,low,high\n';
+  const { world, schedule } = load(dataset({ params: `${head}half,0.5,assumption,a,2025-01-01,,\nhalf,0.9,assumption,b,2025-01-08,,\n` }));
+  const onB = (asKnown: boolean) => tariffsAt(world, schedule, '2025-01-07', { asKnown }).cells.find((c) => c.importer === 'A' && c.exporter === 'B' && c.sector === 'x')!.rate;
+  // Sector x of B: Section 232 at 25% on `half` of it (the good schedule's row b).
+  assertClose(onB(true), 0.25 * 0.5, 1e-15, 'as known on 7 January: the row of 1 January');
+  assertClose(onB(false), 0.25 * 0.9, 1e-15, 'the law as eventually known: the latest row');
+});
