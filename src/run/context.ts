@@ -8,7 +8,7 @@ import { createWorld, type World } from '../data/world.js';
 import { withElasticitySet } from '../data/elasticity-sets.js';
 import { InputError } from '../errors.js';
 import { noShock, type Shock } from '../model/equilibrium.js';
-import type { Measure } from '../schedule/measures.js';
+import { withParameterValues, type Measure } from '../schedule/measures.js';
 import { openScheduledDataset } from '../schedule/open.js';
 import { tariffsAt, type Schedule } from '../schedule/schedule.js';
 
@@ -53,18 +53,15 @@ function withParameters(schedule: Schedule, values: Record<string, unknown>): Sc
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`parameters.${name}: expected a number once distributions are drawn, found ${JSON.stringify(v)}`);
     parameters.set(name, { ...p, value: v });
   }
-  const value = (m: Measure, param: string | undefined, own: number, role: string, max?: number): number => {
-    if (param === undefined || !(param in values)) return own;
-    const v = values[param] as number;
-    if (!(v >= 0) || (max !== undefined && v > max)) throw new InputError(`parameters.${param}: ${v} is measure ${m.id}'s ${role}: expected ${max === undefined ? 'a number >= 0' : `a number in [0, ${max}]`}`);
-    return v;
-  };
-  const measures = schedule.measures.map((m) => ({
-    ...m,
-    rate: value(m, m.rateParam, m.rate, 'rate'),
-    share: value(m, m.shareParam, m.share, 'share', 1),
-    covers: value(m, m.coversParam, m.covers, 'coverage', 1),
-  }));
+  const measures = schedule.measures.map((m) =>
+    withParameterValues(m, (param, role) => {
+      if (!(param in values)) return undefined;
+      const v = values[param] as number;
+      const max = role === 'rate' ? undefined : 1;
+      if (!(v >= 0) || (max !== undefined && v > max)) throw new InputError(`parameters.${param}: ${v} is measure ${m.id}'s ${role}: expected ${max === undefined ? 'a number >= 0' : `a number in [0, ${max}]`}`);
+      return v;
+    }),
+  );
   return { ...schedule, measures, parameters };
 }
 

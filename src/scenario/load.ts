@@ -13,7 +13,7 @@ import { failAt, parseYamlSource, readYamlSource, validateSource, type PathIssue
 import { InputError } from '../errors.js';
 import type { Schedule } from '../schedule/schedule.js';
 import { openScheduledDataset } from '../schedule/open.js';
-import { parametersKnownOn } from '../schedule/measures.js';
+import { parametersKnownOn, type Parameter } from '../schedule/measures.js';
 import { withExtends } from './extends.js';
 import { ScenarioSchema, type Scenario, type ScenarioEvent } from './schema.js';
 
@@ -217,8 +217,9 @@ export function loadScenario(nameOrPath: string): LoadedScenario {
   // Data names resolve as built-ins, else relative to the scenario's folder.
   const dataRef = BUILTIN_NAME.test(scenario.data) ? scenario.data : resolve(file, '..', scenario.data);
   const { loaded, world, schedule, hash } = openScheduledDataset(dataRef);
-  failAt(source, checkCodes(scenario, world) ?? checkDates(scenario, schedule));
-  return { scenario, file, world, schedule: asKnown(scenario, schedule), loaded, dataHash: hash };
+  const known = asKnown(scenario, schedule);
+  failAt(source, checkCodes(scenario, world) ?? checkDates(scenario, known.parameters));
+  return { scenario, file, world, schedule: known, loaded, dataHash: hash };
 }
 
 /**
@@ -230,8 +231,9 @@ export function loadScenarioText(text: string, label: string): LoadedScenario {
   const scenario = validateSource(source, ScenarioSchema, checkStructure);
   if (!isBuiltinDataset(scenario.data)) throw new InputError(`${label}: field "data": expected a built-in data set (${listBuiltinDatasets().join(', ')}), found "${scenario.data}"`);
   const { loaded, world, schedule, hash } = openScheduledDataset(scenario.data);
-  failAt(source, checkCodes(scenario, world) ?? checkDates(scenario, schedule));
-  return { scenario, file: label, text, world, schedule: asKnown(scenario, schedule), loaded, dataHash: hash };
+  const known = asKnown(scenario, schedule);
+  failAt(source, checkCodes(scenario, world) ?? checkDates(scenario, known.parameters));
+  return { scenario, file: label, text, world, schedule: known, loaded, dataHash: hash };
 }
 
 /** Every event, the main line's and each branch's additions, with its path in the file. */
@@ -245,16 +247,15 @@ function asKnown(s: Scenario, schedule: Schedule): Schedule {
 }
 
 /**
- * A scenario keeps to its day: with `as_of`, no event after it. Parameters Monte Carlo draws must be the data set's,
- * with a stated range, known by then.
+ * A scenario keeps to its day: with `as_of`, no event after it. Parameters Monte Carlo draws must be the data set's
+ * (`known`: as known on that day), with a stated range.
  */
-function checkDates(s: Scenario, schedule: Schedule): PathIssue | undefined {
+function checkDates(s: Scenario, known: ReadonlyMap<string, Parameter>): PathIssue | undefined {
   if (s.as_of) {
     for (const [path, e] of eventsWithPaths(s)) {
       if (e.date > s.as_of) return { path: [...path, 'date'], message: `event ${e.id} is dated ${e.date}, after the scenario's as_of ${s.as_of}: a scenario uses only what was known on its day` };
     }
   }
-  const known = asKnown(s, schedule).parameters;
   for (const [k, name] of (s.draw_parameters ?? []).entries()) {
     const p = known.get(name);
     if (!p) return { path: ['draw_parameters', k], message: `"${name}" is not a parameter of the data set${s.as_of ? ` known on ${s.as_of}` : ''} (${[...known.keys()].join(', ') || 'none'})` };

@@ -136,21 +136,18 @@ function elasticitySet(ls: LoadedScenario) {
   return ls.scenario.elasticity_set === undefined ? {} : { elasticity_set: ls.scenario.elasticity_set };
 }
 
-/**
- * The data-set parameters the scenario draws (`draw_parameters`), as the spec field every strategy question carries: a
- * triangular distribution over each one's stated range, peaked at its value as known on the scenario's day.
- */
+/** The data-set parameters the scenario draws (`draw_parameters`), each with its value and range as known on its day (load.ts checked them). */
+function drawnRanges(ls: LoadedScenario): NonNullable<ScenarioResult['drawn_parameters']> {
+  return (ls.scenario.draw_parameters ?? []).map((name) => {
+    const p = ls.schedule.parameters.get(name)!;
+    return { name, value: p.value, low: p.low!, high: p.high!, ...(p.date ? { date: p.date } : {}) };
+  });
+}
+
+/** The drawn parameters as the spec field every strategy question carries: triangular over each range, peaked at the value. */
 function drawnParameters(ls: LoadedScenario) {
-  const names = ls.scenario.draw_parameters ?? [];
-  if (names.length === 0) return {};
-  return {
-    parameters: Object.fromEntries(
-      names.map((name) => {
-        const p = ls.schedule.parameters.get(name)!;
-        return [name, { dist: 'triangular' as const, min: p.low!, mode: p.value, max: p.high! }];
-      }),
-    ),
-  };
+  const ranges = drawnRanges(ls);
+  return ranges.length === 0 ? {} : { parameters: Object.fromEntries(ranges.map((p) => [p.name, { dist: 'triangular' as const, min: p.low, mode: p.value, max: p.high }])) };
 }
 
 /** The world the scenario's central answers use: with the first of its elasticity sets, if it names any. */
@@ -272,10 +269,7 @@ export async function runScenario(ls: LoadedScenario, o: RunOptions = {}): Promi
 function scenarioResult(ls: LoadedScenario, branches: BranchResult[], negotiations: unknown[]): ScenarioResult {
   const s = ls.scenario;
   const sources = s.events.map((e) => ({ id: e.id, date: e.date, type: e.type, ...(e.source ? { source: e.source } : {}), ...(e.assumption ? { assumption: e.assumption } : {}) }));
-  const drawn = (s.draw_parameters ?? []).map((name) => {
-    const p = ls.schedule.parameters.get(name)!;
-    return { name, value: p.value, low: p.low!, high: p.high!, ...(p.date ? { date: p.date } : {}) };
-  });
+  const drawn = drawnRanges(ls);
   return { scenario: s.scenario, title: s.title, data: s.data, data_hash: ls.dataHash, seed: s.seed, deficits: s.deficits, ...elasticitySet(ls), ...(drawn.length ? { drawn_parameters: drawn } : {}), focus: s.focus, branches, negotiations, sources };
 }
 

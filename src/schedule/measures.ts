@@ -130,6 +130,21 @@ export function readParameters(src: FlowSource): Map<string, Parameter> {
   return out;
 }
 
+/** The part of a measure a parameter may give: its rate, its share of the flow, or its coverage of the sector. */
+export type ParameterRole = 'rate' | 'share' | 'coverage';
+
+/**
+ * A measure with the parameters it names given new values: `value(param, role)` returns one, or undefined to keep the
+ * measure's own. The measure itself when nothing changes.
+ */
+export function withParameterValues(m: Measure, value: (param: string, role: ParameterRole) => number | undefined): Measure {
+  const take = (param: string | undefined, own: number, role: ParameterRole) => (param === undefined ? own : (value(param, role) ?? own));
+  const rate = take(m.rateParam, m.rate, 'rate');
+  const share = take(m.shareParam, m.share, 'share');
+  const covers = take(m.coversParam, m.covers, 'coverage');
+  return rate === m.rate && share === m.share && covers === m.covers ? m : { ...m, rate, share, covers };
+}
+
 /**
  * The parameters as known on a day: each one's latest row dated on or before it (an undated row is always known).
  * A parameter with no row known by then is left out, so a measure naming it is refused as naming an unknown one.

@@ -25,7 +25,7 @@ import { ALL_SECTORS, type FlowSource } from '../data/tables.js';
 import { fileRef } from '../data/datasets.js';
 import type { LoadedManifest } from '../data/manifest.js';
 import { goodsSectors, ijs, type World } from '../data/world.js';
-import { AUTHORITIES, isIsoDate, parametersKnownOn, readMeasures, readParameters, readSectorShares, specificity, type Authority, type Measure, type Parameter, type SectorShares } from './measures.js';
+import { AUTHORITIES, isIsoDate, parametersKnownOn, readMeasures, withParameterValues, readParameters, readSectorShares, specificity, type Authority, type Measure, type Parameter, type SectorShares } from './measures.js';
 
 export interface Schedule {
   measures: readonly Measure[];
@@ -126,23 +126,14 @@ function duties(ms: readonly Measure[], sector: string): MeasureRate[] {
   return [...out.values()];
 }
 
-/** A measure with the values of the parameters it names as known (unchanged where a parameter is not yet known). */
-function withKnownValues(m: Measure, known: ReadonlyMap<string, Parameter>): Measure {
-  const value = (param: string | undefined, own: number) => (param === undefined ? own : (known.get(param)?.value ?? own));
-  const rate = value(m.rateParam, m.rate);
-  const share = value(m.shareParam, m.share);
-  const covers = value(m.coversParam, m.covers);
-  return rate === m.rate && share === m.share && covers === m.covers ? m : { ...m, rate, share, covers };
-}
-
 /** The tariff matrix in force on `date`. */
 export function tariffsAt(world: World, schedule: Schedule, date: string, opts: { asKnown?: boolean } = {}): TariffsAt {
   if (!isIsoDate(date)) throw new InputError(`expected a date YYYY-MM-DD, found "${date}"`);
   const asKnown = opts.asKnown ?? false;
   const { N, S } = world;
-  // As known that day, a measure naming a dated parameter takes the parameter's value known then.
+  // As known that day, a measure naming a dated parameter takes the parameter's value known then (its own if none yet).
   const known = asKnown ? parametersKnownOn(schedule.parameters, date) : undefined;
-  const inForce = schedule.measures.filter((m) => active(m, date, asKnown)).map((m) => (known ? withKnownValues(m, known) : m)).sort(byPrecedence);
+  const inForce = schedule.measures.filter((m) => active(m, date, asKnown)).map((m) => (known ? withParameterValues(m, (param) => known.get(param)?.value) : m)).sort(byPrecedence);
   const t = new Float64Array(world.t);
   const cells: TariffCell[] = [];
   const goods = new Set(goodsSectors(world));
