@@ -1,10 +1,12 @@
 /**
  * Maintainer script: derive the computed tables of data/episode-2025 from shipped data only (icio-2022,
- * episode-2025-1s, tariff-episode-2025, us-imports-by-sector, baci-2023-ilms; never ../shared), so every number can be
- * re-derived and reviewed:
+ * episode-2025-1s, tariff-episode-2025, us-imports-by-sector, baci-2023, baci-2023-ilms; never ../shared), so every
+ * number can be re-derived and reviewed:
  *   baseline-tariffs.csv  every importer's applied tariff by partner and sector: Teti's GTD 2021 (icio-2022, repaired)
  *                         aggregated to the 13 regions and 20 sectors, flow-weighted; plus the US Section 301 duties on
  *                         China and China's 2018-19 retaliation, which the GTD leaves out
+ *   goods-pair-totals.csv each region pair's goods trade in BACI 2023 (ICIO 2022 where BACI misses it), to which the
+ *                         loader scales the pair's ICIO goods flows
  *   measures.csv          the dated 2025 measures of episode-2025-1s, each on the sectors it names
  *   parameters.csv        episode-2025-1s's parameters, ROW's Annex I rate for this ROW, and the coverage shares
  * Run: node --import tsx scripts/build-episode-2025.ts
@@ -158,6 +160,65 @@ for (const m of measures) {
 }
 writeFileSync(join(dir, 'measures.csv'), stringify(out, { header: true, columns: [...Object.keys(measures[0]).slice(0, 12), 'covers', 'event', 'note'] }));
 
+// 7. Goods totals per pair from BACI 2023 (CEPII; FOB values of reported trade, re-exports included), summed over each
+//    region's members: BACI economies ICIO lacks belong to ROW (they are in ICIO's ROW). Two kinds of member pair take
+//    ICIO 2022's goods flow instead, so that no region pair loses a member's trade: members BACI lacks (Taiwan, Sao
+//    Tome and Principe) and BACI's gaps (a zero where ICIO has trade: KOR-VNM, KOR-POL, POL-VNM and the like, where
+//    neither partner reported 2023 data in HS2022).
+const fineGoods = fine.sectors.map((_, s) => s).filter((s) => fine.sectors[s] !== 'SERV');
+const icioGoods = (a: number, b: number) => fineGoods.reduce((v, s) => v + fine.Z[ijs(fine.N, fine.S, a, b, s)], 0);
+const regionOfBaci = (iso: string) => (fine.codes.includes(iso) ? groupOf(iso) : groupOf('ROW'));
+const baci = new Map<string, number>();
+for (const r of readCsv(join(DATA_DIR, 'baci-2023', 'baci2023_goods_194x194.csv'), ['exporter', 'importer', 'value_usd']).rows) {
+  const v = r.values;
+  if (v.exporter !== v.importer) baci.set(`${v.exporter}|${v.importer}`, Number(v.value_usd) / 1e6);
+}
+const baciCodes = new Set([...baci.keys()].map((k) => k.split('|')[0]));
+const pair = new Map<string, { baci: number; gaps: number; absent: number }>();
+const add = (gi: string, gj: string, part: 'baci' | 'gaps' | 'absent', v: number) => {
+  if (gi === gj || !(v > 0)) return;
+  const key = `${gi}|${gj}`;
+  const p = pair.get(key) ?? { baci: 0, gaps: 0, absent: 0 };
+  p[part] += v;
+  pair.set(key, p);
+};
+for (const [key, v] of baci) {
+  const [a, b] = key.split('|');
+  add(regionOfBaci(a), regionOfBaci(b), 'baci', v);
+}
+for (let a = 0; a < fine.N; a++) {
+  for (let b = 0; b < fine.N; b++) {
+    const [ca, cb] = [fine.codes[a], fine.codes[b]];
+    if (a === b || ca === 'ROW' || cb === 'ROW') continue;
+    if (!baciCodes.has(ca) || !baciCodes.has(cb)) add(groupOf(ca), groupOf(cb), 'absent', icioGoods(a, b));
+    else if (!(baci.get(`${ca}|${cb}`)! > 0)) add(groupOf(ca), groupOf(cb), 'gaps', icioGoods(a, b));
+  }
+}
+// ICIO's ROW aggregate trades with Taiwan and Sao Tome too; those flows are inside our ROW (domestic), so only its
+// trade with members BACI lacks that lie outside ROW would need adding, and there are none.
+// KOR and VNM did not report 2023 trade in HS2022, and ROW holds other such economies (RUS, PHL, ARG, BGD, IRN, DZA)
+// and ICIO's unsplit ROW (Gulf oil exporters among it), whose gaps cannot be filled member by member: BACI's KOR<->ROW
+// and VNM<->ROW miss much of their trade (ROW->KOR 123 bn against ICIO's 221 bn), so those four pairs keep ICIO's value.
+const NON_REPORTERS = ['KOR', 'VNM'];
+const keepsIcio = (i: string, j: string) => (NON_REPORTERS.includes(i) && j === 'ROW') || (NON_REPORTERS.includes(j) && i === 'ROW');
+const totals: Record<string, string | number>[] = [];
+for (const i of codes) {
+  for (const j of codes) {
+    const p = pair.get(`${i}|${j}`);
+    if (!p) continue;
+    let icio = 0;
+    for (const s of GOODS) icio += Z[at(i, j, s)];
+    const parts = [`BACI 2023 ${p.baci.toFixed(0)}`, ...(p.gaps > 0 ? [`ICIO 2022 where BACI has a gap ${p.gaps.toFixed(0)}`] : []), ...(p.absent > 0 ? [`ICIO 2022 for members BACI lacks ${p.absent.toFixed(0)}`] : [])];
+    const value = keepsIcio(i, j) ? icio : p.baci + p.gaps + p.absent;
+    const source = keepsIcio(i, j) ? `ICIO 2022 kept: ${i === 'ROW' ? j : i} did not report 2023 data in HS2022 and ROW's gaps cannot be filled by member (BACI would give ${parts.join(' + ')})` : parts.join(' + ');
+    totals.push({ exporter: i, importer: j, value: +value.toFixed(3), icio_2022: +icio.toFixed(3), factor: +(value / icio).toFixed(4), source });
+  }
+}
+writeFileSync(join(dir, 'goods-pair-totals.csv'), stringify(totals, { header: true }));
+const factors = totals.map((r) => Number(r.factor)).sort((a, b) => a - b);
+const jpnUsa = totals.find((r) => r.exporter === 'JPN' && r.importer === 'USA')!;
+
 console.log(`episode-2025: ${N} economies x ${S} sectors; ROW has ${economies.ROW.length} ICIO economies`);
 console.log(`baseline-tariffs.csv: ${rows.length} rows; USA on CHN ${(100 * usOnChina).toFixed(1)}% trade-weighted at the model's flows (Bown's 20 Jan 2025 figure: ${(100 * usOnChinaBown).toFixed(1)}%); CHN on USA ${(100 * chinaOnUs).toFixed(1)}% (Teti alone ${(100 * tetiChnOnUsa).toFixed(2)}%, retaliation +${(100 * retaliation).toFixed(2)} points)`);
 console.log(`measures.csv: ${out.length} rows; ROW Annex I rate ${rowRate}`);
+console.log(`goods-pair-totals.csv: ${totals.length} pairs, factors ${factors[0]}-${factors[factors.length - 1]} (median ${factors[factors.length >> 1]}); JPN->USA ${jpnUsa.icio_2022} -> ${jpnUsa.value}`);

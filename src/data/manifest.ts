@@ -28,6 +28,7 @@ import { assembleWorld, readFlowCells, readTariffs, type FlowCells, type FlowSou
 import { createWorld, type World } from './world.js';
 import { readIoStructure, withFinalDemand } from './io.js';
 import { readElasticitySets } from './elasticity-sets.js';
+import { withPairTotals } from './pair-totals.js';
 
 export { DATA_DIR, fileRef, isBuiltinDataset, listBuiltinDatasets, resolveManifest, type FileRefSpec } from './datasets.js';
 
@@ -84,6 +85,11 @@ export const ManifestSchema = z
     elasticity_sets: FileRef.optional(),
     /** Input-output structure (MODEL.md §4): value-added shares economy,sector,share and input shares economy,input,sector,share. */
     io: z.object({ value_added: FileRef, inputs: FileRef }).strict().optional(),
+    /**
+     * Goods totals per pair (exporter, importer, value), e.g. from customs data: each pair's goods flows (sectors not
+     * in `services`) are scaled to its total after aggregation, keeping the pair's sector mix.
+     */
+    goods_pair_totals: FileRef.optional(),
     /** Sectors that are services: no tariff measure reaches them, and a pair's "ALL" tariff is over goods only. */
     services: z.array(z.string().min(1)).min(1).optional(),
     /** What the data set's build changed (repairs, estimates), one line each; shown with the loader's own notes. */
@@ -187,7 +193,10 @@ function fillCells(base: FlowCells, fill: FlowCells): void {
 
 /** Build the World a manifest describes. */
 export function worldFromManifest(loaded: LoadedManifest): World {
-  return withManifestExtras(loaded, assembleFromManifest(loaded));
+  const { manifest: m, dir } = loaded;
+  const world = assembleFromManifest(loaded);
+  const scaled = m.goods_pair_totals ? withPairTotals(world, fileRef(dir, m.goods_pair_totals), m.services ?? []) : world;
+  return withManifestExtras(loaded, scaled);
 }
 
 /** Flows, domestic rule, aggregation and tariffs, with the input-output structure read against the unaggregated economies. */
@@ -281,7 +290,7 @@ function hashManifest(manifestFile: string): string {
     if (depth > 4) return;
     const { manifest: m, dir } = readManifest(manifestFile);
     hash.update(read(manifestFile));
-    const refs = [m.economies, ...(m.flows === undefined ? [] : Array.isArray(m.flows) ? m.flows : [m.flows]), ...(m.fill === undefined ? [] : Array.isArray(m.fill) ? m.fill : [m.fill]), m.tariffs, typeof m.elasticities === 'number' ? undefined : m.elasticities, m.sector_shares, m.measures, m.parameters, m.elasticity_sets, m.io?.value_added, m.io?.inputs];
+    const refs = [m.economies, ...(m.flows === undefined ? [] : Array.isArray(m.flows) ? m.flows : [m.flows]), ...(m.fill === undefined ? [] : Array.isArray(m.fill) ? m.fill : [m.fill]), m.tariffs, typeof m.elasticities === 'number' ? undefined : m.elasticities, m.sector_shares, m.measures, m.parameters, m.elasticity_sets, m.io?.value_added, m.io?.inputs, m.goods_pair_totals];
     for (const r of refs) if (r !== undefined) hash.update(read(fileRef(dir, r).file));
     if (m.base) visit(resolveManifest(resolve(dir, m.base)), depth + 1);
   };
