@@ -37,12 +37,21 @@ export function runCalibration(spec: CalibrationSpec): CalibrationResult {
 /**
  * The weights `parley calibrate` estimates when none are named: revenue and the balances with the player's deficit
  * partners, or revenue alone (said) where the player runs a deficit with every partner: one weight on all those
- * balances is a weight on its total balance, which balanced trade fixes (the US on episode-2025).
+ * balances is a weight on its total balance, which the deficit rule fixes. For the same reason a weight on the deficit
+ * partners' balances moves only with the balances of the others, which is said when they are few (the US on
+ * episode-2025: every partner but Singapore).
  */
 export function defaultWeights(world: World, player: string): string[] {
-  if (deficitPartners(world, player).length < world.N - 1) return ['revenue', 'balances'];
-  warn(`calibrate: ${player} runs a deficit with every partner in ${world.meta.name}, so a weight on those balances is not identified; estimating revenue alone (name balance:CODE weights for bilateral balances)`);
-  return ['revenue'];
+  const deficit = deficitPartners(world, player);
+  if (deficit.length === world.N - 1) {
+    warn(`calibrate: ${player} runs a deficit with every partner in ${world.meta.name}, so a weight on those balances is not identified; estimating revenue alone (name balance:CODE weights for bilateral balances)`);
+    return ['revenue'];
+  }
+  const surplus = world.codes.filter((c) => c !== player && !deficit.includes(c));
+  if (surplus.length <= (world.N - 1) / 4) {
+    warn(`calibrate: ${player}'s surplus partners in ${world.meta.name} are only ${surplus.join(', ')}; its total balance is fixed, so the weight on its deficit partners' balances is read from its balance with ${surplus.length > 1 ? 'those' : 'that partner'} (name balance:CODE weights for bilateral balances)`);
+  }
+  return ['revenue', 'balances'];
 }
 
 /** The tariffs a schedule had announced by `at`, in force on that day: what a calibration reads as chosen. */
