@@ -133,15 +133,21 @@ function headline(d: Deal): DealRow {
 }
 
 /** A calibration: its weights with their bands, the fit, and the tariffs it fits worst. */
-function calibrationMarkdown(c: CalibrationResult): string {
+function calibrationMarkdown(c: CalibrationResult, used: boolean): string {
   const weights = Object.entries(c.weights).filter(([name]) => name !== 'welfare');
   const rows = [...c.tariffs].sort((x, y) => Math.abs(y.implied - y.observed) - Math.abs(x.implied - x.observed));
   const label = (t: CalibrationResult['tariffs'][number]) => (t.sector === 'ALL' ? t.exporter : `${t.exporter} ${t.sector}`);
   return [
     `The weights under which ${c.player}'s tariffs announced by ${c.at} are closest to its best response (welfare's weight 1; ${c.fit.method === 'distance' ? 'bands from standard errors' : 'bootstrap bands'}): ${weights.map(([name, w]) => `${name} ${w.value.toFixed(3)}${w.p5 === null ? ' (exactly identified)' : Number.isFinite(w.p5) && Number.isFinite(w.p95) ? ` (90%: ${w.p5.toFixed(3)} to ${w.p95!.toFixed(3)})` : ' (band not identified)'}`).join(', ')}.`,
-    `Fit: the implied tariffs are ${c.fit.mean_abs_gap_points.toFixed(1)} points from the observed on average${c.fit.converged ? '' : ' (the implied best response did NOT converge)'}. The objective is reported, not used: the actors' stated weights drive the talks.`,
+    `Fit: the implied tariffs are ${c.fit.mean_abs_gap_points.toFixed(1)} points from the observed on average${c.fit.converged ? '' : ' (the implied best response did NOT converge)'}.${used ? ` ${c.player} weighs this objective (central values) in the scenario's other questions (actors.${c.player}.objective_from).` : ' The objective is reported, not used: the actors\' stated weights drive the talks.'}`,
     md([['tariff on', 'observed', 'implied', 'gap (points)'], ...rows.slice(0, 12).map((t) => [label(t), pct(t.observed), pct(t.implied), signed(100 * (t.implied - t.observed), 1)])]),
   ].join('\n\n');
+}
+
+/** Which of these players weigh an objective a calibration estimated, said after a strategic answer. */
+function calibratedNote(r: ScenarioResult, players: string[]): string {
+  const from = [...new Set(players)].filter((p) => r.objectives_from?.[p]);
+  return from.length ? ` Objectives: ${from.map((p) => `${p}'s as calibrated (${r.objectives_from![p]})`).join(', ')}; the others' as stated.` : '';
 }
 
 /** The report as Markdown. */
@@ -182,11 +188,11 @@ export function scenarioMarkdown(r: ScenarioResult): string {
     out.push(`## ${w.title ?? w.id}`);
     // In sectors, each pair's trade-weighted row speaks for it (its sector rows are in the JSON).
     const pairs = w.result.tariffs.some((t) => t.sector === 'ALL') ? w.result.tariffs.filter((t) => t.sector === 'ALL') : w.result.tariffs;
-    out.push(`${w.result.converged ? 'Converged' : 'NOT converged'} after ${w.result.rounds} rounds: ${pairs.map((t) => `${t.importer} on ${t.exporter} ${pct(t.rate)}`).join(', ')}. Welfare: ${w.result.economies.filter((x) => w.result.tariffs.some((t) => t.importer === x.code)).map((x) => `${x.code} ${signed(x.welfare_pct, 2)}%`).join(', ')} (against the status quo of ${w.at}, deficits purged).`);
+    out.push(`${w.result.converged ? 'Converged' : 'NOT converged'} after ${w.result.rounds} rounds: ${pairs.map((t) => `${t.importer} on ${t.exporter} ${pct(t.rate)}`).join(', ')}. Welfare: ${w.result.economies.filter((x) => w.result.tariffs.some((t) => t.importer === x.code)).map((x) => `${x.code} ${signed(x.welfare_pct, 2)}%`).join(', ')} (against the status quo of ${w.at}, deficits purged).${calibratedNote(r, w.result.tariffs.map((t) => t.importer))}`);
   }
   for (const c of byType<CalibrationResult>(main, 'calibrate')) {
     out.push(`## ${c.title ?? c.id}`);
-    out.push(calibrationMarkdown(c.result));
+    out.push(calibrationMarkdown(c.result, r.objectives_from?.[c.result.player] === c.id));
   }
   const negs = byType<Deal>(main, 'negotiate');
   if (negs.length) out.push('## Trade talks');
@@ -207,21 +213,27 @@ export function scenarioMarkdown(r: ScenarioResult): string {
     out.push('## Branches side by side');
     const negId = negs[0]?.id;
     const effId = byType<Effects>(main, 'counterfactual')[0]?.id;
+    const warId = byType<War>(main, 'war')[0]?.id;
     const rows = r.branches.map((b) => {
       const d = negId ? question<Deal>(b, negId)?.result : undefined;
       const e = effId ? question<Effects>(b, effId)?.result : undefined;
+      const war = warId ? question<War>(b, warId)?.result : undefined;
       const key = d ? headline(d) : undefined;
       const w = (c: string) => e?.economies.find((x) => x.code === c)?.welfare_pct;
+      const warPairs = war ? (war.tariffs.some((t) => t.sector === 'ALL') ? war.tariffs.filter((t) => t.sector === 'ALL') : war.tariffs) : [];
       return [
         `**${b.name}**: ${b.title}`,
         d ? (d.agreement.reached ? pct(key!.rate) : `no deal (${pct(key!.before)})`) : '',
         d ? d.parties.map((p) => `${p} ${signed(d.gains[p], 3)}`).join(', ') : '',
         ...focus.map((c) => (w(c) === undefined ? '' : signed(w(c)!, 3))),
+        ...(warId ? [warPairs.map((t) => pct(t.rate)).join(' / ')] : []),
       ];
     });
     const mainDeal = negId ? question<Deal>(main, negId)?.result : undefined;
     const key = mainDeal ? headline(mainDeal) : undefined;
-    out.push(md([['branch', key ? `${key.importer} tariff on ${key.exporter}${mainDeal!.agreement.tariffs.some((t) => t.sector !== 'ALL') ? ' (all goods, trade-weighted)' : ''} in the deal` : 'deal', 'gains from the deal', ...focus.map((c) => `${c} welfare %`)], ...rows]));
+    const mainWar = warId ? question<War>(main, warId)!.result : undefined;
+    const warHeader = mainWar ? [`war: ${(mainWar.tariffs.some((t) => t.sector === 'ALL') ? mainWar.tariffs.filter((t) => t.sector === 'ALL') : mainWar.tariffs).map((t) => `${t.importer} on ${t.exporter}`).join(' / ')}`] : [];
+    out.push(md([['branch', key ? `${key.importer} tariff on ${key.exporter}${mainDeal!.agreement.tariffs.some((t) => t.sector !== 'ALL') ? ' (all goods, trade-weighted)' : ''} in the deal` : 'deal', 'gains from the deal', ...focus.map((c) => `${c} welfare %`), ...warHeader], ...rows]));
     out.push(r.branches.filter((b) => b.name !== 'main').map((b) => `- **${b.name}**: ${b.why}`).join('\n'));
   }
   out.push('## Sources and assumptions');

@@ -128,6 +128,8 @@ function checkStructure(s: Scenario): PathIssue | undefined {
     for (const [q, id] of b.remove.entries()) if (!ids.has(id)) return { path: ['branches', k, 'remove', q], message: `no event "${id}" to remove` };
     for (const [q, e] of b.add.entries()) if (!e.source && !e.assumption) return { path: ['branches', k, 'add', q], message: 'every event needs a "source" or an "assumption" saying why' };
   }
+  const sourceIssue = checkObjectiveSources(s);
+  if (sourceIssue) return sourceIssue;
   const qids = new Set<string>();
   const issues = new Set(s.events.flatMap((e) => (e.type === 'demand' ? [e.issue.name] : [])).concat(s.branches.flatMap((b) => b.add.flatMap((e) => (e.type === 'demand' ? [e.issue.name] : [])))));
   const coalitions = new Set(s.events.flatMap((e) => (e.type === 'consult' && e.coalition ? [e.coalition.id] : [])).concat(s.branches.flatMap((b) => b.add.flatMap((e) => (e.type === 'consult' && e.coalition ? [e.coalition.id] : [])))));
@@ -142,6 +144,28 @@ function checkStructure(s: Scenario): PathIssue | undefined {
       }
     }
     if (q.type === 'coalitions' && !coalitions.has(q.coalition)) return { path: ['questions', k, 'coalition'], message: `unknown coalition "${q.coalition}" (from consult events: ${[...coalitions].join(', ') || 'none'})` };
+  }
+  return undefined;
+}
+
+/** An actor's `objective_from` (main line or branch) names a calibrate question about that actor. */
+function checkObjectiveSources(s: Scenario): PathIssue | undefined {
+  const check = (code: string, id: string | null | undefined, path: (string | number)[]): PathIssue | undefined => {
+    if (id === undefined || id === null) return undefined;
+    const q = s.questions.find((x) => x.id === id);
+    if (!q || q.type !== 'calibrate') return { path, message: `no calibrate question "${id}" (calibrate questions: ${s.questions.filter((x) => x.type === 'calibrate').map((x) => x.id).join(', ') || 'none'})` };
+    if (q.player !== code) return { path, message: `question "${id}" calibrates ${q.player}'s objective, not ${code}'s` };
+    return undefined;
+  };
+  for (const [code, a] of Object.entries(s.actors)) {
+    const r = check(code, a.objective_from, ['actors', code, 'objective_from']);
+    if (r) return r;
+  }
+  for (const [k, b] of s.branches.entries()) {
+    for (const [code, a] of Object.entries(b.actors ?? {})) {
+      const r = check(code, a.objective_from, ['branches', k, 'actors', code, 'objective_from']);
+      if (r) return r;
+    }
   }
   return undefined;
 }

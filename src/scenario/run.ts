@@ -13,7 +13,8 @@ import type { Worker } from 'node:worker_threads';
 import { errorFromRecord, InputError } from '../errors.js';
 import { startWorker } from '../worker.js';
 import type { BranchMessage, BranchTask } from './branch-worker.js';
-import { announcedTariffs, calibrationOn } from '../run/calibrate.js';
+import { announcedTariffs, calibrationOn, type CalibrationResult } from '../run/calibrate.js';
+import { objectiveOf } from '../strategy/calibrate.js';
 import { ioSectorResults } from '../model/io-results.js';
 import { warn } from '../warn.js';
 import { isAbsolute } from 'node:path';
@@ -81,6 +82,8 @@ export interface ScenarioResult {
   elasticity_set?: string | Choice;
   /** The data-set parameters Monte Carlo draws (`draw_parameters`), each with its value (the central one) and range, as known on the scenario's day. */
   drawn_parameters?: { name: string; value: number; low: number; high: number; date?: string }[];
+  /** Actors whose objective on the main line is a calibrate question's estimate: code -> question id. */
+  objectives_from?: Record<string, string>;
   /** The economies the report and page lead with, and the reference economy of tariff tables. */
   focus: { economies: string[]; reference: string; sectors?: string[] };
   branches: BranchResult[];
@@ -159,12 +162,41 @@ function scenarioWorld(ls: LoadedScenario): World {
 /** What a run's questions share: the world of its central answers (made once), and calibrations by announced tariffs. */
 interface RunShared {
   world: World;
-  calibrations: Map<string, unknown>;
+  calibrations: Map<string, CalibrationResult>;
 }
 
-async function runQuestion(ls: LoadedScenario, tl: Timeline, q: Question, seed: number, o: RunOptions, shared: RunShared): Promise<unknown> {
-  const s = ls.scenario;
+/**
+ * A calibrate question's answer on a timeline. It reads the tariffs the timeline had announced by the date as the
+ * player's best response and depends on nothing else, so timelines that announced the same tariffs share one.
+ */
+function calibrationFor(ls: LoadedScenario, tl: Timeline, q: Extract<Question, { type: 'calibrate' }>, shared: RunShared): CalibrationResult {
   const { world, calibrations } = shared;
+  const observed = announcedTariffs(world, tl.schedule, q.at);
+  const key = `${q.id}:${createHash('sha256').update(new Uint8Array(observed.buffer, observed.byteOffset, observed.byteLength)).digest('hex')}`;
+  if (!calibrations.has(key)) calibrations.set(key, calibrationOn(world, observed, ls.dataHash, { player: q.player, at: q.at, weights: q.weights, instrument: q.instrument, targets: q.targets, method: q.method, deficits: ls.scenario.deficits }));
+  return calibrations.get(key)!;
+}
+
+/** The timeline with each actor that names `objective_from` weighing what that calibration estimates (central values). */
+function withCalibratedObjectives(ls: LoadedScenario, tl: Timeline, shared: RunShared): Timeline {
+  const from = Object.entries(tl.actors).filter(([, a]) => a.objective_from);
+  if (from.length === 0) return tl;
+  const actors = { ...tl.actors };
+  for (const [code, a] of from) {
+    const q = ls.scenario.questions.find((x) => x.id === a.objective_from) as Extract<Question, { type: 'calibrate' }>;
+    const c = calibrationFor(ls, tl, q, shared);
+    const names = Object.keys(c.weights).filter((n) => n !== 'welfare');
+    const o = objectiveOf(shared.world, code, names, names.map((n) => c.weights[n].value));
+    const incomes = o.incomes ? { incomes: Object.fromEntries(o.incomes.map((x) => [x.sector, x.weight])) } : {};
+    actors[code] = { ...a, objective: { welfare: o.welfare, revenue: o.revenue, balances: Object.fromEntries(o.balances.map((b) => [b.partner, b.weight])), ...incomes } };
+  }
+  return { ...tl, actors };
+}
+
+async function runQuestion(ls: LoadedScenario, stated: Timeline, q: Question, seed: number, o: RunOptions, shared: RunShared): Promise<unknown> {
+  const s = ls.scenario;
+  const { world } = shared;
+  const tl = q.type === 'calibrate' ? stated : withCalibratedObjectives(ls, stated, shared);
   const source = { data: dataRef(ls) };
   switch (q.type) {
     case 'tariffs': {
@@ -189,15 +221,8 @@ async function runQuestion(ls: LoadedScenario, tl: Timeline, q: Question, seed: 
       const sectors = focusSectors.length && eq.io ? ioSectorResults(eq, s.focus.economies).filter((r) => focusSectors.includes(r.sector)) : undefined;
       return { against: q.against ?? s.baseline, tariffs_changed: moved, deficits: s.deficits, economies: economyResults(eq).map(economyRecord), ...(sectors ? { sectors } : {}) };
     }
-    case 'calibrate': {
-      if (o.calibrationsElsewhere) return null;
-      // The tariffs this branch's timeline had announced by the date, read as the player's best response. It depends on
-      // nothing else, so branches that announced the same tariffs by then share one calibration.
-      const observed = announcedTariffs(world, tl.schedule, q.at);
-      const key = `${q.id}:${createHash('sha256').update(new Uint8Array(observed.buffer, observed.byteOffset, observed.byteLength)).digest('hex')}`;
-      if (!calibrations.has(key)) calibrations.set(key, calibrationOn(world, observed, ls.dataHash, { player: q.player, at: q.at, weights: q.weights, instrument: q.instrument, targets: q.targets, method: q.method, deficits: s.deficits }));
-      return calibrations.get(key);
-    }
+    case 'calibrate':
+      return o.calibrationsElsewhere ? null : calibrationFor(ls, tl, q, shared);
     case 'best-response':
     case 'war': {
       const spec = { data: source.data, at: q.at, measures: tl.schedule.measures, deficits: s.deficits, ...elasticitySet(ls), ...drawnParameters(ls), instrument: q.instrument, objectives: Object.fromEntries(Object.entries(tl.actors).map(([c, a]) => [c, a.objective])), ...(q.type === 'war' ? { players: q.players, among_players: true } : { player: q.player }) };
@@ -270,7 +295,8 @@ function scenarioResult(ls: LoadedScenario, branches: BranchResult[], negotiatio
   const s = ls.scenario;
   const sources = s.events.map((e) => ({ id: e.id, date: e.date, type: e.type, ...(e.source ? { source: e.source } : {}), ...(e.assumption ? { assumption: e.assumption } : {}) }));
   const drawn = drawnRanges(ls);
-  return { scenario: s.scenario, title: s.title, data: s.data, data_hash: ls.dataHash, seed: s.seed, deficits: s.deficits, ...elasticitySet(ls), ...(drawn.length ? { drawn_parameters: drawn } : {}), focus: s.focus, branches, negotiations, sources };
+  const from = Object.entries(s.actors).flatMap(([code, a]) => (a.objective_from ? [[code, a.objective_from] as const] : []));
+  return { scenario: s.scenario, title: s.title, data: s.data, data_hash: ls.dataHash, seed: s.seed, deficits: s.deficits, ...elasticitySet(ls), ...(drawn.length ? { drawn_parameters: drawn } : {}), ...(from.length ? { objectives_from: Object.fromEntries(from) } : {}), focus: s.focus, branches, negotiations, sources };
 }
 
 /**

@@ -122,6 +122,12 @@ const ActorSchema = z
       .object({ welfare: Uncertain.default(1), revenue: Uncertain.default(0), balances: z.record(Code, Uncertain).default({}), incomes: z.record(z.string().min(1), Uncertain).optional() })
       .strict()
       .default({ welfare: 1, revenue: 0, balances: {} }),
+    /**
+     * The id of a calibrate question for this actor: the weights it estimates (central values) replace `objective` in
+     * every other question of the timeline. `objective` stays the stated assumption (a branch can return to it with
+     * `objective_from: null`).
+     */
+    objective_from: Id.optional(),
     /** Discount rate per year: lower = more patient. */
     patience: Uncertain.optional(),
     /** Value per unit of each linked issue, in welfare percentage points. */
@@ -192,6 +198,8 @@ const BranchSchema = z
         z
           .object({
             objective: z.object({ welfare: Uncertain.optional(), revenue: Uncertain.optional(), balances: z.record(Code, Uncertain).optional() }).strict().optional(),
+            /** A calibrate question's id, or null for the stated `objective`. */
+            objective_from: z.union([Id, z.null()]).optional(),
             patience: Uncertain.optional(),
             values: z.record(Id, Uncertain).optional(),
             why: z.string().optional(),

@@ -84,6 +84,7 @@ function overrideActor(a: Actor, o: Branch['actors'][string] | undefined): Actor
   return {
     ...a,
     ...(o.patience !== undefined ? { patience: o.patience } : {}),
+    ...(o.objective_from !== undefined ? { objective_from: o.objective_from ?? undefined } : {}),
     ...(o.why ? { why: o.why } : {}),
     values: { ...a.values, ...(o.values ?? {}) },
     objective: {

@@ -92,3 +92,29 @@ test('its trade elasticity is a choice among the data set\'s published sets: the
   const text = readFileSync(ls.file, 'utf8').replace('values: [FGO, BSY,', 'values: [FGO, XYZ,');
   assert.throws(() => loadScenarioText(text, 'sets.yaml'), /sets\.yaml, line \d+: field "elasticity_set\.values\.1": unknown elasticity set "XYZ"/);
 });
+
+test('China weighs the objective its retaliation reveals: the war is the one with those weights stated, and the stated-objectives branch is welfare alone', async () => {
+  const only = (s: typeof ls.scenario) => ({ ...s, questions: s.questions.filter((q) => q.id === 'chn-weights' || q.id === 'us-china-war') });
+  const two = { ...ls, scenario: { ...only(ls.scenario), branches: ls.scenario.branches.filter((b) => b.name === 'stated-objectives') } };
+  const r = await collectWarnings(() => runScenario(two, { draws: 0, workers: 1 })).value;
+  const answer = (branch: string, id: string) => r.branches.find((b) => b.name === branch)!.questions.find((q) => q.id === id)!.result as never;
+  const weight = (answer('main', 'chn-weights') as { weights: Record<string, { value: number }> }).weights['balance:USA'].value;
+  type War = { tariffs: { importer: string; exporter: string; sector: string; rate: number }[] };
+  const chinaOnUs = (w: War) => w.tariffs.find((t) => t.importer === 'CHN' && t.sector === 'ALL')!.rate;
+  // The same war with the calibrated weight written out as China's stated objective.
+  const written = { ...ls, scenario: { ...only(ls.scenario), branches: [], actors: { ...ls.scenario.actors, CHN: { ...ls.scenario.actors.CHN, objective_from: undefined, objective: { welfare: 1, revenue: 0, balances: { USA: weight } } } } } };
+  const w = await collectWarnings(() => runScenario(written, { branch: 'main', draws: 0 })).value;
+  const main = answer('main', 'us-china-war') as War;
+  const byHand = w.branches[0].questions.find((q) => q.id === 'us-china-war')!.result as War;
+  main.tariffs.forEach((t, k) => assert.equal(t.rate, byHand.tariffs[k].rate, `${t.importer} on ${t.exporter} ${t.sector}`));
+  // Valuing its balance with the US, China keeps a high tariff on it; weighing welfare alone, a low one.
+  const stated = answer('stated-objectives', 'us-china-war') as War;
+  assert.ok(chinaOnUs(main) > 1 && chinaOnUs(stated) < 0.3, `CHN on USA: calibrated ${chinaOnUs(main)}, stated ${chinaOnUs(stated)}`);
+  const md = scenarioMarkdown(r);
+  assert.match(md, /CHN weighs this objective \(central values\) in the scenario's other questions/);
+  assert.match(md, /Objectives: CHN's as calibrated \(chn-weights\); the others' as stated\./);
+  // objective_from names a calibrate question about that actor.
+  const bad = (actors: string) => collectWarnings(() => loadScenarioText(`extends: april-2025\nscenario: bad\nactors:\n${actors}`, 'bad.yaml')).value;
+  assert.throws(() => bad('  JPN: { objective_from: chn-weights, why: x }\n'), /actors\.JPN\.objective_from.*question "chn-weights" calibrates CHN's objective, not JPN's/);
+  assert.throws(() => bad('  CHN: { objective_from: us-china-war, why: x }\n'), /actors\.CHN\.objective_from.*no calibrate question "us-china-war"/);
+});
