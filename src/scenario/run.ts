@@ -10,9 +10,9 @@ import { readFileSync } from 'node:fs';
 import { BUILTIN_NAME } from '../data/datasets.js';
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { errorFromRecord, InputError } from '../errors.js';
+import { errorFromRecord, errorRecord, InputError } from '../errors.js';
 import { startWorker } from '../worker.js';
-import type { BranchMessage, BranchTask } from './branch-worker.js';
+import type { BranchMessage, BranchTask, CalibrationAnswer } from './branch-worker.js';
 import { announcedTariffs, calibrationOn, type CalibrationResult } from '../run/calibrate.js';
 import { objectiveOf } from '../strategy/calibrate.js';
 import { ioSectorResults } from '../model/io-results.js';
@@ -50,6 +50,8 @@ export interface RunOptions {
   workers?: number;
   /** Leave calibrations unanswered (null): a branch thread's, whose main thread answers them once for every branch. */
   calibrationsElsewhere?: boolean;
+  /** Where a branch thread gets a calibration an actor's objective_from names: its main thread, which computes each once. */
+  askCalibration?: (question: string) => Promise<CalibrationResult>;
 }
 
 /** A branch task has no time limit of its own; this only stops a runaway. */
@@ -177,18 +179,21 @@ function calibrationFor(ls: LoadedScenario, tl: Timeline, q: Extract<Question, {
   return calibrations.get(key)!;
 }
 
+/** The questions that weigh actors' objectives (the others need no calibration). */
+const USES_OBJECTIVES = new Set<Question['type']>(['best-response', 'war', 'negotiate', 'coalitions']);
+
 /** The timeline with each actor that names `objective_from` weighing what that calibration estimates (central values). */
-function withCalibratedObjectives(ls: LoadedScenario, tl: Timeline, shared: RunShared): Timeline {
+async function withCalibratedObjectives(ls: LoadedScenario, tl: Timeline, shared: RunShared, o: RunOptions): Promise<Timeline> {
   const from = Object.entries(tl.actors).filter(([, a]) => a.objective_from);
   if (from.length === 0) return tl;
   const actors = { ...tl.actors };
   for (const [code, a] of from) {
     const q = ls.scenario.questions.find((x) => x.id === a.objective_from) as Extract<Question, { type: 'calibrate' }>;
-    const c = calibrationFor(ls, tl, q, shared);
+    const c = o.askCalibration ? await o.askCalibration(q.id) : calibrationFor(ls, tl, q, shared);
     const names = Object.keys(c.weights).filter((n) => n !== 'welfare');
-    const o = objectiveOf(shared.world, code, names, names.map((n) => c.weights[n].value));
-    const incomes = o.incomes ? { incomes: Object.fromEntries(o.incomes.map((x) => [x.sector, x.weight])) } : {};
-    actors[code] = { ...a, objective: { welfare: o.welfare, revenue: o.revenue, balances: Object.fromEntries(o.balances.map((b) => [b.partner, b.weight])), ...incomes } };
+    const w = objectiveOf(shared.world, code, names, names.map((n) => c.weights[n].value));
+    const incomes = w.incomes ? { incomes: Object.fromEntries(w.incomes.map((x) => [x.sector, x.weight])) } : {};
+    actors[code] = { ...a, objective: { welfare: w.welfare, revenue: w.revenue, balances: Object.fromEntries(w.balances.map((b) => [b.partner, b.weight])), ...incomes } };
   }
   return { ...tl, actors };
 }
@@ -196,7 +201,7 @@ function withCalibratedObjectives(ls: LoadedScenario, tl: Timeline, shared: RunS
 async function runQuestion(ls: LoadedScenario, stated: Timeline, q: Question, seed: number, o: RunOptions, shared: RunShared): Promise<unknown> {
   const s = ls.scenario;
   const { world } = shared;
-  const tl = q.type === 'calibrate' ? stated : withCalibratedObjectives(ls, stated, shared);
+  const tl = USES_OBJECTIVES.has(q.type) ? await withCalibratedObjectives(ls, stated, shared, o) : stated;
   const source = { data: dataRef(ls) };
   switch (q.type) {
     case 'tariffs': {
@@ -338,6 +343,7 @@ async function branchesOnThreads(ls: LoadedScenario, tls: Timeline[], o: RunOpti
   const done = new Array<number>(tls.length).fill(0);
   const report = (label: string) => o.onProgress?.(label, done.reduce((a, b) => a + b, 0), total);
   const threads: Worker[] = [];
+  const shared: RunShared = { world: scenarioWorld(ls), calibrations: new Map() };
   const source: Pick<BranchTask, 'file' | 'text'> = ls.text !== undefined ? { text: ls.text } : { file: ls.file };
   const runBranch = (k: number) =>
     new Promise<ScenarioResult>((resolve, reject) => {
@@ -346,6 +352,16 @@ async function branchesOnThreads(ls: LoadedScenario, tls: Timeline[], o: RunOpti
       threads.push(worker);
       let settled = false;
       worker.on('message', (m: BranchMessage) => {
+        if ('calibrate' in m) {
+          const q = s.questions.find((x) => x.id === m.calibrate.question) as Extract<Question, { type: 'calibrate' }>;
+          let answer: CalibrationAnswer;
+          try {
+            answer = { calibration: { request: m.calibrate.request, result: calibrationFor(ls, tls[k], q, shared) } };
+          } catch (e) {
+            answer = { calibration: { request: m.calibrate.request, error: errorRecord(e) } };
+          }
+          return worker.postMessage(answer);
+        }
         if ('progress' in m) {
           const { label, done: d, total: t } = m.progress;
           // A branch's own question count, or a Monte Carlo run's draws (passed on as they are, as one thread does).
@@ -382,16 +398,15 @@ async function branchesOnThreads(ls: LoadedScenario, tls: Timeline[], o: RunOpti
     const lanes = Promise.all(Array.from({ length: Math.min(workers, tls.length) }, lane));
     // A failed branch is reported when the calibrations are done (awaited below), not as an unhandled rejection before.
     lanes.catch(() => {});
-    // Meanwhile, the calibrations, one at a time so the threads' messages are heard between them.
-    const shared: RunShared = { world: scenarioWorld(ls), calibrations: new Map() };
+    // Meanwhile, the calibrations, one at a time so the threads' messages are heard between them; first those an
+    // actor's objective_from names, which the threads ask for.
     const calibrations = new Map<string, unknown>();
-    for (const tl of tls) {
-      for (const [k, q] of s.questions.entries()) {
-        if (q.type !== 'calibrate') continue;
-        await new Promise((r) => setImmediate(r));
-        if (o.signal?.aborted) throw new InputError('the run was cancelled');
-        calibrations.set(`${tl.name}/${q.id}`, await runQuestion(ls, tl, q, s.seed + k, o, shared));
-      }
+    const sources = new Set(Object.values(s.actors).flatMap((a) => (a.objective_from ? [a.objective_from] : [])));
+    const pass = (first: boolean) => tls.flatMap((tl) => [...s.questions.entries()].filter(([, q]) => q.type === 'calibrate' && sources.has(q.id) === first).map(([k, q]) => ({ tl, k, q })));
+    for (const { tl, k, q } of [...pass(true), ...pass(false)]) {
+      await new Promise((r) => setImmediate(r));
+      if (o.signal?.aborted) throw new InputError('the run was cancelled');
+      calibrations.set(`${tl.name}/${q.id}`, await runQuestion(ls, tl, q, s.seed + k, o, shared));
     }
     const results = (await lanes).flat().sort((a, b) => a[0] - b[0]);
     if (o.signal?.aborted) throw new InputError('the run was cancelled');

@@ -95,13 +95,18 @@ test('its trade elasticity is a choice among the data set\'s published sets: the
 
 test('China weighs the objective its retaliation reveals: the war is the one with those weights stated, and the stated-objectives branch is welfare alone', async () => {
   const only = (s: typeof ls.scenario) => ({ ...s, questions: s.questions.filter((q) => q.id === 'chn-weights' || q.id === 'us-china-war') });
-  const two = { ...ls, scenario: { ...only(ls.scenario), branches: ls.scenario.branches.filter((b) => b.name === 'stated-objectives') } };
-  const r = await collectWarnings(() => runScenario(two, { draws: 0, workers: 1 })).value;
+  // Given as text, so that branch threads load the same two questions and two branches.
+  const others = (xs: { id?: string; name?: string }[], keep: string[]) => xs.map((x) => x.id ?? x.name!).filter((x) => !keep.includes(x)).join(', ');
+  const text = `extends: april-2025\nscenario: two\ndrop:\n  questions: [${others(ls.scenario.questions, ['chn-weights', 'us-china-war'])}]\n  branches: [${others(ls.scenario.branches, ['stated-objectives'])}]\n`;
+  const two = collectWarnings(() => loadScenarioText(text, 'two.yaml')).value;
+  // On threads: each branch thread asks the main thread for China's calibration.
+  const r = await collectWarnings(() => runScenario(two, { draws: 0, workers: 2 })).value;
+  assert.equal(r.branches.length, 2);
   const answer = (branch: string, id: string) => r.branches.find((b) => b.name === branch)!.questions.find((q) => q.id === id)!.result as never;
   const weight = (answer('main', 'chn-weights') as { weights: Record<string, { value: number }> }).weights['balance:USA'].value;
   type War = { tariffs: { importer: string; exporter: string; sector: string; rate: number }[] };
   const chinaOnUs = (w: War) => w.tariffs.find((t) => t.importer === 'CHN' && t.sector === 'ALL')!.rate;
-  // The same war with the calibrated weight written out as China's stated objective.
+  // The same war, on this thread, with the calibrated weight written out as China's stated objective.
   const written = { ...ls, scenario: { ...only(ls.scenario), branches: [], actors: { ...ls.scenario.actors, CHN: { ...ls.scenario.actors.CHN, objective_from: undefined, objective: { welfare: 1, revenue: 0, balances: { USA: weight } } } } } };
   const w = await collectWarnings(() => runScenario(written, { branch: 'main', draws: 0 })).value;
   const main = answer('main', 'us-china-war') as War;
