@@ -204,6 +204,12 @@ export const PHASE1_MAX_ITERATIONS = 60;
  * US-Japan draws of april-2025: 24 equilibria per bargain with full steps, 18.5 with this cap).
  */
 export const PHASE1_WARM_MAX_STEP = 0.05;
+/**
+ * Halvings of the segment from the first deal towards the corner start (every linked issue at its upper bound) in search
+ * of a point every party prefers to disagreement, before falling back to phase 1 from the corner: at 5 the nearest
+ * point tried is 1/32 of the way.
+ */
+export const SECOND_START_HALVINGS = 5;
 /** Two bargaining starts closer than this (relative to each variable's range) are the same start. */
 export const START_DEDUP_RADIUS = 1e-4;
 /** A bargaining solution replaces the best so far only if its value is lower by more than this. */

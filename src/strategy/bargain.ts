@@ -35,6 +35,7 @@ import {
   PHASE1_TAU_LAST,
   PHASE1_TOL_FACTOR,
   PHASE1_WARM_MAX_STEP,
+  SECOND_START_HALVINGS,
   START_DEDUP_RADIUS,
   SURPLUS_CLEAR,
   SURPLUS_MIN,
@@ -137,6 +138,14 @@ function solveBargain(b: Bargain, disagreement: DisagreementValues, theta: Float
     }
     return Math.min(...surplus(U)) > SURPLUS_MIN ? x : undefined;
   };
+  /** The point nearest `to` on the segment from `from` where every surplus is clearly positive, by halving; or undefined. */
+  const feasibleToward = (from: Float64Array, to: Float64Array): Float64Array | undefined => {
+    for (let h = 0, t = 1; h <= SECOND_START_HALVINGS; h++, t /= 2) {
+      const x = Float64Array.from(from, (v, m) => v + t * (to[m] - v));
+      if (Math.min(...surplus(b.agreement.payoffs(x))) > SURPLUS_CLEAR) return x;
+    }
+    return undefined;
+  };
   // Phase 2: the generalised Nash product; points below disagreement are infeasible (f = Infinity).
   const nash = (xx: Float64Array) => {
     const { U: u, G } = b.curvature.evaluate(xx);
@@ -168,8 +177,10 @@ function solveBargain(b: Bargain, disagreement: DisagreementValues, theta: Float
   let best: Minimised | undefined;
   let last: Minimised | undefined;
   const seen: Float64Array[] = [];
-  for (const start of starts) {
-    const x1 = phase1(start, !!(warm ?? given));
+  for (const [k, start] of starts.entries()) {
+    // After a first deal, the corner start needs no phase 1 of its own where the segment from that deal towards it
+    // holds a point every party prefers to disagreement: the nearest such point to the corner (halving from it).
+    const x1 = (k > 0 && best && feasibleToward(best.x, start)) || phase1(start, !!(warm ?? given));
     if (!x1) continue;
     // Starts that phase 1 brings to the same place need no second phase 2.
     if (seen.some((p) => p.every((v, k) => Math.abs(v - x1[k]) < START_DEDUP_RADIUS * Math.max(1, b.upper[k] - b.lower[k])))) continue;
