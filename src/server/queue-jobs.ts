@@ -67,9 +67,10 @@ export class QueueJobs implements Jobs {
 
   async get(id: string): Promise<Job | undefined> {
     if (this.cancelled.has(id)) return this.cancelled.get(id);
+    // The state first: a job read before it completes has no return value yet, however its state reads after.
+    const state = await this.queue.getJobState(id);
     const queued = await this.queue.getJob(id);
     if (!queued || queued.name !== 'job') return undefined;
-    const state = await queued.getState();
     const marked = (await this.connection.exists(cancelKey(id))) > 0;
     return this.view(queued, state, marked);
   }
@@ -84,9 +85,9 @@ export class QueueJobs implements Jobs {
   }
 
   async cancel(id: string): Promise<Job | undefined> {
+    const state = await this.queue.getJobState(id);
     const queued = await this.queue.getJob(id);
     if (!queued || queued.name !== 'job') return this.cancelled.get(id);
-    const state = await queued.getState();
     if (state === 'completed' || state === 'failed') return this.view(queued, state, false);
     // A running job stops at its worker's next look at the mark; a waiting one is taken off the queue.
     await markCancelled(this.connection, id);
