@@ -139,7 +139,7 @@ function calibrationMarkdown(c: CalibrationResult, used: boolean): string {
   const label = (t: CalibrationResult['tariffs'][number]) => (t.sector === 'ALL' ? t.exporter : `${t.exporter} ${t.sector}`);
   return [
     `The weights under which ${c.player}'s tariffs announced by ${c.at} are closest to its best response (welfare's weight 1; ${c.fit.method === 'distance' ? 'bands from standard errors' : 'bootstrap bands'}): ${weights.map(([name, w]) => `${name} ${w.value.toFixed(3)}${w.p5 === null ? ' (exactly identified)' : Number.isFinite(w.p5) && Number.isFinite(w.p95) ? ` (90%: ${w.p5.toFixed(3)} to ${w.p95!.toFixed(3)})` : ' (band not identified)'}`).join(', ')}.`,
-    `Fit: the implied tariffs are ${c.fit.mean_abs_gap_points.toFixed(1)} points from the observed on average${c.fit.converged ? '' : ' (the implied best response did NOT converge)'}.${used ? ` ${c.player} weighs this objective (central values) in the scenario's other questions (actors.${c.player}.objective_from).` : ' The objective is reported, not used: the actors\' stated weights drive the talks.'}`,
+    `Fit: the implied tariffs are ${c.fit.mean_abs_gap_points.toFixed(1)} points from the observed on average${c.fit.converged ? '' : ' (the implied best response did NOT converge)'}.${used ? ` ${c.player} weighs this objective in the scenario's other questions (actors.${c.player}.objective_from; Monte Carlo draws each weight over its band).` : ' The objective is reported, not used: the actors\' stated weights drive the talks.'}`,
     md([['tariff on', 'observed', 'implied', 'gap (points)'], ...rows.slice(0, 12).map((t) => [label(t), pct(t.observed), pct(t.implied), signed(100 * (t.implied - t.observed), 1)])]),
   ].join('\n\n');
 }

@@ -8,7 +8,8 @@ import { announcedBy, tariffsAt, type Schedule } from '../schedule/schedule.js';
 import type { World } from '../data/world.js';
 import { InputError } from '../errors.js';
 import { noShock, type Deficits } from '../model/equilibrium.js';
-import { calibrate, deficitPartners, type Calibration } from '../strategy/calibrate.js';
+import { calibrate, deficitPartners, objectiveOf, type Calibration } from '../strategy/calibrate.js';
+import type { Uncertain } from '../strategy/uncertainty.js';
 import { warn } from '../warn.js';
 import type { Instrument } from '../strategy/best-response.js';
 
@@ -66,4 +67,27 @@ export function calibrationOn(world: World, observedTariffs: Float64Array, hash:
   const instrument = spec.instrument ?? 'partner';
   const c = calibrate(world, spec.player, observed, { weights: spec.weights, instrument, targets: spec.targets, deficits, method: spec.method, bootstrap: spec.bootstrap, seed: spec.seed });
   return { ...c, data: world.meta.name, data_hash: hash, at: spec.at, deficits, instrument };
+}
+
+/** The standard normal's 95th percentile: a 90% band is this many standard deviations each side. */
+const Z_95 = 1.6448536269514722;
+
+/**
+ * A calibration as an objective a spec or scenario actor can weigh: each estimated weight a normal distribution over
+ * its 90% band (central: its value), so Monte Carlo draws carry the calibration's uncertainty. Drawn independently,
+ * since the band is marginal; a weight with no band (exactly identified) stays a number, and so does every weight when
+ * one of them is `balances`, whose one weight spreads over several partners (independent draws there would break it).
+ */
+export function calibratedObjective(world: World, player: string, c: Calibration): { welfare: number; revenue: Uncertain; balances: Record<string, Uncertain>; incomes?: Record<string, Uncertain> } {
+  const names = Object.keys(c.weights).filter((n) => n !== 'welfare');
+  const central = objectiveOf(world, player, names, names.map((n) => c.weights[n].value));
+  const drawn = !names.includes('balances');
+  const weight = (name: string, value: number): Uncertain => {
+    if (!drawn) return value;
+    const { p5, p95 } = c.weights[name];
+    return p5 !== null && p95 !== null && Number.isFinite(p5) && Number.isFinite(p95) && p95 > p5 ? { dist: 'normal', mean: value, sd: (p95 - p5) / (2 * Z_95) } : value;
+  };
+  const balances = Object.fromEntries(central.balances.map((b) => [b.partner, weight(`balance:${b.partner}`, b.weight)]));
+  const incomes = central.incomes ? { incomes: Object.fromEntries(central.incomes.map((x) => [x.sector, weight(`income:${x.sector}`, x.weight)])) } : {};
+  return { welfare: central.welfare, revenue: names.includes('revenue') ? weight('revenue', central.revenue) : central.revenue, balances, ...incomes };
 }

@@ -13,8 +13,7 @@ import type { Worker } from 'node:worker_threads';
 import { errorFromRecord, errorRecord, InputError } from '../errors.js';
 import { startWorker } from '../worker.js';
 import type { BranchMessage, BranchTask, CalibrationAnswer } from './branch-worker.js';
-import { announcedTariffs, calibrationOn, type CalibrationResult } from '../run/calibrate.js';
-import { objectiveOf } from '../strategy/calibrate.js';
+import { announcedTariffs, calibratedObjective, calibrationOn, type CalibrationResult } from '../run/calibrate.js';
 import { ioSectorResults } from '../model/io-results.js';
 import { warn } from '../warn.js';
 import { isAbsolute } from 'node:path';
@@ -182,7 +181,7 @@ function calibrationFor(ls: LoadedScenario, tl: Timeline, q: Extract<Question, {
 /** The questions that weigh actors' objectives (the others need no calibration). */
 const USES_OBJECTIVES = new Set<Question['type']>(['best-response', 'war', 'negotiate', 'coalitions']);
 
-/** The timeline with each actor that names `objective_from` weighing what that calibration estimates (central values). */
+/** The timeline with each actor that names `objective_from` weighing what that calibration estimates (drawn over its bands in Monte Carlo). */
 async function withCalibratedObjectives(ls: LoadedScenario, tl: Timeline, shared: RunShared, o: RunOptions): Promise<Timeline> {
   const from = Object.entries(tl.actors).filter(([, a]) => a.objective_from);
   if (from.length === 0) return tl;
@@ -190,10 +189,7 @@ async function withCalibratedObjectives(ls: LoadedScenario, tl: Timeline, shared
   for (const [code, a] of from) {
     const q = ls.scenario.questions.find((x) => x.id === a.objective_from) as Extract<Question, { type: 'calibrate' }>;
     const c = o.askCalibration ? await o.askCalibration(q.id) : calibrationFor(ls, tl, q, shared);
-    const names = Object.keys(c.weights).filter((n) => n !== 'welfare');
-    const w = objectiveOf(shared.world, code, names, names.map((n) => c.weights[n].value));
-    const incomes = w.incomes ? { incomes: Object.fromEntries(w.incomes.map((x) => [x.sector, x.weight])) } : {};
-    actors[code] = { ...a, objective: { welfare: w.welfare, revenue: w.revenue, balances: Object.fromEntries(w.balances.map((b) => [b.partner, b.weight])), ...incomes } };
+    actors[code] = { ...a, objective: calibratedObjective(shared.world, code, c) };
   }
   return { ...tl, actors };
 }

@@ -123,9 +123,9 @@ const ActorSchema = z
       .strict()
       .default({ welfare: 1, revenue: 0, balances: {} }),
     /**
-     * The id of a calibrate question for this actor: the weights it estimates (central values) replace `objective` in
-     * every other question of the timeline. `objective` stays the stated assumption (a branch can return to it with
-     * `objective_from: null`).
+     * The id of a calibrate question for this actor: the weights it estimates (each normal over its band,
+     * run/calibrate.ts calibratedObjective) replace `objective` in every other question of the timeline. `objective`
+     * stays the stated assumption (a branch can return to it with `objective_from: null`).
      */
     objective_from: Id.optional(),
     /** Discount rate per year: lower = more patient. */
