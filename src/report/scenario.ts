@@ -146,8 +146,10 @@ function calibrationMarkdown(c: CalibrationResult, used: boolean): string {
 
 /** Which of these players weigh an objective a calibration estimated, said after a strategic answer. */
 function calibratedNote(r: ScenarioResult, players: string[]): string {
-  const from = [...new Set(players)].filter((p) => r.objectives_from?.[p]);
-  return from.length ? ` Objectives: ${from.map((p) => `${p}'s as calibrated (${r.objectives_from![p]})`).join(', ')}; the others' as stated.` : '';
+  const all = [...new Set(players)];
+  const from = all.filter((p) => r.objectives_from?.[p]);
+  const rest = from.length < all.length ? `; ${all.filter((p) => !from.includes(p)).join(', ')}'s as stated` : '';
+  return from.length ? ` Objectives: ${from.map((p) => `${p}'s as calibrated (${r.objectives_from![p]})`).join(', ')}${rest}.` : '';
 }
 
 /** The report as Markdown. */

@@ -117,7 +117,7 @@ test('China weighs the objective its retaliation reveals: the war is the one wit
   assert.ok(chinaOnUs(main) > 1 && chinaOnUs(stated) < 0.3, `CHN on USA: calibrated ${chinaOnUs(main)}, stated ${chinaOnUs(stated)}`);
   const md = scenarioMarkdown(r);
   assert.match(md, /CHN weighs this objective in the scenario's other questions \(actors\.CHN\.objective_from; Monte Carlo draws each weight over its band\)/);
-  assert.match(md, /Objectives: CHN's as calibrated \(chn-weights\); the others' as stated\./);
+  assert.match(md, /Objectives: CHN's as calibrated \(chn-weights\); USA's as stated\./);
   // objective_from names a calibrate question about that actor.
   const bad = (actors: string) => collectWarnings(() => loadScenarioText(`extends: april-2025\nscenario: bad\nactors:\n${actors}`, 'bad.yaml')).value;
   assert.throws(() => bad('  JPN: { objective_from: chn-weights, why: x }\n'), /actors\.JPN\.objective_from.*question "chn-weights" calibrates CHN's objective, not JPN's/);
