@@ -7,7 +7,7 @@
 import { basename } from 'node:path';
 import { DataError } from '../errors.js';
 import { numberAt, readCsv } from './csv.js';
-import { finalDemandShares, withFinalDemand } from './io.js';
+import { finalDemandShares } from './io.js';
 import { PROVENANCE, PROVENANCE_CODE, type ProvenanceSummary } from './provenance.js';
 import { lookupText, type FlowSource } from './tables.js';
 import { createWorld, MAX_FLOW, type World } from './world.js';
@@ -49,10 +49,12 @@ export function withPairTotals(world: World, src: FlowSource, services: readonly
     lo = Math.min(lo, f);
     hi = Math.max(hi, f);
   }
+  // Final demand derived again from the scaled flows, once: its shares for the world, its clipped cells for the note.
   const clippedBefore = world.io ? finalDemandShares(N, S, world.Z, world.t, world.io.gamma).clipped.length : 0;
+  const demand = world.io ? finalDemandShares(N, S, Z, world.t, world.io.gamma) : undefined;
+  const clipped = demand ? demand.clipped.length : 0;
   const meta = { ...world.meta, ...(world.meta.provenance ? { provenance: scaledSummary(world.meta.provenance, world.Z, before, after) } : {}) };
-  const scaled = withFinalDemand(createWorld({ ...world, Z, provenance: prov, meta }));
-  const clipped = scaled.io ? finalDemandShares(N, S, Z, world.t, scaled.io.gamma).clipped.length : 0;
+  const scaled = createWorld({ ...world, Z, provenance: prov, meta, ...(world.io && demand ? { io: { ...world.io, alpha: demand.alpha } } : {}) });
   const note = `goods flows of ${table.count} pairs scaled to the totals in ${basename(src.file)} (factors ${lo.toFixed(2)}-${hi.toFixed(2)}; ${fmt(before)} -> ${fmt(after)} ${world.meta.currency}), each pair's sector mix kept${clipped > clippedBefore ? `; ${clipped - clippedBefore} more economy-sector cells with intermediate use above spending (final demand 0)` : ''}`;
   return { ...scaled, meta: { ...scaled.meta, notes: [...(scaled.meta.notes ?? []), note] } };
 }
