@@ -144,6 +144,11 @@ function calibrationMarkdown(c: CalibrationResult, used: boolean): string {
   ].join('\n\n');
 }
 
+/** A war's tariffs a row per pair: in sectors, each pair's trade-weighted row speaks for it (its sector rows are in the JSON). */
+function warPairs(w: War): War['tariffs'] {
+  return w.tariffs.some((t) => t.sector === 'ALL') ? w.tariffs.filter((t) => t.sector === 'ALL') : w.tariffs;
+}
+
 /** Which of these players weigh an objective a calibration estimated, said after a strategic answer. */
 function calibratedNote(r: ScenarioResult, players: string[]): string {
   const all = [...new Set(players)];
@@ -188,8 +193,7 @@ export function scenarioMarkdown(r: ScenarioResult): string {
   }
   for (const w of byType<War>(main, 'war')) {
     out.push(`## ${w.title ?? w.id}`);
-    // In sectors, each pair's trade-weighted row speaks for it (its sector rows are in the JSON).
-    const pairs = w.result.tariffs.some((t) => t.sector === 'ALL') ? w.result.tariffs.filter((t) => t.sector === 'ALL') : w.result.tariffs;
+    const pairs = warPairs(w.result);
     out.push(`${w.result.converged ? 'Converged' : 'NOT converged'} after ${w.result.rounds} rounds: ${pairs.map((t) => `${t.importer} on ${t.exporter} ${pct(t.rate)}`).join(', ')}. Welfare: ${w.result.economies.filter((x) => w.result.tariffs.some((t) => t.importer === x.code)).map((x) => `${x.code} ${signed(x.welfare_pct, 2)}%`).join(', ')} (against the status quo of ${w.at}, deficits purged).${calibratedNote(r, w.result.tariffs.map((t) => t.importer))}`);
   }
   for (const c of byType<CalibrationResult>(main, 'calibrate')) {
@@ -222,19 +226,19 @@ export function scenarioMarkdown(r: ScenarioResult): string {
       const war = warId ? question<War>(b, warId)?.result : undefined;
       const key = d ? headline(d) : undefined;
       const w = (c: string) => e?.economies.find((x) => x.code === c)?.welfare_pct;
-      const warPairs = war ? (war.tariffs.some((t) => t.sector === 'ALL') ? war.tariffs.filter((t) => t.sector === 'ALL') : war.tariffs) : [];
+
       return [
         `**${b.name}**: ${b.title}`,
         d ? (d.agreement.reached ? pct(key!.rate) : `no deal (${pct(key!.before)})`) : '',
         d ? d.parties.map((p) => `${p} ${signed(d.gains[p], 3)}`).join(', ') : '',
         ...focus.map((c) => (w(c) === undefined ? '' : signed(w(c)!, 3))),
-        ...(warId ? [warPairs.map((t) => pct(t.rate)).join(' / ')] : []),
+        ...(warId ? [war ? warPairs(war).map((t) => pct(t.rate)).join(' / ') : ''] : []),
       ];
     });
     const mainDeal = negId ? question<Deal>(main, negId)?.result : undefined;
     const key = mainDeal ? headline(mainDeal) : undefined;
     const mainWar = warId ? question<War>(main, warId)!.result : undefined;
-    const warHeader = mainWar ? [`war: ${(mainWar.tariffs.some((t) => t.sector === 'ALL') ? mainWar.tariffs.filter((t) => t.sector === 'ALL') : mainWar.tariffs).map((t) => `${t.importer} on ${t.exporter}`).join(' / ')}`] : [];
+    const warHeader = mainWar ? [`war: ${warPairs(mainWar).map((t) => `${t.importer} on ${t.exporter}`).join(' / ')}`] : [];
     out.push(md([['branch', key ? `${key.importer} tariff on ${key.exporter}${mainDeal!.agreement.tariffs.some((t) => t.sector !== 'ALL') ? ' (all goods, trade-weighted)' : ''} in the deal` : 'deal', 'gains from the deal', ...focus.map((c) => `${c} welfare %`), ...warHeader], ...rows]));
     out.push(r.branches.filter((b) => b.name !== 'main').map((b) => `- **${b.name}**: ${b.why}`).join('\n'));
   }
