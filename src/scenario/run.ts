@@ -29,7 +29,7 @@ import type { SpecKind } from '../run/spec.js';
 import { resolveUncertain, type Choice } from '../strategy/uncertainty.js';
 import { withElasticitySet } from '../data/elasticity-sets.js';
 import type { LoadedScenario } from './load.js';
-import type { Question } from './schema.js';
+import type { Question, Scenario } from './schema.js';
 import { diplomacyAt, timelines, type Timeline } from './timeline.js';
 
 export interface RunOptions {
@@ -296,8 +296,13 @@ function scenarioResult(ls: LoadedScenario, branches: BranchResult[], negotiatio
   const s = ls.scenario;
   const sources = s.events.map((e) => ({ id: e.id, date: e.date, type: e.type, ...(e.source ? { source: e.source } : {}), ...(e.assumption ? { assumption: e.assumption } : {}) }));
   const drawn = drawnRanges(ls);
-  const from = Object.entries(s.actors).flatMap(([code, a]) => (a.objective_from ? [[code, a.objective_from] as const] : []));
-  return { scenario: s.scenario, title: s.title, data: s.data, data_hash: ls.dataHash, seed: s.seed, deficits: s.deficits, ...elasticitySet(ls), ...(drawn.length ? { drawn_parameters: drawn } : {}), ...(from.length ? { objectives_from: Object.fromEntries(from) } : {}), focus: s.focus, branches, negotiations, sources };
+  const from = objectiveSources(s);
+  return { scenario: s.scenario, title: s.title, data: s.data, data_hash: ls.dataHash, seed: s.seed, deficits: s.deficits, ...elasticitySet(ls), ...(drawn.length ? { drawn_parameters: drawn } : {}), ...(Object.keys(from).length ? { objectives_from: from } : {}), focus: s.focus, branches, negotiations, sources };
+}
+
+/** The main line's actors whose objective is a calibration: code -> calibrate question id. */
+function objectiveSources(s: Scenario): Record<string, string> {
+  return Object.fromEntries(Object.entries(s.actors).flatMap(([code, a]) => (a.objective_from ? [[code, a.objective_from]] : [])));
 }
 
 /**
@@ -397,12 +402,13 @@ async function branchesOnThreads(ls: LoadedScenario, tls: Timeline[], o: RunOpti
     // Meanwhile, the calibrations, one at a time so the threads' messages are heard between them; first those an
     // actor's objective_from names, which the threads ask for.
     const calibrations = new Map<string, unknown>();
-    const sources = new Set(Object.values(s.actors).flatMap((a) => (a.objective_from ? [a.objective_from] : [])));
-    const pass = (first: boolean) => tls.flatMap((tl) => [...s.questions.entries()].filter(([, q]) => q.type === 'calibrate' && sources.has(q.id) === first).map(([k, q]) => ({ tl, k, q })));
-    for (const { tl, k, q } of [...pass(true), ...pass(false)]) {
+    const sources = new Set(Object.values(objectiveSources(s)));
+    const asked = s.questions.filter((q): q is Extract<Question, { type: 'calibrate' }> => q.type === 'calibrate');
+    const pass = (first: boolean) => tls.flatMap((tl) => asked.filter((q) => sources.has(q.id) === first).map((q) => ({ tl, q })));
+    for (const { tl, q } of [...pass(true), ...pass(false)]) {
       await new Promise((r) => setImmediate(r));
       if (o.signal?.aborted) throw new InputError('the run was cancelled');
-      calibrations.set(`${tl.name}/${q.id}`, await runQuestion(ls, tl, q, s.seed + k, o, shared));
+      calibrations.set(`${tl.name}/${q.id}`, calibrationFor(ls, tl, q, shared));
     }
     const results = (await lanes).flat().sort((a, b) => a[0] - b[0]);
     if (o.signal?.aborted) throw new InputError('the run was cancelled');
