@@ -199,7 +199,7 @@ export function runNegotiationPart(spec: Resolved<NegotiateSpec>, ctx: Context, 
       return { kind: part.kind, ...paretoFrontier(ctx.world, { ...o, hessians: deal.hessians }, part.points, deal.x) };
     case 'lever': {
       // Each lever's bargain starts afresh (or from the central one's in a draw), with the deal's payoff Hessians where its variables are the deal's.
-      const { owner, without } = leverBargain(ctx.world, { ...o, start: undefined, hessians: deal.hessians }, { name: part.name }, spec.warm?.levers?.[part.name], spec.warm?.hessians?.[part.name]);
+      const { owner, without } = leverBargain(ctx.world, { ...o, start: undefined, hessians: deal.hessians }, { name: part.name }, leverStart(spec.warm, part.name, deal.x), spec.warm?.hessians?.[part.name]);
       const { world: _world, ...bargain } = without;
       return { kind: part.kind, name: part.name, owner, without: bargain };
     }
@@ -213,6 +213,17 @@ export function runNegotiationPart(spec: Resolved<NegotiateSpec>, ctx: Context, 
       return { kind: part.kind, point: { party, discount_rate: o.patience![party] * factor, theta: d.theta, tariffs: d.tariffs.map((t) => ({ importer: t.importer, exporter: t.exporter, sector: t.sector, rate: t.rate })), gains: d.gains } };
     }
   }
+}
+
+/**
+ * Where a draw's bargain without a lever starts: the central one's solution, moved as the draw's deal moved from the
+ * central deal (the lever's effect is about the same from one draw to the next), when the two bargains have the same variables.
+ */
+function leverStart(warm: Resolved<NegotiateSpec>['warm'], name: string, dealX: ArrayLike<number>): ArrayLike<number> | undefined {
+  const lever = warm?.levers?.[name];
+  const central = warm?.deal;
+  if (!lever || !central || lever.length !== central.length || central.length !== dealX.length) return lever;
+  return lever.map((x, m) => x + dealX[m] - central[m]);
 }
 
 export function runNegotiation(spec: Resolved<NegotiateSpec>, ctx: Context) {
