@@ -178,17 +178,36 @@ function calibrationFor(ls: LoadedScenario, tl: Timeline, q: Extract<Question, {
   return calibrations.get(key)!;
 }
 
-/** The questions that weigh actors' objectives (the others need no calibration). */
-const USES_OBJECTIVES = new Set<Question['type']>(['best-response', 'war', 'negotiate', 'coalitions']);
+/** The economies whose objectives a question weighs (none for the questions that weigh no objective, which need no calibration). */
+function weighedBy(s: Scenario, tl: Timeline, q: Question): string[] {
+  switch (q.type) {
+    case 'war':
+      return q.players;
+    case 'best-response':
+      return [q.player];
+    case 'negotiate':
+      return q.parties;
+    case 'coalitions': {
+      const c = diplomacyAt(s, tl.events, q.at).coalitions.find((x) => x.id === q.coalition);
+      return c ? [c.counterpart, ...c.members] : [];
+    }
+    default:
+      return [];
+  }
+}
 
-/** The timeline with each actor that names `objective_from` weighing what that calibration estimates (drawn over its bands in Monte Carlo). */
-async function withCalibratedObjectives(ls: LoadedScenario, tl: Timeline, shared: RunShared, o: RunOptions): Promise<Timeline> {
-  const from = Object.entries(tl.actors).filter(([, a]) => a.objective_from);
+/**
+ * The timeline with each actor the question weighs that names `objective_from` weighing what that calibration
+ * estimates (drawn over its bands in Monte Carlo). Only those: a question starts as soon as its own players' are known.
+ */
+async function withCalibratedObjectives(ls: LoadedScenario, tl: Timeline, q: Question, shared: RunShared, o: RunOptions): Promise<Timeline> {
+  const weighed = new Set(weighedBy(ls.scenario, tl, q));
+  const from = Object.entries(tl.actors).filter(([code, a]) => a.objective_from && weighed.has(code));
   if (from.length === 0) return tl;
   const actors = { ...tl.actors };
   for (const [code, a] of from) {
-    const q = ls.scenario.questions.find((x) => x.id === a.objective_from) as Extract<Question, { type: 'calibrate' }>;
-    const c = o.askCalibration ? await o.askCalibration(q.id) : calibrationFor(ls, tl, q, shared);
+    const cq = ls.scenario.questions.find((x) => x.id === a.objective_from) as Extract<Question, { type: 'calibrate' }>;
+    const c = o.askCalibration ? await o.askCalibration(cq.id) : calibrationFor(ls, tl, cq, shared);
     actors[code] = { ...a, objective: calibratedObjective(shared.world, code, c) };
   }
   return { ...tl, actors };
@@ -197,7 +216,7 @@ async function withCalibratedObjectives(ls: LoadedScenario, tl: Timeline, shared
 async function runQuestion(ls: LoadedScenario, stated: Timeline, q: Question, seed: number, o: RunOptions, shared: RunShared): Promise<unknown> {
   const s = ls.scenario;
   const { world } = shared;
-  const tl = USES_OBJECTIVES.has(q.type) ? await withCalibratedObjectives(ls, stated, shared, o) : stated;
+  const tl = await withCalibratedObjectives(ls, stated, q, shared, o);
   const source = { data: dataRef(ls) };
   switch (q.type) {
     case 'tariffs': {
@@ -231,10 +250,7 @@ async function runQuestion(ls: LoadedScenario, stated: Timeline, q: Question, se
     }
     case 'negotiate':
     case 'coalitions': {
-      const parties = q.type === 'negotiate' ? q.parties : (() => {
-        const c = diplomacyAt(s, tl.events, q.at).coalitions.find((x) => x.id === q.coalition);
-        return c ? [c.counterpart, ...c.members] : [];
-      })();
+      const parties = weighedBy(s, tl, q);
       if (q.type === 'coalitions' && parties.length === 0) return { skipped: `coalition ${q.coalition} is not formed by ${q.at} on this branch` };
       const base = negotiationSpec(ls, tl, q, parties);
       // A lever exists on a branch only if its option, issue or coalition is on the table by then.
