@@ -132,16 +132,27 @@ function headline(d: Deal): DealRow {
   return d.agreement.tariffs.find((t) => t.sector === 'ALL') ?? d.agreement.tariffs[0];
 }
 
-/** A calibration: its weights with their bands, the fit, and the tariffs it fits worst. */
-function calibrationMarkdown(c: CalibrationResult, used: boolean): string {
+/**
+ * A calibration: its weights with their bands, the fit, and the tariffs it fits worst. `usedFrom` is the calibrate
+ * question whose weights the player weighs in the scenario (this one, another, or none: its stated objective).
+ */
+function calibrationMarkdown(c: CalibrationResult, id: string, usedFrom: string | undefined): string {
   const weights = Object.entries(c.weights).filter(([name]) => name !== 'welfare');
   const rows = [...c.tariffs].sort((x, y) => Math.abs(y.implied - y.observed) - Math.abs(x.implied - x.observed));
   const label = (t: CalibrationResult['tariffs'][number]) => (t.sector === 'ALL' ? t.exporter : `${t.exporter} ${t.sector}`);
   return [
     `The weights under which ${c.player}'s tariffs announced by ${c.at} are closest to its best response (welfare's weight 1; ${c.fit.method === 'distance' ? 'bands from standard errors' : 'bootstrap bands'}): ${weights.map(([name, w]) => `${name} ${w.value.toFixed(3)}${w.p5 === null ? ' (exactly identified)' : Number.isFinite(w.p5) && Number.isFinite(w.p95) ? ` (90%: ${w.p5.toFixed(3)} to ${w.p95!.toFixed(3)})` : ' (band not identified)'}`).join(', ')}.`,
-    `Fit: the implied tariffs are ${c.fit.mean_abs_gap_points.toFixed(1)} points from the observed on average${c.fit.converged ? '' : ' (the implied best response did NOT converge)'}.${used ? ` ${c.player} weighs this objective in the scenario's other questions (actors.${c.player}.objective_from; Monte Carlo draws each weight over its band).` : ' The objective is reported, not used: the actors\' stated weights drive the talks.'}`,
+    `Fit: the implied tariffs are ${c.fit.mean_abs_gap_points.toFixed(1)} points from the observed on average${c.fit.converged ? '' : ' (the implied best response did NOT converge)'}.${usage(c, id, usedFrom)}`,
     md([['tariff on', 'observed', 'implied', 'gap (points)'], ...rows.slice(0, 12).map((t) => [label(t), pct(t.observed), pct(t.implied), signed(100 * (t.implied - t.observed), 1)])]),
   ].join('\n\n');
+}
+
+/** Whether the scenario weighs a calibration's objective, and how its Monte Carlo draws treat the weights (run/calibrate.ts calibratedObjective). */
+function usage(c: CalibrationResult, id: string, usedFrom: string | undefined): string {
+  if (usedFrom === undefined) return ` The objective is reported, not used: ${c.player}'s stated weights drive the talks.`;
+  if (usedFrom !== id) return ` The objective is reported, not used: ${c.player} weighs ${usedFrom}'s.`;
+  const draws = 'balances' in c.weights ? 'Monte Carlo draws keep the central weights, since one weight on several partners\' balances cannot be drawn partner by partner' : 'Monte Carlo draws each weight over its band';
+  return ` ${c.player} weighs this objective in the scenario's other questions (actors.${c.player}.objective_from; ${draws}).`;
 }
 
 /** A war's tariffs a row per pair: in sectors, each pair's trade-weighted row speaks for it (its sector rows are in the JSON). */
@@ -198,7 +209,7 @@ export function scenarioMarkdown(r: ScenarioResult): string {
   }
   for (const c of byType<CalibrationResult>(main, 'calibrate')) {
     out.push(`## ${c.title ?? c.id}`);
-    out.push(calibrationMarkdown(c.result, r.objectives_from?.[c.result.player] === c.id));
+    out.push(calibrationMarkdown(c.result, c.id, r.objectives_from?.[c.result.player]));
   }
   const negs = byType<Deal>(main, 'negotiate');
   if (negs.length) out.push('## Trade talks');

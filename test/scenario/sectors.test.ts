@@ -72,9 +72,10 @@ test('its tariffs, effects by sector, calibration and war: one line per pair, th
   assert.equal(war.match(/USA on CHN/g)?.length, 1, war);
   assert.equal(war.match(/CHN on USA/g)?.length, 1, war);
   const calibration = r.branches[0].questions.find((q) => q.type === 'calibrate')!.result as { weights: Record<string, { value: number }>; fit: { mean_abs_gap_points: number; converged: boolean }; tariffs: unknown[] };
-  assert.deepEqual(Object.keys(calibration.weights).sort(), ['balance:CHN', 'balance:JPN', 'revenue', 'welfare']);
+  assert.deepEqual(Object.keys(calibration.weights).sort(), ['balances', 'revenue', 'welfare']);
   assert.ok(calibration.fit.converged);
-  assert.equal(calibration.tariffs.length, ls.world.N - 1, 'one observed and implied tariff per US partner');
+  assert.equal(calibration.tariffs.length, ls.world.N - 2, 'one observed and implied tariff per US partner but China');
+  assert.ok(!calibration.tariffs.some((t) => (t as { exporter: string }).exporter === 'CHN'), 'the rates on China are left out of the fit');
   assert.match(md, /trade elasticities: set FGO \(Monte Carlo draws pick among FGO, BSY, CP, GYY, IS, LL, Shap, U4\)/);
   assert.match(md, /Fit: the implied tariffs are \d+\.\d points from the observed on average/);
   // The effects by sector: cars, steel and electronics in the US, Japan and China, on both dates.
@@ -93,20 +94,21 @@ test('its trade elasticity is a choice among the data set\'s published sets: the
   assert.throws(() => loadScenarioText(text, 'sets.yaml'), /sets\.yaml, line \d+: field "elasticity_set\.values\.1": unknown elasticity set "XYZ"/);
 });
 
-test('China weighs the objective its retaliation reveals: the war is the one with those weights stated, and the stated-objectives branch is welfare alone', async () => {
-  const only = (s: typeof ls.scenario) => ({ ...s, questions: s.questions.filter((q) => q.id === 'chn-weights' || q.id === 'us-china-war') });
+test('the US and China weigh the objectives their tariffs reveal: the war is the one with those weights stated, and the stated-objectives branch gives China welfare alone', async () => {
+  const kept = ['us-weights', 'chn-weights', 'us-china-war'];
+  const only = (s: typeof ls.scenario) => ({ ...s, questions: s.questions.filter((q) => kept.includes(q.id)) });
   // Given as text, so that branch threads load the same two questions and two branches.
   const others = (xs: { id?: string; name?: string }[], keep: string[]) => xs.map((x) => x.id ?? x.name!).filter((x) => !keep.includes(x)).join(', ');
-  const text = `extends: april-2025\nscenario: two\ndrop:\n  questions: [${others(ls.scenario.questions, ['chn-weights', 'us-china-war'])}]\n  branches: [${others(ls.scenario.branches, ['stated-objectives'])}]\n`;
+  const text = `extends: april-2025\nscenario: two\ndrop:\n  questions: [${others(ls.scenario.questions, kept)}]\n  branches: [${others(ls.scenario.branches, ['stated-objectives'])}]\n`;
   const two = collectWarnings(() => loadScenarioText(text, 'two.yaml')).value;
-  // On threads: each branch thread asks the main thread for China's calibration.
+  // On threads: each branch thread asks the main thread for the calibrations.
   const r = await collectWarnings(() => runScenario(two, { draws: 0, workers: 2 })).value;
   assert.equal(r.branches.length, 2);
   const answer = (branch: string, id: string) => r.branches.find((b) => b.name === branch)!.questions.find((q) => q.id === id)!.result as never;
   const weight = (answer('main', 'chn-weights') as { weights: Record<string, { value: number }> }).weights['balance:USA'].value;
   type War = { tariffs: { importer: string; exporter: string; sector: string; rate: number }[] };
   const chinaOnUs = (w: War) => w.tariffs.find((t) => t.importer === 'CHN' && t.sector === 'ALL')!.rate;
-  // The same war, on this thread, with the calibrated weight written out as China's stated objective.
+  // The same war, on this thread, with China's calibrated weight written out as its stated objective (the US's still calibrated).
   const written = { ...ls, scenario: { ...only(ls.scenario), branches: [], actors: { ...ls.scenario.actors, CHN: { ...ls.scenario.actors.CHN, objective_from: undefined, objective: { welfare: 1, revenue: 0, balances: { USA: weight } } } } } };
   const w = await collectWarnings(() => runScenario(written, { branch: 'main', draws: 0 })).value;
   const main = answer('main', 'us-china-war') as War;
@@ -117,7 +119,8 @@ test('China weighs the objective its retaliation reveals: the war is the one wit
   assert.ok(chinaOnUs(main) > 1 && chinaOnUs(stated) < 0.3, `CHN on USA: calibrated ${chinaOnUs(main)}, stated ${chinaOnUs(stated)}`);
   const md = scenarioMarkdown(r);
   assert.match(md, /CHN weighs this objective in the scenario's other questions \(actors\.CHN\.objective_from; Monte Carlo draws each weight over its band\)/);
-  assert.match(md, /Objectives: CHN's as calibrated \(chn-weights\); USA's as stated\./);
+  assert.match(md, /USA weighs this objective in the scenario's other questions \(actors\.USA\.objective_from; Monte Carlo draws keep the central weights/);
+  assert.match(md, /Objectives: USA's as calibrated \(us-weights\), CHN's as calibrated \(chn-weights\)\./);
   // objective_from names a calibrate question about that actor.
   const bad = (actors: string) => collectWarnings(() => loadScenarioText(`extends: april-2025\nscenario: bad\nactors:\n${actors}`, 'bad.yaml')).value;
   assert.throws(() => bad('  JPN: { objective_from: chn-weights, why: x }\n'), /actors\.JPN\.objective_from.*question "chn-weights" calibrates CHN's objective, not JPN's/);
