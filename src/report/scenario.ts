@@ -151,7 +151,12 @@ function calibrationMarkdown(c: CalibrationResult, id: string, usedFrom: string 
 function usage(c: CalibrationResult, id: string, usedFrom: string | undefined): string {
   if (usedFrom === undefined) return ` The objective is reported, not used: ${c.player}'s stated weights drive the talks.`;
   if (usedFrom !== id) return ` The objective is reported, not used: ${c.player} weighs ${usedFrom}'s.`;
-  const draws = 'balances' in c.weights ? 'Monte Carlo draws keep the central weights, since one weight on several partners\' balances cannot be drawn partner by partner' : 'Monte Carlo draws each weight over its band';
+  const names = Object.keys(c.weights);
+  const draws = !names.includes('balances')
+    ? 'Monte Carlo draws each weight over its band'
+    : names.some((n) => n.startsWith('balance:'))
+      ? 'Monte Carlo draws keep the central weights, since a partner\'s weight sums two estimates'
+      : 'Monte Carlo draws each weight over its band, the balances\' once for all the partners';
   return ` ${c.player} weighs this objective in the scenario's other questions (actors.${c.player}.objective_from; ${draws}).`;
 }
 

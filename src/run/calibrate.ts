@@ -74,20 +74,23 @@ const Z_95 = 1.6448536269514722;
 
 /**
  * A calibration as an objective a spec or scenario actor can weigh: each estimated weight a normal distribution over
- * its 90% band (central: its value), so Monte Carlo draws carry the calibration's uncertainty. Drawn independently,
- * since the band is marginal; a weight with no band (exactly identified) stays a number, and so does every weight when
- * one of them is `balances`, whose one weight spreads over several partners (independent draws there would break it).
+ * its 90% band (central: its value), so Monte Carlo draws carry the calibration's uncertainty. Weights are drawn
+ * independently, since the bands are marginal; `balances`, one weight spread over the deficit partners, is drawn once
+ * for all of them (their distributions share a `together` name). A weight with no band (exactly identified) stays a
+ * number, and so does every weight when `balances` is named beside a `balance:CODE` (a partner's weight would be a sum
+ * of two draws).
  */
 export function calibratedObjective(world: World, player: string, c: Calibration): { welfare: number; revenue: Uncertain; balances: Record<string, Uncertain>; incomes?: Record<string, Uncertain> } {
   const names = Object.keys(c.weights).filter((n) => n !== 'welfare');
   const central = objectiveOf(world, player, names, names.map((n) => c.weights[n].value));
-  const drawn = !names.includes('balances');
-  const weight = (name: string, value: number): Uncertain => {
+  const spread = names.includes('balances');
+  const drawn = !(spread && names.some((n) => n.startsWith('balance:')));
+  const weight = (name: string, value: number, together?: string): Uncertain => {
     if (!drawn) return value;
     const { p5, p95 } = c.weights[name];
-    return p5 !== null && p95 !== null && Number.isFinite(p5) && Number.isFinite(p95) && p95 > p5 ? { dist: 'normal', mean: value, sd: (p95 - p5) / (2 * Z_95) } : value;
+    return p5 !== null && p95 !== null && Number.isFinite(p5) && Number.isFinite(p95) && p95 > p5 ? { dist: 'normal', mean: value, sd: (p95 - p5) / (2 * Z_95), ...(together ? { together } : {}) } : value;
   };
-  const balances = Object.fromEntries(central.balances.map((b) => [b.partner, weight(`balance:${b.partner}`, b.weight)]));
+  const balances = Object.fromEntries(central.balances.map((b) => [b.partner, spread ? weight('balances', b.weight, `${player} balances`) : weight(`balance:${b.partner}`, b.weight)]));
   const incomes = central.incomes ? { incomes: Object.fromEntries(central.incomes.map((x) => [x.sector, weight(`income:${x.sector}`, x.weight)])) } : {};
   return { welfare: central.welfare, revenue: names.includes('revenue') ? weight('revenue', central.revenue) : central.revenue, balances, ...incomes };
 }

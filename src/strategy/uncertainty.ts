@@ -2,23 +2,29 @@
  * Uncertain inputs: any number in a strategy spec may be a distribution
  * (normal, lognormal, uniform, triangular, discrete). A draw replaces every distribution
  * by a sample from a PRNG seeded by (seed, draw index), so each draw is the
- * same whichever worker computes it and in whatever order.
+ * same whichever worker computes it and in whatever order. Distributions are
+ * independent, except those that name the same `together`: in a draw they take
+ * the same quantile (one estimate spread over several numbers, e.g. one weight on
+ * several partners' balances).
  */
 import { z } from 'zod';
 import { PROBABILITY_SUM_TOL } from '../numeric/tolerances.js';
 import { mulberry32 } from '../random.js';
 
+/** Distributions naming the same `together` take the same quantile in every draw. */
+const together = { together: z.string().min(1).optional() };
+
 export const DistributionSchema = z.discriminatedUnion('dist', [
-  z.object({ dist: z.literal('normal'), mean: z.number(), sd: z.number().positive() }).strict(),
-  z.object({ dist: z.literal('lognormal'), median: z.number().positive(), sigma: z.number().positive() }).strict(),
-  z.object({ dist: z.literal('uniform'), min: z.number(), max: z.number() }).strict().refine((d) => d.max > d.min, { message: 'uniform needs max > min' }),
+  z.object({ dist: z.literal('normal'), mean: z.number(), sd: z.number().positive(), ...together }).strict(),
+  z.object({ dist: z.literal('lognormal'), median: z.number().positive(), sigma: z.number().positive(), ...together }).strict(),
+  z.object({ dist: z.literal('uniform'), min: z.number(), max: z.number(), ...together }).strict().refine((d) => d.max > d.min, { message: 'uniform needs max > min' }),
   // A stated range with a most likely value (a data set's parameter and its range): the central answer uses the mode.
   z
-    .object({ dist: z.literal('triangular'), min: z.number(), mode: z.number(), max: z.number() })
+    .object({ dist: z.literal('triangular'), min: z.number(), mode: z.number(), max: z.number(), ...together })
     .strict()
     .refine((d) => d.max > d.min && d.min <= d.mode && d.mode <= d.max, { message: 'triangular needs min <= mode <= max and max > min' }),
   z
-    .object({ dist: z.literal('discrete'), values: z.array(z.number()).min(1), probs: z.array(z.number().min(0)).min(1) })
+    .object({ dist: z.literal('discrete'), values: z.array(z.number()).min(1), probs: z.array(z.number().min(0)).min(1), ...together })
     .strict()
     .refine((d) => d.values.length === d.probs.length, { message: 'discrete needs as many probs as values' })
     .refine((d) => Math.abs(d.probs.reduce((a, b) => a + b, 0) - 1) < PROBABILITY_SUM_TOL, { message: 'discrete probs must sum to 1' }),
@@ -123,15 +129,40 @@ export function drawRandom(seed: number, index: number): () => number {
  * each distribution's centre instead.
  */
 export function resolveUncertain<T>(value: T, rand: (() => number) | 'central'): T {
+  return resolveWith(value, rand, new Map());
+}
+
+/** resolveUncertain's walk; `shared` holds the uniforms each `together` name's first distribution used in this draw. */
+function resolveWith<T>(value: T, rand: (() => number) | 'central', shared: Map<string, number[]>): T {
   if (isChoice(value)) return (rand === 'central' ? value.values[0] : pick(value, rand)) as T;
-  if (isDistribution(value)) return (rand === 'central' ? centre(value) : sample(value, rand)) as T;
-  if (Array.isArray(value)) return value.map((v) => resolveUncertain(v, rand)) as T;
+  if (isDistribution(value)) return (rand === 'central' ? centre(value) : sample(value, togetherStream(value, rand, shared))) as T;
+  if (Array.isArray(value)) return value.map((v) => resolveWith(v, rand, shared)) as T;
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) out[k] = resolveUncertain((value as Record<string, unknown>)[k], rand);
+    for (const k of Object.keys(value).sort()) out[k] = resolveWith((value as Record<string, unknown>)[k], rand, shared);
     return out as T;
   }
   return value;
+}
+
+/**
+ * The uniforms a distribution samples from: the draw's stream, recorded for the first of a `together` name and
+ * replayed for the others (the same uniforms give the same quantile of each one's own distribution).
+ */
+function togetherStream(d: Distribution, rand: () => number, shared: Map<string, number[]>): () => number {
+  if (!d.together) return rand;
+  const known = shared.get(d.together);
+  if (known) {
+    let k = 0;
+    return () => (k < known.length ? known[k++] : rand());
+  }
+  const used: number[] = [];
+  shared.set(d.together, used);
+  return () => {
+    const u = rand();
+    used.push(u);
+    return u;
+  };
 }
 
 /** Does the value hold any distribution? */

@@ -119,7 +119,7 @@ test('the US and China weigh the objectives their tariffs reveal: the war is the
   assert.ok(chinaOnUs(main) > 1 && chinaOnUs(stated) < 0.3, `CHN on USA: calibrated ${chinaOnUs(main)}, stated ${chinaOnUs(stated)}`);
   const md = scenarioMarkdown(r);
   assert.match(md, /CHN weighs this objective in the scenario's other questions \(actors\.CHN\.objective_from; Monte Carlo draws each weight over its band\)/);
-  assert.match(md, /USA weighs this objective in the scenario's other questions \(actors\.USA\.objective_from; Monte Carlo draws keep the central weights/);
+  assert.match(md, /USA weighs this objective in the scenario's other questions \(actors\.USA\.objective_from; Monte Carlo draws each weight over its band, the balances' once for all the partners/);
   assert.match(md, /Objectives: USA's as calibrated \(us-weights\), CHN's as calibrated \(chn-weights\)\./);
   // objective_from names a calibrate question about that actor.
   const bad = (actors: string) => collectWarnings(() => loadScenarioText(`extends: april-2025\nscenario: bad\nactors:\n${actors}`, 'bad.yaml')).value;
