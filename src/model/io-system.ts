@@ -87,6 +87,28 @@ export interface IoTariffSeeds {
   GO?: Float64Array;
 }
 
+/** The reverse pass's adjoint variables (IoSystem.adjoint): per economy-sector unless named per economy. */
+interface AdjointScratch {
+  barGO: Float64Array;
+  barX: Float64Array;
+  /** Per economy. */
+  barRev: Float64Array;
+  z: Float64Array;
+  /** Per economy. */
+  barInc: Float64Array;
+  barLnc: Float64Array;
+  barLnP: Float64Array;
+  /** Per economy. */
+  barLnw: Float64Array;
+  y: Float64Array;
+  u: Float64Array;
+}
+
+function adjointScratch(N: number, NS: number): AdjointScratch {
+  const ns = () => new Float64Array(NS);
+  return { barGO: ns(), barX: ns(), barRev: new Float64Array(N), z: ns(), barInc: new Float64Array(N), barLnc: ns(), barLnP: ns(), barLnw: new Float64Array(N), y: ns(), u: ns() };
+}
+
 export class IoSystem extends ShockedSystem implements MarketSystem {
   /** Forming the Jacobian costs N tangents of both inner problems: Newton uses GMRES on jvp() instead. */
   readonly directMaxN = 0;
@@ -139,6 +161,8 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
   private readonly priceOpT: PreconditionedOperator;
   private readonly priceBlocks: EconomyBlocks;
   private readonly spendingBlocks: EconomyBlocks;
+  /** adjoint()'s buffers, made at its first call. */
+  private adjointScratch?: AdjointScratch;
 
   constructor(base: Baseline, tPrime: Float64Array, dhat: Float64Array, rule: DeficitRule) {
     super(base, tPrime, dhat, rule);
@@ -528,25 +552,27 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
     const { N, S, gva, alpha, g, lp, rho, X, tPrime, L, w } = this;
     const eps = this.base.world.eps;
     const NS = N * S;
-    const barGO = new Float64Array(NS); // bar dGO, then bar dGO0
-    const barX = Float64Array.from(seeds.X);
-    const barRev = Float64Array.from(seeds.R); // bar drev0
+    // Scratch kept between calls: strategy makes thousands of reverse passes on one system.
+    const b = (this.adjointScratch ??= adjointScratch(N, NS));
+    // barGO: bar dGO, then bar dGO0 (every entry set below); barRev: bar drev0.
+    const { barGO, barX, barRev, z, barInc, barLnc, barLnP, barLnw, y } = b;
+    barX.set(seeds.X);
+    barRev.set(seeds.R);
     // dexcess = gva dGO; dGO = dGO0 + LG dX; dR = drev0 + rho dX.
     for (let i = 0; i < N; i++) for (let s = 0; s < S; s++) barGO[i * S + s] = seeds.excess[i] * gva[i * S + s] + (seeds.GO ? seeds.GO[i * S + s] : 0);
     this.addFactoryGateTranspose(barGO, barX, 1);
     for (let ns = 0; ns < NS; ns++) barX[ns] += seeds.R[(ns - (ns % S)) / S] * rho[ns];
     // (I - T) dX = Gamma dGO0 + alpha drev0: z = (I - T)^-T barX.
-    const z = new Float64Array(NS);
     this.linearSolve(this.spendingOpT, barX, z, 'spending adjoint');
     // The bar of income: dinc[n] = L[n] v[n] + dR|X[n] feeds alpha dinc into the spending system.
-    const barInc = new Float64Array(N);
+    barInc.fill(0);
     for (let ns = 0; ns < NS; ns++) barInc[(ns - (ns % S)) / S] += alpha[ns] * z[ns];
     for (let n = 0; n < N; n++) barRev[n] += barInc[n];
     this.addIntermediateUseTranspose(z, barGO);
     // dGO0[i][s] = sum_n dlg X[n][s], drev0[n] = sum (dlam' - dlg) X[n][s]; dlg = g dlam' - lam' g^2 dt;
     // dlam' = -eps lam' (dlnc_i - dlnP_n + dt / (1 + t')).
-    const barLnc = new Float64Array(NS);
-    const barLnP = Float64Array.from(seeds.P);
+    barLnc.fill(0);
+    barLnP.set(seeds.P);
     outT?.fill(0);
     for (let i = 0; i < N; i++) {
       const b0 = i * NS;
@@ -566,11 +592,10 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
       }
     }
     // dlnc = gva dlnw + Gamma dlnP.
-    const barLnw = new Float64Array(N);
+    barLnw.fill(0);
     for (let is = 0; is < NS; is++) barLnw[(is - (is % S)) / S] += gva[is] * barLnc[is];
     this.addInputCostsTranspose(barLnc, barLnP, 1);
     // (I - K) dlnP = Lam (gva dlnw) + sum_i lam' dt / (1 + t'): y = (I - K)^-T barLnP.
-    const y = new Float64Array(NS);
     this.linearSolve(this.priceOpT, barLnP, y, 'price adjoint');
     if (outT) {
       for (let i = 0; i < N; i++) {
@@ -579,7 +604,8 @@ export class IoSystem extends ShockedSystem implements MarketSystem {
       }
     }
     if (outW) {
-      const u = new Float64Array(NS);
+      const { u } = b;
+      u.fill(0);
       this.addSharesTranspose(y, u);
       for (let is = 0; is < NS; is++) barLnw[(is - (is % S)) / S] += gva[is] * u[is];
       // dlnw = v / w; dexcess_i carries -L_i v_i; income carries L_n v_n.
