@@ -8,7 +8,7 @@ import type { EconomyRecord } from '../model/results.js';
 import type { IoSectorResult } from '../model/io-results.js';
 import type { BranchResult, ScenarioResult } from '../scenario/run.js';
 import type { CoalitionsResult, NegotiationWithBands, WarResult } from '../run/results.js';
-import type { CalibrationResult } from '../run/calibrate.js';
+import { calibrationDraws, type CalibrationResult } from '../run/calibrate.js';
 import type { Percentiles } from '../strategy/uncertainty.js';
 import { makeOutputDir, writeAtomic, writeCsvAtomic, writeJsonAtomic } from './files.js';
 import { writeWorkbookAtomic } from './xlsx.js';
@@ -151,12 +151,11 @@ function calibrationMarkdown(c: CalibrationResult, id: string, usedFrom: string 
 function usage(c: CalibrationResult, id: string, usedFrom: string | undefined): string {
   if (usedFrom === undefined) return ` The objective is reported, not used: ${c.player}'s stated weights drive the talks.`;
   if (usedFrom !== id) return ` The objective is reported, not used: ${c.player} weighs ${usedFrom}'s.`;
-  const names = Object.keys(c.weights);
-  const draws = !names.includes('balances')
-    ? 'Monte Carlo draws each weight over its band'
-    : names.some((n) => n.startsWith('balance:'))
-      ? 'Monte Carlo draws keep the central weights, since a partner\'s weight sums two estimates'
-      : 'Monte Carlo draws each weight over its band, the balances\' once for all the partners';
+  const draws = {
+    each: 'Monte Carlo draws each weight over its band',
+    'balances-together': 'Monte Carlo draws each weight over its band, the balances\' once for all the partners',
+    central: 'Monte Carlo draws keep the central weights, since a partner\'s weight sums two estimates',
+  }[calibrationDraws(Object.keys(c.weights))];
   return ` ${c.player} weighs this objective in the scenario's other questions (actors.${c.player}.objective_from; ${draws}).`;
 }
 
@@ -242,7 +241,6 @@ export function scenarioMarkdown(r: ScenarioResult): string {
       const war = warId ? question<War>(b, warId)?.result : undefined;
       const key = d ? headline(d) : undefined;
       const w = (c: string) => e?.economies.find((x) => x.code === c)?.welfare_pct;
-
       return [
         `**${b.name}**: ${b.title}`,
         d ? (d.agreement.reached ? pct(key!.rate) : `no deal (${pct(key!.before)})`) : '',

@@ -8,7 +8,7 @@ import { announcedBy, tariffsAt, type Schedule } from '../schedule/schedule.js';
 import type { World } from '../data/world.js';
 import { InputError } from '../errors.js';
 import { noShock, type Deficits } from '../model/equilibrium.js';
-import { calibrate, deficitPartners, objectiveOf, type Calibration } from '../strategy/calibrate.js';
+import { calibrate, deficitPartners, objectiveOf, Z90, type Calibration } from '../strategy/calibrate.js';
 import type { Uncertain } from '../strategy/uncertainty.js';
 import { warn } from '../warn.js';
 import type { Instrument } from '../strategy/best-response.js';
@@ -69,28 +69,32 @@ export function calibrationOn(world: World, observedTariffs: Float64Array, hash:
   return { ...c, data: world.meta.name, data_hash: hash, at: spec.at, deficits, instrument };
 }
 
-/** The standard normal's 95th percentile: a 90% band is this many standard deviations each side. */
-const Z_95 = 1.6448536269514722;
+/**
+ * How Monte Carlo draws treat a calibration's weights (calibratedObjective): each over its band; `balances`, one weight
+ * spread over the deficit partners, once for all of them; or, where `balances` is named beside a `balance:CODE` (a
+ * partner's weight would be a sum of two draws), every weight at its estimate.
+ */
+export function calibrationDraws(names: readonly string[]): 'each' | 'balances-together' | 'central' {
+  if (!names.includes('balances')) return 'each';
+  return names.some((n) => n.startsWith('balance:')) ? 'central' : 'balances-together';
+}
 
 /**
  * A calibration as an objective a spec or scenario actor can weigh: each estimated weight a normal distribution over
  * its 90% band (central: its value), so Monte Carlo draws carry the calibration's uncertainty. Weights are drawn
- * independently, since the bands are marginal; `balances`, one weight spread over the deficit partners, is drawn once
- * for all of them (their distributions share a `together` name). A weight with no band (exactly identified) stays a
- * number, and so does every weight when `balances` is named beside a `balance:CODE` (a partner's weight would be a sum
- * of two draws).
+ * independently, since the bands are marginal, except as calibrationDraws says (the balances' together, sharing a
+ * `together` name). A weight with no band (exactly identified) stays a number.
  */
 export function calibratedObjective(world: World, player: string, c: Calibration): { welfare: number; revenue: Uncertain; balances: Record<string, Uncertain>; incomes?: Record<string, Uncertain> } {
   const names = Object.keys(c.weights).filter((n) => n !== 'welfare');
   const central = objectiveOf(world, player, names, names.map((n) => c.weights[n].value));
-  const spread = names.includes('balances');
-  const drawn = !(spread && names.some((n) => n.startsWith('balance:')));
+  const draws = calibrationDraws(names);
   const weight = (name: string, value: number, together?: string): Uncertain => {
-    if (!drawn) return value;
+    if (draws === 'central') return value;
     const { p5, p95 } = c.weights[name];
-    return p5 !== null && p95 !== null && Number.isFinite(p5) && Number.isFinite(p95) && p95 > p5 ? { dist: 'normal', mean: value, sd: (p95 - p5) / (2 * Z_95), ...(together ? { together } : {}) } : value;
+    return p5 !== null && p95 !== null && Number.isFinite(p5) && Number.isFinite(p95) && p95 > p5 ? { dist: 'normal', mean: value, sd: (p95 - p5) / (2 * Z90), ...(together ? { together } : {}) } : value;
   };
-  const balances = Object.fromEntries(central.balances.map((b) => [b.partner, spread ? weight('balances', b.weight, `${player} balances`) : weight(`balance:${b.partner}`, b.weight)]));
+  const balances = Object.fromEntries(central.balances.map((b) => [b.partner, draws === 'balances-together' ? weight('balances', b.weight, `${player} balances`) : weight(`balance:${b.partner}`, b.weight)]));
   const incomes = central.incomes ? { incomes: Object.fromEntries(central.incomes.map((x) => [x.sector, weight(`income:${x.sector}`, x.weight)])) } : {};
   return { welfare: central.welfare, revenue: names.includes('revenue') ? weight('revenue', central.revenue) : central.revenue, balances, ...incomes };
 }

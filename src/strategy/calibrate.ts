@@ -219,7 +219,7 @@ export function calibrate(world0: World, playerCode: string, observed: Shock, o:
 }
 
 /** The 95th percentile of the standard normal: bands are the estimate +- this many standard errors. */
-const Z90 = 1.6448536269514722;
+export const Z90 = 1.6448536269514722;
 
 type Implied = (w: readonly number[], start?: Shock) => ReturnType<typeof bestResponse>;
 
